@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Wharf: a self-hosted Amazon ECS for Linux. See ARCHITECTURE.md for the module map.
+let package = Package(
+    name: "Wharf",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wharf", targets: ["wharf"]),
+        .executable(name: "wharf-shim", targets: ["wharf-shim"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "CLibev", path: "Sources/CLibev", providers: [.apt(["libev-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // The one C target of the launch path: clone -> namespaces -> mounts -> pivot_root -> exec.
+        .target(
+            name: "CWharfLaunch",
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"])]
+        ),
+
+        // Foundation-free Linux primitives shared by the runtime and the per-task supervisor.
+        .target(name: "LinuxHost"),
+        // The plan a supervisor executes and its on-disk encoding (Foundation-free).
+        .target(name: "ShimProtocol", dependencies: ["LinuxHost"]),
+        // The per-task supervisor: holds a task's containers, outlives the daemon (Foundation-free).
+        .executableTarget(name: "wharf-shim", dependencies: ["LinuxHost", "ShimProtocol", "CWharfLaunch"]),
+
+        .target(name: "ImageStore", dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Runtime",
+            dependencies: ["LinuxHost", "ShimProtocol", "ImageStore", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "LB", dependencies: ["CLibev", "COpenSSL"]),
+        .target(name: "Autoscaler"),
+        .target(name: "ControlPlane", dependencies: ["Runtime", "ImageStore"]),
+        .executableTarget(
+            name: "wharf",
+            dependencies: [
+                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "LinuxHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Drives the runtime benchmarks of bench/ (not shipped).
+        .executableTarget(name: "wharf-bench", dependencies: ["Runtime", "LinuxHost", "ImageStore"]),
+
+        .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
+        .testTarget(name: "LaunchTests", dependencies: ["CWharfLaunch", "LinuxHost"]),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime"]),
+    ]
+)

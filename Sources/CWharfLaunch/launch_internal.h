@@ -1,0 +1,73 @@
+/*
+ * Internal helpers shared by the launch path. Everything here that runs in a cloned child is
+ * async-signal-safe: no malloc, no stdio, no locks, and raw syscalls where glibc would consult
+ * state inherited from the (multi-threaded) parent.
+ */
+#ifndef WHARF_LAUNCH_INTERNAL_H
+#define WHARF_LAUNCH_INTERNAL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "wharf_launch.h"
+
+#define WL_STEP_MAX 400
+#define WL_CALL_MAX 48
+
+/* What a failed child sends to the caller through the CLOEXEC pipe (one write, < PIPE_BUF so atomic).
+ * The caller formats it as "step: call: strerror(err)"; strerror itself is not async-signal-safe. */
+struct wl_error {
+    int err;
+    char step[WL_STEP_MAX];
+    char call[WL_CALL_MAX];
+};
+
+/* --- strings (child-safe) --- */
+size_t wl_append(char *buf, size_t cap, size_t len, const char *s);
+void wl_fd_path(char out[32], int fd); /* "/proc/self/fd/N" */
+
+/* Records errno (or `err` for wl_fail_err) with "step[ arg]" and call; returns -1 for `return wl_fail(...)`. */
+int wl_fail(struct wl_error *e, const char *step, const char *arg, const char *call);
+int wl_fail_err(struct wl_error *e, int err, const char *step, const char *arg, const char *call);
+_Noreturn void wl_report_and_exit(int errfd, const struct wl_error *e);
+
+/* --- processes, fds and signals (child-safe) --- */
+pid_t wl_raw_fork(void);
+int wl_move_high(int fd);                /* CLOEXEC duplicate >= 3 (fd < 0 passes through) */
+void wl_close_fd(int fd);
+void wl_cloexec_from(int lowfd);         /* mark every fd >= lowfd close-on-exec */
+void wl_reset_signal_handlers(void);
+void wl_unblock_signals(void);
+int wl_join_cgroups(struct wl_error *e, const char *const *procs, size_t n);
+int wl_setup_stdio(struct wl_error *e, int nullfd, int outfd, int errfd);
+int wl_exec(const char *const *argv, const char *const *envp); /* returns errno */
+int wl_status_code(int status);          /* exit code, or 128+signal */
+_Noreturn void wl_supervise(pid_t child); /* init.c: forward signals, reap, exit with child's code */
+
+/* --- identity (child-safe), caps.c --- */
+struct wl_identity {
+    unsigned uid, gid;
+    const unsigned *groups;
+    size_t n_groups;
+    unsigned long long caps; /* kept in the bounding set; E=P=I for uid 0 */
+    int last_cap;
+};
+int wl_apply_identity(struct wl_error *e, const struct wl_identity *id);
+int wl_cap_last(void); /* caller side: /proc/sys/kernel/cap_last_cap */
+
+/* --- container filesystem (child-safe), mounts.c --- */
+struct wl_fs_plan {
+    const char *rootfs;          /* host path */
+    const char *overlay_opts;    /* NULL = bind mount bind_source */
+    const char *bind_source;
+    int readonly_rootfs;
+    const struct wharf_mount *mounts;
+    size_t n_mounts;
+};
+int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan);
+
+/* --- caller side helpers (may allocate), util.c --- */
+pid_t wl_clone(int (*fn)(void *), void *arg, int flags);
+pid_t wl_await_exec(int readfd, pid_t pid, char *errbuf, size_t errlen, int *err);
+void wl_set_error(char *errbuf, size_t errlen, int *err, int code, const char *step, const char *call);
+
+#endif

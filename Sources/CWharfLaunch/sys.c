@@ -1,0 +1,29 @@
+// Thin wrappers for Linux calls that Swift's Glibc module does not expose without _GNU_SOURCE.
+#include "wharf_sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int wharf_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int wharf_signalfd(const int *signals) {
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (const int *signal = signals; *signal != 0; signal++) sigaddset(&mask, *signal);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0) return -1;
+    return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int wharf_signalfd_read(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t count = read(fd, &info, sizeof info);
+    if (count == (ssize_t)sizeof info) return (int)info.ssi_signo;
+    if (count < 0 && errno == EAGAIN) return 0;
+    return -1;
+}
+
+int wharf_close_from(unsigned first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }

@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small, Foundation-free file helpers used on the launch path and by the supervisor.
+///
+/// They are thin on purpose: each one is a couple of system calls with the step named in the
+/// error, so a failure says which file and which call.
+public enum FileSystem {
+    /// Reads a whole (small) file, such as a cgroup or procfs file.
+    public static func read(_ path: String) throws(SystemError) -> String {
+        let fd = try retryingOnInterrupt(step: "open \(path)", call: "open") { open(path, O_RDONLY | O_CLOEXEC) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = try retryingOnInterrupt(step: "read \(path)", call: "read") {
+                buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reads a file, or returns `nil` when it does not exist.
+    public static func readIfPresent(_ path: String) throws(SystemError) -> String? {
+        do {
+            return try read(path)
+        } catch where error.errno == ENOENT {
+            return nil
+        }
+    }
+
+    /// Writes `contents` to an existing file in one `write` (cgroup files need a single write).
+    public static func writeExisting(_ path: String, _ contents: String) throws(SystemError) {
+        let fd = try retryingOnInterrupt(step: "open \(path) for writing", call: "open") {
+            open(path, O_WRONLY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        let bytes = Array(contents.utf8)
+        let written = try retryingOnInterrupt(step: "write '\(contents)' to \(path)", call: "write") {
+            bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        }
+        if written != bytes.count {
+            throw SystemError(step: "write '\(contents)' to \(path): short write", call: "write", errno: EIO)
+        }
+    }
+
+    /// Creates or replaces a file atomically: writes a temporary sibling, then renames it over `path`.
+    public static func writeAtomically(_ path: String, _ contents: String, mode: mode_t = 0o644) throws(SystemError) {
+        let temporary = path + ".tmp.\(getpid())"
+        let fd = try retryingOnInterrupt(step: "create \(temporary)", call: "open") {
+            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        }
+        do {
+            try writeAll(fd, Array(contents.utf8), step: "write \(temporary)")
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        if rename(temporary, path) != 0 {
+            let failure = SystemError.current(step: "rename \(temporary) to \(path)", call: "rename")
+            unlink(temporary)
+            throw failure
+        }
+    }
+
+    /// Creates a file that must not exist yet (`O_EXCL`); returns `false` when it already exists.
+    /// This is the primitive behind allocations that must never be handed out twice.
+    public static func createExclusive(_ path: String, _ contents: String) throws(SystemError) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            if errno == EEXIST { return false }
+            throw SystemError.current(step: "create \(path)", call: "open")
+        }
+        defer { close(fd) }
+        try writeAll(fd, Array(contents.utf8), step: "write \(path)")
+        return true
+    }
+
+    /// Writes every byte of `bytes` to `fd`.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], step: String) throws(SystemError) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(SystemError) in try writeAll(fd, buffer, step: step) }
+    }
+
+    /// Writes every byte of `bytes` to `fd`.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>, step: String) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = try retryingOnInterrupt(step: step, call: "write") {
+                Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            }
+            offset += written
+        }
+    }
+
+    /// `mkdir -p`: creates `path` and its missing parents.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
+        if mkdir(path, mode) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw SystemError.current(step: "create directory \(path)", call: "mkdir") }
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try makeDirectories(String(path[..<slash]), mode: mode)
+        }
+        if mkdir(path, mode) != 0 && errno != EEXIST {
+            throw SystemError.current(step: "create directory \(path)", call: "mkdir")
+        }
+    }
+
+    /// Whether something exists at `path` (without following a final symlink).
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// Removes a file or empty directory; a missing path is not an error.
+    public static func removeIfPresent(_ path: String) throws(SystemError) {
+        if unlink(path) == 0 || errno == ENOENT { return }
+        if errno == EISDIR, rmdir(path) == 0 || errno == ENOENT { return }
+        throw SystemError.current(step: "remove \(path)", call: "unlink")
+    }
+
+    /// Names in a directory (without `.` and `..`); an empty list when the directory is missing.
+    public static func listDirectory(_ path: String) throws(SystemError) -> [String] {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw SystemError.current(step: "list \(path)", call: "opendir")
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// `rm -rf`: removes `path` and everything below it without following symlinks and without
+    /// crossing into mounts (a mount point below is detached first, so a bind-mounted host
+    /// directory is never emptied by accident).
+    public static func removeTree(_ path: String) throws(SystemError) {
+        var info = stat()
+        if lstat(path, &info) != 0 {
+            if errno == ENOENT { return }
+            throw SystemError.current(step: "remove \(path)", call: "lstat")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            try removeIfPresent(path)
+            return
+        }
+        let parentDevice = info.st_dev
+        for name in try listDirectory(path) {
+            let child = path + "/" + name
+            var childInfo = stat()
+            guard lstat(child, &childInfo) == 0 else { continue }
+            if (childInfo.st_mode & S_IFMT) == S_IFDIR {
+                if childInfo.st_dev != parentDevice {
+                    // A mount point: detach it, never descend into it.
+                    _ = umount2(child, Int32(MNT_DETACH))
+                }
+                try removeTree(child)
+            } else if unlink(child) != 0 && errno != ENOENT {
+                throw SystemError.current(step: "remove \(child)", call: "unlink")
+            }
+        }
+        if rmdir(path) != 0 && errno != ENOENT {
+            if errno == EBUSY {
+                _ = umount2(path, Int32(MNT_DETACH))
+                if rmdir(path) == 0 { return }
+            }
+            throw SystemError.current(step: "remove directory \(path)", call: "rmdir")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// Link (interface) operations: RTM_NEWLINK / RTM_SETLINK / RTM_GETLINK / RTM_DELLINK.
+extension RouteNetlink {
+    /// The link called `name`, or `nil` if there is none in this socket's namespace.
+    public func link(named name: String) throws(SystemError) -> NetworkLink? {
+        var found: NetworkLink?
+        do {
+            try query("RTM_GETLINK", step: { "look up link \(name)" }, type: Netlink.getLink) { request in
+                request.linkHeader()
+                request.attribute(Netlink.linkName, string: name)
+            } handle: { message throws(SystemError) in
+                found = NetworkLink.parse(message)
+            }
+        } catch where error.errno == ENODEV {
+            return nil
+        }
+        return found
+    }
+
+    /// The index of the link called `name`, or `nil` if there is none.
+    public func linkIndex(named name: String) throws(SystemError) -> Int32? {
+        try link(named: name)?.index
+    }
+
+    /// All links in this socket's namespace.
+    public func links() throws(SystemError) -> [NetworkLink] {
+        try dump("RTM_GETLINK", step: { "list links" }, type: Netlink.getLink) { request in
+            request.linkHeader()
+        } parse: { message in
+            NetworkLink.parse(message)
+        }
+    }
+
+    /// Creates a bridge called `name`. An existing bridge of that name is accepted (returns
+    /// `false`) so daemon restarts are idempotent; an existing link of another kind is not.
+    ///
+    /// - Returns: whether the bridge was created by this call.
+    @discardableResult
+    public func createBridge(named name: String) throws(SystemError) -> Bool {
+        let step = { "create bridge \(name)" }
+        do {
+            try perform("RTM_NEWLINK", step: step, type: Netlink.newLink, flags: Netlink.create | Netlink.exclusive) {
+                request in
+                request.linkHeader()
+                request.attribute(Netlink.linkName, string: name)
+                let info = request.beginNested(Netlink.linkInfo)
+                request.attribute(Netlink.infoKind, string: "bridge")
+                request.endNested(info)
+            }
+            return true
+        } catch where error.errno == EEXIST {
+            guard try link(named: name)?.kind == "bridge" else { throw error }
+            return false
+        }
+    }
+
+    /// Creates a veth pair: `hostName` in this socket's namespace and `peerName` created
+    /// directly inside the namespace `peerNamespaceFD` (or next to `hostName` when `nil`).
+    ///
+    /// Creating the peer in place, rather than creating it here and moving it, is one request
+    /// instead of two and the peer's name never has to be unique in the host namespace.
+    ///
+    /// `hostMasterIndex` and `hostUp` fold the usual follow-up requests for the host end
+    /// (enslave it to the bridge, set it up) into the creating request, which saves two round
+    /// trips on the task launch path. The peer cannot be created up (see below); set it up
+    /// with `setUp(linkIndex:)` from a socket in its namespace.
+    ///
+    /// - Throws: `SystemError` with `EEXIST` if either name is taken.
+    public func createVethPair(
+        hostName: String, peerName: String, peerNamespaceFD: Int32?, hostMasterIndex: Int32? = nil, hostUp: Bool = false
+    ) throws(SystemError) {
+        let upFlags = hostUp ? Netlink.interfaceUp : 0
+        try perform(
+            "RTM_NEWLINK", step: { "create veth pair \(hostName)/\(peerName)" },
+            type: Netlink.newLink, flags: Netlink.create | Netlink.exclusive
+        ) { request in
+            request.linkHeader(flags: upFlags, change: upFlags)
+            request.attribute(Netlink.linkName, string: hostName)
+            if let hostMasterIndex { request.attribute(Netlink.linkMaster, UInt32(bitPattern: hostMasterIndex)) }
+            let info = request.beginNested(Netlink.linkInfo)
+            request.attribute(Netlink.infoKind, string: "veth")
+            let data = request.beginNested(Netlink.infoData)
+            // VETH_INFO_PEER's payload is a whole ifinfomsg followed by the peer's attributes.
+            let peer = request.beginNested(Netlink.vethPeer)
+            // No IFF_UP for the peer here: the kernel configures the peer before pairing the
+            // two ends, so opening it then fails with ENOTCONN. The peer is set up afterwards.
+            request.linkHeader()
+            request.attribute(Netlink.linkName, string: peerName)
+            if let peerNamespaceFD {
+                request.attribute(Netlink.linkNamespaceFD, UInt32(bitPattern: peerNamespaceFD))
+            }
+            request.endNested(peer)
+            request.endNested(data)
+            request.endNested(info)
+        }
+    }
+
+    /// Enslaves link `linkIndex` to `masterIndex` (e.g. a veth to a bridge).
+    public func setMaster(linkIndex: Int32, masterIndex: Int32) throws(SystemError) {
+        try perform(
+            "RTM_SETLINK", step: { "set master of link \(linkIndex) to \(masterIndex)" },
+            type: Netlink.setLink, flags: 0
+        ) { request in
+            request.linkHeader(index: linkIndex)
+            request.attribute(Netlink.linkMaster, UInt32(bitPattern: masterIndex))
+        }
+    }
+
+    /// Sets link `linkIndex` administratively up (`IFF_UP`), or down when `up` is `false`.
+    public func setUp(linkIndex: Int32, _ up: Bool = true) throws(SystemError) {
+        try perform(
+            "RTM_SETLINK", step: { "set link \(linkIndex) \(up ? "up" : "down")" },
+            type: Netlink.setLink, flags: 0
+        ) { request in
+            // ifi_change selects which flag bits this request changes; the rest stay as they are.
+            request.linkHeader(index: linkIndex, flags: up ? Netlink.interfaceUp : 0, change: Netlink.interfaceUp)
+        }
+    }
+
+    /// Deletes the link called `name` (for a veth, both ends go).
+    ///
+    /// - Returns: whether it existed; a missing link is not an error, so cleanup is idempotent.
+    @discardableResult
+    public func deleteLink(named name: String) throws(SystemError) -> Bool {
+        do {
+            try perform("RTM_DELLINK", step: { "delete link \(name)" }, type: Netlink.deleteLink, flags: 0) { request in
+                request.linkHeader()
+                request.attribute(Netlink.linkName, string: name)
+            }
+            return true
+        } catch where error.errno == ENODEV {
+            return false
+        }
+    }
+}

@@ -1,0 +1,209 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// Network namespaces as files (the `ip netns` convention): a namespace stays alive while an
+// nsfs bind mount of it exists, so a task's network outlives any single process and the
+// supervisor can join it later by opening the file.
+//
+// Everything here switches only the *calling thread* (setns/unshare with CLONE_NEWNET are
+// per-thread) and always switches back before returning, so no other thread and no later code
+// on this thread ever runs in the wrong namespace. None of it forks.
+
+/// Creating, opening and removing named network namespaces.
+public enum NetworkNamespace {
+    /// The calling thread's own network namespace. `/proc/thread-self` rather than
+    /// `/proc/self`: the latter names the main thread, which may be somewhere else.
+    static let currentThreadPath = "/proc/thread-self/ns/net"
+
+    /// Creates a new, empty network namespace and pins it at `path` with a bind mount.
+    ///
+    /// The parent directory is created if missing and, like `ip netns add` does for
+    /// `/run/netns`, turned into a shared mount of itself. That way the bind mounts below it
+    /// propagate to mount namespaces cloned later (containers), and `remove(at:)`'s unmount
+    /// propagates too, instead of leaving copies that keep the namespace alive and make the
+    /// file busy. Use a directory dedicated to namespace files (e.g. `/run/wharf/netns`).
+    ///
+    /// Works on the calling thread: `unshare(CLONE_NEWNET)`, bind-mount the thread's new
+    /// namespace onto `path`, then `setns` back to the namespace the thread had before, which
+    /// is opened first so the way back is known before leaving. The thread is back in its
+    /// original namespace when this returns or throws.
+    ///
+    /// - Throws: `SystemError` naming the failing step; `EEXIST` when `path` already exists.
+    public static func create(at path: String) throws(SystemError) {
+        let step = "create network namespace at \(path)"
+        let parent = parentDirectory(of: path)
+        try makeDirectories(parent, step: step)
+        try makeSharedMount(parent, step: step)
+
+        // The mount point must exist as a file; O_EXCL so two tasks never share a namespace.
+        let placeholder = try retryingOnInterrupt(step: step, call: "open(O_CREAT|O_EXCL)") {
+            Glibc.open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0)
+        }
+        close(placeholder)
+
+        let original: Int32
+        do {
+            original = try retryingOnInterrupt(step: step, call: "open(\(currentThreadPath))") {
+                Glibc.open(currentThreadPath, O_RDONLY | O_CLOEXEC)
+            }
+        } catch {
+            unlink(path)
+            throw error
+        }
+        defer { close(original) }
+
+        guard NamespaceSystemCalls.unshare(NamespaceSystemCalls.cloneNewNet) == 0 else {
+            let error = SystemError.current(step: step, call: "unshare(CLONE_NEWNET)")
+            unlink(path)
+            throw error
+        }
+        let mounted = mount(currentThreadPath, path, "none", UInt(MS_BIND), nil)
+        let mountErrno = Glibc.errno
+        // Back before anything else can happen on this thread, whether or not the mount worked.
+        returnToNamespace(original, step: step)
+
+        guard mounted == 0 else {
+            unlink(path)
+            throw SystemError(step: step, call: "mount(MS_BIND)", errno: mountErrno)
+        }
+    }
+
+    /// Unmounts and deletes the namespace file at `path`. The namespace itself is freed by the
+    /// kernel once no process, socket or open descriptor refers to it any more.
+    ///
+    /// A missing file or a file that is not mounted is not an error, so removal is idempotent.
+    public static func remove(at path: String) throws(SystemError) {
+        let step = "remove network namespace at \(path)"
+        // MNT_DETACH: an open descriptor or a process inside must not make removal fail.
+        if umount2(path, Int32(MNT_DETACH)) != 0 {
+            let code = Glibc.errno
+            // EINVAL: exists but is not a mount point (e.g. a half-created namespace).
+            if code != ENOENT && code != EINVAL {
+                throw SystemError(step: step, call: "umount2(MNT_DETACH)", errno: code)
+            }
+        }
+        if unlink(path) != 0 && Glibc.errno != ENOENT {
+            throw SystemError.current(step: step, call: "unlink")
+        }
+    }
+
+    /// Opens the namespace file at `path` and returns the descriptor (`O_CLOEXEC`). The caller
+    /// owns it and must `close` it. Holding it keeps the namespace alive.
+    public static func open(at path: String) throws(SystemError) -> Int32 {
+        try retryingOnInterrupt(step: "open network namespace at \(path)", call: "open") {
+            Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        }
+    }
+
+    /// Opens the calling thread's current network namespace (`O_CLOEXEC`); the caller closes it.
+    public static func openCurrent() throws(SystemError) -> Int32 {
+        try retryingOnInterrupt(step: "open current network namespace", call: "open(\(currentThreadPath))") {
+            Glibc.open(currentThreadPath, O_RDONLY | O_CLOEXEC)
+        }
+    }
+
+    /// Moves the calling thread back into `original`. There is no way to continue safely if
+    /// this fails: the thread would run unrelated later work (other tasks, the daemon's own
+    /// sockets) inside a task's namespace. It cannot fail in practice (we opened `original`
+    /// ourselves from this thread and we have the capability we just used to leave it).
+    static func returnToNamespace(_ original: Int32, step: @autoclosure () -> String) {
+        if NamespaceSystemCalls.setns(original, NamespaceSystemCalls.cloneNewNet) != 0 {
+            let error = SystemError.current(step: step(), call: "setns(back to original)")
+            fatalError("thread stuck in a foreign network namespace: \(error)")
+        }
+    }
+
+    /// Everything before the last `/`; `"."` when there is none, `"/"` for top-level paths.
+    static func parentDirectory(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        if slash == path.utf8.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// `mkdir -p` with mode 0755.
+    static func makeDirectories(_ directory: String, step: String) throws(SystemError) {
+        if mkdir(directory, 0o755) == 0 { return }
+        switch Glibc.errno {
+        case EEXIST:
+            return
+        case ENOENT:
+            let parent = parentDirectory(of: directory)
+            guard parent != directory else { throw SystemError(step: step, call: "mkdir", errno: ENOENT) }
+            try makeDirectories(parent, step: step)
+            if mkdir(directory, 0o755) != 0 && Glibc.errno != EEXIST {
+                throw SystemError.current(step: step, call: "mkdir")
+            }
+        default:
+            throw SystemError.current(step: step, call: "mkdir")
+        }
+    }
+
+    /// Makes `directory` a shared mount, first bind-mounting it onto itself if it is not a
+    /// mount point yet (making a non-mount-point shared fails with `EINVAL`).
+    static func makeSharedMount(_ directory: String, step: String) throws(SystemError) {
+        let shared = UInt(MS_SHARED | MS_REC)
+        if mount("none", directory, nil, shared, nil) == 0 { return }
+        guard Glibc.errno == EINVAL else { throw SystemError.current(step: step, call: "mount(MS_SHARED)") }
+        guard mount(directory, directory, "none", UInt(MS_BIND | MS_REC), nil) == 0 else {
+            throw SystemError.current(step: step, call: "mount(MS_BIND self)")
+        }
+        guard mount("none", directory, nil, shared, nil) == 0 else {
+            throw SystemError.current(step: step, call: "mount(MS_SHARED)")
+        }
+    }
+}
+
+/// Runs `body` with the calling thread inside the network namespace `fd`, then returns the
+/// thread to the namespace it was in, whether `body` returns or throws.
+///
+/// Sockets created inside `body` stay bound to that namespace for their whole life, which is
+/// how the daemon talks to a task's network without moving any thread there for longer than
+/// one call. `body` is synchronous on purpose: an `await` could resume on another thread and
+/// leave this one in the task's namespace.
+public func withNetworkNamespace<Result>(
+    fd: Int32, _ body: () throws(SystemError) -> Result
+) throws(SystemError) -> Result {
+    let step = "enter network namespace (fd \(fd))"
+    let original = try NetworkNamespace.openCurrent()
+    defer { close(original) }
+    guard NamespaceSystemCalls.setns(fd, NamespaceSystemCalls.cloneNewNet) == 0 else {
+        throw SystemError.current(step: step, call: "setns(CLONE_NEWNET)")
+    }
+    defer { NetworkNamespace.returnToNamespace(original, step: step) }
+    return try body()
+}
+
+/// `setns(2)` and `unshare(2)`: Glibc declares them only under `_GNU_SOURCE`, which Swift's
+/// Glibc module does not define, so they are looked up by name once. This keeps LinuxHost free
+/// of a C shim for two one-line calls.
+enum NamespaceSystemCalls {
+    typealias NamespaceCall = @convention(c) (Int32, Int32) -> Int32
+    typealias UnshareCall = @convention(c) (Int32) -> Int32
+
+    /// `CLONE_NEWNET` from `<sched.h>` (also hidden behind `_GNU_SOURCE`).
+    static let cloneNewNet: Int32 = 0x4000_0000
+
+    private static let setnsFunction: NamespaceCall? = lookUp("setns", as: NamespaceCall.self)
+    private static let unshareFunction: UnshareCall? = lookUp("unshare", as: UnshareCall.self)
+
+    private static func lookUp<F>(_ name: String, as type: F.Type) -> F? {
+        // RTLD_DEFAULT is a null handle: search the symbols already loaded (libc).
+        guard let symbol = dlsym(nil, name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
+    }
+
+    /// `setns(fd, nstype)`; `-1` with `errno = ENOSYS` if libc lacks it.
+    static func setns(_ fd: Int32, _ nstype: Int32) -> Int32 {
+        guard let call = setnsFunction else { Glibc.errno = ENOSYS; return -1 }
+        return call(fd, nstype)
+    }
+
+    /// `unshare(flags)`; `-1` with `errno = ENOSYS` if libc lacks it.
+    static func unshare(_ flags: Int32) -> Int32 {
+        guard let call = unshareFunction else { Glibc.errno = ENOSYS; return -1 }
+        return call(flags)
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import ImageStore
+import LinuxHost
+import Logging
+import ShimProtocol
+
+/// Runs ECS tasks as Linux containers on this host.
+///
+/// `launch` validates a `TaskSpec`, resolves its images, creates the task's network (awsvpc:
+/// namespace, veth, address), cgroups and plan, and starts the task's supervisor, which runs the
+/// containers from then on. Tasks outlive this object and its process: a new `ContainerRuntime`
+/// on the same data directory finds them again (`tasks()`, `stop`, `wait` all work on them) and
+/// `reconcile()` cleans up after supervisors that died.
+public final class ContainerRuntime: @unchecked Sendable {
+    public let configuration: RuntimeConfiguration
+    public let images: ImageStore
+    let hierarchy: CgroupHierarchy
+    let network: TaskNetwork
+    let logger: Logger
+
+    public init(configuration: RuntimeConfiguration = RuntimeConfiguration(), logger: Logger = Logger(label: "wharf.runtime"))
+        throws(RuntimeError)
+    {
+        self.configuration = configuration
+        self.logger = logger
+        do {
+            try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
+            hierarchy = try CgroupHierarchy.detect()
+        } catch {
+            throw .system(error)
+        }
+        do {
+            images = try ImageStore(root: configuration.imagesDirectory)
+        } catch {
+            throw .system(SystemError(step: "open the image store at \(configuration.imagesDirectory): \(error)", call: "open", errno: 0))
+        }
+        network = TaskNetwork(configuration: configuration)
+        reconcile()
+    }
+
+    // MARK: - Launch
+
+    /// Launches a task and returns once its supervisor runs (containers start right after).
+    /// On any failure everything created for the task is removed again.
+    @discardableResult
+    public func launch(_ spec: TaskSpec) throws(RuntimeError) -> TaskStatus {
+        let startedAt = Clock.wallNanoseconds()
+        try spec.validate()
+        let planner = LaunchPlanner(images: images, configuration: configuration)
+        let resolvedImages = try planner.resolveImages(spec)
+
+        let id = Self.newTaskID()
+        let layout = TaskLayout(directory: configuration.tasksDirectory + "/" + id)
+        var record = TaskRecord(id: id, spec: spec, launchStartedAt: startedAt)
+        let cgroupPath = configuration.cgroupParent + "/" + id
+        var attachment = TaskNetwork.Attachment()
+        var plan = SupervisorPlan(
+            taskID: id, networkNamespacePath: nil, hostname: nil, cgroupPath: cgroupPath, resources: TaskResources(),
+            containers: [])
+        do {
+            for directory in [layout.directory, layout.logs, layout.containers] {
+                try FileSystem.makeDirectories(directory, mode: 0o700)
+            }
+            try writeRecord(record, layout: layout)
+            plan.containers = try planner.containerPlans(for: spec, images: resolvedImages, layout: layout)
+            for volume in spec.volumes where volume.hostSourcePath == nil {
+                try FileSystem.makeDirectories(layout.volume(volume.name), mode: 0o755)
+            }
+            try createCgroups(for: spec, plan: plan)
+
+            do {
+                try network.attach(taskID: id, mode: spec.networkMode, attachment: &attachment)
+            } catch {
+                plan.resources = resources(from: attachment)
+                throw error
+            }
+            plan.resources = resources(from: attachment)
+            plan.networkNamespacePath = attachment.namespacePath
+            let hostname = spec.hostname ?? Self.hostname(address: attachment.address, taskID: id)
+            plan.hostname = spec.networkMode == .host ? nil : hostname
+            record.address = attachment.address?.description
+            record.subnet = attachment.subnet?.description
+            record.hostname = hostname
+            record.networkReadyAt = Clock.wallNanoseconds()
+            try FileSystem.writeAtomically(layout.plan, plan.encoded)
+            record.supervisorSpawnedAt = Clock.wallNanoseconds()
+            try writeRecord(record, layout: layout)
+            try SupervisorSpawner.spawn(binary: configuration.resolvedSupervisorPath(), layout: layout)
+        } catch let error as SystemError {
+            rollBack(plan: plan, layout: layout)
+            throw .launchFailed(taskID: id, underlying: error)
+        } catch let error as RuntimeError {
+            rollBack(plan: plan, layout: layout)
+            throw error
+        } catch {
+            rollBack(plan: plan, layout: layout)
+            throw .record(taskID: id, message: "\(error)")
+        }
+        logger.debug("launched task", metadata: ["task": "\(id)", "address": "\(record.address ?? "-")"])
+        return TaskStatusReader.read(record: record, events: [], supervisor: nil)
+    }
+
+    private func resources(from attachment: TaskNetwork.Attachment) -> TaskResources {
+        TaskResources(
+            vethName: attachment.vethName, networkNamespacePath: attachment.namespacePath,
+            addressPoolDirectory: attachment.address == nil ? nil : configuration.addressPoolDirectory,
+            address: attachment.address?.description)
+    }
+
+    private func createCgroups(for spec: TaskSpec, plan: SupervisorPlan) throws(SystemError) {
+        let task = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath)
+        try task.create()
+        try task.apply(
+            CgroupLimits(
+                cpuUnits: spec.cpu, cpuQuotaUnits: spec.cpu, memoryLimitBytes: spec.memory.map { Int64($0) << 20 },
+                pidsLimit: configuration.taskPidsLimit))
+        for container in spec.containers {
+            let cgroup = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name)
+            try cgroup.create()
+            try cgroup.apply(
+                CgroupLimits(
+                    cpuUnits: container.cpu > 0 ? container.cpu : nil,
+                    memoryLimitBytes: container.memory.map { Int64($0) << 20 },
+                    memoryReservationBytes: container.memoryReservation.map { Int64($0) << 20 }))
+        }
+    }
+
+    private func rollBack(plan: SupervisorPlan, layout: TaskLayout) {
+        for failure in TaskTeardown(plan: plan, layout: layout, hierarchy: hierarchy).run() {
+            logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
+        }
+        try? FileSystem.removeTree(layout.directory)
+    }
+
+    private func writeRecord(_ record: TaskRecord, layout: TaskLayout) throws(SystemError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(record) else {
+            throw SystemError(step: "encode the record of task \(record.id)", call: "JSONEncoder", errno: EINVAL)
+        }
+        try FileSystem.writeAtomically(layout.spec, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A 32-hex-digit task id, as ECS task ids look.
+    static func newTaskID() -> String {
+        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    }
+
+    /// ECS-style host name for awsvpc tasks (`ip-10-213-0-5`), else one from the task id.
+    static func hostname(address: IPv4Address?, taskID: String) -> String {
+        if let address { return "ip-" + address.description.replacingOccurrences(of: ".", with: "-") }
+        return String(taskID.prefix(12))
+    }
+
+    // MARK: - Reading
+
+    func layout(of id: String) -> TaskLayout { TaskLayout(directory: configuration.tasksDirectory + "/" + id) }
+
+    func readRecord(_ id: String) -> TaskRecord? {
+        guard let data = FileManager.default.contents(atPath: layout(of: id).spec) else { return nil }
+        return try? JSONDecoder().decode(TaskRecord.self, from: data)
+    }
+
+    func readEvents(_ id: String) -> [TaskEvent] {
+        guard let text = try? FileSystem.readIfPresent(layout(of: id).events) else { return [] }
+        return TaskEvent.parseAll(text)
+    }
+
+    func supervisorIdentity(_ id: String) -> ProcessIdentity? {
+        (try? FileSystem.readIfPresent(layout(of: id).supervisorPID)).flatMap { $0 }.flatMap(ProcessIdentity.init(parsing:))
+    }
+
+    /// Every task id with a task directory.
+    public func taskIDs() -> [String] {
+        ((try? FileSystem.listDirectory(configuration.tasksDirectory)) ?? []).filter { $0.count == 32 }.sorted()
+    }
+
+    /// The full id of the task whose id is or starts with `prefix`.
+    public func resolveTaskID(_ prefix: String) throws(RuntimeError) -> String {
+        let matches = taskIDs().filter { $0.hasPrefix(prefix.lowercased()) }
+        guard !prefix.isEmpty, let first = matches.first else { throw .taskNotFound(prefix) }
+        guard matches.count == 1 else { throw .ambiguousTask(prefix) }
+        return first
+    }
+
+    /// The task's current status.
+    public func status(of id: String) throws(RuntimeError) -> TaskStatus {
+        guard let record = readRecord(id) else { throw .taskNotFound(id) }
+        return TaskStatusReader.read(record: record, events: readEvents(id), supervisor: supervisorIdentity(id))
+    }
+
+    /// Every task this runtime knows, oldest first.
+    public func tasks() -> [TaskStatus] {
+        taskIDs().compactMap { try? status(of: $0) }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    /// The log file of a container (the live one; rotated files are `PATH.1`, `PATH.2`, ...).
+    public func logPath(task id: String, container: String) throws(RuntimeError) -> String {
+        guard let record = readRecord(id) else { throw .taskNotFound(id) }
+        guard record.spec.containers.contains(where: { $0.name == container }) else {
+            throw .invalidSpec(field: "container", message: "task \(id) has no container named \(container)")
+        }
+        return layout(of: id).log(of: container)
+    }
+
+    // MARK: - Stopping
+
+    /// Asks the task to stop: SIGTERM to its containers, SIGKILL after their stop timeout.
+    /// Returns at once; `wait` follows the task to STOPPED.
+    public func stop(_ id: String, reason: String = "Task stopped by user", code: String = "UserInitiated")
+        throws(RuntimeError)
+    {
+        let current = try status(of: id)
+        guard current.lastStatus != "STOPPED" else { return }
+        let layout = layout(of: id)
+        var request = Record("stop")
+        request.add("reason", reason)
+        request.add("code", code)
+        do {
+            try FileSystem.writeAtomically(layout.stopRequest, request.encoded + "\n")
+        } catch {
+            throw .system(error)
+        }
+        if let supervisor = supervisorIdentity(id), supervisor.isAlive {
+            kill(supervisor.pid, SIGTERM)
+        } else {
+            reconcile(taskID: id, reason: reason)
+        }
+    }
+
+    /// Waits until `condition` holds for the task's status, or `timeout` seconds pass.
+    @discardableResult
+    public func wait(
+        _ id: String, timeout: Double, description: String = "the task to stop",
+        until condition: (TaskStatus) -> Bool = { $0.lastStatus == "STOPPED" }
+    ) throws(RuntimeError) -> TaskStatus {
+        let deadline = Date().addingTimeInterval(timeout)
+        let watch = DirectoryWatch(path: layout(of: id).directory)
+        while true {
+            let current = try status(of: id)
+            if condition(current) { return current }
+            if current.lastStatus != "STOPPED", let supervisor = supervisorIdentity(id), !supervisor.isAlive {
+                // The supervisor is gone without recording the end: clean up for it.
+                reconcile(taskID: id, reason: "Task supervisor exited unexpectedly")
+                continue
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { throw .timedOut(taskID: id, waitingFor: description) }
+            watch.wait(milliseconds: Int32(min(remaining, 0.25) * 1000))
+        }
+    }
+
+    /// Removes a stopped task's directory (its record and logs).
+    public func remove(_ id: String) throws(RuntimeError) {
+        let current = try status(of: id)
+        guard current.lastStatus == "STOPPED" else { throw .taskNotStopped(id) }
+        do {
+            try FileSystem.removeTree(layout(of: id).directory)
+        } catch {
+            throw .system(error)
+        }
+    }
+}

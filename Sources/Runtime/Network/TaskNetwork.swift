@@ -1,0 +1,130 @@
+import Foundation
+import LinuxHost
+
+/// Sets up a task's network as ECS's awsvpc mode does: its own namespace, a veth pair whose host
+/// end is on the bridge and whose task end is `eth0` with an address from the persistent pool,
+/// a default route through the bridge, and `lo` up. All over rtnetlink; no tools are run.
+final class TaskNetwork: @unchecked Sendable {
+    let configuration: RuntimeConfiguration
+    /// Serialises use of the host netlink socket and the bridge set-up (neither is thread-safe).
+    private let lock = NSLock()
+    private var hostNetlink: RouteNetlink?
+    private var bridge: (index: Int32, subnet: IPv4Network)?
+
+    init(configuration: RuntimeConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// What a task's network set-up created, for the plan and for teardown.
+    struct Attachment {
+        var namespacePath: String?
+        var vethName: String?
+        var address: IPv4Address?
+        var subnet: IPv4Network?
+    }
+
+    func vethName(for taskID: String) -> String {
+        configuration.vethPrefix + String(taskID.prefix(15 - configuration.vethPrefix.count))
+    }
+
+    func namespacePath(for taskID: String) -> String {
+        configuration.networkNamespaceDirectory + "/" + taskID
+    }
+
+    /// Creates the task's network; on failure `attachment` holds what was created so far, so the
+    /// caller's teardown removes exactly that.
+    func attach(taskID: String, mode: NetworkMode, attachment: inout Attachment) throws(SystemError) {
+        guard mode != .host else { return }
+        let path = namespacePath(for: taskID)
+        try FileSystem.makeDirectories(configuration.networkNamespaceDirectory)
+        attachment.namespacePath = path
+        try NetworkNamespace.create(at: path)
+        let namespaceFD = try NetworkNamespace.open(at: path)
+        defer { close(namespaceFD) }
+        let inside = try RouteNetlink(namespaceFD: namespaceFD)
+        if let loopback = try inside.linkIndex(named: "lo") {
+            try inside.setUp(linkIndex: loopback)
+        }
+        guard mode == .awsvpc else { return }
+
+        let (bridgeIndex, subnet) = try prepareBridge()
+        attachment.subnet = subnet
+        let pool = try IPAddressPool(directory: configuration.addressPoolDirectory, network: subnet)
+        let address = try pool.allocate(owner: taskID)
+        attachment.address = address
+        let veth = vethName(for: taskID)
+        attachment.vethName = veth
+        try withHostNetlink { (netlink) throws(SystemError) in
+            try netlink.createVethPair(
+                hostName: veth, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: true)
+        }
+        guard let eth0 = try inside.linkIndex(named: "eth0") else {
+            throw SystemError(step: "find eth0 in the namespace of task \(taskID)", call: "RTM_GETLINK", errno: ENODEV)
+        }
+        _ = try inside.addAddress(address, prefixLength: subnet.prefixLength, linkIndex: eth0)
+        try inside.setUp(linkIndex: eth0)
+        try inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: eth0)
+    }
+
+    /// The bridge's index and subnet, creating and addressing the bridge on first use.
+    func prepareBridge() throws(SystemError) -> (index: Int32, subnet: IPv4Network) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let bridge { return bridge }
+        let netlink = try hostSocket()
+        let subnet = try chooseSubnet(netlink)
+        _ = try netlink.createBridge(named: configuration.bridgeName)
+        guard let index = try netlink.linkIndex(named: configuration.bridgeName) else {
+            throw SystemError(step: "find bridge \(configuration.bridgeName)", call: "RTM_GETLINK", errno: ENODEV)
+        }
+        _ = try netlink.addAddress(subnet.gateway, prefixLength: subnet.prefixLength, linkIndex: index)
+        try netlink.setUp(linkIndex: index)
+        bridge = (index, subnet)
+        return (index, subnet)
+    }
+
+    /// The configured subnet, else the one remembered for this bridge, else the first candidate
+    /// that overlaps no route of the host (so tasks never shadow a network the host uses).
+    private func chooseSubnet(_ netlink: RouteNetlink) throws(SystemError) -> IPv4Network {
+        if let subnet = configuration.subnet { return subnet }
+        let remembered = configuration.addressPoolDirectory + ".subnet"
+        if let text = try FileSystem.readIfPresent(remembered), let subnet = IPv4Network(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            return subnet
+        }
+        let bridgeIndex = try netlink.linkIndex(named: configuration.bridgeName)
+        let routes = try netlink.routes().filter { !$0.isDefault && $0.linkIndex != bridgeIndex }
+        let candidates = ["10.213.0.0/16", "10.214.0.0/16", "10.215.0.0/16", "172.30.0.0/16", "192.168.213.0/24"]
+        for candidate in candidates.compactMap(IPv4Network.init) where !routes.contains(where: { $0.destination.overlaps(candidate) }) {
+            try FileSystem.makeDirectories(configuration.dataDirectory + "/ipam")
+            try FileSystem.writeAtomically(remembered, candidate.description + "\n")
+            return candidate
+        }
+        throw SystemError(step: "choose a task subnet: every candidate overlaps a host route", call: "RTM_GETROUTE", errno: EADDRINUSE)
+    }
+
+    private func hostSocket() throws(SystemError) -> RouteNetlink {
+        if let hostNetlink { return hostNetlink }
+        let socket = try RouteNetlink()
+        hostNetlink = socket
+        return socket
+    }
+
+    private func withHostNetlink(_ body: (RouteNetlink) throws(SystemError) -> Void) throws(SystemError) {
+        lock.lock()
+        defer { lock.unlock() }
+        try body(try hostSocket())
+    }
+
+    /// Host links whose names carry this runtime's veth prefix.
+    func taskVeths() throws(SystemError) -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try hostSocket().links().map(\.name).filter {
+            $0.hasPrefix(configuration.vethPrefix) && $0 != configuration.bridgeName
+        }
+    }
+
+    func deleteLink(named name: String) throws(SystemError) {
+        try withHostNetlink { (netlink) throws(SystemError) in _ = try netlink.deleteLink(named: name) }
+    }
+}

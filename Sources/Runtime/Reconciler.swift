@@ -1,0 +1,108 @@
+import Foundation
+import LinuxHost
+import ShimProtocol
+
+extension ContainerRuntime {
+    /// Finishes what dead supervisors left behind and removes host resources that belong to no
+    /// live task. Run at start-up and whenever a supervisor is found dead.
+    ///
+    /// A task is live while its supervisor runs; a task whose supervisor is gone without having
+    /// recorded the task's end is torn down here exactly as the supervisor would have done it,
+    /// then recorded as STOPPED. Resources are matched by the names they were created with.
+    public func reconcile() {
+        var live: Set<String> = []
+        for id in taskIDs() {
+            let events = readEvents(id)
+            if events.contains(where: { if case .taskStopped = $0 { return true } else { return false } }) { continue }
+            if let supervisor = supervisorIdentity(id), supervisor.isAlive {
+                live.insert(id)
+                continue
+            }
+            // No supervisor yet: a launch may still be in progress in another process; give it time.
+            if supervisorIdentity(id) == nil, let record = readRecord(id),
+                Clock.wallNanoseconds() - record.launchStartedAt < 60_000_000_000
+            {
+                live.insert(id)
+                continue
+            }
+            reconcile(taskID: id, reason: "Task supervisor exited unexpectedly")
+        }
+        sweepOrphans(live: live)
+    }
+
+    /// Tears down one task whose supervisor is gone and records it as stopped.
+    func reconcile(taskID id: String, reason: String) {
+        let layout = layout(of: id)
+        let events = readEvents(id)
+        if events.contains(where: { if case .taskStopped = $0 { return true } else { return false } }) { return }
+        if let supervisor = supervisorIdentity(id), supervisor.isAlive { return }
+        let plan = (try? FileSystem.readIfPresent(layout.plan)).flatMap { $0 }.flatMap { try? SupervisorPlan(decoding: $0) }
+        if let plan {
+            // Containers outlived their supervisor: kill them through their cgroups first.
+            for container in plan.containers {
+                Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name).signalAll(SIGKILL)
+            }
+            for failure in TaskTeardown(plan: plan, layout: layout, hierarchy: hierarchy).run() {
+                logger.warning("cleanup step failed", metadata: ["task": "\(id)", "error": "\(failure)"])
+            }
+        } else {
+            try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + id).remove()
+        }
+        var appended: [TaskEvent] = []
+        let now = Clock.wallNanoseconds()
+        if !events.contains(where: { if case .taskStopping = $0 { return true } else { return false } }) {
+            appended.append(.taskStopping(reason: reason, code: "TaskFailedToStart", at: now))
+        }
+        if let record = readRecord(id) {
+            for container in record.spec.containers {
+                let stopped = events.contains {
+                    if case .containerStopped(let name, _, _, _) = $0 { return name == container.name }
+                    return false
+                }
+                if !stopped {
+                    appended.append(.containerStopped(name: container.name, exitCode: nil, reason: reason, at: now))
+                }
+            }
+        }
+        appended.append(.taskStopped(at: now))
+        let text = appended.map { $0.record.encoded + "\n" }.joined()
+        if let handle = FileHandle(forWritingAtPath: layout.events) ?? {
+            FileManager.default.createFile(atPath: layout.events, contents: nil)
+            return FileHandle(forWritingAtPath: layout.events)
+        }() {
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        }
+    }
+
+    /// Removes veths, namespace files, cgroups and addresses named after tasks that are not live.
+    private func sweepOrphans(live: Set<String>) {
+        let liveVeths = Set(live.map { network.vethName(for: $0) })
+        for veth in (try? network.taskVeths()) ?? [] where !liveVeths.contains(veth) {
+            logger.info("removing orphaned veth", metadata: ["link": "\(veth)"])
+            try? network.deleteLink(named: veth)
+        }
+        for name in (try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? [] where !live.contains(name) {
+            try? NetworkNamespace.remove(at: configuration.networkNamespaceDirectory + "/" + name)
+        }
+        let parent = Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent)
+        for directory in hierarchy.directories(of: configuration.cgroupParent) {
+            for name in (try? FileSystem.listDirectory(directory)) ?? [] where name.count == 32 && !live.contains(name) {
+                var info = stat()
+                guard lstat(directory + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+                let task = Cgroup(hierarchy: hierarchy, path: parent.path + "/" + name)
+                let children = ((try? FileSystem.listDirectory(directory + "/" + name)) ?? []).filter {
+                    var childInfo = stat()
+                    return lstat(directory + "/" + name + "/" + $0, &childInfo) == 0 && (childInfo.st_mode & S_IFMT) == S_IFDIR
+                }
+                try? task.remove(children: children)
+            }
+        }
+        let poolDirectory = configuration.addressPoolDirectory
+        for name in (try? FileSystem.listDirectory(poolDirectory)) ?? [] where name.hasPrefix("owner.") {
+            let owner = String(name.dropFirst("owner.".count))
+            if !live.contains(owner) { try? IPAddressPool.release(owner: owner, directory: poolDirectory) }
+        }
+    }
+}

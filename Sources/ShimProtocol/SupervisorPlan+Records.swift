@@ -1,0 +1,133 @@
+/// The plan's file form: a `task` record, a `resources` record, then one `container` record each.
+extension SupervisorPlan {
+    /// Errors reading a plan file.
+    public struct DecodingError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// The plan as file text.
+    public var encoded: String {
+        var task = Record("task")
+        task.add("id", taskID)
+        task.add("netns", networkNamespacePath)
+        task.add("hostname", hostname)
+        task.add("cgroup", cgroupPath)
+        var owned = Record("resources")
+        owned.add("veth", resources.vethName)
+        owned.add("netns", resources.networkNamespacePath)
+        owned.add("pool", resources.addressPoolDirectory)
+        owned.add("address", resources.address)
+        var lines = [task.encoded, owned.encoded]
+        for container in containers { lines.append(container.record.encoded) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Reads a plan from file text.
+    public init(decoding text: String) throws(DecodingError) {
+        let records = Record.parseAll(text)
+        guard let task = records.first(where: { $0.kind == "task" }), let id = task["id"], let cgroup = task["cgroup"]
+        else { throw DecodingError(description: "plan has no task record with id and cgroup") }
+        let owned = records.first(where: { $0.kind == "resources" })
+        var containers: [ContainerPlan] = []
+        for record in records where record.kind == "container" {
+            containers.append(try ContainerPlan(record: record))
+        }
+        self.init(
+            taskID: id, networkNamespacePath: task["netns"], hostname: task["hostname"], cgroupPath: cgroup,
+            resources: TaskResources(
+                vethName: owned?["veth"], networkNamespacePath: owned?["netns"],
+                addressPoolDirectory: owned?["pool"], address: owned?["address"]),
+            containers: containers)
+    }
+}
+
+extension ContainerPlan {
+    var record: Record {
+        var record = Record("container")
+        record.add("name", name)
+        record.add("essential", essential ? "1" : "0")
+        for argument in arguments { record.add("arg", argument) }
+        for variable in environment { record.add("env", variable) }
+        record.add("cwd", workingDirectory)
+        record.add("uid", "\(uid)")
+        record.add("gid", "\(gid)")
+        for group in supplementaryGroups { record.add("group", "\(group)") }
+        record.add("caps", "\(capabilities)")
+        record.add("nnp", noNewPrivileges ? "1" : "0")
+        record.add("init", initProcess ? "1" : "0")
+        record.add("readonly", readonlyRootFilesystem ? "1" : "0")
+        for layer in layerDirectories { record.add("layer", layer) }
+        for mount in mounts {
+            record.add("mount", mount.source)
+            record.add("mount.target", mount.target)
+            record.add("mount.ro", mount.readOnly ? "1" : "0")
+        }
+        for limit in resourceLimits { record.add("rlimit", "\(limit.resource):\(limit.soft):\(limit.hard)") }
+        for dependency in dependsOn { record.add("depends", "\(dependency.containerName):\(dependency.condition)") }
+        if let check = healthCheck {
+            for argument in check.arguments { record.add("hc.arg", argument) }
+            record.add("hc.interval", "\(check.intervalSeconds)")
+            record.add("hc.timeout", "\(check.timeoutSeconds)")
+            record.add("hc.retries", "\(check.retries)")
+            record.add("hc.start", "\(check.startPeriodSeconds)")
+        }
+        record.add("stop", "\(stopTimeout)")
+        record.add("log.bytes", "\(logMaxBytes)")
+        record.add("log.files", "\(logMaxFiles)")
+        return record
+    }
+
+    init(record: Record) throws(SupervisorPlan.DecodingError) {
+        guard let name = record["name"] else {
+            throw SupervisorPlan.DecodingError(description: "container record without a name")
+        }
+        func number<T: FixedWidthInteger>(_ key: String, _ type: T.Type) throws(SupervisorPlan.DecodingError) -> T {
+            guard let text = record[key], let value = T(text) else {
+                throw SupervisorPlan.DecodingError(description: "container \(name): field \(key) missing or not a number")
+            }
+            return value
+        }
+        let sources = record.all("mount"), targets = record.all("mount.target"), readOnly = record.all("mount.ro")
+        guard sources.count == targets.count, targets.count == readOnly.count else {
+            throw SupervisorPlan.DecodingError(description: "container \(name): incomplete mount fields")
+        }
+        var limits: [ResourceLimit] = []
+        for text in record.all("rlimit") {
+            let parts = text.split(separator: ":")
+            guard parts.count == 3, let resource = Int32(parts[0]), let soft = UInt64(parts[1]),
+                let hard = UInt64(parts[2])
+            else { throw SupervisorPlan.DecodingError(description: "container \(name): bad rlimit \(text)") }
+            limits.append(ResourceLimit(resource: resource, soft: soft, hard: hard))
+        }
+        var dependencies: [Dependency] = []
+        for text in record.all("depends") {
+            guard let colon = text.lastIndex(of: ":") else {
+                throw SupervisorPlan.DecodingError(description: "container \(name): bad dependency \(text)")
+            }
+            dependencies.append(
+                Dependency(containerName: String(text[..<colon]), condition: String(text[text.index(after: colon)...])))
+        }
+        var check: HealthCheckPlan?
+        let checkArguments = record.all("hc.arg")
+        if !checkArguments.isEmpty {
+            check = HealthCheckPlan(
+                arguments: checkArguments, intervalSeconds: try number("hc.interval", Int.self),
+                timeoutSeconds: try number("hc.timeout", Int.self), retries: try number("hc.retries", Int.self),
+                startPeriodSeconds: try number("hc.start", Int.self))
+        }
+        self.init(
+            name: name, essential: record.bool("essential"), arguments: record.all("arg"),
+            environment: record.all("env"), workingDirectory: record["cwd"] ?? "/",
+            uid: try number("uid", UInt32.self), gid: try number("gid", UInt32.self),
+            supplementaryGroups: record.all("group").compactMap { UInt32($0) },
+            capabilities: try number("caps", UInt64.self), noNewPrivileges: record.bool("nnp"),
+            initProcess: record.bool("init"), readonlyRootFilesystem: record.bool("readonly"),
+            layerDirectories: record.all("layer"),
+            mounts: (0..<sources.count).map {
+                BindMount(source: sources[$0], target: targets[$0], readOnly: readOnly[$0] == "1")
+            },
+            resourceLimits: limits, dependsOn: dependencies, healthCheck: check,
+            stopTimeout: try number("stop", Int.self), logMaxBytes: try number("log.bytes", Int.self),
+            logMaxFiles: try number("log.files", Int.self))
+    }
+}

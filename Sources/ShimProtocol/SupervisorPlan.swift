@@ -1,0 +1,156 @@
+/// Everything a task's supervisor needs to run the task, already resolved by the runtime:
+/// image layers to directories, users to ids, capability names to a mask, volumes to paths.
+///
+/// The runtime writes it to the task directory (`plan`) before it starts the supervisor; the
+/// supervisor never decides anything the plan does not say.
+public struct SupervisorPlan: Equatable, Sendable {
+    public var taskID: String
+    /// Network namespace to join (`nil`: the host's).
+    public var networkNamespacePath: String?
+    public var hostname: String?
+    /// The task's cgroup, relative to the hierarchy root (`wharf/TASKID`); containers are below it.
+    public var cgroupPath: String
+    /// Resources named after the task, for exact cleanup.
+    public var resources: TaskResources
+    public var containers: [ContainerPlan]
+
+    public init(
+        taskID: String, networkNamespacePath: String?, hostname: String?, cgroupPath: String,
+        resources: TaskResources, containers: [ContainerPlan]
+    ) {
+        self.taskID = taskID
+        self.networkNamespacePath = networkNamespacePath
+        self.hostname = hostname
+        self.cgroupPath = cgroupPath
+        self.resources = resources
+        self.containers = containers
+    }
+}
+
+/// Host resources a task owns besides its directory, each named after the task.
+public struct TaskResources: Equatable, Sendable {
+    /// Host end of the task's veth pair.
+    public var vethName: String?
+    /// Bind-mounted network namespace file.
+    public var networkNamespacePath: String?
+    /// IPAM pool directory and the address the task holds in it.
+    public var addressPoolDirectory: String?
+    public var address: String?
+
+    public init(
+        vethName: String? = nil, networkNamespacePath: String? = nil, addressPoolDirectory: String? = nil,
+        address: String? = nil
+    ) {
+        self.vethName = vethName
+        self.networkNamespacePath = networkNamespacePath
+        self.addressPoolDirectory = addressPoolDirectory
+        self.address = address
+    }
+}
+
+/// One container as the supervisor starts it.
+public struct ContainerPlan: Equatable, Sendable {
+    public var name: String
+    public var essential: Bool
+    public var arguments: [String]
+    public var environment: [String]
+    public var workingDirectory: String
+    public var uid: UInt32
+    public var gid: UInt32
+    public var supplementaryGroups: [UInt32]
+    /// Capability bitmask (`1 << CAP_X`) the process keeps.
+    public var capabilities: UInt64
+    public var noNewPrivileges: Bool
+    public var initProcess: Bool
+    public var readonlyRootFilesystem: Bool
+    /// Image layer directories, top-most first (overlay `lowerdir` order).
+    public var layerDirectories: [String]
+    public var mounts: [BindMount]
+    public var resourceLimits: [ResourceLimit]
+    public var dependsOn: [Dependency]
+    public var healthCheck: HealthCheckPlan?
+    /// Seconds between SIGTERM and SIGKILL.
+    public var stopTimeout: Int
+    public var logMaxBytes: Int
+    public var logMaxFiles: Int
+
+    public init(
+        name: String, essential: Bool, arguments: [String], environment: [String], workingDirectory: String = "/",
+        uid: UInt32 = 0, gid: UInt32 = 0, supplementaryGroups: [UInt32] = [], capabilities: UInt64,
+        noNewPrivileges: Bool = true, initProcess: Bool = false, readonlyRootFilesystem: Bool = false,
+        layerDirectories: [String], mounts: [BindMount] = [], resourceLimits: [ResourceLimit] = [],
+        dependsOn: [Dependency] = [], healthCheck: HealthCheckPlan? = nil, stopTimeout: Int = 30,
+        logMaxBytes: Int = 10 << 20, logMaxFiles: Int = 3
+    ) {
+        self.name = name
+        self.essential = essential
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.uid = uid
+        self.gid = gid
+        self.supplementaryGroups = supplementaryGroups
+        self.capabilities = capabilities
+        self.noNewPrivileges = noNewPrivileges
+        self.initProcess = initProcess
+        self.readonlyRootFilesystem = readonlyRootFilesystem
+        self.layerDirectories = layerDirectories
+        self.mounts = mounts
+        self.resourceLimits = resourceLimits
+        self.dependsOn = dependsOn
+        self.healthCheck = healthCheck
+        self.stopTimeout = stopTimeout
+        self.logMaxBytes = logMaxBytes
+        self.logMaxFiles = logMaxFiles
+    }
+
+    public struct BindMount: Equatable, Sendable {
+        public var source: String
+        public var target: String
+        public var readOnly: Bool
+        public init(source: String, target: String, readOnly: Bool) {
+            self.source = source
+            self.target = target
+            self.readOnly = readOnly
+        }
+    }
+
+    public struct ResourceLimit: Equatable, Sendable {
+        /// `RLIMIT_*` number.
+        public var resource: Int32
+        public var soft: UInt64
+        public var hard: UInt64
+        public init(resource: Int32, soft: UInt64, hard: UInt64) {
+            self.resource = resource
+            self.soft = soft
+            self.hard = hard
+        }
+    }
+
+    public struct Dependency: Equatable, Sendable {
+        /// ECS condition names: START, COMPLETE, SUCCESS, HEALTHY.
+        public var containerName: String
+        public var condition: String
+        public init(containerName: String, condition: String) {
+            self.containerName = containerName
+            self.condition = condition
+        }
+    }
+}
+
+/// A container health check with its command already in exec form.
+public struct HealthCheckPlan: Equatable, Sendable {
+    public var arguments: [String]
+    public var intervalSeconds: Int
+    public var timeoutSeconds: Int
+    public var retries: Int
+    public var startPeriodSeconds: Int
+
+    public init(arguments: [String], intervalSeconds: Int, timeoutSeconds: Int, retries: Int, startPeriodSeconds: Int) {
+        self.arguments = arguments
+        self.intervalSeconds = intervalSeconds
+        self.timeoutSeconds = timeoutSeconds
+        self.retries = retries
+        self.startPeriodSeconds = startPeriodSeconds
+    }
+}

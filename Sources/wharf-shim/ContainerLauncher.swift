@@ -1,0 +1,110 @@
+import CWharfLaunch
+import LinuxHost
+import ShimProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns a `ContainerPlan` into a call of the C launch path, and runs commands inside a
+/// running container (health checks).
+struct ContainerLauncher {
+    let plan: SupervisorPlan
+    let layout: TaskLayout
+    let hierarchy: CgroupHierarchy
+
+    /// The container's cgroup (below the task's).
+    func cgroup(of container: ContainerPlan) -> Cgroup {
+        Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name)
+    }
+
+    /// Starts `container` with its stdout and stderr on `outputFD`; returns its pid once exec'd.
+    func launch(_ container: ContainerPlan, outputFD: Int32) throws(SystemError) -> Int32 {
+        let arena = CStringArena()
+        let upper = layout.upperDirectory(of: container.name)
+        let work = layout.workDirectory(of: container.name)
+        let rootfs = layout.rootfs(of: container.name)
+        for directory in [upper, work, rootfs] {
+            try FileSystem.makeDirectories(directory)
+        }
+        let mounts = arena.buffer(of: wharf_mount.self, count: container.mounts.count)
+        for (index, mount) in container.mounts.enumerated() {
+            mounts[index] = wharf_mount(
+                source: arena.string(mount.source), target: arena.string(mount.target), fstype: nil,
+                flags: mount.readOnly ? UInt(MS_RDONLY) : 0, data: nil)
+        }
+        let procsFiles = cgroup(of: container).procsFiles
+        let procs = arena.buffer(of: UnsafePointer<CChar>?.self, count: procsFiles.count)
+        for (index, file) in procsFiles.enumerated() { procs[index] = arena.string(file) }
+        let groups = arena.buffer(of: UInt32.self, count: container.supplementaryGroups.count)
+        for (index, group) in container.supplementaryGroups.enumerated() { groups[index] = group }
+        let limits = arena.buffer(of: wharf_rlimit.self, count: container.resourceLimits.count)
+        for (index, limit) in container.resourceLimits.enumerated() {
+            limits[index] = wharf_rlimit(resource: limit.resource, soft: limit.soft, hard: limit.hard)
+        }
+
+        var spec = wharf_launch_spec()
+        spec.netns_path = arena.optionalString(plan.networkNamespacePath)
+        spec.hostname = arena.optionalString(plan.hostname)
+        spec.rootfs = arena.string(rootfs)
+        spec.overlay_lower = arena.string(container.layerDirectories.joined(separator: ":"))
+        spec.overlay_upper = arena.string(upper)
+        spec.overlay_work = arena.string(work)
+        spec.readonly_rootfs = container.readonlyRootFilesystem ? 1 : 0
+        spec.mounts = UnsafePointer(mounts)
+        spec.n_mounts = container.mounts.count
+        spec.cgroup_procs = UnsafePointer(procs)
+        spec.n_cgroup_procs = procsFiles.count
+        spec.argv = arena.stringArray(container.arguments)
+        spec.envp = arena.stringArray(container.environment)
+        spec.cwd = arena.string(container.workingDirectory)
+        spec.uid = container.uid
+        spec.gid = container.gid
+        spec.groups = UnsafePointer(groups)
+        spec.n_groups = container.supplementaryGroups.count
+        spec.capabilities = container.capabilities
+        spec.rlimits = UnsafePointer(limits)
+        spec.n_rlimits = container.resourceLimits.count
+        spec.no_new_privs = container.noNewPrivileges ? 1 : 0
+        spec.init_process = container.initProcess ? 1 : 0
+        spec.stdout_fd = outputFD
+        spec.stderr_fd = outputFD
+
+        var message = [CChar](repeating: 0, count: 512)
+        var code: Int32 = 0
+        let pid = message.withUnsafeMutableBufferPointer { buffer in
+            wharf_launch(&spec, buffer.baseAddress, buffer.count, &code)
+        }
+        guard pid > 0 else {
+            let text = cText(message)
+            throw SystemError(step: "start container \(container.name): \(text)", call: "wharf_launch", errno: code)
+        }
+        return pid
+    }
+
+    /// Starts a health check command inside the running container whose init is `pid`.
+    func execute(_ arguments: [String], in container: ContainerPlan, pid: Int32) throws(SystemError) -> Int32 {
+        let arena = CStringArena()
+        let procsFiles = cgroup(of: container).procsFiles
+        let procs = arena.buffer(of: UnsafePointer<CChar>?.self, count: procsFiles.count)
+        for (index, file) in procsFiles.enumerated() { procs[index] = arena.string(file) }
+        var message = [CChar](repeating: 0, count: 512)
+        var code: Int32 = 0
+        let checkPID = message.withUnsafeMutableBufferPointer { buffer in
+            wharf_exec_in(
+                pid, arena.stringArray(arguments), arena.stringArray(container.environment), nil,
+                container.uid, container.gid, UnsafePointer(procs), procsFiles.count, -1, -1,
+                buffer.baseAddress, buffer.count, &code)
+        }
+        guard checkPID > 0 else {
+            let text = cText(message)
+            throw SystemError(step: "health check in \(container.name): \(text)", call: "wharf_exec_in", errno: code)
+        }
+        return checkPID
+    }
+}
+
+/// The text of a NUL-terminated C buffer.
+func cText(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Runtime
+
+/// Options every runtime command shares: where state lives and what the runtime names things.
+struct RuntimeOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory for images, tasks and address pools.")
+    var dataDir: String = "/var/lib/wharf"
+
+    @Option(name: .long, help: "Directory for network namespace files.")
+    var runDir: String = "/run/wharf"
+
+    @Option(name: .long, help: "Host bridge for awsvpc tasks.")
+    var bridge: String = "wharf0"
+
+    @Option(name: .long, help: "Task subnet in CIDR form (default: a free one, remembered).")
+    var subnet: String?
+
+    func makeRuntime() throws -> ContainerRuntime {
+        var configuration = RuntimeConfiguration(dataDirectory: dataDir, runDirectory: runDir, bridgeName: bridge)
+        if let subnet {
+            guard let network = IPv4NetworkParser.parse(subnet) else {
+                throw ValidationError("--subnet: \(subnet) is not an IPv4 network in CIDR form (e.g. 10.213.0.0/16)")
+            }
+            configuration.subnet = network
+        }
+        return try ContainerRuntime(configuration: configuration)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Runtime
+import XCTest
+
+/// The basic path: a busybox httpd task in awsvpc mode answers on its own IP, and stopping it
+/// leaves nothing behind.
+final class SmokeTests: XCTestCase {
+    var fixture: RuntimeFixture!
+
+    override func setUpWithError() throws { fixture = try RuntimeFixture() }
+    override func tearDown() { fixture?.tearDown() }
+
+    func testHTTPServerReachableAtTaskIP() throws {
+        let status = try fixture.launch(
+            RuntimeFixture.task(["httpd", "-f", "-p", "8080", "-h", "/var/www"]) { $0.initProcessEnabled = true })
+        XCTAssertEqual(status.lastStatus, "RUNNING")
+        let address = try XCTUnwrap(status.address)
+        var body: String?
+        for _ in 0..<50 where body == nil {
+            body = httpGet(address, port: 8080)
+            if body == nil { usleep(50_000) }
+        }
+        XCTAssertEqual(body, "hello from wharf busybox\n")
+        try fixture.runtime.stop(status.id)
+        let stopped = try fixture.runtime.wait(status.id, timeout: 10)
+        XCTAssertEqual(stopped.stoppedReason, "Task stopped by user")
+        XCTAssertEqual(stopped.containers.first?.exitCode, 143, "init forwards SIGTERM; httpd dies of it")
+        XCTAssertEqual(fixture.leftovers(), [])
+    }
+}
