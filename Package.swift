@@ -33,7 +33,7 @@ let package = Package(
         // The per-task supervisor: holds a task's containers, outlives the daemon (Foundation-free).
         .executableTarget(name: "wharf-shim", dependencies: ["LinuxHost", "ShimProtocol", "CWharfLaunch"]),
 
-        .target(name: "ImageStore", dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ImageStore", dependencies: ["CZlib", "COpenSSL", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Runtime",
             dependencies: ["LinuxHost", "ShimProtocol", "ImageStore", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]

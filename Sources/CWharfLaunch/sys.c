@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -27,3 +28,5 @@ int wharf_signalfd_read(int fd) {
 }
 
 int wharf_close_from(unsigned first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }
+
+int wharf_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }

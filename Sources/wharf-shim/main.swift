@@ -41,6 +41,7 @@ if child > 0 {
 setsid()
 // Nothing the spawner had open belongs to the task.
 wharf_close_from(3)
+wharf_set_child_subreaper()
 
 do {
     let plan = try SupervisorPlan(decoding: try FileSystem.read(layout.plan))

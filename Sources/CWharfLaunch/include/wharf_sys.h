@@ -20,6 +20,10 @@ int wharf_signalfd_read(int fd);
 /// Closes every descriptor from `first` up (close_range(2)).
 int wharf_close_from(unsigned first);
 
+/// Makes the caller the reaper of orphaned descendants (PR_SET_CHILD_SUBREAPER), so processes
+/// left by health checks are reaped by the task's supervisor, not by the host's init.
+int wharf_set_child_subreaper(void);
+
 #ifdef __cplusplus
 }
 #endif
