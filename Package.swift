@@ -27,13 +27,13 @@ let package = Package(
         ),
 
         // Foundation-free Linux primitives shared by the runtime and the per-task supervisor.
-        .target(name: "LinuxHost"),
+        .target(name: "LinuxHost", dependencies: ["CWharfLaunch"]),
         // The plan a supervisor executes and its on-disk encoding (Foundation-free).
         .target(name: "ShimProtocol", dependencies: ["LinuxHost"]),
         // The per-task supervisor: holds a task's containers, outlives the daemon (Foundation-free).
         .executableTarget(name: "wharf-shim", dependencies: ["LinuxHost", "ShimProtocol", "CWharfLaunch"]),
 
-        .target(name: "ImageStore", dependencies: ["CZlib", "COpenSSL", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ImageStore", dependencies: ["CZlib", "COpenSSL", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Runtime",
             dependencies: ["LinuxHost", "ShimProtocol", "ImageStore", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]
@@ -54,6 +54,7 @@ let package = Package(
         .executableTarget(name: "wharf-bench", dependencies: ["Runtime", "LinuxHost", "ImageStore"]),
 
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
+        .testTarget(name: "ShimProtocolTests", dependencies: ["ShimProtocol", "LinuxHost"]),
         .testTarget(name: "LaunchTests", dependencies: ["CWharfLaunch", "LinuxHost"]),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol"]),

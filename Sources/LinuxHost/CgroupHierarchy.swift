@@ -16,11 +16,24 @@ public enum CgroupHierarchy: Equatable, Sendable {
     public static let controllers = ["cpu", "cpuacct", "memory", "pids"]
 
     /// Detects the hierarchy of this host.
-    public static func detect(mountinfo path: String = "/proc/self/mountinfo") throws(SystemError) -> CgroupHierarchy {
-        let text = try FileSystem.read(path)
+    public static func detect() throws(SystemError) -> CgroupHierarchy {
+        let mountinfo = try FileSystem.read("/proc/self/mountinfo")
+        let controllers = (try? FileSystem.read("/sys/fs/cgroup/cgroup.controllers")) ?? ""
+        guard let hierarchy = parse(mountinfo: mountinfo, unifiedRootControllers: controllers) else {
+            throw SystemError(step: "find the cgroup hierarchy in /proc/self/mountinfo", call: "mountinfo", errno: ENOENT)
+        }
+        return hierarchy
+    }
+
+    /// Picks the hierarchy from `/proc/self/mountinfo` text and the controllers listed by
+    /// `/sys/fs/cgroup/cgroup.controllers` (empty when that file does not exist).
+    ///
+    /// v2 is used when `/sys/fs/cgroup` itself is cgroup2 with the memory controller; else the
+    /// v1 controller mounts when memory and cpu are there (a hybrid host); else any cgroup2 mount.
+    public static func parse(mountinfo: String, unifiedRootControllers: String) -> CgroupHierarchy? {
         var legacy: [String: String] = [:]
         var unifiedRoots: [String] = []
-        for line in text.split(separator: "\n") {
+        for line in mountinfo.split(separator: "\n") {
             // mountinfo: ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS
             let fields = line.split(separator: " ")
             guard let dash = fields.firstIndex(of: "-"), fields.count > dash + 3, fields.count > 4 else { continue }
@@ -34,17 +47,14 @@ public enum CgroupHierarchy: Equatable, Sendable {
                 }
             }
         }
-        let v2Controllers = (try? FileSystem.read("/sys/fs/cgroup/cgroup.controllers")) ?? ""
-        if unifiedRoots.contains("/sys/fs/cgroup") && v2Controllers.contains("memory") {
+        let rootControllers = unifiedRootControllers.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        if unifiedRoots.contains("/sys/fs/cgroup") && rootControllers.contains("memory") {
             return .unified(root: "/sys/fs/cgroup")
         }
         if legacy["memory"] != nil && legacy["cpu"] != nil {
             return .legacy(mounts: legacy)
         }
-        if let root = unifiedRoots.first {
-            return .unified(root: root)
-        }
-        throw SystemError(step: "find the cgroup hierarchy in \(path)", call: "mountinfo", errno: ENOENT)
+        return unifiedRoots.first.map { .unified(root: $0) }
     }
 
     /// The directories that make up cgroup `path` (relative, e.g. `wharf/TASK/web`): one on v2,

@@ -1,0 +1,51 @@
+import ShimProtocol
+import XCTest
+
+/// The supervisor plan and the task events survive their file form unchanged.
+final class SupervisorPlanTests: XCTestCase {
+    func testPlanRoundTrips() throws {
+        let plan = SupervisorPlan(
+            taskID: "0123456789abcdef0123456789abcdef", networkNamespacePath: "/run/wharf/netns/0123",
+            hostname: "ip-10-213-0-2", cgroupPath: "wharf/0123",
+            resources: TaskResources(
+                vethName: "wh0123456789abc", networkNamespacePath: "/run/wharf/netns/0123",
+                addressPoolDirectory: "/var/lib/wharf/ipam/wharf0", address: "10.213.0.2"),
+            containers: [
+                ContainerPlan(
+                    name: "web", essential: true, arguments: ["httpd", "-f", "-p", "8080"],
+                    environment: ["PATH=/bin", "GREETING=hello world", "EMPTY="], workingDirectory: "/var/www", uid: 1000,
+                    gid: 1000, supplementaryGroups: [10, 20], capabilities: 0xa80425fb, noNewPrivileges: true,
+                    initProcess: true, readonlyRootFilesystem: true, layerDirectories: ["/l/2", "/l/1"],
+                    mounts: [.init(source: "/srv/data", target: "/data", readOnly: true), .init(source: "/v", target: "/v", readOnly: false)],
+                    resourceLimits: [.init(resource: 7, soft: 100, hard: 200)],
+                    dependsOn: [.init(containerName: "init-db", condition: "SUCCESS")],
+                    healthCheck: HealthCheckPlan(
+                        arguments: ["/bin/sh", "-c", "wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1"],
+                        intervalSeconds: 5, timeoutSeconds: 2, retries: 3, startPeriodSeconds: 10),
+                    stopTimeout: 12, logMaxBytes: 4096, logMaxFiles: 2),
+                ContainerPlan(
+                    name: "init-db", essential: false, arguments: ["true"], environment: [], capabilities: 0,
+                    layerDirectories: ["/l/1"]),
+            ])
+        XCTAssertEqual(try SupervisorPlan(decoding: plan.encoded), plan)
+    }
+
+    func testPlanWithoutTaskRecordIsAnError() {
+        XCTAssertThrowsError(try SupervisorPlan(decoding: "container name=web\n"))
+        XCTAssertThrowsError(try SupervisorPlan(decoding: "task id=x cgroup=y\ncontainer name=web uid=zero\n"))
+    }
+
+    func testEventsRoundTrip() {
+        let events: [TaskEvent] = [
+            .supervisorStarted(pid: 42, at: 1),
+            .containerRunning(name: "web", pid: 43, at: 2),
+            .containerHealth(name: "web", status: "HEALTHY", output: "exit code 0", at: 3),
+            .taskStopping(reason: "Essential container in task exited", code: "EssentialContainerExited", at: 4),
+            .containerStopped(name: "web", exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage", at: 5),
+            .containerStopped(name: "sidecar", exitCode: nil, reason: nil, at: 6),
+            .taskStopped(at: 7),
+        ]
+        let text = events.map { $0.record.encoded + "\n" }.joined()
+        XCTAssertEqual(TaskEvent.parseAll(text), events)
+    }
+}
