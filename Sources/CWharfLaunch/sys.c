@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 int wharf_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
@@ -30,3 +32,17 @@ int wharf_signalfd_read(int fd) {
 int wharf_close_from(unsigned first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }
 
 int wharf_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+_Static_assert(WHARF_CLONE_NEWNET == CLONE_NEWNET, "WHARF_CLONE_NEWNET must equal CLONE_NEWNET");
+
+int wharf_setns(int fd, int nstype) { return setns(fd, nstype); }
+
+int wharf_unshare(int flags) { return unshare(flags); }
+
+int wharf_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags) {
+    return fsetxattr(fd, name, value, size, flags);
+}
+
+ssize_t wharf_fgetxattr(int fd, const char *name, void *value, size_t size) {
+    return fgetxattr(fd, name, value, size);
+}

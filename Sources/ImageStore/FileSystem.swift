@@ -1,3 +1,4 @@
+import CWharfLaunch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -7,28 +8,16 @@ import Musl
 /// Thin wrappers over the file-system calls the store needs, each turning a failure into an
 /// `ImageStoreError.system` that names the step, path, call and errno.
 enum FileSystem {
-    private typealias SetXattr = @convention(c) (Int32, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
-    private typealias GetXattr = @convention(c) (Int32, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
-
-    // The Swift Glibc module does not export <sys/xattr.h>, so the two calls are looked up
-    // once in libc itself (RTLD_DEFAULT is the null handle).
-    private static let setxattrFunction: SetXattr? = dlsym(nil, "fsetxattr").map { unsafeBitCast($0, to: SetXattr.self) }
-    private static let getxattrFunction: GetXattr? = dlsym(nil, "fgetxattr").map { unsafeBitCast($0, to: GetXattr.self) }
-
     /// Sets extended attribute `name` on the open file `fd`.
     static func setXattr(fd: Int32, name: String, value: [UInt8], step: String, path: String) throws(ImageStoreError) {
-        guard let function = setxattrFunction else {
-            throw .system(step: step, path: path, call: "fsetxattr", errno: ENOSYS)
-        }
-        let rc = value.withUnsafeBytes { raw in function(fd, name, raw.baseAddress, raw.count, 0) }
+        let rc = value.withUnsafeBytes { raw in wharf_fsetxattr(fd, name, raw.baseAddress, raw.count, 0) }
         guard rc == 0 else { throw .syscall(step, path: path, call: "fsetxattr(\(name))") }
     }
 
     /// Reads extended attribute `name` of the open file `fd`; nil when it is not set.
     static func getXattr(fd: Int32, name: String) -> [UInt8]? {
-        guard let function = getxattrFunction else { return nil }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = buffer.withUnsafeMutableBytes { function(fd, name, $0.baseAddress, $0.count) }
+        let n = buffer.withUnsafeMutableBytes { wharf_fgetxattr(fd, name, $0.baseAddress, $0.count) }
         return n >= 0 ? Array(buffer[0..<n]) : nil
     }
 

@@ -1,3 +1,4 @@
+import CWharfLaunch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -55,7 +56,7 @@ public enum NetworkNamespace {
         }
         defer { close(original) }
 
-        guard NamespaceSystemCalls.unshare(NamespaceSystemCalls.cloneNewNet) == 0 else {
+        guard wharf_unshare(WHARF_CLONE_NEWNET) == 0 else {
             let error = SystemError.current(step: step, call: "unshare(CLONE_NEWNET)")
             unlink(path)
             throw error
@@ -110,7 +111,7 @@ public enum NetworkNamespace {
     /// sockets) inside a task's namespace. It cannot fail in practice (we opened `original`
     /// ourselves from this thread and we have the capability we just used to leave it).
     static func returnToNamespace(_ original: Int32, step: @autoclosure () -> String) {
-        if NamespaceSystemCalls.setns(original, NamespaceSystemCalls.cloneNewNet) != 0 {
+        if wharf_setns(original, WHARF_CLONE_NEWNET) != 0 {
             let error = SystemError.current(step: step(), call: "setns(back to original)")
             fatalError("thread stuck in a foreign network namespace: \(error)")
         }
@@ -169,41 +170,9 @@ public func withNetworkNamespace<Result>(
     let step = "enter network namespace (fd \(fd))"
     let original = try NetworkNamespace.openCurrent()
     defer { close(original) }
-    guard NamespaceSystemCalls.setns(fd, NamespaceSystemCalls.cloneNewNet) == 0 else {
+    guard wharf_setns(fd, WHARF_CLONE_NEWNET) == 0 else {
         throw SystemError.current(step: step, call: "setns(CLONE_NEWNET)")
     }
     defer { NetworkNamespace.returnToNamespace(original, step: step) }
     return try body()
-}
-
-/// `setns(2)` and `unshare(2)`: Glibc declares them only under `_GNU_SOURCE`, which Swift's
-/// Glibc module does not define, so they are looked up by name once. This keeps LinuxHost free
-/// of a C shim for two one-line calls.
-enum NamespaceSystemCalls {
-    typealias NamespaceCall = @convention(c) (Int32, Int32) -> Int32
-    typealias UnshareCall = @convention(c) (Int32) -> Int32
-
-    /// `CLONE_NEWNET` from `<sched.h>` (also hidden behind `_GNU_SOURCE`).
-    static let cloneNewNet: Int32 = 0x4000_0000
-
-    private static let setnsFunction: NamespaceCall? = lookUp("setns", as: NamespaceCall.self)
-    private static let unshareFunction: UnshareCall? = lookUp("unshare", as: UnshareCall.self)
-
-    private static func lookUp<F>(_ name: String, as type: F.Type) -> F? {
-        // RTLD_DEFAULT is a null handle: search the symbols already loaded (libc).
-        guard let symbol = dlsym(nil, name) else { return nil }
-        return unsafeBitCast(symbol, to: type)
-    }
-
-    /// `setns(fd, nstype)`; `-1` with `errno = ENOSYS` if libc lacks it.
-    static func setns(_ fd: Int32, _ nstype: Int32) -> Int32 {
-        guard let call = setnsFunction else { Glibc.errno = ENOSYS; return -1 }
-        return call(fd, nstype)
-    }
-
-    /// `unshare(flags)`; `-1` with `errno = ENOSYS` if libc lacks it.
-    static func unshare(_ flags: Int32) -> Int32 {
-        guard let call = unshareFunction else { Glibc.errno = ENOSYS; return -1 }
-        return call(flags)
-    }
 }

@@ -54,4 +54,16 @@ final class ReferenceTests: XCTestCase {
         XCTAssertThrowsError(try Digest("sha512:" + String(repeating: "0", count: 64)))
         XCTAssertThrowsError(try Digest("sha256:" + String(repeating: "G", count: 64)))
     }
+
+    func testSHA256CopiesAreIndependentAndFinalizeStartsOver() {
+        var first = SHA256()
+        first.update(Array("ab".utf8))
+        var second = first
+        second.update(Array("c".utf8))
+        first.update(Array("x".utf8))
+        XCTAssertEqual(second.finalizeHex(), Digest.of(Array("abc".utf8)).hex)
+        XCTAssertEqual(first.finalizeHex(), Digest.of(Array("abx".utf8)).hex)
+        // After finalizing, a hasher is empty again.
+        XCTAssertEqual(first.finalizeHex(), Digest.of([]).hex)
+    }
 }

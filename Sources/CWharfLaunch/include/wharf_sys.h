@@ -1,6 +1,7 @@
 #ifndef WHARF_SYS_H
 #define WHARF_SYS_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -23,6 +24,27 @@ int wharf_close_from(unsigned first);
 /// Makes the caller the reaper of orphaned descendants (PR_SET_CHILD_SUBREAPER), so processes
 /// left by health checks are reaped by the task's supervisor, not by the host's init.
 int wharf_set_child_subreaper(void);
+
+/// CLONE_NEWNET from <sched.h>, which declares it only under _GNU_SOURCE; sys.c checks at
+/// compile time that the two agree.
+#define WHARF_CLONE_NEWNET 0x40000000
+
+/// setns(2): moves the calling thread into the namespace `fd` refers to. Exists because
+/// <sched.h> declares setns only under _GNU_SOURCE, which Swift's Glibc module does not define.
+int wharf_setns(int fd, int nstype);
+
+/// unshare(2): gives the calling thread new namespaces of the kinds in `flags`. Exists because
+/// <sched.h> declares unshare only under _GNU_SOURCE, which Swift's Glibc module does not define.
+int wharf_unshare(int flags);
+
+/// fsetxattr(2): sets extended attribute `name` on the open file `fd`. Exists because Swift's
+/// Glibc module does not export <sys/xattr.h>.
+int wharf_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags);
+
+/// fgetxattr(2): reads extended attribute `name` of the open file `fd` into `value`; the
+/// attribute's length, or -1 with errno. Exists because Swift's Glibc module does not export
+/// <sys/xattr.h>.
+ssize_t wharf_fgetxattr(int fd, const char *name, void *value, size_t size);
 
 #ifdef __cplusplus
 }
