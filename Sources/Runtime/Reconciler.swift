@@ -51,7 +51,10 @@ extension ContainerRuntime {
         var appended: [TaskEvent] = []
         let now = Clock.wallNanoseconds()
         if !events.contains(where: { if case .taskStopping = $0 { return true } else { return false } }) {
-            appended.append(.taskStopping(reason: reason, code: "TaskFailedToStart", at: now))
+            // A task whose containers ran lost them (ECS reports that as an essential container
+            // exiting); one that never got a container running failed to start.
+            let ran = events.contains { if case .containerRunning = $0 { return true } else { return false } }
+            appended.append(.taskStopping(reason: reason, code: ran ? "EssentialContainerExited" : "TaskFailedToStart", at: now))
         }
         if let record = readRecord(id) {
             for container in record.spec.containers {

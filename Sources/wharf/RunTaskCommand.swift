@@ -25,7 +25,8 @@ struct RunTaskCommand: ParsableCommand {
         do {
             spec = try TaskDefinition.decode(from: data).taskSpec()
         } catch {
-            throw ValidationError("\(file): \(error)")
+            // Name the member too (ECS's wording alone often does not say which container).
+            throw ValidationError("\(file): " + (error.field.isEmpty ? "" : "\(error.field): ") + "\(error)")
         }
         let runtime = try options.makeRuntime()
         let launched = try runtime.launch(spec)

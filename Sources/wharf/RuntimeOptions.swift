@@ -15,8 +15,18 @@ struct RuntimeOptions: ParsableArguments {
     @Option(name: .long, help: "Task subnet in CIDR form (default: a free one, remembered).")
     var subnet: String?
 
+    @Option(name: .long, help: "Parent cgroup of every task cgroup.")
+    var cgroupParent: String = "wharf"
+
+    @Option(name: .long, help: "Prefix of host-side veth names (the rest is taken from the task id).")
+    var vethPrefix: String = "wh"
+
     func makeRuntime() throws -> ContainerRuntime {
-        var configuration = RuntimeConfiguration(dataDirectory: dataDir, runDirectory: runDir, bridgeName: bridge)
+        guard (1...8).contains(vethPrefix.count) else {
+            throw ValidationError("--veth-prefix: \(vethPrefix) must be 1 to 8 characters, leaving room for the task id")
+        }
+        var configuration = RuntimeConfiguration(
+            dataDirectory: dataDir, runDirectory: runDir, bridgeName: bridge, cgroupParent: cgroupParent, vethPrefix: vethPrefix)
         if let subnet {
             guard let network = IPv4NetworkParser.parse(subnet) else {
                 throw ValidationError("--subnet: \(subnet) is not an IPv4 network in CIDR form (e.g. 10.213.0.0/16)")

@@ -115,11 +115,13 @@ final class TaskNetwork: @unchecked Sendable {
         try body(try hostSocket())
     }
 
-    /// Host links whose names carry this runtime's veth prefix.
+    /// Host veths whose names carry this runtime's veth prefix. Only veths: a bridge or other
+    /// link that happens to share the prefix (another runtime's `wharf1` next to prefix `wh`)
+    /// is never a task's.
     func taskVeths() throws(SystemError) -> [String] {
         lock.lock()
         defer { lock.unlock() }
-        return try hostSocket().links().map(\.name).filter {
+        return try hostSocket().links().filter { $0.kind == "veth" }.map(\.name).filter {
             $0.hasPrefix(configuration.vethPrefix) && $0 != configuration.bridgeName
         }
     }

@@ -1,0 +1,87 @@
+import Foundation
+import LinuxHost
+import Runtime
+import XCTest
+
+/// Every launch, finished or failed, gives back everything it took from the host.
+final class CleanupTests: XCTestCase {
+    var fixture: RuntimeFixture!
+
+    override func setUpWithError() throws { fixture = try RuntimeFixture() }
+    override func tearDown() { fixture?.tearDown() }
+
+    func testRepeatedLaunchStopRemoveLeavesNothing() throws {
+        for cycle in 0..<50 {
+            let status = try fixture.launch(RuntimeFixture.task(["true"]), until: { $0.lastStatus == "STOPPED" })
+            XCTAssertEqual(status.containers.first?.exitCode, 0, "cycle \(cycle)")
+            XCTAssertNotNil(status.address, "cycle \(cycle): an awsvpc task gets an address")
+            try fixture.runtime.remove(status.id)
+        }
+        XCTAssertEqual(fixture.leftovers(), [])
+        XCTAssertEqual(try taskDirectories(), [])
+    }
+
+    func testConcurrentLaunchesGetUniqueAddresses() throws {
+        let runtime = fixture.runtime
+        // `sleep` under an init, so the stop below is quick.
+        let spec = RuntimeFixture.task(["sleep", "60"]) { $0.initProcessEnabled = true }
+        let lock = NSLock()
+        nonisolated(unsafe) var launched: [TaskStatus] = []
+        nonisolated(unsafe) var failures: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 10) { _ in
+            do {
+                let status = try runtime.launch(spec)
+                lock.withLock { launched.append(status) }
+            } catch {
+                lock.withLock { failures.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failures, [])
+        XCTAssertEqual(launched.count, 10)
+        // All ten tasks hold their address at the same time here.
+        let addresses = launched.compactMap(\.address)
+        XCTAssertEqual(addresses.count, 10)
+        XCTAssertEqual(Set(addresses).count, addresses.count, "an address was handed out twice: \(addresses.sorted())")
+        for task in launched {
+            let running = try runtime.wait(task.id, timeout: 10, description: "RUNNING") { $0.lastStatus != "PENDING" }
+            XCTAssertEqual(running.lastStatus, "RUNNING")
+        }
+
+        for task in launched { try runtime.stop(task.id) }
+        for task in launched {
+            XCTAssertEqual(try runtime.wait(task.id, timeout: 10).lastStatus, "STOPPED")
+            try runtime.remove(task.id)
+        }
+        XCTAssertEqual(fixture.leftovers(), [])
+        XCTAssertEqual(try taskDirectories(), [])
+    }
+
+    func testFailedLaunchRollsBackEverything() throws {
+        // The supervisor cannot be started, so the launch fails after the network, cgroups and
+        // plan exist: the last step, which has the most to roll back.
+        var configuration = fixture.configuration
+        configuration.supervisorPath = fixture.root + "/no-such-wharf-shim"
+        let runtime = try ContainerRuntime(configuration: configuration)
+        let spec = RuntimeFixture.task(["httpd", "-f", "-p", "8080", "-h", "/var/www"]) { $0.initProcessEnabled = true }
+
+        XCTAssertThrowsError(try runtime.launch(spec)) { error in
+            guard case .launchFailed(_, let underlying) = error as? RuntimeError else {
+                return XCTFail("expected launchFailed, got \(error)")
+            }
+            XCTAssertEqual(underlying.errno, ENOENT, "\(underlying)")
+        }
+        XCTAssertEqual(fixture.leftovers(), [])
+        XCTAssertEqual(try taskDirectories(), [])
+        // The bridge was created by this launch; it is shared and stays, but no veth is on it.
+        let links = try RouteNetlink().links()
+        let bridge = try XCTUnwrap(links.first { $0.name == configuration.bridgeName })
+        XCTAssertEqual(links.filter { $0.masterIndex == bridge.index }.map(\.name), [])
+    }
+
+    // MARK: - Helpers
+
+    /// The task directories under the fixture's data directory.
+    private func taskDirectories() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: fixture.configuration.tasksDirectory)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import LinuxHost
+import Runtime
+import XCTest
+
+/// Tasks outlive the runtime object, and a runtime started later cleans up after supervisors
+/// that died and resources that belong to no task.
+final class RestartTests: XCTestCase {
+    var fixture: RuntimeFixture!
+
+    override func setUpWithError() throws { fixture = try RuntimeFixture() }
+    override func tearDown() { fixture?.tearDown() }
+
+    /// busybox httpd, with an init as PID 1 so SIGTERM stops it at once.
+    private static let webServer = RuntimeFixture.task(["httpd", "-f", "-p", "8080", "-h", "/var/www"]) {
+        $0.initProcessEnabled = true
+    }
+
+    func testNewRuntimeAdoptsRunningTask() throws {
+        let launched = try fixture.launch(Self.webServer)
+        XCTAssertEqual(launched.lastStatus, "RUNNING")
+        let address = try XCTUnwrap(launched.address)
+        XCTAssertNotNil(pollHTTP(address), "the task never answered before the restart")
+
+        // A second runtime on the same configuration knows nothing but the task directories;
+        // its start-up reconcile must leave the live task alone.
+        let restarted = try ContainerRuntime(configuration: fixture.configuration)
+        let adopted = try XCTUnwrap(restarted.tasks().first { $0.id == launched.id })
+        XCTAssertEqual(adopted.lastStatus, "RUNNING")
+        XCTAssertEqual(adopted.address, address)
+        XCTAssertEqual(pollHTTP(address), "hello from wharf busybox\n", "the task stopped answering after the restart")
+
+        try restarted.stop(launched.id)
+        let stopped = try restarted.wait(launched.id, timeout: 10)
+        XCTAssertEqual(stopped.stoppedReason, "Task stopped by user")
+        XCTAssertEqual(fixture.leftovers(), [])
+    }
+
+    func testKilledSupervisorIsReconciledByNewRuntime() throws {
+        let launched = try fixture.launch(Self.webServer)
+        XCTAssertEqual(launched.lastStatus, "RUNNING")
+        let supervisorPID = try XCTUnwrap(launched.supervisorPID)
+        let supervisor = try XCTUnwrap(ProcessIdentity.of(pid: supervisorPID))
+        let containerPID = try XCTUnwrap(launched.containers.first?.pid)
+        let container = try XCTUnwrap(ProcessIdentity.of(pid: containerPID))
+
+        XCTAssertEqual(kill(supervisorPID, SIGKILL), 0)
+        XCTAssertTrue(waitUntil(seconds: 5) { !supervisor.isAlive }, "the supervisor did not die")
+        // Without its supervisor the container keeps running: nothing has cleaned up yet.
+        XCTAssertTrue(container.isAlive)
+
+        let restarted = try ContainerRuntime(configuration: fixture.configuration)
+        let status = try restarted.status(of: launched.id)
+        XCTAssertEqual(status.lastStatus, "STOPPED")
+        XCTAssertEqual(status.stoppedReason, "Task supervisor exited unexpectedly")
+        XCTAssertEqual(status.containers.first?.lastStatus, "STOPPED")
+        XCTAssertTrue(waitUntil(seconds: 5) { !container.isAlive }, "the container outlived the reconcile")
+        XCTAssertEqual(fixture.leftovers(), [])
+    }
+
+    func testWaitReconcilesKilledSupervisor() throws {
+        let launched = try fixture.launch(Self.webServer)
+        let supervisorPID = try XCTUnwrap(launched.supervisorPID)
+        let container = try XCTUnwrap(launched.containers.first?.pid.flatMap(ProcessIdentity.of(pid:)))
+        XCTAssertEqual(kill(supervisorPID, SIGKILL), 0)
+
+        // `wait` notices the dead supervisor itself and finishes the task for it.
+        let stopped = try fixture.runtime.wait(launched.id, timeout: 10)
+        XCTAssertEqual(stopped.stoppedReason, "Task supervisor exited unexpectedly")
+        XCTAssertTrue(waitUntil(seconds: 5) { !container.isAlive }, "the container outlived the reconcile")
+        XCTAssertEqual(fixture.leftovers(), [])
+    }
+
+    func testReconcileRemovesOrphanedResourcesButKeepsLiveTask() throws {
+        // A live task whose resources must survive the sweep.
+        let live = try fixture.launch(Self.webServer)
+        let liveAddress = try XCTUnwrap(live.address)
+        let configuration = fixture.configuration
+        let subnet = try XCTUnwrap(configuration.subnet)
+
+        // Resources named after a task that has no task directory, as a crash would leave them.
+        let orphan = (0..<32).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
+        let vethName = configuration.vethPrefix + String(orphan.prefix(15 - configuration.vethPrefix.count))
+        let peerName = configuration.vethPrefix + "p" + String(orphan.suffix(8))
+        let netlink = try RouteNetlink()
+        try netlink.createVethPair(hostName: vethName, peerName: peerName, peerNamespaceFD: nil)
+        // Delete it here too in case the sweep fails, so a failing test leaks nothing.
+        defer { _ = try? netlink.deleteLink(named: vethName) }
+        let pool = try IPAddressPool(directory: configuration.addressPoolDirectory, network: subnet)
+        let orphanAddress = try pool.allocate(owner: orphan)
+        try NetworkNamespace.create(at: configuration.networkNamespaceDirectory + "/" + orphan)
+        let hierarchy = try CgroupHierarchy.detect()
+        try Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + orphan).create()
+
+        let before = fixture.leftovers()
+        for expected in ["veth \(vethName)", "netns \(orphan)", "address owner.\(orphan)", "address \(orphanAddress)"] {
+            XCTAssertTrue(before.contains(expected), "\(expected) missing from \(before)")
+        }
+        XCTAssertTrue(before.contains { $0.hasPrefix("cgroup ") && $0.hasSuffix("/" + orphan) }, "\(before)")
+
+        fixture.runtime.reconcile()
+
+        let after = fixture.leftovers()
+        XCTAssertEqual(after.filter { $0.contains(orphan) || $0.contains(vethName) || $0.contains(peerName) }, [])
+        XCTAssertFalse(after.contains("address \(orphanAddress)"), "\(after)")
+        XCTAssertNil(try netlink.link(named: peerName), "the veth's peer is still there")
+        // The live task kept everything it holds.
+        XCTAssertEqual(try fixture.runtime.status(of: live.id).lastStatus, "RUNNING")
+        XCTAssertEqual(pollHTTP(liveAddress), "hello from wharf busybox\n")
+        XCTAssertEqual(pool.address(of: live.id)?.description, liveAddress)
+    }
+
+    func testReconcileKeepsNonVethLinksSharingThePrefix() throws {
+        // Another runtime's bridge may start with this runtime's veth prefix (`wharf1` and the
+        // default prefix `wh`); the orphan sweep must only ever delete veths.
+        let configuration = fixture.configuration
+        let bridgeName = configuration.vethPrefix + "br" + String(UInt32.random(in: 0...0xffff), radix: 16)
+        let netlink = try RouteNetlink()
+        XCTAssertTrue(try netlink.createBridge(named: bridgeName))
+        defer { _ = try? netlink.deleteLink(named: bridgeName) }
+
+        fixture.runtime.reconcile()
+
+        XCTAssertEqual(try netlink.link(named: bridgeName)?.kind, "bridge", "the sweep deleted a bridge")
+    }
+
+    // MARK: - Helpers
+
+    /// Fetches `/` from port 8080, retrying for up to ~5 s while the server starts listening.
+    private func pollHTTP(_ address: String) -> String? {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if let body = httpGet(address, port: 8080, timeout: 1) { return body }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    /// Polls `condition` every 10 ms for at most `seconds`; whether it came true.
+    private func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            if Date() > deadline { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+}
