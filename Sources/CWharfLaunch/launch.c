@@ -226,6 +226,7 @@ pid_t wharf_launch(const struct wharf_launch_spec *spec, char *errbuf, size_t er
         .fs = {
             .rootfs = spec->rootfs, .overlay_opts = opts, .bind_source = spec->overlay_lower,
             .readonly_rootfs = spec->readonly_rootfs, .mounts = spec->mounts, .n_mounts = spec->n_mounts,
+            .cwd = spec->cwd,
         },
         .id = {
             .uid = spec->uid, .gid = spec->gid, .groups = spec->groups, .n_groups = spec->n_groups,

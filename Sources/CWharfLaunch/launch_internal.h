@@ -62,6 +62,7 @@ struct wl_fs_plan {
     int readonly_rootfs;
     const struct wharf_mount *mounts;
     size_t n_mounts;
+    const char *cwd;             /* working directory, created if missing (NULL = none) */
 };
 int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan);
 

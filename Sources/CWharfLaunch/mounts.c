@@ -300,6 +300,17 @@ int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan)
                       NULL, "mount /sys", NULL) < 0 ||
         setup_volumes(e, rootfd, plan) < 0)
         goto out;
+    /* Docker (runc) creates a missing working directory, owned by root, before the root turns
+     * read-only; after the volumes, so a directory below a volume is made in the volume. */
+    if (plan->cwd) {
+        const char *call;
+        int fd = open_beneath(rootfd, plan->cwd, WL_DIR, &call);
+        if (fd < 0) {
+            wl_fail(e, "create working directory", plan->cwd, call);
+            goto out;
+        }
+        close(fd);
+    }
     /* Read-only only now: the mount points above may have needed creating in the rootfs. A bind
      * remount changes just this mount, not the overlay superblock or the volumes. */
     if (plan->readonly_rootfs &&

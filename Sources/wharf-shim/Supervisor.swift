@@ -96,6 +96,8 @@ final class Supervisor {
                 return .waiting
             case "HEALTHY":
                 if other.health == .healthy { continue }
+                // Without a health check the dependency can never become HEALTHY.
+                if other.plan.healthCheck == nil { return failed }
                 if other.isStopped { return failed }
                 return .waiting
             default:

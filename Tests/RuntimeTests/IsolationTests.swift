@@ -1,0 +1,140 @@
+import Foundation
+import Runtime
+import XCTest
+
+/// What a container sees of the host: its own PID namespace, the image's users, a read-only
+/// root when asked, volumes, working directory, environment, rlimits and capabilities.
+final class IsolationTests: XCTestCase {
+    var fixture: RuntimeFixture!
+
+    override func setUpWithError() throws { fixture = try RuntimeFixture() }
+    override func tearDown() { fixture?.tearDown() }
+
+    /// Runs the task to its end and returns the log of `container`.
+    private func output(of spec: TaskSpec, container: String = "main") throws -> String {
+        let launched = try fixture.runtime.launch(spec)
+        let stopped = try fixture.runtime.wait(launched.id, timeout: 15)
+        XCTAssertNotNil(stopped.container(named: container)?.startedAt, "\(container) never started")
+        let path = try fixture.runtime.logPath(task: launched.id, container: container)
+        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
+
+    private func shellTask(_ script: String, configure: (inout ContainerSpec) -> Void = { _ in }) -> TaskSpec {
+        RuntimeFixture.task(["sh", "-c", script], configure: configure)
+    }
+
+    /// A host directory removed after the test.
+    private func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "wharf-isolation-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    func testContainerIsPIDOneOfItsOwnNamespace() throws {
+        XCTAssertEqual(try output(of: shellTask("echo $$")), "1\n")
+    }
+
+    func testUserNameResolvesInTheImage() throws {
+        // "www" is uid/gid 1000 in the busybox image's /etc/passwd (there is no such user on the host).
+        let log = try output(of: shellTask("id -u; id -g") { $0.user = "www" })
+        XCTAssertEqual(log, "1000\n1000\n")
+    }
+
+    func testReadonlyRootFilesystemWithWritableVolume() throws {
+        var spec = shellTask("touch /x && echo root-written; touch /data/y && echo volume-written") {
+            $0.readonlyRootFilesystem = true
+            $0.mountPoints = [MountPoint(sourceVolume: "scratch", containerPath: "/data")]
+        }
+        spec.volumes = [VolumeSpec(name: "scratch")]
+        let log = try output(of: spec)
+        XCTAssertFalse(log.contains("root-written"), "wrote to a read-only root: \(log)")
+        XCTAssertTrue(log.contains("Read-only file system"), log)
+        XCTAssertTrue(log.contains("volume-written"), "the volume is not writable: \(log)")
+    }
+
+    func testTaskVolumeIsSharedBetweenContainers() throws {
+        let mount = MountPoint(sourceVolume: "shared", containerPath: "/shared")
+        let writer = ContainerSpec(
+            name: "writer", image: "busybox", command: ["sh", "-c", "echo from-writer > /shared/note"], essential: false,
+            mountPoints: [mount])
+        let reader = ContainerSpec(
+            name: "reader", image: "busybox", command: ["cat", "/shared/note"],
+            dependsOn: [.init(containerName: "writer", condition: .complete)], mountPoints: [mount])
+        let spec = TaskSpec(containers: [reader, writer], volumes: [VolumeSpec(name: "shared")])
+        XCTAssertEqual(try output(of: spec, container: "reader"), "from-writer\n")
+    }
+
+    func testHostBindVolumeIsVisibleAndReadOnlyMountRefusesWrites() throws {
+        let host = try temporaryDirectory()
+        try "from-host\n".write(toFile: host + "/greeting", atomically: true, encoding: .utf8)
+        var spec = shellTask(
+            "cat /ro/greeting; touch /ro/denied && echo ro-written; echo from-container > /rw/reply && echo rw-written") {
+                $0.mountPoints = [
+                    MountPoint(sourceVolume: "host", containerPath: "/ro", readOnly: true),
+                    MountPoint(sourceVolume: "host", containerPath: "/rw"),
+                ]
+            }
+        spec.volumes = [VolumeSpec(name: "host", hostSourcePath: host)]
+        let log = try output(of: spec)
+        XCTAssertTrue(log.contains("from-host"), "host file not visible: \(log)")
+        XCTAssertFalse(log.contains("ro-written"), "wrote through a read-only mount: \(log)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: host + "/denied"))
+        XCTAssertTrue(log.contains("rw-written"), log)
+        XCTAssertEqual(try? String(contentsOfFile: host + "/reply", encoding: .utf8), "from-container\n")
+    }
+
+    func testWorkingDirectoryAndEnvironmentReachTheProcess() throws {
+        let log = try output(
+            of: shellTask("pwd; echo \"$GREETING\"") {
+                $0.workingDirectory = "/var/www"
+                $0.environment = [EnvironmentVariable(name: "GREETING", value: "hello world")]
+            })
+        XCTAssertEqual(log, "/var/www\nhello world\n")
+    }
+
+    func testUlimitsApply() throws {
+        let log = try output(
+            of: shellTask("ulimit -n; ulimit -Hn") { $0.ulimits = [Ulimit(name: "nofile", softLimit: 100, hardLimit: 200)] })
+        XCTAssertEqual(log, "100\n200\n")
+    }
+
+    func testDroppingAllCapabilitiesLeavesNoEffectiveOnes() throws {
+        let dropped = try output(of: shellTask("grep CapEff /proc/self/status") { $0.capabilitiesDrop = ["ALL"] })
+        XCTAssertEqual(dropped, "CapEff:\t0000000000000000\n")
+        // The control: root with Docker's default set has effective capabilities.
+        let defaults = try output(of: shellTask("grep CapEff /proc/self/status"))
+        XCTAssertTrue(defaults.hasPrefix("CapEff:\t"), defaults)
+        XCTAssertNotEqual(defaults, "CapEff:\t0000000000000000\n")
+    }
+
+
+    func testMissingWorkingDirectoryIsCreated() throws {
+        // Docker creates a working directory the image lacks (root-owned); ECS tasks rely on it.
+        let log = try output(of: shellTask("pwd; stat -c '%u %a' .") { $0.workingDirectory = "/app/sub" })
+        XCTAssertEqual(log, "/app/sub\n0 755\n")
+    }
+
+    func testMissingWorkingDirectoryIsCreatedUnderReadonlyRoot() throws {
+        // Made before the root turns read-only, as runc does.
+        let log = try output(
+            of: shellTask("pwd") {
+                $0.workingDirectory = "/app"
+                $0.readonlyRootFilesystem = true
+            })
+        XCTAssertEqual(log, "/app\n")
+    }
+
+    func testReadonlyRootKeepsDevAndProcUsable() throws {
+        // Read-only applies to the root only: /dev (tmpfs) and /proc stay as they are.
+        let log = try output(
+            of: shellTask("echo x > /dev/null && echo dev-ok; test -r /proc/self/status && echo proc-ok") {
+                $0.readonlyRootFilesystem = true
+            })
+        XCTAssertEqual(log, "dev-ok\nproc-ok\n")
+    }
+
+    func testNoNewPrivilegesIsSet() throws {
+        XCTAssertEqual(try output(of: shellTask("grep NoNewPrivs /proc/self/status")), "NoNewPrivs:\t1\n")
+    }
+}
