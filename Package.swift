@@ -31,7 +31,12 @@ let package = Package(
         // The plan a supervisor executes and its on-disk encoding (Foundation-free).
         .target(name: "ShimProtocol", dependencies: ["LinuxHost"]),
         // The per-task supervisor: holds a task's containers, outlives the daemon (Foundation-free).
-        .executableTarget(name: "wharf-shim", dependencies: ["LinuxHost", "ShimProtocol", "CWharfLaunch"]),
+        // Linked with the Swift standard library built in: it is exec'd once per task launch,
+        // and loading the shared Swift libraries was a measurable part of launch time.
+        .executableTarget(
+            name: "wharf-shim", dependencies: ["LinuxHost", "ShimProtocol", "CWharfLaunch"],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+        ),
 
         .target(name: "ImageStore", dependencies: ["CZlib", "COpenSSL", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]),
         .target(

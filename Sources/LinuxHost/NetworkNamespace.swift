@@ -145,7 +145,9 @@ public enum NetworkNamespace {
     /// Makes `directory` a shared mount, first bind-mounting it onto itself if it is not a
     /// mount point yet (making a non-mount-point shared fails with `EINVAL`).
     static func makeSharedMount(_ directory: String, step: String) throws(SystemError) {
-        let shared = UInt(MS_SHARED | MS_REC)
+        // Not recursive: pins created below a shared mount join its peer group anyway, and a
+        // recursive change would walk every task's pin on every launch (linear in task count).
+        let shared = UInt(MS_SHARED)
         if mount("none", directory, nil, shared, nil) == 0 { return }
         guard Glibc.errno == EINVAL else { throw SystemError.current(step: step, call: "mount(MS_SHARED)") }
         guard mount(directory, directory, "none", UInt(MS_BIND | MS_REC), nil) == 0 else {

@@ -235,7 +235,9 @@ public final class ContainerRuntime: @unchecked Sendable {
         until condition: (TaskStatus) -> Bool = { $0.lastStatus == "STOPPED" }
     ) throws(RuntimeError) -> TaskStatus {
         let deadline = Date().addingTimeInterval(timeout)
-        let watch = DirectoryWatch(path: layout(of: id).directory)
+        // Created only when the state is not reached yet: an inotify instance costs a
+        // noticeable pause when it is closed.
+        var watch: DirectoryWatch?
         while true {
             let current = try status(of: id)
             if condition(current) { return current }
@@ -246,7 +248,9 @@ public final class ContainerRuntime: @unchecked Sendable {
             }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { throw .timedOut(taskID: id, waitingFor: description) }
-            watch.wait(milliseconds: Int32(min(remaining, 0.25) * 1000))
+            let active = watch ?? DirectoryWatch(path: layout(of: id).directory)
+            watch = active
+            active.wait(milliseconds: Int32(min(remaining, 0.25) * 1000))
         }
     }
 
