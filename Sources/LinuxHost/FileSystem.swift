@@ -168,9 +168,12 @@ public enum FileSystem {
             }
         }
         if rmdir(path) != 0 && errno != ENOENT {
-            if errno == EBUSY {
-                _ = umount2(path, Int32(MNT_DETACH))
-                if rmdir(path) == 0 { return }
+            // A mount point (a bind of the directory onto itself may even be stacked): detach
+            // each layer until the directory itself can go.
+            var layers = 0
+            while errno == EBUSY && layers < 16 && umount2(path, Int32(MNT_DETACH)) == 0 {
+                layers += 1
+                if rmdir(path) == 0 || errno == ENOENT { return }
             }
             throw SystemError.current(step: "remove directory \(path)", call: "rmdir")
         }

@@ -33,6 +33,15 @@ public enum NetworkNamespace {
     /// original namespace when this returns or throws.
     ///
     /// - Throws: `SystemError` naming the failing step; `EEXIST` when `path` already exists.
+    /// Creates `directory` for namespace files and makes it a shared mount of itself, once,
+    /// before any namespace is created in it. Call it while nothing else creates namespaces
+    /// there: two first-time calls racing would both bind-mount the directory onto itself.
+    public static func prepareDirectory(_ directory: String) throws(SystemError) {
+        let step = "prepare network namespace directory \(directory)"
+        try makeDirectories(directory, step: step)
+        try makeSharedMount(directory, step: step)
+    }
+
     public static func create(at path: String) throws(SystemError) {
         let step = "create network namespace at \(path)"
         let parent = parentDirectory(of: path)

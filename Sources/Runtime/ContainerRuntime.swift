@@ -25,6 +25,8 @@ public final class ContainerRuntime: @unchecked Sendable {
         self.logger = logger
         do {
             try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
+            // Before any launch, so concurrent first launches never race to set it up.
+            try NetworkNamespace.prepareDirectory(configuration.networkNamespaceDirectory)
             hierarchy = try CgroupHierarchy.detect()
         } catch {
             throw .system(error)
