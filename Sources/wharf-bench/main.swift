@@ -253,14 +253,7 @@ func runConcurrent(_ options: Options) {
     let runtime = makeRuntime(options)
     let count = options.count ?? 100
     let spec = busyboxTask(["sleep", "60"], initProcess: true)
-    // Warm-up (bridge creation) outside the measurement.
-    do {
-        let id = try runtime.launch(busyboxTask(["true"], initProcess: false)).id
-        try runtime.wait(id, timeout: 10)
-        try runtime.remove(id)
-    } catch {
-        fail("warm-up failed: \(error)")
-    }
+    warmUp(runtime)
     let collector = Collector()
     let start = now()
     let wallStart = Clock.wallNanoseconds()
@@ -299,6 +292,17 @@ func runConcurrent(_ options: Options) {
             + " stop-all+wait=\(f1(stopMs)) ms (\(stopFailures) failures)")
 }
 
+/// One task run to its end before measuring, so bridge creation and first-use costs stay out.
+func warmUp(_ runtime: ContainerRuntime) {
+    do {
+        let id = try runtime.launch(busyboxTask(["true"], initProcess: false)).id
+        try runtime.wait(id, timeout: 10)
+        try runtime.remove(id)
+    } catch {
+        fail("warm-up failed: \(error)")
+    }
+}
+
 // MARK: - density
 
 /// N idle tasks (`sleep 3600`, init) launched one after another; launch-time drift and memory.
@@ -307,13 +311,7 @@ func runDensity(_ options: Options) {
     let count = options.count ?? 1000
     let budget = Int64((options.deadline ?? 900) * 1e9)
     let spec = busyboxTask(["sleep", "3600"], initProcess: true)
-    do {
-        let id = try runtime.launch(busyboxTask(["true"], initProcess: false)).id
-        try runtime.wait(id, timeout: 10)
-        try runtime.remove(id)
-    } catch {
-        fail("warm-up failed: \(error)")
-    }
+    warmUp(runtime)
     sync()
     usleep(500_000)
     let availableBefore = meminfo("MemAvailable") ?? 0

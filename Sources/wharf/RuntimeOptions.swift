@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinuxHost
 import Runtime
 
 /// Options every runtime command shares: where state lives and what the runtime names things.
@@ -28,7 +29,7 @@ struct RuntimeOptions: ParsableArguments {
         var configuration = RuntimeConfiguration(
             dataDirectory: dataDir, runDirectory: runDir, bridgeName: bridge, cgroupParent: cgroupParent, vethPrefix: vethPrefix)
         if let subnet {
-            guard let network = IPv4NetworkParser.parse(subnet) else {
+            guard let network = IPv4Network(subnet) else {
                 throw ValidationError("--subnet: \(subnet) is not an IPv4 network in CIDR form (e.g. 10.213.0.0/16)")
             }
             configuration.subnet = network

@@ -65,13 +65,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(row.contains("RUNNING") && row.contains(address), String(row))
 
         // The server really runs, and its output reaches `wharf logs`.
-        var body: String?
-        let deadline = Date().addingTimeInterval(5)
-        while body == nil, Date() < deadline {
-            body = httpGet(address, port: 8080, timeout: 1)
-            if body == nil { usleep(50_000) }
-        }
-        XCTAssertEqual(body, "hello from wharf busybox\n")
+        XCTAssertEqual(pollHTTP(address), "hello from wharf busybox\n")
         let logs = try run(["logs", id] + runtimeOptions)
         XCTAssertEqual(logs.status, 0, logs.stderr)
         XCTAssertEqual(logs.stdout, "web task starting\n")

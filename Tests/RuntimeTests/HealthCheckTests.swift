@@ -33,28 +33,25 @@ final class HealthCheckTests: XCTestCase {
     }
 
     func testCommandFormCheckGoesHealthy() throws {
-        let spec = RuntimeFixture.task(["sleep", "100"]) {
-            $0.initProcessEnabled = true
-            $0.healthCheck = HealthCheckSpec(command: ["CMD", "true"], interval: 5, retries: 1)
-        }
-        let launched = try fixture.runtime.launch(spec)
-        let status = try fixture.runtime.wait(
-            launched.id, timeout: 5, description: "HEALTHY",
-            until: { self.health($0) != "UNKNOWN" || $0.lastStatus == "STOPPED" })
-        XCTAssertEqual(health(status), "HEALTHY")
+        XCTAssertEqual(try firstHealthStatus(ofCheck: ["CMD", "true"]), "HEALTHY")
     }
 
     func testFailingCommandFormCheckGoesUnhealthy() throws {
         // The control for the test above: the CMD form's exit code is what counts.
+        XCTAssertEqual(try firstHealthStatus(ofCheck: ["CMD", "false"]), "UNHEALTHY")
+    }
+
+    /// The first health status an idle container reaches with `command` as its check (retries 1).
+    private func firstHealthStatus(ofCheck command: [String]) throws -> String? {
         let spec = RuntimeFixture.task(["sleep", "100"]) {
             $0.initProcessEnabled = true
-            $0.healthCheck = HealthCheckSpec(command: ["CMD", "false"], interval: 5, retries: 1)
+            $0.healthCheck = HealthCheckSpec(command: command, interval: 5, retries: 1)
         }
         let launched = try fixture.runtime.launch(spec)
         let status = try fixture.runtime.wait(
-            launched.id, timeout: 5, description: "UNHEALTHY",
+            launched.id, timeout: 5, description: "a health status",
             until: { self.health($0) != "UNKNOWN" || $0.lastStatus == "STOPPED" })
-        XCTAssertEqual(health(status), "UNHEALTHY")
+        return health(status)
     }
 
     func testCheckThatTimesOutGoesUnhealthy() throws {

@@ -11,15 +11,10 @@ final class NetworkingTests: XCTestCase {
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
     override func tearDown() { fixture?.tearDown() }
 
-    /// busybox httpd, with an init as PID 1 so SIGTERM stops it at once.
-    private static let webServer = RuntimeFixture.task(["httpd", "-f", "-p", "8080", "-h", "/var/www"]) {
-        $0.initProcessEnabled = true
-    }
-
     func testConcurrentTasksGetDistinctAddressesInSubnetAndBothServeHTTP() throws {
         let subnet = try XCTUnwrap(fixture.configuration.subnet)
-        let first = try fixture.launch(Self.webServer)
-        let second = try fixture.launch(Self.webServer)
+        let first = try fixture.launch(RuntimeFixture.webServer)
+        let second = try fixture.launch(RuntimeFixture.webServer)
         XCTAssertEqual(first.lastStatus, "RUNNING")
         XCTAssertEqual(second.lastStatus, "RUNNING")
         let firstAddress = try XCTUnwrap(first.address.flatMap(IPv4Address.init))
@@ -55,7 +50,7 @@ final class NetworkingTests: XCTestCase {
 
     func testHostModeSeesHostInterfaces() throws {
         // An awsvpc task first, so the fixture's bridge and a task veth exist on the host.
-        let web = try fixture.launch(Self.webServer)
+        let web = try fixture.launch(RuntimeFixture.webServer)
         XCTAssertEqual(web.lastStatus, "RUNNING")
         let status = try fixture.launch(
             RuntimeFixture.task(["ls", "/sys/class/net"], network: .host), until: { $0.lastStatus == "STOPPED" })
@@ -86,13 +81,4 @@ final class NetworkingTests: XCTestCase {
         return try String(contentsOfFile: path, encoding: .utf8)
     }
 
-    /// Fetches `/` from port 8080, retrying for up to ~5 s while the server starts listening.
-    private func pollHTTP(_ address: String) -> String? {
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if let body = httpGet(address, port: 8080, timeout: 1) { return body }
-            usleep(50_000)
-        }
-        return nil
-    }
 }

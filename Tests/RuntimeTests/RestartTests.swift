@@ -11,13 +11,8 @@ final class RestartTests: XCTestCase {
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
     override func tearDown() { fixture?.tearDown() }
 
-    /// busybox httpd, with an init as PID 1 so SIGTERM stops it at once.
-    private static let webServer = RuntimeFixture.task(["httpd", "-f", "-p", "8080", "-h", "/var/www"]) {
-        $0.initProcessEnabled = true
-    }
-
     func testNewRuntimeAdoptsRunningTask() throws {
-        let launched = try fixture.launch(Self.webServer)
+        let launched = try fixture.launch(RuntimeFixture.webServer)
         XCTAssertEqual(launched.lastStatus, "RUNNING")
         let address = try XCTUnwrap(launched.address)
         XCTAssertNotNil(pollHTTP(address), "the task never answered before the restart")
@@ -37,7 +32,7 @@ final class RestartTests: XCTestCase {
     }
 
     func testKilledSupervisorIsReconciledByNewRuntime() throws {
-        let launched = try fixture.launch(Self.webServer)
+        let launched = try fixture.launch(RuntimeFixture.webServer)
         XCTAssertEqual(launched.lastStatus, "RUNNING")
         let supervisorPID = try XCTUnwrap(launched.supervisorPID)
         let supervisor = try XCTUnwrap(ProcessIdentity.of(pid: supervisorPID))
@@ -59,7 +54,7 @@ final class RestartTests: XCTestCase {
     }
 
     func testWaitReconcilesKilledSupervisor() throws {
-        let launched = try fixture.launch(Self.webServer)
+        let launched = try fixture.launch(RuntimeFixture.webServer)
         let supervisorPID = try XCTUnwrap(launched.supervisorPID)
         let container = try XCTUnwrap(launched.containers.first?.pid.flatMap(ProcessIdentity.of(pid:)))
         XCTAssertEqual(kill(supervisorPID, SIGKILL), 0)
@@ -73,7 +68,7 @@ final class RestartTests: XCTestCase {
 
     func testReconcileRemovesOrphanedResourcesButKeepsLiveTask() throws {
         // A live task whose resources must survive the sweep.
-        let live = try fixture.launch(Self.webServer)
+        let live = try fixture.launch(RuntimeFixture.webServer)
         let liveAddress = try XCTUnwrap(live.address)
         let configuration = fixture.configuration
         let subnet = try XCTUnwrap(configuration.subnet)
@@ -125,16 +120,6 @@ final class RestartTests: XCTestCase {
     }
 
     // MARK: - Helpers
-
-    /// Fetches `/` from port 8080, retrying for up to ~5 s while the server starts listening.
-    private func pollHTTP(_ address: String) -> String? {
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if let body = httpGet(address, port: 8080, timeout: 1) { return body }
-            usleep(50_000)
-        }
-        return nil
-    }
 
     /// Polls `condition` every 10 ms for at most `seconds`; whether it came true.
     private func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {

@@ -71,6 +71,10 @@ final class RuntimeFixture {
         return TaskSpec(networkMode: network, containers: [container])
     }
 
+    /// busybox httpd on port 8080 serving the image's /var/www, with an init as PID 1 so SIGTERM
+    /// stops it at once (httpd itself as PID 1 would ignore it until the stop timeout).
+    static let webServer = task(["httpd", "-f", "-p", "8080", "-h", "/var/www"]) { $0.initProcessEnabled = true }
+
     /// Stops every task, waits for them, and removes the bridge, cgroup parent and directories.
     func tearDown() {
         for task in runtime.tasks() where task.lastStatus != "STOPPED" {
@@ -113,6 +117,16 @@ final class RuntimeFixture {
         found += pool.filter { $0.hasPrefix("owner.") || IPv4Address($0) != nil }.map { "address \($0)" }
         return found
     }
+}
+
+/// Fetches `/` from a task's server, retrying for up to `seconds` while it starts listening.
+func pollHTTP(_ host: String, port: Int = 8080, seconds: Double = 5) -> String? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if let body = httpGet(host, port: port, timeout: 1) { return body }
+        usleep(50_000)
+    }
+    return nil
 }
 
 /// Fetches `http://host:port/path` with a short timeout; returns the body or nil.

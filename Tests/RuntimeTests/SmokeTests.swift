@@ -11,16 +11,10 @@ final class SmokeTests: XCTestCase {
     override func tearDown() { fixture?.tearDown() }
 
     func testHTTPServerReachableAtTaskIP() throws {
-        let status = try fixture.launch(
-            RuntimeFixture.task(["httpd", "-f", "-p", "8080", "-h", "/var/www"]) { $0.initProcessEnabled = true })
+        let status = try fixture.launch(RuntimeFixture.webServer)
         XCTAssertEqual(status.lastStatus, "RUNNING")
         let address = try XCTUnwrap(status.address)
-        var body: String?
-        for _ in 0..<50 where body == nil {
-            body = httpGet(address, port: 8080)
-            if body == nil { usleep(50_000) }
-        }
-        XCTAssertEqual(body, "hello from wharf busybox\n")
+        XCTAssertEqual(pollHTTP(address), "hello from wharf busybox\n")
         try fixture.runtime.stop(status.id)
         let stopped = try fixture.runtime.wait(status.id, timeout: 10)
         XCTAssertEqual(stopped.stoppedReason, "Task stopped by user")
