@@ -75,14 +75,7 @@ static int exec_in_child(void *arg)
     struct exec_ctx *c = arg;
     struct wl_error e;
     memset(&e, 0, sizeof e);
-    int report_fd = c->errfd;
-    c->errfd = wl_move_high(c->errfd);
-    if (c->errfd >= 0)
-        report_fd = c->errfd;
-    c->nullfd = wl_move_high(c->nullfd);
-    c->outfd = wl_move_high(c->outfd);
-    c->errout = wl_move_high(c->errout);
-    wl_reset_signal_handlers();
+    int report_fd = wl_child_prepare(&c->errfd, &c->nullfd, &c->outfd, &c->errout);
     if (c->errfd < 0 || c->nullfd < 0)
         wl_fail(&e, "stdio", NULL, "fcntl(F_DUPFD_CLOEXEC)");
     else

@@ -101,16 +101,7 @@ static int launch_child(void *arg)
     struct launch_ctx *c = arg;
     struct wl_error e;
     memset(&e, 0, sizeof e);
-    /* Move every fd we use to >= 3 first: the caller may have had 0-2 closed, and dup2 onto 0-2
-     * later must not clobber one of them. */
-    int report_fd = c->errfd;
-    c->errfd = wl_move_high(c->errfd);
-    if (c->errfd >= 0)
-        report_fd = c->errfd;
-    c->nullfd = wl_move_high(c->nullfd);
-    c->outfd = wl_move_high(c->outfd);
-    c->errout = wl_move_high(c->errout);
-    wl_reset_signal_handlers();
+    int report_fd = wl_child_prepare(&c->errfd, &c->nullfd, &c->outfd, &c->errout);
     umask(022);
     if (c->errfd < 0 || c->nullfd < 0 || (c->spec->stdout_fd >= 0 && c->outfd < 0) ||
         (c->spec->stderr_fd >= 0 && c->errout < 0))

@@ -36,6 +36,11 @@ int wl_move_high(int fd);                /* CLOEXEC duplicate >= 3 (fd < 0 passe
 void wl_close_fd(int fd);
 void wl_cloexec_from(int lowfd);         /* mark every fd >= lowfd close-on-exec */
 void wl_reset_signal_handlers(void);
+/* First thing in a freshly cloned child: moves the error pipe, /dev/null and the stdout/stderr
+ * fds to >= 3 (the caller may have had 0-2 closed, and a later dup2 onto 0-2 must not clobber
+ * one of them), then resets signal handlers. A failed move leaves that fd < 0 for the caller
+ * to report. Returns the fd to report errors on (the moved error pipe, or the original). */
+int wl_child_prepare(int *errfd, int *nullfd, int *outfd, int *errout);
 void wl_unblock_signals(void);
 int wl_join_cgroups(struct wl_error *e, const char *const *procs, size_t n);
 int wl_setup_stdio(struct wl_error *e, int nullfd, int outfd, int errfd);

@@ -102,6 +102,19 @@ void wl_cloexec_from(int lowfd)
         fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+int wl_child_prepare(int *errfd, int *nullfd, int *outfd, int *errout)
+{
+    int report_fd = *errfd;
+    *errfd = wl_move_high(*errfd);
+    if (*errfd >= 0)
+        report_fd = *errfd;
+    *nullfd = wl_move_high(*nullfd);
+    *outfd = wl_move_high(*outfd);
+    *errout = wl_move_high(*errout);
+    wl_reset_signal_handlers();
+    return report_fd;
+}
+
 void wl_reset_signal_handlers(void)
 {
     /* execve keeps SIG_IGN dispositions (the daemon may ignore SIGPIPE), and a handler left in
