@@ -38,7 +38,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
-        .target(name: "ImageStore", dependencies: ["CZlib", "COpenSSL", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ImageStore", dependencies: ["CZlib", "COpenSSL", "CWharfLaunch", "LinuxHost", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Runtime",
             dependencies: ["LinuxHost", "ShimProtocol", "ImageStore", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]

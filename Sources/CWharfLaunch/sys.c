@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -45,4 +46,18 @@ int wharf_fsetxattr(int fd, const char *name, const void *value, size_t size, in
 
 ssize_t wharf_fgetxattr(int fd, const char *name, void *value, size_t size) {
     return fgetxattr(fd, name, value, size);
+}
+
+int wharf_mount_id(int dirfd, const char *name, unsigned long long *id)
+{
+    struct statx info;
+    int flags = AT_SYMLINK_NOFOLLOW | (name[0] == '\0' ? AT_EMPTY_PATH : 0);
+    if (statx(dirfd, name, flags, STATX_MNT_ID, &info) != 0)
+        return -1;
+    if (!(info.stx_mask & STATX_MNT_ID)) {
+        errno = ENOTSUP;
+        return -1;
+    }
+    *id = info.stx_mnt_id;
+    return 0;
 }

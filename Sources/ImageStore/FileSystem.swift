@@ -1,4 +1,5 @@
 import CWharfLaunch
+import LinuxHost
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -29,19 +30,14 @@ enum FileSystem {
         throw .syscall(step, path: path, call: "lstat")
     }
 
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0
-    }
+    static func exists(_ path: String) -> Bool { LinuxHost.FileSystem.exists(path) }
 
     /// Creates `path` and any missing parents (like `mkdir -p`).
     static func makeDirectories(_ path: String, mode: mode_t = 0o755, step: String) throws(ImageStoreError) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, mode) != 0 && errno != EEXIST {
-                throw .syscall(step, path: current, call: "mkdir")
-            }
+        do {
+            try LinuxHost.FileSystem.makeDirectories(path, mode: mode)
+        } catch {
+            throw ImageStoreError(error, step: step, path: path)
         }
     }
 
@@ -122,62 +118,32 @@ enum FileSystem {
 
     /// Removes `path` and everything below it without following symlinks. Missing is fine.
     static func removeTree(_ path: String, step: String) throws(ImageStoreError) {
-        guard let info = try lstatIfExists(path, step: step) else { return }
-        if info.st_mode & S_IFMT != S_IFDIR {
-            guard unlink(path) == 0 || errno == ENOENT else { throw .syscall(step, path: path, call: "unlink") }
-            return
+        do {
+            try LinuxHost.FileSystem.removeTree(path)
+        } catch {
+            throw ImageStoreError(error, step: step, path: path)
         }
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        let parentPath = components.dropLast().joined(separator: "/")
-        let name = String(components.last ?? "")
-        let parent = open(parentPath.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard parent >= 0 else { throw .syscall(step, path: parentPath, call: "open") }
-        defer { close(parent) }
-        try removeTree(at: parent, name: name, step: step, path: path)
     }
 
-    /// Removes `name` inside the open directory `parent`, recursing into directories
-    /// through descriptors (O_NOFOLLOW) so a symlink is removed, never followed.
+    /// Removes `name` inside the open directory `parent` (see `LinuxHost.FileSystem.removeTree(in:name:path:)`).
     static func removeTree(at parent: Int32, name: String, step: String, path: String) throws(ImageStoreError) {
-        if unlinkat(parent, name, 0) == 0 { return }
-        switch errno {
-        case ENOENT: return
-        case EISDIR, EPERM: break  // Linux reports EISDIR for directories; EPERM per POSIX.
-        default: throw .syscall(step, path: path, call: "unlinkat")
-        }
-        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw .syscall(step, path: path, call: "openat") }
-        guard let dir = fdopendir(fd) else {
-            close(fd)
-            throw .syscall(step, path: path, call: "fdopendir")
-        }
-        defer { closedir(dir) }
-        var children: [String] = []
-        while let entry = readdir(dir) {
-            let child = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if child != "." && child != ".." { children.append(child) }
-        }
-        for child in children {
-            try removeTree(at: fd, name: child, step: step, path: path + "/" + child)
-        }
-        guard unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT else {
-            throw .syscall(step, path: path, call: "unlinkat(AT_REMOVEDIR)")
+        do {
+            try LinuxHost.FileSystem.removeTree(in: parent, name: name, path: path)
+        } catch {
+            throw ImageStoreError(error, step: step, path: path)
         }
     }
 
-    /// Names in directory `path` (without `.` and `..`); empty when it does not exist.
+    /// Names in directory `path` (without `.` and `..`), sorted; empty when it does not exist.
     static func listDirectory(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        ((try? LinuxHost.FileSystem.listDirectory(path)) ?? []).sorted()
+    }
+}
+
+extension ImageStoreError {
+    /// The store's form of a `LinuxHost` failure: the store's step, the path, and the call and
+    /// errno that failed.
+    init(_ error: SystemError, step: String, path: String) {
+        self = .system(step: step, path: path, call: error.call, errno: error.errno)
     }
 }

@@ -1,3 +1,5 @@
+import CWharfLaunch
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -139,43 +141,70 @@ public enum FileSystem {
         return names
     }
 
-    /// `rm -rf`: removes `path` and everything below it without following symlinks and without
-    /// crossing into mounts (a mount point below is detached first, so a bind-mounted host
-    /// directory is never emptied by accident).
+    /// `rm -rf`: removes `path` and everything below it. Directories are walked through
+    /// descriptors (`O_NOFOLLOW`), so a symlink is removed, never followed, even if one is swapped
+    /// in during the walk; a mount point below is detached first, so a bind-mounted host
+    /// directory is never emptied by accident. A missing path is not an error.
     public static func removeTree(_ path: String) throws(SystemError) {
-        var info = stat()
-        if lstat(path, &info) != 0 {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        let parentPath = components.dropLast().joined(separator: "/")
+        let name = String(components.last ?? "")
+        let parent = open(parentPath.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if parent < 0 {
             if errno == ENOENT { return }
-            throw SystemError.current(step: "remove \(path)", call: "lstat")
+            throw SystemError.current(step: "remove \(path)", call: "open parent")
         }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else {
-            try removeIfPresent(path)
-            return
+        defer { close(parent) }
+        try removeTree(in: parent, name: name, path: path)
+    }
+
+    /// Removes `name` inside the open directory `parent` and everything below it (see
+    /// `removeTree(_:)`); `path` is its full path, for errors and for detaching mounts.
+    public static func removeTree(in parent: Int32, name: String, path: String) throws(SystemError) {
+        if unlinkat(parent, name, 0) == 0 { return }
+        switch errno {
+        case ENOENT: return
+        case EISDIR, EPERM: break  // Linux reports EISDIR for a directory; POSIX allows EPERM.
+        default: throw SystemError.current(step: "remove \(path)", call: "unlinkat")
         }
-        let parentDevice = info.st_dev
-        for name in try listDirectory(path) {
-            let child = path + "/" + name
-            var childInfo = stat()
-            guard lstat(child, &childInfo) == 0 else { continue }
-            if (childInfo.st_mode & S_IFMT) == S_IFDIR {
-                if childInfo.st_dev != parentDevice {
-                    // A mount point: detach it, never descend into it.
-                    _ = umount2(child, Int32(MNT_DETACH))
-                }
-                try removeTree(child)
-            } else if unlink(child) != 0 && errno != ENOENT {
-                throw SystemError.current(step: "remove \(child)", call: "unlink")
+        // A mount point (a bind mount, possibly stacked): detach every layer first, so what
+        // is removed is the directory beneath, never the mounted content.
+        var layers = 0
+        while isMountPoint(name, in: parent), layers < 16, umount2(path, Int32(MNT_DETACH)) == 0 {
+            layers += 1
+        }
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return }
+            throw SystemError.current(step: "remove \(path)", call: "openat")
+        }
+        guard let directory = fdopendir(fd) else {
+            close(fd)
+            throw SystemError.current(step: "remove \(path)", call: "fdopendir")
+        }
+        defer { closedir(directory) }
+        var children: [String] = []
+        while let entry = readdir(directory) {
+            let child = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
+            if child != "." && child != ".." { children.append(child) }
         }
-        if rmdir(path) != 0 && errno != ENOENT {
-            // A mount point (a bind of the directory onto itself may even be stacked): detach
-            // each layer until the directory itself can go.
-            var layers = 0
-            while errno == EBUSY && layers < 16 && umount2(path, Int32(MNT_DETACH)) == 0 {
-                layers += 1
-                if rmdir(path) == 0 || errno == ENOENT { return }
-            }
-            throw SystemError.current(step: "remove directory \(path)", call: "rmdir")
+        for child in children {
+            try removeTree(in: dirfd(directory), name: child, path: path + "/" + child)
         }
+        guard unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT else {
+            throw SystemError.current(step: "remove directory \(path)", call: "unlinkat(AT_REMOVEDIR)")
+        }
+    }
+
+    /// Whether `name` in directory `parent` is on another mount than `parent` (a mount point).
+    private static func isMountPoint(_ name: String, in parent: Int32) -> Bool {
+        var parentMount: UInt64 = 0
+        var childMount: UInt64 = 0
+        guard wharf_mount_id(parent, "", &parentMount) == 0, wharf_mount_id(parent, name, &childMount) == 0 else {
+            return false
+        }
+        return parentMount != childMount
     }
 }

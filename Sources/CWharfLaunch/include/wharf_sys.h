@@ -21,6 +21,12 @@ int wharf_signalfd_read(int fd);
 /// Closes every descriptor from `first` up (close_range(2)).
 int wharf_close_from(unsigned first);
 
+/// The id of the mount that `name` (relative to the open directory `dirfd`; "" for `dirfd`
+/// itself) lies on, without following a final symlink: statx(STATX_MNT_ID). Two paths on the same
+/// file system can sit on different mounts (a bind mount), which st_dev cannot tell apart.
+/// 0 on success, -1 with errno.
+int wharf_mount_id(int dirfd, const char *name, unsigned long long *id);
+
 /// Makes the caller the reaper of orphaned descendants (PR_SET_CHILD_SUBREAPER), so processes
 /// left by health checks are reaped by the task's supervisor, not by the host's init.
 int wharf_set_child_subreaper(void);

@@ -1,0 +1,55 @@
+import LinuxHost
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `FileSystem.removeTree`, which cleanup after every task relies on: it must never reach
+/// outside the tree, through a symlink or through a mount.
+final class FileSystemTests: XCTestCase {
+    var root = ""
+    var outside = ""
+
+    override func setUpWithError() throws {
+        let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        root = "/tmp/wharf-fs-test-" + token
+        outside = "/tmp/wharf-fs-outside-" + token
+        try FileSystem.makeDirectories(root + "/a/b")
+        try FileSystem.makeDirectories(outside)
+        XCTAssertTrue(try FileSystem.createExclusive(outside + "/keep", "host data"))
+    }
+
+    override func tearDown() {
+        for _ in 0..<4 { _ = umount2(root + "/a/mnt", Int32(MNT_DETACH)) }
+        try? FileSystem.removeTree(root)
+        try? FileSystem.removeTree(outside)
+    }
+
+    func testRemovesNestedTreeAndMissingPathIsFine() throws {
+        XCTAssertTrue(try FileSystem.createExclusive(root + "/a/b/file", "x"))
+        try FileSystem.removeTree(root)
+        XCTAssertFalse(FileSystem.exists(root))
+        try FileSystem.removeTree(root)
+    }
+
+    func testSymlinkIsRemovedNotFollowed() throws {
+        XCTAssertEqual(symlink(outside, root + "/a/link"), 0)
+        try FileSystem.removeTree(root)
+        XCTAssertFalse(FileSystem.exists(root))
+        XCTAssertEqual(try FileSystem.read(outside + "/keep"), "host data")
+    }
+
+    func testMountPointsBelowAreDetachedNotEmptied() throws {
+        try FileSystem.makeDirectories(root + "/a/mnt")
+        // A bind mount of a host directory, stacked twice, as a volume or a namespace directory
+        // shared with itself can leave it.
+        XCTAssertEqual(mount(outside, root + "/a/mnt", nil, UInt(MS_BIND), nil), 0)
+        XCTAssertEqual(mount(outside, root + "/a/mnt", nil, UInt(MS_BIND), nil), 0)
+        try FileSystem.removeTree(root)
+        XCTAssertFalse(FileSystem.exists(root))
+        XCTAssertEqual(try FileSystem.read(outside + "/keep"), "host data")
+        let mounts = try FileSystem.read("/proc/self/mountinfo")
+        XCTAssertFalse(mounts.contains(root), "a mount under the removed tree is still there")
+    }
+}
