@@ -83,6 +83,16 @@ public enum FileSystem {
         return true
     }
 
+    /// Appends `contents` to `path` (created if missing) in one `write`, so concurrent readers
+    /// of an append-only log never see half of it.
+    public static func append(_ path: String, _ contents: String) throws(SystemError) {
+        let fd = try retryingOnInterrupt(step: "open \(path) for appending", call: "open") {
+            open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        }
+        defer { close(fd) }
+        try writeAll(fd, Array(contents.utf8), step: "append to \(path)")
+    }
+
     /// Writes every byte of `bytes` to `fd`.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8], step: String) throws(SystemError) {
         try bytes.withUnsafeBufferPointer { (buffer) throws(SystemError) in try writeAll(fd, buffer, step: step) }

@@ -16,6 +16,8 @@ public final class ContainerRuntime: @unchecked Sendable {
     public let images: ImageStore
     let hierarchy: CgroupHierarchy
     let network: TaskNetwork
+    /// The supervisor binary, resolved once (a readlink of /proc/self/exe) rather than per launch.
+    let supervisorPath: String
     let logger: Logger
 
     public init(configuration: RuntimeConfiguration = RuntimeConfiguration(), logger: Logger = Logger(label: "wharf.runtime"))
@@ -37,6 +39,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             throw .system(SystemError(step: "open the image store at \(configuration.imagesDirectory): \(error)", call: "open", errno: 0))
         }
         network = TaskNetwork(configuration: configuration)
+        supervisorPath = configuration.resolvedSupervisorPath()
         reconcile()
     }
 
@@ -63,6 +66,9 @@ public final class ContainerRuntime: @unchecked Sendable {
             for directory in [layout.directory, layout.logs, layout.containers] {
                 try FileSystem.makeDirectories(directory, mode: 0o700)
             }
+            // Written before anything is created on the host: a reconcile in another process sees
+            // a launch in progress (not an abandoned directory), and a crash from here on leaves
+            // a record naming what to clean up. It is written again once the address is known.
             try writeRecord(record, layout: layout)
             plan.containers = try planner.containerPlans(for: spec, images: resolvedImages, layout: layout)
             for volume in spec.volumes where volume.hostSourcePath == nil {
@@ -87,7 +93,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             try FileSystem.writeAtomically(layout.plan, plan.encoded)
             record.supervisorSpawnedAt = Clock.wallNanoseconds()
             try writeRecord(record, layout: layout)
-            try SupervisorSpawner.spawn(binary: configuration.resolvedSupervisorPath(), layout: layout)
+            try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
         } catch let error as SystemError {
             rollBack(plan: plan, layout: layout)
             throw .launchFailed(taskID: id, underlying: error)
@@ -200,7 +206,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     public func logPath(task id: String, container: String) throws(RuntimeError) -> String {
         guard let record = readRecord(id) else { throw .taskNotFound(id) }
         guard record.spec.containers.contains(where: { $0.name == container }) else {
-            throw .invalidSpec(field: "container", message: "task \(id) has no container named \(container)")
+            throw .containerNotFound(taskID: id, container: container, known: record.spec.containers.map(\.name))
         }
         return layout(of: id).log(of: container)
     }

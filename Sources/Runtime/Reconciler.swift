@@ -69,13 +69,10 @@ extension ContainerRuntime {
         }
         appended.append(.taskStopped(at: now))
         let text = appended.map { $0.record.encoded + "\n" }.joined()
-        if let handle = FileHandle(forWritingAtPath: layout.events) ?? {
-            FileManager.default.createFile(atPath: layout.events, contents: nil)
-            return FileHandle(forWritingAtPath: layout.events)
-        }() {
-            handle.seekToEndOfFile()
-            handle.write(Data(text.utf8))
-            try? handle.close()
+        do {
+            try FileSystem.append(layout.events, text)
+        } catch {
+            logger.error("could not record the end of a task", metadata: ["task": "\(id)", "error": "\(error)"])
         }
     }
 

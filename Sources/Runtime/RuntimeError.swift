@@ -9,6 +9,8 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
     case imageNotFound(field: String, image: String, underlying: String)
     /// No task with this id (or unique id prefix).
     case taskNotFound(String)
+    /// The task has no container of this name.
+    case containerNotFound(taskID: String, container: String, known: [String])
     /// More than one task matches an id prefix.
     case ambiguousTask(String)
     /// The operation needs the task stopped first.
@@ -28,6 +30,8 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .imageNotFound(let field, let image, let underlying):
             return "invalid task: \(field): image \(image) not found: \(underlying)"
         case .taskNotFound(let id): return "task \(id) not found"
+        case .containerNotFound(let id, let container, let known):
+            return "task \(id) has no container named \(container) (it has \(known.joined(separator: ", ")))"
         case .ambiguousTask(let id): return "task id \(id) matches more than one task"
         case .taskNotStopped(let id): return "task \(id) is not stopped"
         case .launchFailed(let id, let underlying): return "launch of task \(id) failed: \(underlying)"

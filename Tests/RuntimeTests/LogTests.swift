@@ -67,4 +67,12 @@ final class LogTests: XCTestCase {
         XCTAssertEqual(all.last, 139, "the last line is in the live file")
         XCTAssertEqual(all, Array((all.first ?? 0)...139), "lines out of order or lost across rotation")
     }
+
+    func testUnknownContainerNamesTheOnesThatExist() throws {
+        let status = try fixture.launch(RuntimeFixture.task(["true"]), until: { $0.lastStatus == "STOPPED" })
+        XCTAssertThrowsError(try fixture.runtime.logPath(task: status.id, container: "nosuch")) { error in
+            XCTAssertEqual(
+                error as? RuntimeError, .containerNotFound(taskID: status.id, container: "nosuch", known: ["main"]))
+        }
+    }
 }

@@ -9,7 +9,7 @@ final class TaskNetwork: @unchecked Sendable {
     /// Serialises use of the host netlink socket and the bridge set-up (neither is thread-safe).
     private let lock = NSLock()
     private var hostNetlink: RouteNetlink?
-    private var bridge: (index: Int32, subnet: IPv4Network)?
+    private var bridge: (index: Int32, subnet: IPv4Network, pool: IPAddressPool)?
 
     init(configuration: RuntimeConfiguration) {
         self.configuration = configuration
@@ -47,9 +47,8 @@ final class TaskNetwork: @unchecked Sendable {
         }
         guard mode == .awsvpc else { return }
 
-        let (bridgeIndex, subnet) = try prepareBridge()
+        let (bridgeIndex, subnet, pool) = try prepareBridge()
         attachment.subnet = subnet
-        let pool = try IPAddressPool(directory: configuration.addressPoolDirectory, network: subnet)
         let address = try pool.allocate(owner: taskID)
         attachment.address = address
         let veth = vethName(for: taskID)
@@ -66,8 +65,8 @@ final class TaskNetwork: @unchecked Sendable {
         try inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: eth0)
     }
 
-    /// The bridge's index and subnet, creating and addressing the bridge on first use.
-    func prepareBridge() throws(SystemError) -> (index: Int32, subnet: IPv4Network) {
+    /// The bridge's index, subnet and address pool, creating and addressing the bridge on first use.
+    func prepareBridge() throws(SystemError) -> (index: Int32, subnet: IPv4Network, pool: IPAddressPool) {
         lock.lock()
         defer { lock.unlock() }
         if let bridge { return bridge }
@@ -79,8 +78,9 @@ final class TaskNetwork: @unchecked Sendable {
         }
         _ = try netlink.addAddress(subnet.gateway, prefixLength: subnet.prefixLength, linkIndex: index)
         try netlink.setUp(linkIndex: index)
-        bridge = (index, subnet)
-        return (index, subnet)
+        let pool = try IPAddressPool(directory: configuration.addressPoolDirectory, network: subnet)
+        bridge = (index, subnet, pool)
+        return (index, subnet, pool)
     }
 
     /// The configured subnet, else the one remembered for this bridge, else the first candidate
