@@ -1,6 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The data plane's modules (the proxy engine, its wire format and its event loops) are built
+/// without dynamic exclusivity checks in release builds: they run per request on one thread
+/// each, their state is confined to that thread, and the checks measured a few percent of
+/// the proxy's CPU time. Debug builds (and so the tests) keep them.
+let dataPlaneSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 /// Wharf: a self-hosted Amazon ECS for Linux. See ARCHITECTURE.md for the module map.
 let package = Package(
     name: "Wharf",
@@ -13,6 +21,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // System libraries.
@@ -43,9 +54,34 @@ let package = Package(
             name: "Runtime",
             dependencies: ["LinuxHost", "ShimProtocol", "ImageStore", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "LB", dependencies: ["CLibev", "COpenSSL"]),
+        // HTTP/1.1 wire format: parser, framing rules, chunked scanner, bounded buffers (pure, no Foundation).
+        .target(name: "HTTPCore", swiftSettings: dataPlaneSettings),
+        // Event loops (libev), non-blocking sockets and TLS (OpenSSL) (no Foundation).
+        .target(name: "WharfIO", dependencies: ["CLibev", "COpenSSL", "LinuxHost"], swiftSettings: dataPlaneSettings),
+        // The layer-7 load balancer and the one HTTP/1.1 server engine.
+        .target(
+            name: "LB",
+            dependencies: [
+                "HTTPCore", "WharfIO", "LinuxHost",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: dataPlaneSettings
+        ),
         .target(name: "Autoscaler"),
-        .target(name: "ControlPlane", dependencies: ["Runtime", "ImageStore"]),
+        // AWS JSON 1.1 protocol and Signature Version 4 (pure).
+        .target(name: "AWSProtocol", dependencies: ["COpenSSL"]),
+        // ECS task placement: strategies, constraints, cluster query language (pure).
+        .target(name: "Scheduler"),
+        .target(
+            name: "ControlPlane",
+            dependencies: [
+                "Runtime", "ImageStore", "AWSProtocol", "Scheduler", "LB", "HTTPCore", "WharfIO",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "wharf",
             dependencies: [
@@ -56,7 +92,7 @@ let package = Package(
         ),
 
         // Drives the runtime benchmarks of bench/ (not shipped).
-        .executableTarget(name: "wharf-bench", dependencies: ["Runtime", "LinuxHost", "ImageStore"]),
+        .executableTarget(name: "wharf-bench", dependencies: ["Runtime", "LinuxHost", "ImageStore", "Scheduler"]),
 
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ShimProtocolTests", dependencies: ["ShimProtocol", "LinuxHost"]),
@@ -64,5 +100,10 @@ let package = Package(
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "WharfIOTests", dependencies: ["WharfIO", "LinuxHost"]),
+        .testTarget(name: "LBTests", dependencies: ["LB", "HTTPCore", "WharfIO"]),
+        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
     ]
 )

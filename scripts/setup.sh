@@ -8,9 +8,10 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# System packages: libev and OpenSSL for the load balancer, zlib for image layers,
-# busybox-static for the built-in busybox image, iproute2/curl/python3 for tests and the demo.
-packages=(libev-dev libssl-dev zlib1g-dev busybox-static iproute2 curl python3 ca-certificates)
+# System packages: libev and OpenSSL for the load balancer, zlib for image layers, SQLite for
+# the control plane's store, busybox-static for the built-in busybox image; iproute2, curl,
+# python3, openssl and nginx for tests (backends, certificates) and the demo.
+packages=(libev-dev libssl-dev libsqlite3-dev zlib1g-dev busybox-static iproute2 curl python3 ca-certificates openssl nginx)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -19,6 +20,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The AWS CLI and botocore: the end-to-end tests drive Wharf with the real tools users have.
+if ! command -v aws >/dev/null 2>&1; then
+  echo "setup: installing awscli"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null
+fi
+if ! python3 -c "import botocore" >/dev/null 2>&1; then
+  echo "setup: installing python3-botocore"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-botocore >/dev/null
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

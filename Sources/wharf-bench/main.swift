@@ -6,6 +6,7 @@
 //   wharf-bench concurrent --root DIR --token T --image DIR [--count N]
 //   wharf-bench density    --root DIR --token T --image DIR [--count N] [--deadline SECONDS]
 //   wharf-bench cleanup    --root DIR --token T
+//   wharf-bench scheduler  [--instances N] [--tasks N] [--batch N] [--runs N]   (no runtime; see SchedulerBenchmark.swift)
 import Foundation
 import ImageStore
 import LinuxHost
@@ -451,6 +452,10 @@ func runCleanup(_ options: Options) {
 
 // MARK: - main
 
+if CommandLine.arguments.dropFirst().first == "scheduler" {
+    runSchedulerBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 let options = Options(CommandLine.arguments)
 switch options.command {
 case "cycle": runCycle(options)

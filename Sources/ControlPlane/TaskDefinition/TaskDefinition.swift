@@ -49,6 +49,8 @@ public struct TaskDefinition: Codable, Sendable, Equatable {
     /// Seconds since the epoch (the JSON protocol's timestamp form).
     public var registeredAt: Double?
     public var deregisteredAt: Double?
+    /// When DeleteTaskDefinitions moved the revision to `DELETE_IN_PROGRESS` (seconds since the epoch).
+    public var deleteRequestedAt: Double?
     public var registeredBy: String?
 
     public init(
@@ -62,7 +64,8 @@ public struct TaskDefinition: Codable, Sendable, Equatable {
         enableFaultInjection: Bool? = nil,
         taskDefinitionArn: String? = nil, revision: Int? = nil, status: String? = nil,
         requiresAttributes: [Attribute]? = nil, compatibilities: [String]? = nil,
-        registeredAt: Double? = nil, deregisteredAt: Double? = nil, registeredBy: String? = nil
+        registeredAt: Double? = nil, deregisteredAt: Double? = nil, registeredBy: String? = nil,
+        deleteRequestedAt: Double? = nil
     ) {
         self.family = family
         self.taskRoleArn = taskRoleArn
@@ -90,6 +93,7 @@ public struct TaskDefinition: Codable, Sendable, Equatable {
         self.registeredAt = registeredAt
         self.deregisteredAt = deregisteredAt
         self.registeredBy = registeredBy
+        self.deleteRequestedAt = deleteRequestedAt
     }
 }
 

@@ -1,0 +1,149 @@
+import Foundation
+
+/// The AWS JSON 1.1 protocol: turns an ``AWSRequest`` into a call of the handler registered
+/// for the addressed service, and the handler's answer (or error) into an ``AWSResponse``.
+///
+/// Requests are checked in this order, each refusal as AWS answers it:
+///
+/// 1. `POST /` with `Content-Type: application/x-amz-json-1.1` (or `application/json`,
+///    which AWS JSON services also take; an empty body may omit it). Anything else is not
+///    a JSON protocol request: 404 `UnknownOperationException`.
+/// 2. `X-Amz-Target: <prefix>.<Operation>` naming a registered service and one of its
+///    operations, else 400 `UnknownOperationException` (no message, as AWS sends).
+/// 3. A body of at most ``Limits/maximumBodyBytes``, else 413 `RequestEntityTooLargeException`.
+/// 4. Signature Version 4 for the service's signing name (see ``SigV4Verifier``).
+/// 5. A body that is a JSON object (empty means `{}`), else 400 `SerializationException`.
+///
+/// Authentication comes before the body is parsed, so an unauthenticated client cannot
+/// make the server parse anything. Every response carries `Content-Type:
+/// application/x-amz-json-1.1` and a fresh `x-amzn-RequestId` (a UUID), errors included.
+///
+/// Handlers are `async` because ECS operations wait on the store and the runtime; the
+/// transport runs ``handle(_:)`` in a task and writes the response when it returns.
+public struct AWSJSONRouter: Sendable {
+    /// A service's handler: gets the operation name, the parsed input object and the
+    /// request context; returns the output object or throws the service's error.
+    public typealias Handler = @Sendable (_ operation: String, _ input: JSONValue, _ context: RequestContext)
+        async throws(AWSServiceError) -> JSONValue
+
+    /// The bounds a request must stay within.
+    public struct Limits: Sendable {
+        /// Largest accepted body. ECS's largest inputs (a task definition is at most 64 KiB)
+        /// fit many times over; the transport should stop reading past this too.
+        public var maximumBodyBytes: Int
+        /// Deepest JSON nesting accepted.
+        public var maximumJSONDepth: Int
+
+        public init(maximumBodyBytes: Int = 1 << 20, maximumJSONDepth: Int = JSONParser.defaultMaximumDepth) {
+            self.maximumBodyBytes = maximumBodyBytes
+            self.maximumJSONDepth = maximumJSONDepth
+        }
+    }
+
+    /// The media type of requests and responses.
+    public static let contentType = "application/x-amz-json-1.1"
+    /// The header carrying `<prefix>.<Operation>`.
+    public static let targetHeader = "X-Amz-Target"
+    /// The response header carrying the request id.
+    public static let requestIDHeader = "x-amzn-RequestId"
+
+    private struct Route: Sendable {
+        let service: AWSService
+        let operations: Set<String>
+        let handler: Handler
+    }
+
+    private let verifier: SigV4Verifier
+    public let limits: Limits
+    private var routes: [String: Route] = [:]
+
+    public init(verifier: SigV4Verifier, limits: Limits = Limits()) {
+        self.verifier = verifier
+        self.limits = limits
+    }
+
+    /// Routes `service`'s `operations` to `handler`, replacing an earlier registration.
+    public mutating func register(_ service: AWSService, operations: Set<String>, handler: @escaping Handler) {
+        routes[service.targetPrefix] = Route(service: service, operations: operations, handler: handler)
+    }
+
+    /// Serves one request.
+    public func handle(_ request: AWSRequest) async -> AWSResponse {
+        let requestID = UUID().uuidString.lowercased()
+        let call: (route: Route, operation: String, context: RequestContext, input: JSONValue)
+        do {
+            call = try accept(request, requestID: requestID)
+        } catch {
+            return Self.response(error, requestID: requestID)
+        }
+        do {
+            let output = try await call.route.handler(call.operation, call.input, call.context)
+            return Self.response(status: 200, body: JSONWriter.bytes(output), requestID: requestID)
+        } catch {
+            return Self.response(error, requestID: requestID)
+        }
+    }
+
+    /// Checks everything up to and including the input, or says what AWS would answer.
+    private func accept(_ request: AWSRequest, requestID: String)
+        throws(AWSServiceError) -> (route: Route, operation: String, context: RequestContext, input: JSONValue)
+    {
+        guard request.method == "POST", request.path == "/", hasJSONContentType(request) else {
+            throw .unknownOperation(status: 404)
+        }
+        guard let target = request.headerValue(Self.targetHeader).map(ASCII.trimmed),
+              let dot = target.lastIndex(of: "."),
+              let route = routes[String(target[..<dot])]
+        else { throw .unknownOperation() }
+        let operation = String(target[target.index(after: dot)...])
+        guard route.operations.contains(operation) else { throw .unknownOperation() }
+
+        guard request.body.count <= limits.maximumBodyBytes else {
+            throw AWSServiceError(
+                type: "RequestEntityTooLargeException",
+                message: "Request body of \(request.body.count) bytes exceeds the limit of \(limits.maximumBodyBytes) bytes.",
+                status: 413)
+        }
+
+        let identity: AuthenticatedIdentity
+        do {
+            identity = try verifier.verify(request, service: route.service.signingName)
+        } catch {
+            throw error.serviceError
+        }
+
+        let input: JSONValue
+        if request.body.allSatisfy(ASCII.isWhitespace) {
+            input = .emptyObject
+        } else {
+            do {
+                input = try JSONParser(maximumDepth: limits.maximumJSONDepth).parse(request.body)
+            } catch {
+                throw .serialization(error.description)
+            }
+            guard case .object = input else {
+                throw .serialization("Expected a JSON object as the request body, got \(input.kindDescription).")
+            }
+        }
+        let context = RequestContext(requestID: requestID, service: route.service, operation: operation, identity: identity)
+        return (route, operation, context, input)
+    }
+
+    /// Whether the content type is one the JSON protocol takes; an empty body may have none.
+    private func hasJSONContentType(_ request: AWSRequest) -> Bool {
+        guard let value = request.headerValue("Content-Type") else { return request.body.isEmpty }
+        let mediaType = ASCII.trimmed(String(value.split(separator: ";", maxSplits: 1).first ?? ""))
+        return ASCII.equalsIgnoringCase(mediaType, Self.contentType) || ASCII.equalsIgnoringCase(mediaType, "application/json")
+    }
+
+    static func response(_ error: AWSServiceError, requestID: String) -> AWSResponse {
+        response(status: error.status, body: JSONWriter.bytes(error.json), requestID: requestID)
+    }
+
+    static func response(status: Int, body: [UInt8], requestID: String) -> AWSResponse {
+        AWSResponse(
+            status: status,
+            headers: [(name: requestIDHeader, value: requestID), (name: "Content-Type", value: contentType)],
+            body: body)
+    }
+}

@@ -1,0 +1,33 @@
+/// `maxResults` bounds of ECS's paginated operations (ECS API Reference, each operation's
+/// `maxResults`): "This value can be between 1 and 100. If this parameter isn't used, then
+/// [the operation] returns up to 100 results" — except ListServices, whose default page is 10.
+public enum PaginationLimits {
+    /// One operation's bounds.
+    public struct Limit: Sendable, Equatable {
+        /// Page size when `maxResults` is absent.
+        public var defaultPageSize: Int
+        /// Largest `maxResults` accepted.
+        public var maximum: Int
+    }
+
+    /// The smallest `maxResults` any operation accepts.
+    public static let minimum = 1
+
+    public static let listClusters = Limit(defaultPageSize: 100, maximum: 100)
+    public static let listContainerInstances = Limit(defaultPageSize: 100, maximum: 100)
+    public static let listTaskDefinitions = Limit(defaultPageSize: 100, maximum: 100)
+    public static let listTaskDefinitionFamilies = Limit(defaultPageSize: 100, maximum: 100)
+    public static let listAttributes = Limit(defaultPageSize: 100, maximum: 100)
+    public static let listTasks = Limit(defaultPageSize: 100, maximum: 100)
+    public static let listServices = Limit(defaultPageSize: 10, maximum: 100)
+
+    /// The page size for `maxResults`, or InvalidParameterException when it is out of bounds.
+    public static func pageSize(_ maxResults: Int?, _ limit: Limit) throws(ECSError) -> Int {
+        guard let maxResults else { return limit.defaultPageSize }
+        guard (minimum...limit.maximum).contains(maxResults) else {
+            throw ECSError(.invalidParameterException,
+                           "maxResults must be between \(minimum) and \(limit.maximum); \(maxResults) was given.")
+        }
+        return maxResults
+    }
+}

@@ -1,0 +1,125 @@
+/// An Amazon ECS ARN: `arn:PARTITION:ecs:REGION:ACCOUNT:RESOURCE`.
+///
+/// Formats (ECS Developer Guide, "Amazon Resource Names (ARNs) and IDs"):
+/// - `cluster/NAME`
+/// - `task-definition/FAMILY:REVISION`
+/// - `task/CLUSTER/ID` (the old format `task/ID` is parsed too)
+/// - `service/CLUSTER/NAME` (old: `service/NAME`)
+/// - `container-instance/CLUSTER/ID` (old: `container-instance/ID`)
+/// - `capacity-provider/NAME`
+/// - `task-set/CLUSTER/SERVICE/ID`
+public struct ECSARN: Sendable, Hashable, CustomStringConvertible {
+    /// The resource part of an ECS ARN.
+    public enum Resource: Sendable, Hashable {
+        case cluster(name: String)
+        /// `revision` is nil only for an ARN written without one, which DescribeTaskDefinition
+        /// reads as the family's latest ACTIVE revision.
+        case taskDefinition(family: String, revision: Int?)
+        /// `cluster` is nil in the old ARN format.
+        case task(cluster: String?, id: String)
+        case service(cluster: String?, name: String)
+        case containerInstance(cluster: String?, id: String)
+        case capacityProvider(name: String)
+        case taskSet(cluster: String, service: String, id: String)
+
+        /// The resource type as the ARN spells it (`cluster`, `task-definition`, ...).
+        public var typeName: String {
+            switch self {
+            case .cluster: "cluster"
+            case .taskDefinition: "task-definition"
+            case .task: "task"
+            case .service: "service"
+            case .containerInstance: "container-instance"
+            case .capacityProvider: "capacity-provider"
+            case .taskSet: "task-set"
+            }
+        }
+
+        /// The text after `TYPE/`.
+        var path: String {
+            func scoped(_ cluster: String?, _ rest: String) -> String {
+                cluster.map { "\($0)/\(rest)" } ?? rest
+            }
+            switch self {
+            case .cluster(let name): return name
+            case .taskDefinition(let family, let revision): return revision.map { "\(family):\($0)" } ?? family
+            case .task(let cluster, let id): return scoped(cluster, id)
+            case .service(let cluster, let name): return scoped(cluster, name)
+            case .containerInstance(let cluster, let id): return scoped(cluster, id)
+            case .capacityProvider(let name): return name
+            case .taskSet(let cluster, let service, let id): return "\(cluster)/\(service)/\(id)"
+            }
+        }
+    }
+
+    /// The ARN partition; Wharf always answers `aws`.
+    public static let defaultPartition = "aws"
+    /// The service namespace of every ECS ARN.
+    public static let service = "ecs"
+
+    public var partition: String
+    public var region: String
+    public var accountID: String
+    public var resource: Resource
+
+    public init(partition: String = ECSARN.defaultPartition, region: String, accountID: String, resource: Resource) {
+        self.partition = partition
+        self.region = region
+        self.accountID = accountID
+        self.resource = resource
+    }
+
+    public var description: String {
+        "arn:\(partition):\(Self.service):\(region):\(accountID):\(resource.typeName)/\(resource.path)"
+    }
+
+    /// Parses an ECS ARN; nil if `text` is not one (wrong prefix or service, empty parts, unknown
+    /// resource type, wrong number of path segments, non-numeric task definition revision).
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == Substring(Self.service),
+              !parts[1].isEmpty, !parts[3].isEmpty, !parts[4].isEmpty
+        else { return nil }
+        let resourceText = parts[5]
+        guard let slash = resourceText.firstIndex(of: "/") else { return nil }
+        let type = resourceText[..<slash]
+        let path = resourceText[resourceText.index(after: slash)...]
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard !segments.isEmpty, segments.allSatisfy({ !$0.isEmpty }) else { return nil }
+
+        let resource: Resource
+        switch (type, segments.count) {
+        case ("cluster", 1):
+            resource = .cluster(name: segments[0])
+        case ("task-definition", 1):
+            let pieces = segments[0].split(separator: ":", omittingEmptySubsequences: false)
+            switch pieces.count {
+            case 1:
+                resource = .taskDefinition(family: segments[0], revision: nil)
+            case 2:
+                guard !pieces[0].isEmpty, let revision = Int(pieces[1]), revision > 0 else { return nil }
+                resource = .taskDefinition(family: String(pieces[0]), revision: revision)
+            default:
+                return nil
+            }
+        case ("task", 1): resource = .task(cluster: nil, id: segments[0])
+        case ("task", 2): resource = .task(cluster: segments[0], id: segments[1])
+        case ("service", 1): resource = .service(cluster: nil, name: segments[0])
+        case ("service", 2): resource = .service(cluster: segments[0], name: segments[1])
+        case ("container-instance", 1): resource = .containerInstance(cluster: nil, id: segments[0])
+        case ("container-instance", 2): resource = .containerInstance(cluster: segments[0], id: segments[1])
+        case ("capacity-provider", 1): resource = .capacityProvider(name: segments[0])
+        case ("task-set", 3): resource = .taskSet(cluster: segments[0], service: segments[1], id: segments[2])
+        default: return nil
+        }
+        // The resource part of every ECS ARN is free of colons except the revision separator.
+        if case .taskDefinition = resource {} else if path.contains(":") { return nil }
+        self.init(partition: String(parts[1]), region: String(parts[3]), accountID: String(parts[4]), resource: resource)
+    }
+
+    /// Whether `text` looks like an ARN rather than a short name or ID (ECS accepts either in most
+    /// members and tells them apart by this prefix).
+    public static func looksLikeARN(_ text: String) -> Bool {
+        text.hasPrefix("arn:")
+    }
+}

@@ -1,0 +1,42 @@
+import GRDB
+
+/// A cluster row. Clusters are never deleted: DeleteCluster sets `status` to `INACTIVE`, and
+/// CreateCluster with the same name makes the row `ACTIVE` again (same ARN, as ECS does).
+public struct ClusterRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "cluster"
+
+    public var name: String
+    public var arn: String
+    public var status: ECSClusterStatus
+    public var settings: [ECSClusterSetting]
+    public var configuration: ECSClusterConfiguration?
+    public var capacityProviders: [String]
+    public var defaultCapacityProviderStrategy: [ECSCapacityProviderStrategyItem]
+    public var serviceConnectDefaults: ECSClusterServiceConnectDefaults?
+    /// Seconds since the epoch.
+    public var createdAt: Double
+    public var updatedAt: Double
+
+    public init(
+        name: String, arn: String, status: ECSClusterStatus = .active, settings: [ECSClusterSetting] = [],
+        configuration: ECSClusterConfiguration? = nil, capacityProviders: [String] = [],
+        defaultCapacityProviderStrategy: [ECSCapacityProviderStrategyItem] = [],
+        serviceConnectDefaults: ECSClusterServiceConnectDefaults? = nil, createdAt: Double, updatedAt: Double
+    ) {
+        self.name = name
+        self.arn = arn
+        self.status = status
+        self.settings = settings
+        self.configuration = configuration
+        self.capacityProviders = capacityProviders
+        self.defaultCapacityProviderStrategy = defaultCapacityProviderStrategy
+        self.serviceConnectDefaults = serviceConnectDefaults
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The cluster named `name`, whatever its status.
+    public static func find(_ db: Database, name: String) throws -> ClusterRecord? {
+        try fetchOne(db, key: name)
+    }
+}

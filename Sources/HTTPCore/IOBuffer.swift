@@ -1,0 +1,170 @@
+/// A fixed-capacity byte buffer with a reader and a writer index, through which every socket
+/// read and write of the engine goes.
+///
+/// The storage is allocated once in `init` and freed in `deinit`; nothing allocates afterwards.
+/// Bytes between `readerIndex` and `writerIndex` are readable; bytes from `writerIndex` to
+/// `capacity` are writable. Space before `readerIndex` is reclaimed by `compact()` (which the
+/// `append` methods do themselves when that makes the bytes fit). The views are valid until
+/// the next mutating call.
+///
+/// Not thread-safe: a buffer belongs to one connection on one event loop.
+public final class IOBuffer {
+    /// Total bytes the buffer can hold.
+    public let capacity: Int
+    private let storage: UnsafeMutableRawPointer
+    /// Offset of the first readable byte.
+    public private(set) var readerIndex = 0
+    /// Offset one past the last readable byte: where the next write lands.
+    public private(set) var writerIndex = 0
+
+    /// Alignment of the storage: enough for any load the parsers do.
+    private static let storageAlignment = 16
+
+    /// Creates a buffer of `capacity` bytes (at least 1).
+    public init(capacity: Int) {
+        precondition(capacity > 0, "IOBuffer capacity must be positive")
+        self.capacity = capacity
+        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: Self.storageAlignment)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// Bytes written and not yet consumed.
+    public var readableBytes: Int { writerIndex - readerIndex }
+    /// Bytes that can be written at `writerIndex` without compacting.
+    public var writableBytes: Int { capacity - writerIndex }
+    /// Bytes that could be written after `compact()`.
+    public var freeBytes: Int { capacity - readableBytes }
+    /// True if nothing is readable.
+    public var isEmpty: Bool { readerIndex == writerIndex }
+
+    /// The readable bytes, in place.
+    public var readableBytesView: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage + readerIndex, count: readableBytes)
+    }
+
+    /// The writable space, for `read(2)` and friends; follow with `commitWrite`.
+    public var writableBytesView: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: storage + writerIndex, count: writableBytes)
+    }
+
+    /// Marks `n` bytes written into `writableBytesView` as readable.
+    public func commitWrite(_ n: Int) {
+        precondition(n >= 0 && n <= writableBytes, "commitWrite beyond the writable bytes")
+        writerIndex += n
+    }
+
+    /// Drops `n` readable bytes from the front. When nothing is left readable both indices
+    /// return to 0, so a buffer drained between messages never needs compacting.
+    public func consume(_ n: Int) {
+        precondition(n >= 0 && n <= readableBytes, "consume beyond the readable bytes")
+        readerIndex += n
+        if readerIndex == writerIndex {
+            readerIndex = 0
+            writerIndex = 0
+        }
+    }
+
+    /// Moves the readable bytes to the front, making all free space writable. Offsets relative
+    /// to `readerIndex` (such as a parsed head's ranges) stay valid.
+    public func compact() {
+        guard readerIndex > 0 else { return }
+        let count = readableBytes
+        if count > 0 {
+            storage.copyMemory(from: storage + readerIndex, byteCount: count)
+        }
+        readerIndex = 0
+        writerIndex = count
+    }
+
+    /// Empties the buffer.
+    public func clear() {
+        readerIndex = 0
+        writerIndex = 0
+    }
+
+    /// Makes `count` bytes writable, compacting if needed; false if they cannot fit.
+    @inline(__always)
+    private func reserve(_ count: Int) -> Bool {
+        if count <= writableBytes { return true }
+        guard count <= freeBytes else { return false }
+        compact()
+        return true
+    }
+
+    /// Appends `bytes`; returns false, writing nothing, if they do not fit.
+    public func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard reserve(bytes.count) else { return false }
+        if let source = bytes.baseAddress, bytes.count > 0 {
+            (storage + writerIndex).copyMemory(from: source, byteCount: bytes.count)
+            writerIndex += bytes.count
+        }
+        return true
+    }
+
+    /// Appends the UTF-8 bytes of a literal; false, writing nothing, if they do not fit.
+    public func append(_ string: StaticString) -> Bool {
+        guard string.hasPointerRepresentation else {
+            // A single Unicode scalar literal: at most 4 UTF-8 bytes.
+            let encoded = string.unicodeScalar.utf8
+            guard reserve(encoded.count) else { return false }
+            for byte in encoded {
+                storage.storeBytes(of: byte, toByteOffset: writerIndex, as: UInt8.self)
+                writerIndex += 1
+            }
+            return true
+        }
+        return append(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
+    }
+
+    /// Appends the UTF-8 bytes of `string` (meant for ASCII such as header values built at run
+    /// time); false, writing nothing, if they do not fit.
+    public func append(ascii string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Appends `n` in decimal (with a `-` if negative); false, writing nothing, if it does not fit.
+    public func appendDecimal(_ n: Int) -> Bool {
+        var magnitude = n.magnitude
+        var digits = 1
+        var probe = magnitude
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        let length = digits + (n < 0 ? 1 : 0)
+        guard reserve(length) else { return false }
+        if n < 0 { storage.storeBytes(of: UInt8(ascii: "-"), toByteOffset: writerIndex, as: UInt8.self) }
+        var offset = writerIndex + length - 1
+        for _ in 0..<digits {
+            storage.storeBytes(of: UInt8(truncatingIfNeeded: magnitude % 10) + ASCII.zero, toByteOffset: offset, as: UInt8.self)
+            magnitude /= 10
+            offset -= 1
+        }
+        writerIndex += length
+        return true
+    }
+
+    /// Appends non-negative `n` in lower-case hexadecimal, as a chunk size is written; false,
+    /// writing nothing, if it does not fit.
+    public func appendHexadecimal(_ n: Int) -> Bool {
+        precondition(n >= 0, "appendHexadecimal takes a non-negative value")
+        var value = UInt(n)
+        var digits = 1
+        while value >> (4 * UInt(digits)) != 0, digits < 16 { digits += 1 }
+        guard reserve(digits) else { return false }
+        var offset = writerIndex + digits - 1
+        for _ in 0..<digits {
+            let digit = UInt8(truncatingIfNeeded: value & 0xF)
+            let byte = digit < 10 ? digit + ASCII.zero : digit - 10 + UInt8(ascii: "a")
+            storage.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
+            value >>= 4
+            offset -= 1
+        }
+        writerIndex += digits
+        return true
+    }
+}

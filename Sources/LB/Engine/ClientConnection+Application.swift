@@ -1,0 +1,146 @@
+import HTTPCore
+
+/// Requests served by an in-process `HTTPApplication` instead of a target.
+extension ClientConnection {
+    func beginApplicationRequest() {
+        guard let input, let app = listener.application else { return }
+        state = .application
+        setDeadline(.clientStall)
+        application = ApplicationExchange()
+        application.keepAlive = exchange.clientKeepAlive
+        application.isHEAD = head.method == .head
+        let base = input.readableBytesView
+        application.request = HTTPServerRequest(
+            method: text(base, head.methodRange),
+            target: text(base, head.targetRange),
+            headers: head.fields.map { (name: text(base, $0.nameRange), value: text(base, $0.valueRange)) },
+            body: [],
+            remoteAddress: peer.description,
+            isTLS: transport.isTLS
+        )
+        switch head.framing {
+        case .none:
+            application.bodyComplete = true
+        case .contentLength(let length):
+            guard length <= app.maxRequestBodyBytes else {
+                respondWithError(status: 413, close: true)
+                return
+            }
+            application.bodyRemaining = length
+            application.bodyComplete = length == 0
+            application.request.body.reserveCapacity(length)
+        case .chunked:
+            application.chunked = true
+        }
+        let expectsContinue = head.expectsContinue
+        input.consume(head.headLength)
+        exchange.requestComplete = application.bodyComplete
+        if !application.bodyComplete && expectsContinue && input.readableBytes == 0 {
+            _ = outputBuffer().append("HTTP/1.1 100 Continue\r\n\r\n")
+            flushOutput()
+        }
+        if application.bodyComplete {
+            dispatchApplicationRequest()
+        } else {
+            collectApplicationBody()
+        }
+    }
+
+    func collectApplicationBody() {
+        guard let input, let app = listener.application, !application.bodyComplete else { return }
+        let bytes = input.readableBytesView
+        if application.chunked {
+            var body = application.request.body
+            var tooLarge = false
+            let result = application.chunks.scan(bytes) { data in
+                if body.count + data.count > app.maxRequestBodyBytes { tooLarge = true; return }
+                body.append(contentsOf: data)
+            }
+            application.request.body = body
+            if tooLarge {
+                respondWithError(status: 413, close: true)
+                return
+            }
+            switch result {
+            case .consumed(let used, let finished):
+                input.consume(used)
+                application.bodyComplete = finished
+            case .failed:
+                respondWithError(status: 400, close: true)
+                return
+            }
+        } else {
+            let used = min(bytes.count, application.bodyRemaining)
+            application.request.body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<used]))
+            input.consume(used)
+            application.bodyRemaining -= used
+            application.bodyComplete = application.bodyRemaining == 0
+        }
+        if application.bodyComplete {
+            exchange.requestComplete = true
+            dispatchApplicationRequest()
+        }
+    }
+
+    private func dispatchApplicationRequest() {
+        guard let app = listener.application else { return }
+        setDeadline(.none)
+        let loop = worker.loop
+        let request = application.request
+        application.request.body = []
+        nonisolated(unsafe) weak var connection = self
+        app.handle(request) { response in
+            loop.execute {
+                connection?.applicationResponded(response)
+            }
+        }
+    }
+
+    /// Called on the loop thread with the application's response.
+    func applicationResponded(_ response: HTTPServerResponse) {
+        guard state == .application, !application.responding else { return }
+        application.responding = true
+        worker.noteResponseHead(self, status: response.status)
+        let keepAlive = application.keepAlive && !clientReadClosed && !worker.isShuttingDown
+        exchange.clientKeepAlive = keepAlive
+        var head = "HTTP/1.1 \(response.status) \(String(describing: HTTPStatus.reasonPhrase(response.status)))\r\n"
+        for (name, value) in response.headers {
+            let lower = name.lowercased()
+            if lower == "content-length" || lower == "connection" || lower == "transfer-encoding" { continue }
+            head += "\(name): \(value)\r\n"
+        }
+        head += "Content-Length: \(response.body.count)\r\n"
+        if !keepAlive { head += "Connection: close\r\n" }
+        head += "\r\n"
+        application.pending = Array(head.utf8)
+        let noBody = application.isHEAD || response.status == 204 || response.status == 304 || response.status < 200
+        if !noBody { application.pending.append(contentsOf: response.body) }
+        application.pendingOffset = 0
+        exchange.responseStatus = response.status
+        continueApplicationResponse()
+    }
+
+    /// Copies the next part of the pending response into the output buffer and writes it.
+    func continueApplicationResponse() {
+        guard state == .application, application.responding else { return }
+        if application.pendingOffset < application.pending.count {
+            let out = outputBuffer()
+            if out.writableBytes == 0 { out.compact() }
+            let count = min(out.writableBytes, application.pending.count - application.pendingOffset)
+            application.pending.withUnsafeBytes { all in
+                _ = out.append(UnsafeRawBufferPointer(rebasing: all[application.pendingOffset..<(application.pendingOffset + count)]))
+            }
+            application.pendingOffset += count
+            flushOutput()
+            return
+        }
+        // Everything is in the output buffer: the exchange is over.
+        application = ApplicationExchange()
+        worker.noteResponseCompleted(self, status: exchange.responseStatus)
+        finishExchange()
+    }
+
+    private func text(_ base: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: base[range]), as: UTF8.self)
+    }
+}

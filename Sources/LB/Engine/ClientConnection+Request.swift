@@ -1,0 +1,335 @@
+import Glibc
+import HTTPCore
+import WharfIO
+
+/// The request half of a proxied exchange: parsing the head, choosing a target, sending the
+/// request (retrying on another target when that is safe), streaming the body.
+extension ClientConnection {
+    /// Why an attempt to reach a target failed.
+    enum TargetFailure {
+        /// The connection could not be established (refused, unreachable, timed out).
+        case connect(errno: Int32)
+        /// The connection broke (reset, EOF) before any response byte arrived.
+        case broken(errno: Int32)
+
+        /// How the target's picker sees it (passive health).
+        var outcome: RequestOutcome {
+            switch self {
+            case .connect(let error): return error == ETIMEDOUT ? .timedOut : .connectFailed
+            case .broken: return .connectionReset
+            }
+        }
+    }
+
+    /// At most this many targets are tried for one request (HAProxy's `retries 3` counts the
+    /// same way: the first attempt plus two retries).
+    static let maxAttempts = 3
+
+    // MARK: Head
+
+    func parseRequestHead() {
+        guard let input, input.readableBytes > 0 else { return }
+        if state == .idle {
+            state = .readingHead
+            setDeadline(.clientHeaderRead)
+        }
+        switch parser.parse(input.readableBytesView, into: &head) {
+        case .incomplete:
+            if input.readableBytes >= input.capacity {
+                // A head larger than a whole buffer: the configured head limit is at most the
+                // buffer size, so this is the same 431 the parser would give.
+                respondWithError(status: 431, close: true)
+            }
+        case .failed(let error):
+            respondWithError(status: error.status, close: true)
+        case .complete:
+            parser.reset()
+            beginRequest()
+        }
+    }
+
+    private func beginRequest() {
+        guard let input else { return }
+        exchange = ProxyExchange()
+        exchange.startedAt = worker.loop.now
+        exchange.method = head.method
+        exchange.clientIsHTTP10 = head.version == .http1_0
+        exchange.clientKeepAlive = head.keepAlive && !worker.isShuttingDown
+        exchange.requestIsUpgrade = head.upgradeRequested
+        worker.noteRequestReceived(self)
+        if listener.application != nil {
+            beginApplicationRequest()
+            return
+        }
+        state = .proxying
+
+        // Framing of the request body. A request that is entirely in the buffer stays there
+        // (retained) until its response is complete, so it can be sent again to another target.
+        let headLength = head.headLength
+        let available = input.readableBytes - headLength
+        switch head.framing {
+        case .none:
+            exchange.requestComplete = true
+            exchange.retained = true
+            exchange.retainedLength = headLength
+        case .contentLength(let length):
+            if length <= available {
+                exchange.requestComplete = true
+                exchange.retained = true
+                exchange.retainedLength = headLength + length
+            } else {
+                exchange.requestBodyRemaining = length
+            }
+        case .chunked:
+            exchange.requestBodyChunked = true
+            var scanner = ChunkedScanner()
+            let body = UnsafeRawBufferPointer(rebasing: input.readableBytesView[headLength...])
+            switch scanner.scan(body) {
+            case .consumed(let count, let finished):
+                if finished {
+                    exchange.requestComplete = true
+                    exchange.retained = true
+                    exchange.retainedLength = headLength + count
+                }
+            case .failed:
+                respondWithError(status: 400, close: true)
+                return
+            }
+        }
+        guard let group = listener.defaultGroupIndex else {
+            respondWithError(status: 503, close: !exchange.requestComplete)
+            return
+        }
+        exchange.groupIndex = group
+        sendToTarget(excluding: nil, carrying: nil)
+    }
+
+    // MARK: Target
+
+    /// Picks a target and starts sending the request to it. `carrying` is the request bytes of a
+    /// failed attempt that never reached its target (a streamed request that cannot be rebuilt).
+    func sendToTarget(excluding excluded: TargetID?, carrying: IOBuffer?) {
+        guard let (index, target) = worker.pickTarget(group: exchange.groupIndex, excluding: excluded) else {
+            if let carrying { worker.buffers.give(carrying) }
+            respondWithError(status: 503, close: !exchange.requestComplete)
+            return
+        }
+        exchange.targetIndex = index
+        exchange.targetID = target.id
+        exchange.generation = worker.routing.table.generation
+        exchange.groupName = target.groupName
+        exchange.attempts += 1
+        worker.noteTargetRequestStarted(self, group: exchange.groupIndex, target: index)
+
+        let upstream: UpstreamConnection
+        var connected = true
+        if let pooled = target.takeIdle() {
+            pooled.state = .attached
+            upstream = pooled
+        } else {
+            switch Socket.connect(to: target.address) {
+            case .connected(let fd):
+                upstream = UpstreamConnection(worker: worker, fd: fd, target: target, connecting: false)
+                worker.noteTargetConnectionOpened(target)
+            case .inProgress(let fd):
+                upstream = UpstreamConnection(worker: worker, fd: fd, target: target, connecting: true)
+                worker.noteTargetConnectionOpened(target)
+                connected = false
+            case .failed(let error):
+                targetFailed(nil, .connect(errno: error), carrying: carrying)
+                return
+            }
+        }
+        upstream.owner = self
+        upstream.sentBytes = 0
+        exchange.upstream = upstream
+        if let carrying {
+            if let previous = upstream.output { worker.buffers.give(previous) }
+            upstream.output = carrying
+        } else {
+            composeRequest(for: upstream)
+            if state != .proxying { return }
+        }
+        if connected {
+            exchange.phase = .sendingRequest
+            flushToTarget(upstream)
+        } else {
+            exchange.phase = .connecting
+            setDeadline(.targetConnect)
+        }
+    }
+
+    /// Writes the rewritten head (and the body, when retained) into the target's output.
+    private func composeRequest(for upstream: UpstreamConnection) {
+        guard let input else { return }
+        let out = upstream.outputBuffer()
+        let base = input.readableBytesView
+        guard HeadRewriter.writeRequestHead(head, base: base, connection: self, into: out) else {
+            respondWithError(status: 431, close: true)
+            return
+        }
+        if exchange.retained {
+            let body = UnsafeRawBufferPointer(rebasing: base[head.headLength..<exchange.retainedLength])
+            if body.isEmpty || out.append(body) { return }
+            // The rewritten head and body together overflow one buffer: stream the body instead.
+            exchange.retained = false
+            exchange.requestComplete = false
+            if exchange.requestBodyChunked {
+                exchange.requestChunks = ChunkedScanner()
+            } else {
+                exchange.requestBodyRemaining = exchange.retainedLength - head.headLength
+            }
+        }
+        input.consume(head.headLength)
+        forwardRequestBody()
+    }
+
+    /// Moves request body bytes from the client's input to the target's output (streaming).
+    func forwardRequestBody() {
+        guard let upstream = exchange.upstream, let input, !exchange.requestComplete else { return }
+        let out = upstream.outputBuffer()
+        if out.writableBytes == 0 { out.compact() }
+        let count = min(input.readableBytes, out.writableBytes)
+        if count > 0 {
+            let slice = UnsafeRawBufferPointer(rebasing: input.readableBytesView[..<count])
+            if exchange.requestBodyChunked {
+                switch exchange.requestChunks.scan(slice) {
+                case .consumed(let used, let finished):
+                    _ = out.append(UnsafeRawBufferPointer(rebasing: slice[..<used]))
+                    input.consume(used)
+                    if finished { exchange.requestComplete = true }
+                case .failed:
+                    abortExchange()
+                    respondWithError(status: 400, close: true)
+                    return
+                }
+            } else {
+                let used = min(count, exchange.requestBodyRemaining)
+                _ = out.append(UnsafeRawBufferPointer(rebasing: slice[..<used]))
+                input.consume(used)
+                exchange.requestBodyRemaining -= used
+                if exchange.requestBodyRemaining == 0 { exchange.requestComplete = true }
+            }
+        } else if exchange.requestBodyRemaining == 0 && !exchange.requestBodyChunked {
+            exchange.requestComplete = true
+        }
+        if exchange.phase != .connecting { flushToTarget(upstream) }
+        if !exchange.requestComplete { setDeadline(.clientStall) }
+    }
+
+    /// Writes what is buffered for the target; moves the exchange on when the request is out.
+    func flushToTarget(_ upstream: UpstreamConnection) {
+        let sentBefore = upstream.sentBytes
+        let outcome = upstream.flush()
+        if upstream.sentBytes > sentBefore { worker.noteTargetBytesOut(self, upstream.sentBytes - sentBefore) }
+        switch outcome {
+        case .drained:
+            if exchange.requestComplete {
+                if exchange.phase == .sendingRequest || exchange.phase == .connecting {
+                    exchange.phase = .awaitingResponse
+                    exchange.requestSentAt = worker.loop.now
+                    setDeadline(.targetResponse)
+                }
+                upstream.want(.read)
+            } else {
+                upstream.want(.read)
+                updateInterest()
+            }
+        case .pending:
+            upstream.want([.read, .write])
+        case .failed(let error):
+            targetFailed(upstream, .broken(errno: error), carrying: nil)
+        }
+    }
+
+    // MARK: Target events
+
+    func upstreamConnectFinished(_ upstream: UpstreamConnection) {
+        let error = Socket.connectError(upstream.fd)
+        if error != 0 {
+            targetFailed(upstream, .connect(errno: error), carrying: nil)
+            return
+        }
+        upstream.state = .attached
+        try? Socket.setNoDelay(upstream.fd)
+        exchange.phase = .sendingRequest
+        if exchange.requestComplete {
+            setDeadline(.targetResponse)
+        } else {
+            setDeadline(.clientStall)
+        }
+        forwardRequestBody()
+        flushToTarget(upstream)
+    }
+
+    func upstreamWritable(_ upstream: UpstreamConnection) {
+        if state == .tunnel {
+            flushTunnelToTarget(upstream)
+            return
+        }
+        forwardRequestBody()
+        if exchange.requestComplete || exchange.upstream?.output != nil {
+            flushToTarget(upstream)
+        }
+    }
+
+    func targetConnectTimedOut() {
+        targetFailed(exchange.upstream, .connect(errno: ETIMEDOUT), carrying: nil)
+    }
+
+    func targetResponseTimedOut() {
+        guard let upstream = exchange.upstream else { return }
+        exchange.upstream = nil
+        worker.noteTargetRequestFinished(self, outcome: .timedOut)
+        upstream.close(reset: true)
+        respondWithError(status: 504, close: true)
+    }
+
+    /// An attempt failed before any response byte: retry on another target when the rules
+    /// allow it (the request never reached the target, or it is idempotent and can be rebuilt),
+    /// else answer 502 (504 for a connect timeout).
+    func targetFailed(_ upstream: UpstreamConnection?, _ failure: TargetFailure, carrying: IOBuffer?) {
+        let reachedTarget = (upstream?.sentBytes ?? 0) > 0
+        var carried = carrying
+        if let upstream {
+            // A request that never reached its target is still whole in the output buffer.
+            if !reachedTarget && !exchange.retained, let output = upstream.output {
+                upstream.output = nil
+                carried = output
+            }
+            exchange.upstream = nil
+            upstream.close(reset: true)
+        }
+        worker.noteTargetRequestFinished(self, outcome: failure.outcome)
+        let failedTarget = exchange.targetID
+        let retryable: Bool
+        if exchange.responseBytesReceived || exchange.attempts >= ClientConnection.maxAttempts {
+            retryable = false
+        } else if !reachedTarget {
+            retryable = exchange.retained || carried != nil
+        } else {
+            retryable = exchange.retained && exchange.isIdempotent
+        }
+        if retryable {
+            worker.noteRetry(self)
+            sendToTarget(excluding: failedTarget, carrying: exchange.retained ? nil : carried)
+            if exchange.retained, let carried { worker.buffers.give(carried) }
+            return
+        }
+        if let carried { worker.buffers.give(carried) }
+        var status = 502
+        if case .connect(let error) = failure, error == ETIMEDOUT { status = 504 }
+        respondWithError(status: status, close: !exchange.requestComplete)
+    }
+
+    /// Drops the exchange's target connection without answering (the client is going away or
+    /// the response cannot be completed).
+    func abortExchange() {
+        if let upstream = exchange.upstream {
+            exchange.upstream = nil
+            worker.noteTargetRequestFinished(self, outcome: .abandoned)
+            upstream.close(reset: true)
+        }
+        exchange.phase = .none
+    }
+}

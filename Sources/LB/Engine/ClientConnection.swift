@@ -1,0 +1,384 @@
+import HTTPCore
+import WharfIO
+
+/// One client connection accepted by a worker: the server side of Wharf's HTTP/1.1 engine.
+///
+/// An explicit state machine over one socket (plain or TLS). It parses request heads with
+/// `HTTPCore`, then either proxies the exchange to a target (`ClientConnection+Request`,
+/// `+Response`) or hands the request to an in-process application (the ECS API, the
+/// dashboard). Requests on one connection are served one at a time, so pipelined requests are
+/// answered in order: their bytes wait in the input buffer until the exchange before them ends.
+///
+/// Buffers come from the worker's pool and go back when empty, so an idle keep-alive
+/// connection holds only this object, its watchers and (for TLS) its session.
+final class ClientConnection {
+    enum State: Equatable {
+        /// TLS handshake in progress.
+        case handshaking
+        /// Between requests, nothing buffered: `clientIdleKeepAlive` runs.
+        case idle
+        /// Part of a request head has arrived: `clientHeaderRead` runs.
+        case readingHead
+        /// An exchange with a target is in progress.
+        case proxying
+        /// An in-process application is producing the response.
+        case application
+        /// After a 101 Switching Protocols: bytes relayed both ways.
+        case tunnel
+        /// The last response is being flushed; the connection closes after it.
+        case closing
+        case closed
+    }
+
+    /// `unowned(unsafe)`: a worker outlives every connection it accepts or opens (it closes
+    /// them all before it stops), and a checked unowned reference costs an atomic
+    /// retain/release on every access on the request path.
+    unowned(unsafe) let worker: ProxyWorker
+    let listener: WorkerListener
+    var transport: Transport
+    let peer: SocketAddress
+    /// The client's address as text, for `X-Forwarded-For`.
+    let peerHost: [UInt8]
+    var state: State
+    var input: IOBuffer?
+    var output: IOBuffer?
+    var parser: HTTPRequestParser
+    var head = HTTPRequestHead()
+    var exchange = ProxyExchange()
+    var application = ApplicationExchange()
+    /// The client shut down its sending side: finish the current response, then close.
+    var clientReadClosed = false
+    /// A TLS read needs the socket to be writable first (a TLS 1.2 renegotiation or key update).
+    var readNeedsWritable = false
+
+    private var watcher: IOWatcher?
+    private var interest: IOEvents = []
+    private var timer: TimerWatcher?
+    /// When the current timeout expires (event-loop seconds), and which one it is.
+    private(set) var deadline = 0.0
+    private(set) var deadlineKind = ConnectionDeadline.none
+    /// When the libev timer is set to fire; later deadlines re-arm it lazily when it fires.
+    private var timerFiresAt = 0.0
+
+    init(worker: ProxyWorker, listener: WorkerListener, transport: Transport, peer: SocketAddress) {
+        self.worker = worker
+        self.listener = listener
+        self.transport = transport
+        self.peer = peer
+        self.peerHost = Array(peer.ip.utf8)
+        self.parser = HTTPRequestParser(limits: worker.httpLimits)
+        self.state = transport.isTLS ? .handshaking : .idle
+        let watcher = IOWatcher(loop: worker.loop, fd: transport.fd, events: .read) { [unowned(unsafe) self] events in
+            self.handle(events)
+        }
+        self.watcher = watcher
+        self.interest = .read
+        watcher.start()
+        self.timer = TimerWatcher(loop: worker.loop) { [unowned(unsafe) self] in
+            self.timerFired()
+        }
+        setDeadline(transport.isTLS ? .clientHeaderRead : .clientIdle)
+    }
+
+    // MARK: Events
+
+    private func handle(_ events: IOEvents) {
+        if state == .handshaking {
+            continueHandshake()
+            return
+        }
+        if events.contains(.write) {
+            if readNeedsWritable {
+                readNeedsWritable = false
+                readFromClient()
+                if state == .closed { return }
+            }
+            flushOutput()
+            if state == .closed { return }
+        }
+        if events.contains(.read) {
+            readFromClient()
+        }
+    }
+
+    /// Sets which readiness events are delivered (re-arming libev only on change).
+    @inline(__always)
+    func want(_ events: IOEvents) {
+        guard events != interest, state != .closed else { return }
+        interest = events
+        if events.isEmpty {
+            watcher?.stop()
+        } else {
+            watcher?.set(events: events)
+            watcher?.start()
+        }
+    }
+
+    /// Recomputes the readiness events this connection needs from its state.
+    func updateInterest() {
+        var events: IOEvents = []
+        if acceptsClientBytes { events.insert(.read) }
+        if let output, output.readableBytes > 0 { events.insert(.write) }
+        if readNeedsWritable { events.insert(.write) }
+        want(events)
+    }
+
+    /// Whether reading from the client now makes progress (else reading pauses: back-pressure).
+    private var acceptsClientBytes: Bool {
+        if clientReadClosed { return false }
+        switch state {
+        case .idle, .readingHead, .proxying, .application, .tunnel:
+            guard let input else { return true }
+            return input.writableBytes > 0 || input.readableBytes < input.capacity
+        case .handshaking:
+            return true
+        case .closing, .closed:
+            return false
+        }
+    }
+
+    // MARK: TLS
+
+    private func continueHandshake() {
+        guard case .tls(_, let stream) = transport else { return }
+        switch stream.handshake() {
+        case .done, .bytes:
+            state = .idle
+            setDeadline(.clientIdle)
+            want(.read)
+            readFromClient()
+        case .wantRead:
+            want(.read)
+        case .wantWrite:
+            want(.write)
+        case .closed, .failed:
+            close(graceful: false)
+        }
+    }
+
+    // MARK: Reading
+
+    @inline(__always)
+    func inputBuffer() -> IOBuffer {
+        if let input { return input }
+        let buffer = worker.buffers.take()
+        input = buffer
+        return buffer
+    }
+
+    @inline(__always)
+    func outputBuffer() -> IOBuffer {
+        if let output { return output }
+        let buffer = worker.buffers.take()
+        output = buffer
+        return buffer
+    }
+
+    /// Reads what the socket has, processing it as it arrives.
+    func readFromClient() {
+        reading: while state != .closed && state != .closing && !clientReadClosed {
+            let buffer = inputBuffer()
+            if buffer.writableBytes == 0 {
+                buffer.compact()
+                if buffer.writableBytes == 0 {
+                    // Full: stop reading until the exchange consumes some of it.
+                    updateInterest()
+                    return
+                }
+            }
+            let room = buffer.writableBytes
+            switch transport.read(into: buffer.writableBytesView) {
+            case .bytes(let n):
+                buffer.commitWrite(n)
+                worker.noteClientBytesIn(self, n)
+                processInput()
+                // Level-triggered epoll: a short plain read means the socket is drained, so skip
+                // the read that would only say EAGAIN. TLS may hold decrypted bytes: read on.
+                if n < room && !transport.isTLS { break reading }
+            case .wantRead:
+                releaseEmptyInput()
+                return
+            case .wantWrite:
+                readNeedsWritable = true
+                updateInterest()
+                return
+            case .closed:
+                clientClosedSendingSide()
+                return
+            case .failed:
+                abort()
+                return
+            }
+        }
+        if state != .closed { releaseEmptyInput() }
+    }
+
+    /// Routes buffered client bytes to whatever the current state does with them.
+    func processInput() {
+        switch state {
+        case .idle, .readingHead:
+            parseRequestHead()
+        case .proxying:
+            if !exchange.requestComplete { forwardRequestBody() }
+        case .tunnel:
+            forwardTunnelToTarget()
+        case .application:
+            if !application.bodyComplete { collectApplicationBody() }
+        case .handshaking, .closing, .closed:
+            break
+        }
+    }
+
+    private func clientClosedSendingSide() {
+        clientReadClosed = true
+        switch state {
+        case .idle, .handshaking:
+            close(graceful: true)
+        case .readingHead:
+            // A partial head and then EOF: nothing to answer.
+            close(graceful: false)
+        case .proxying:
+            if !exchange.requestComplete {
+                abort()
+            } else {
+                // Half-close after a complete request: answer it, then close.
+                exchange.clientKeepAlive = false
+                updateInterest()
+            }
+        case .tunnel:
+            tunnelClientClosed()
+        case .application:
+            application.keepAlive = false
+            updateInterest()
+        case .closing, .closed:
+            break
+        }
+    }
+
+    func releaseEmptyInput() {
+        if let input, input.readableBytes == 0 {
+            worker.buffers.give(input)
+            self.input = nil
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes buffered output; resumes a paused target read once there is room again.
+    func flushOutput() {
+        guard let output else {
+            outputDrained()
+            return
+        }
+        while output.readableBytes > 0 {
+            switch transport.write(from: output.readableBytesView) {
+            case .bytes(let n):
+                output.consume(n)
+                worker.noteClientBytesOut(self, n)
+            case .wantWrite, .wantRead:
+                want(interest.union(.write))
+                return
+            case .closed, .failed:
+                abort()
+                return
+            }
+        }
+        worker.buffers.give(output)
+        self.output = nil
+        outputDrained()
+    }
+
+    private func outputDrained() {
+        switch state {
+        case .closing:
+            close(graceful: true)
+            return
+        case .proxying, .tunnel:
+            // The target side may be paused waiting for room in our output buffer.
+            if let upstream = exchange.upstream, upstream.state == .attached {
+                resumeTargetRead(upstream)
+            }
+        case .application:
+            continueApplicationResponse()
+        default:
+            break
+        }
+        if state != .closed { updateInterest() }
+    }
+
+    // MARK: Timeouts
+
+    /// Sets the timeout that applies from now on.
+    func setDeadline(_ kind: ConnectionDeadline) {
+        deadlineKind = kind
+        guard let seconds = worker.timeoutSeconds(kind) else {
+            deadline = 0
+            return
+        }
+        deadline = worker.loop.now + seconds
+        // The timer only ever needs to fire no later than the deadline; a later deadline is
+        // picked up lazily when it fires, so most requests make no libev timer call at all.
+        if timerFiresAt == 0 || deadline < timerFiresAt {
+            timerFiresAt = deadline
+            timer?.start(after: seconds, repeat: 0)
+        }
+    }
+
+    private func timerFired() {
+        timerFiresAt = 0
+        guard deadline != 0, state != .closed else { return }
+        let now = worker.loop.now
+        if now + 0.001 < deadline {
+            timerFiresAt = deadline
+            timer?.start(after: deadline - now, repeat: 0)
+            return
+        }
+        deadlineExpired(deadlineKind)
+    }
+
+    private func deadlineExpired(_ kind: ConnectionDeadline) {
+        switch kind {
+        case .none:
+            break
+        case .clientIdle, .clientStall, .shutdown:
+            if state == .proxying, exchange.upstream != nil {
+                abortExchange()
+            }
+            close(graceful: state == .idle)
+        case .clientHeaderRead:
+            respondWithError(status: 408, close: true)
+        case .targetConnect:
+            targetConnectTimedOut()
+        case .targetResponse:
+            targetResponseTimedOut()
+        }
+    }
+
+    // MARK: Ending
+
+    /// Tears the connection down at once (errors, resets): the current exchange is abandoned.
+    func abort() {
+        if state == .proxying || state == .tunnel { abortExchange() }
+        close(graceful: false)
+    }
+
+    /// Closes the connection and releases everything. Safe to call twice.
+    func close(graceful: Bool) {
+        guard state != .closed else { return }
+        state = .closed
+        watcher?.stop()
+        watcher = nil
+        timer?.stop()
+        timer = nil
+        if let upstream = exchange.upstream {
+            exchange.upstream = nil
+            upstream.close()
+        }
+        if let input { worker.buffers.give(input) }
+        if let output { worker.buffers.give(output) }
+        input = nil
+        output = nil
+        transport.close(graceful: graceful)
+        worker.clientClosed(self)
+    }
+}

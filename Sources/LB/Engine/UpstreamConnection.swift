@@ -1,0 +1,165 @@
+import HTTPCore
+import WharfIO
+
+/// One TCP connection from a worker to a target.
+///
+/// A dumb pipe with buffers: while attached to a client connection it forwards its socket's
+/// events to that connection, which runs the exchange; while pooled it only watches for the
+/// target closing it. It never outlives its worker.
+final class UpstreamConnection {
+    enum State: Equatable {
+        /// Non-blocking connect in progress.
+        case connecting
+        /// Serving an exchange of `owner`.
+        case attached
+        /// Idle in the worker's pool, since `idleSince`.
+        case pooled
+        case closed
+    }
+
+    /// `unowned(unsafe)`: a worker outlives every connection it accepts or opens (it closes
+    /// them all before it stops), and a checked unowned reference costs an atomic
+    /// retain/release on every access on the request path.
+    unowned(unsafe) let worker: ProxyWorker
+    let fd: Int32
+    let target: WorkerTarget
+    var state: State
+    /// The client connection whose exchange this connection serves (only while attached or connecting).
+    var owner: ClientConnection?
+    /// Bytes for the target not yet written.
+    var output: IOBuffer?
+    /// Bytes from the target not yet processed.
+    var input: IOBuffer?
+    /// This connection has carried at least one complete exchange (so a failure on it may be the
+    /// target closing an idle keep-alive connection, the classic pooled-connection race).
+    var reused = false
+    var idleSince = 0.0
+    /// Bytes written to the target for the current exchange (0: the request never reached it).
+    var sentBytes = 0
+    var responseParser: HTTPResponseParser
+    var responseHead = HTTPResponseHead()
+    private var watcher: IOWatcher?
+    private var interest: IOEvents = []
+
+    init(worker: ProxyWorker, fd: Int32, target: WorkerTarget, connecting: Bool) {
+        self.worker = worker
+        self.fd = fd
+        self.target = target
+        self.state = connecting ? .connecting : .attached
+        self.responseParser = HTTPResponseParser(limits: worker.httpLimits)
+        let watcher = IOWatcher(loop: worker.loop, fd: fd, events: connecting ? .write : .read) { [unowned(unsafe) self] events in
+            self.handle(events)
+        }
+        self.watcher = watcher
+        self.interest = connecting ? .write : .read
+        watcher.start()
+        worker.upstreamOpened()
+    }
+
+    /// Sets which readiness events are delivered (re-arming libev only on change).
+    @inline(__always)
+    func want(_ events: IOEvents) {
+        guard events != interest else { return }
+        interest = events
+        if events.isEmpty {
+            watcher?.stop()
+        } else {
+            watcher?.set(events: events)
+            watcher?.start()
+        }
+    }
+
+    var wantsWrite: Bool { interest.contains(.write) }
+
+    private func handle(_ events: IOEvents) {
+        switch state {
+        case .connecting:
+            owner?.upstreamConnectFinished(self)
+        case .attached:
+            if events.contains(.write) { owner?.upstreamWritable(self) }
+            if events.contains(.read), state == .attached { owner?.upstreamReadable(self) }
+        case .pooled:
+            // An idle pooled connection has nothing to say: any readiness is the target closing
+            // it (or talking out of turn, which is as bad). Drop it now rather than on next use.
+            target.removeIdle(self)
+            close()
+        case .closed:
+            break
+        }
+    }
+
+    /// Writes as much of `output` as the socket takes.
+    @inline(__always)
+    func flush() -> FlushOutcome {
+        guard let output else { return .drained }
+        while output.readableBytes > 0 {
+            switch Socket.write(fd, from: output.readableBytesView) {
+            case .bytes(let n):
+                output.consume(n)
+                sentBytes += n
+            case .wouldBlock:
+                return .pending
+            case .endOfFile:
+                return .failed(errno: 0)
+            case .failed(let e):
+                return .failed(errno: e)
+            }
+        }
+        worker.buffers.give(output)
+        self.output = nil
+        return .drained
+    }
+
+    /// Takes the output buffer, allocating one from the worker's pool if needed.
+    @inline(__always)
+    func outputBuffer() -> IOBuffer {
+        if let output { return output }
+        let buffer = worker.buffers.take()
+        output = buffer
+        return buffer
+    }
+
+    /// Takes the input buffer, allocating one from the worker's pool if needed.
+    @inline(__always)
+    func inputBuffer() -> IOBuffer {
+        if let input { return input }
+        let buffer = worker.buffers.take()
+        input = buffer
+        return buffer
+    }
+
+    /// Returns empty buffers to the pool.
+    func releaseEmptyBuffers() {
+        if let input, input.readableBytes == 0 {
+            worker.buffers.give(input)
+            self.input = nil
+        }
+        if let output, output.readableBytes == 0 {
+            worker.buffers.give(output)
+            self.output = nil
+        }
+    }
+
+    /// Closes the socket and releases everything. Safe to call twice.
+    func close(reset: Bool = false) {
+        guard state != .closed else { return }
+        state = .closed
+        owner = nil
+        watcher?.stop()
+        watcher = nil
+        if let input { worker.buffers.give(input) }
+        if let output { worker.buffers.give(output) }
+        input = nil
+        output = nil
+        if reset { try? Socket.setLinger0(fd) }
+        Socket.close(fd)
+        worker.upstreamClosed(self)
+    }
+}
+
+/// What writing a buffer out did.
+enum FlushOutcome {
+    case drained
+    case pending
+    case failed(errno: Int32)
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Synchronization
+import WharfIO
+import XCTest
+
+final class EventLoopTests: XCTestCase {
+    func testTimersFireInDeadlineOrder() throws {
+        let loop = try EventLoop()
+        var fired: [String] = []
+        let late = TimerWatcher(loop: loop) {
+            fired.append("late")
+            loop.stop()
+        }
+        let early = TimerWatcher(loop: loop) { fired.append("early") }
+        let middle = TimerWatcher(loop: loop) { fired.append("middle") }
+        late.start(after: 0.06)
+        early.start(after: 0.01)
+        middle.start(after: 0.03)
+        XCTAssertTrue(runLoop(loop))
+        XCTAssertEqual(fired, ["early", "middle", "late"])
+        XCTAssertFalse(late.isActive)
+    }
+
+    func testRepeatingTimerFiresUntilStopped() throws {
+        let loop = try EventLoop()
+        var count = 0
+        var timer: TimerWatcher!
+        timer = TimerWatcher(loop: loop) {
+            count += 1
+            if count == 3 {
+                timer.stop()
+                loop.stop()
+            }
+        }
+        timer.start(after: 0.005, repeat: 0.005)
+        XCTAssertTrue(runLoop(loop))
+        XCTAssertEqual(count, 3)
+        XCTAssertFalse(timer.isActive)
+    }
+
+    func testAgainPostponesAnIdleTimeout() throws {
+        let loop = try EventLoop()
+        let idle = 0.1
+        var started = 0.0
+        var firedAt = 0.0
+        let timeout = TimerWatcher(loop: loop) {
+            loop.updateNow()
+            firedAt = loop.now
+            loop.stop()
+        }
+        // Activity every 40 ms for 200 ms: each again() pushes the 100 ms deadline back.
+        var activity = 0
+        var activityTimer: TimerWatcher!
+        activityTimer = TimerWatcher(loop: loop) {
+            activity += 1
+            timeout.again()
+            if activity == 5 { activityTimer.stop() }
+        }
+        loop.updateNow()
+        started = loop.now
+        timeout.start(after: idle, repeat: idle)
+        activityTimer.start(after: 0.04, repeat: 0.04)
+        XCTAssertTrue(runLoop(loop))
+        // Last activity at ~200 ms, so the timeout fires at ~300 ms, not at 100 ms.
+        XCTAssertEqual(activity, 5)
+        XCTAssertGreaterThan(firedAt - started, 0.28)
+        XCTAssertLessThan(firedAt - started, 1.0)
+    }
+
+    func testExecuteFromOtherThreadsRunsOnTheLoopThreadInOrder() throws {
+        let worker = try EventLoopThread(name: "wharf-test-loop")
+        defer { worker.stopAndJoin() }
+        let loop = worker.loop
+        let submitters = 4
+        let perSubmitter = 250
+        let record = Mutex<(onLoop: Int, offLoop: Int, perThread: [[Int]])>((0, 0, Array(repeating: [], count: submitters)))
+        let finished = DispatchSemaphore(value: 0)
+        DispatchQueue.concurrentPerform(iterations: submitters) { submitter in
+            for index in 0..<perSubmitter {
+                loop.execute {
+                    let onLoop = loop.isInLoopThread
+                    let done = record.withLock { state -> Bool in
+                        if onLoop { state.onLoop += 1 } else { state.offLoop += 1 }
+                        state.perThread[submitter].append(index)
+                        return state.onLoop + state.offLoop == submitters * perSubmitter
+                    }
+                    if done { finished.signal() }
+                }
+            }
+        }
+        XCTAssertEqual(finished.wait(timeout: .now() + 5), .success)
+        record.withLock { state in
+            XCTAssertEqual(state.onLoop, submitters * perSubmitter)
+            XCTAssertEqual(state.offLoop, 0)
+            for list in state.perThread { XCTAssertEqual(list, Array(0..<perSubmitter)) }
+        }
+        XCTAssertFalse(loop.isInLoopThread)
+    }
+
+    func testWatcherMayBeReleasedInsideItsOwnHandler() throws {
+        let loop = try EventLoop()
+        let (server, client) = try connectedPair()
+        defer {
+            Socket.close(server)
+            Socket.close(client)
+        }
+        var watcher: IOWatcher? = nil
+        var calls = 0
+        watcher = IOWatcher(loop: loop, fd: client, events: .write) { _ in
+            calls += 1
+            watcher = nil  // last reference: deinit stops and frees it inside its own callback
+            loop.stop()
+        }
+        weak let observed = watcher
+        watcher?.start()
+        XCTAssertTrue(runLoop(loop))
+        XCTAssertEqual(calls, 1)
+        XCTAssertNil(observed)
+        // The loop goes on working without the freed watcher.
+        loop.runOnce(blocking: false)
+    }
+
+    func testSetEventsRearmsOnlyOnChange() throws {
+        let loop = try EventLoop()
+        let (server, client) = try connectedPair()
+        defer {
+            Socket.close(server)
+            Socket.close(client)
+        }
+        var seen: [IOEvents] = []
+        let watcher = IOWatcher(loop: loop, fd: server, events: .read) { events in
+            seen.append(events)
+            loop.stop()
+        }
+        watcher.start()
+        // Nothing to read: a read watcher stays quiet; switching to write fires at once.
+        loop.runOnce(blocking: false)
+        XCTAssertEqual(seen, [])
+        watcher.set(events: .write)
+        XCTAssertTrue(watcher.isActive)
+        XCTAssertEqual(watcher.events, .write)
+        XCTAssertTrue(runLoop(loop))
+        XCTAssertEqual(seen, [.write])
+        watcher.stop()
+        XCTAssertFalse(watcher.isActive)
+    }
+
+    func testSpawnedThreadHasItsNameAndJoins() throws {
+        let name = Mutex<String>("")
+        let thread = try EventLoop.spawnThread(name: "wharf-worker-name-too-long") {
+            let text = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+            name.withLock { $0 = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+        thread.join()
+        thread.join()
+        XCTAssertEqual(name.withLock { $0 }, "wharf-worker-na")
+    }
+}

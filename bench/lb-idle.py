@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Idle keep-alive connections held by HAProxy and by Wharf's LB, and memory per connection.
+
+    lb-idle.py COUNT RUN_WHARF_SCRIPT
+
+Starts two nginx backends (:9001, :9002), HAProxy 2.6 on :8001 (one thread) and Wharf's LB on
+:8003 (via RUN_WHARF_SCRIPT, as bench/lb.sh writes it), opens COUNT connections to each proxy,
+sends one request on each (so both have a live, keep-alive client connection in their HTTP
+state), then holds them idle and reads each proxy's resident memory (VmRSS) before and after.
+Prints connections held and bytes per connection side by side. Everything on 127.0.0.1; all
+processes are stopped at the end.
+"""
+import os, resource, selectors, signal, socket, subprocess, sys, tempfile, time
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+def open_idle(port, count):
+    conns, failed = [], 0
+    request = b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n"
+    for i in range(count):
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(request)
+            conns.append(s)
+        except OSError:
+            failed += 1
+        if len(conns) % 500 == 0:
+            drain(conns[-500:])
+    drain(conns[-(len(conns) % 500 or 500):])
+    return conns, failed
+
+def drain(conns):
+    for s in conns:
+        try:
+            s.settimeout(5)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError:
+            pass
+
+def main():
+    count, run_wharf = int(sys.argv[1]), sys.argv[2]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    work = tempfile.mkdtemp(prefix="lbidle.")
+    procs = []
+    try:
+        with open(f"{work}/backend.conf", "w") as f:
+            f.write(f"""worker_processes 1; daemon on; pid {work}/backend.pid; error_log {work}/backend.err;
+events {{ worker_connections 4096; }}
+http {{ access_log off; keepalive_requests 1000000;
+  server {{ listen 127.0.0.1:9001 backlog=4096; location / {{ return 200 "hello from backend 9001\\n"; }} }}
+  server {{ listen 127.0.0.1:9002 backlog=4096; location / {{ return 200 "hello from backend 9002\\n"; }} }} }}
+""")
+        with open(f"{work}/haproxy.cfg", "w") as f:
+            f.write(f"""global
+  nbthread 1
+  maxconn {count * 2 + 100}
+  pidfile {work}/haproxy.pid
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 300s
+  timeout server 30s
+  timeout http-keep-alive 300s
+  option http-keep-alive
+frontend fe
+  bind 127.0.0.1:8001
+  default_backend be
+backend be
+  balance roundrobin
+  http-reuse always
+  server s1 127.0.0.1:9001
+  server s2 127.0.0.1:9002
+""")
+        subprocess.run(["nginx", "-c", f"{work}/backend.conf", "-p", work], check=True)
+        haproxy = subprocess.Popen(["haproxy", "-f", f"{work}/haproxy.cfg"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(haproxy)
+        wharf = subprocess.Popen([run_wharf], stdout=open(f"{work}/wharf.log", "w"), stderr=subprocess.STDOUT,
+                                 env=dict(os.environ, LB_TLS="0", WHARF_IDLE_TIMEOUT="300"))
+        procs.append(wharf)
+        time.sleep(3)
+        wharf_pid = int(subprocess.run(["pgrep", "-P", str(wharf.pid)], capture_output=True, text=True).stdout.split()[0]) \
+            if subprocess.run(["pgrep", "-P", str(wharf.pid)], capture_output=True, text=True).stdout.strip() else wharf.pid
+        rows = []
+        for name, port, pid in (("haproxy", 8001, haproxy.pid), ("wharf", 8003, wharf_pid)):
+            before = rss_kib(pid)
+            conns, failed = open_idle(port, count)
+            time.sleep(2)
+            after = rss_kib(pid)
+            held = sum(1 for s in conns if s.fileno() >= 0)
+            per = (after - before) * 1024 / max(held, 1)
+            rows.append((name, held, failed, before, after, per))
+            for s in conns:
+                s.close()
+            time.sleep(1)
+        print(f"idle keep-alive connections: {count} requested per proxy")
+        for name, held, failed, before, after, per in rows:
+            print(f"{name:8s} held={held} failed={failed} rss_before={before}KiB rss_after={after}KiB bytes_per_connection={per:.0f}")
+        if rows[0][5] > 0:
+            print(f"wharf/haproxy memory per connection ratio: {rows[1][5] / rows[0][5]:.2f}")
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        try:
+            with open(f"{work}/backend.pid") as f:
+                os.kill(int(f.read().strip()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
+        subprocess.run(["rm", "-rf", work])
+
+if __name__ == "__main__":
+    main()
