@@ -79,13 +79,14 @@ let package = Package(
             dependencies: [
                 "Runtime", "ImageStore", "AWSProtocol", "Scheduler", "LB", "HTTPCore", "WharfIO",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "LinuxHost",
+                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "LinuxHost", "AWSProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -99,7 +100,7 @@ let package = Package(
         .testTarget(name: "LaunchTests", dependencies: ["CWharfLaunch", "LinuxHost"]),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol"]),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime", "LinuxHost"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "WharfIOTests", dependencies: ["WharfIO", "LinuxHost"]),
         .testTarget(name: "LBTests", dependencies: ["LB", "HTTPCore", "WharfIO"]),

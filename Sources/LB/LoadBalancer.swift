@@ -25,11 +25,11 @@ public final class LoadBalancer: Sendable {
     public let registry: TargetRegistry
     /// Requests, responses, errors, rates and latencies per listener, group and target.
     public let statistics: StatisticsHub
-    private let state: Mutex<RunState>
+    fileprivate let state: Mutex<RunState>
     private let logger: Logger
     private let clock = MonotonicClock()
 
-    private struct RunState: @unchecked Sendable {
+    fileprivate struct RunState: @unchecked Sendable {
         var configuration: LBConfiguration
         var applications: [ApplicationListener] = []
         var workers: [ProxyWorker] = []
@@ -42,7 +42,7 @@ public final class LoadBalancer: Sendable {
     }
 
     /// An in-process application served on a listener of its own (API, dashboard).
-    private struct ApplicationListener {
+    fileprivate struct ApplicationListener {
         var name: String
         var address: SocketAddress
         var application: any HTTPApplication
@@ -292,4 +292,18 @@ struct ConfinedWorker: @unchecked Sendable {
 struct ConfinedChecker: @unchecked Sendable {
     let checker: HealthChecker
     init(_ checker: HealthChecker) { self.checker = checker }
+}
+
+extension LoadBalancer {
+    /// The configured deregistration delay of `group` (seconds), or 0 for an unknown group.
+    public func deregistrationDelay(group: String) -> Double {
+        registry.routingTable().groups.first { $0.name == group }.map { _ in
+            Double(configuration.targetGroups.first { $0.name == group }?.deregistrationDelaySeconds ?? 0)
+        } ?? 0
+    }
+
+    /// The configuration in force (the last one started or reloaded).
+    public var configuration: LBConfiguration {
+        state.withLock { $0.configuration }
+    }
 }

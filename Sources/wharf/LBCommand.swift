@@ -40,6 +40,7 @@ struct LBCommand: ParsableCommand {
         }
         let listeners = configuration.listeners.map { "\($0.name) \($0.protocol.rawValue) \($0.bindAddress):\($0.port)" }
         print("wharf lb: \(balancer.workerCount) worker(s); listening: \(listeners.joined(separator: ", "))")
+        fflush(nil)
 
         // Signals are taken synchronously on this thread; the workers never see them.
         var signals = sigset_t()

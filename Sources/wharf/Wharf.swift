@@ -7,7 +7,7 @@ struct Wharf: ParsableCommand {
         commandName: "wharf",
         abstract: "A self-hosted Amazon ECS for Linux: real containers as ECS tasks.",
         subcommands: [
-            RunTaskCommand.self, PsCommand.self, StopCommand.self, LogsCommand.self, RemoveCommand.self, ImageCommand.self, LBCommand.self,
+            RunTaskCommand.self, PsCommand.self, StopCommand.self, LogsCommand.self, RemoveCommand.self, ImageCommand.self, LBCommand.self, ServeCommand.self,
         ]
     )
 }

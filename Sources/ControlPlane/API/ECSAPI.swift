@@ -23,16 +23,22 @@ public struct ECSAPI: Sendable {
         "ListContainerInstances", "UpdateContainerInstancesState",
         "PutAttributes", "ListAttributes", "DeleteAttributes",
         "TagResource", "UntagResource", "ListTagsForResource",
+        "RunTask", "StartTask", "StopTask", "DescribeTasks", "ListTasks",
     ]
 
     public let store: ECSStore
     /// Evaluates ListContainerInstances' `filter` (the cluster query language); nil until the
     /// scheduler's parser is wired in, and then a request with a `filter` is refused.
     public let containerInstanceFilter: (any ContainerInstanceFilterEvaluator)?
+    /// Told when RunTask, StartTask or StopTask committed new desired state (the task
+    /// reconciler); nil leaves new tasks PROVISIONING until a reconciler pass finds them.
+    public let taskObserver: (any TaskDesiredStateObserver)?
 
-    public init(store: ECSStore, containerInstanceFilter: (any ContainerInstanceFilterEvaluator)? = nil) {
+    public init(store: ECSStore, containerInstanceFilter: (any ContainerInstanceFilterEvaluator)? = nil,
+                taskObserver: (any TaskDesiredStateObserver)? = nil) {
         self.store = store
         self.containerInstanceFilter = containerInstanceFilter
+        self.taskObserver = taskObserver
     }
 
     /// Runs `operation` (e.g. `CreateCluster`, or with the `AmazonEC2ContainerServiceV20141113.`
@@ -78,6 +84,11 @@ public struct ECSAPI: Sendable {
         case "UntagResource": return try run(body) { (r: UntagResourceRequest) throws(ECSError) in try untagResource(r, context) }
         case "ListTagsForResource":
             return try run(body) { (r: ListTagsForResourceRequest) throws(ECSError) in try listTagsForResource(r, context) }
+        case "RunTask": return try run(body) { (r: RunTaskRequest) throws(ECSError) in try runTask(r, context) }
+        case "StartTask": return try run(body) { (r: StartTaskRequest) throws(ECSError) in try startTask(r, context) }
+        case "StopTask": return try run(body) { (r: StopTaskRequest) throws(ECSError) in try stopTask(r, context) }
+        case "DescribeTasks": return try run(body) { (r: DescribeTasksRequest) throws(ECSError) in try describeTasks(r, context) }
+        case "ListTasks": return try run(body) { (r: ListTasksRequest) throws(ECSError) in try listTasks(r, context) }
         default:
             throw ECSError(.unknownOperationException, "Operation \(name) is not supported by this ECS endpoint.")
         }

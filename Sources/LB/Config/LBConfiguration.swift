@@ -95,3 +95,12 @@ extension ConfigurationError {
         }
     }
 }
+
+extension LBConfiguration {
+    /// Decodes a load-balancer configuration embedded in a larger document (e.g. the
+    /// `loadBalancer` section of `wharf serve`'s configuration); errors name fields under
+    /// `fieldPath` (`loadBalancer.targetGroups[0].port`).
+    public static func decode(_ node: Node, fieldPath: String, source: String) throws(ConfigurationError) -> LBConfiguration {
+        try ConfigurationDecoder(source: source).decode(ConfigNode(node: node, path: fieldPath, source: source))
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import Logging
+import Runtime
+import Synchronization
+
+/// The agent of the host the control plane runs on: ``ContainerAgent`` over an in-process
+/// ``ContainerRuntime``.
+///
+/// Runtime tasks get the runtime's own IDs; the agent's ledger (``LocalAgentLedger``, files in
+/// `configuration.stateDirectory`) maps ECS task IDs onto them, so a new agent on the same
+/// directories (a restarted daemon) knows every task again without touching it: running tasks
+/// are re-adopted, not restarted, and a launch interrupted by a crash is settled when the agent
+/// opens (``settleIntents(_:runtime:logger:)``).
+///
+/// Status changes are event-driven: ``RuntimeTaskMonitor`` wakes on inotify when a task's
+/// supervisor records anything, and the agent then reads the task's status and emits a report if
+/// it changed. Blocking runtime calls run on ``BlockingRunner`` threads.
+public final class LocalAgent: ContainerAgent {
+    public let runtime: ContainerRuntime
+    public let configuration: LocalAgentConfiguration
+    let logger: Logger
+    private let runner: BlockingRunner
+    private let monitor: RuntimeTaskMonitor
+
+    private struct State {
+        var ledger: LocalAgentLedger
+        /// The last report emitted per task, to emit only changes.
+        var lastReports: [String: AgentTaskReport] = [:]
+        var continuation: AsyncStream<AgentTaskReport>.Continuation?
+        /// Launches under way, so a second start of the same task waits for the first.
+        var launching: [String: DispatchGroup] = [:]
+    }
+
+    private let state: Mutex<State>
+
+    /// Opens the agent's records and starts following every task it knows that is not stopped.
+    public init(runtime: ContainerRuntime, configuration: LocalAgentConfiguration,
+                logger: Logger = Logger(label: "wharf.agent")) throws(AgentError) {
+        self.runtime = runtime
+        self.configuration = configuration
+        self.logger = logger
+        runner = BlockingRunner(label: "wharf.agent.runtime", width: configuration.runtimeConcurrency)
+        var ledger = try LocalAgentLedger(stateDirectory: configuration.stateDirectory)
+        Self.settleIntents(&ledger, runtime: runtime, logger: logger)
+        state = Mutex(State(ledger: ledger))
+        monitor = try RuntimeTaskMonitor(
+            tasksDirectory: runtime.configuration.tasksDirectory, sweepInterval: configuration.sweepInterval)
+        for entry in ledger.entries.values {
+            guard let runtimeID = entry.runtimeTaskID,
+                  let status = try? runtime.status(of: runtimeID), status.lastStatus != "STOPPED"
+            else { continue }
+            monitor.watch(runtimeID)
+        }
+        monitor.start { [weak self] runtimeIDs, sweep in self?.refresh(runtimeIDs, sweep: sweep) }
+    }
+
+    deinit {
+        monitor.shutdown()
+    }
+
+    /// Stops following tasks and finishes the status stream. Tasks keep running.
+    public func shutdown() {
+        monitor.shutdown()
+        let continuation = state.withLock { state in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.finish()
+    }
+
+    // MARK: - ContainerAgent
+
+    public func describeHost() async throws(AgentError) -> AgentHostDescription {
+        try LocalHostFacts.describe(configuration)
+    }
+
+    public func startTask(_ request: AgentTaskStart) async throws(AgentError) -> AgentTaskReport {
+        try await runner.run { [self] () -> Result<AgentTaskReport, AgentError> in
+            Result { () throws(AgentError) in try startBlocking(request) }
+        }
+    }
+
+    public func stopTask(_ taskID: String, reason: String, stopCode: String) async throws(AgentError) {
+        try await runner.run { [self] () -> Result<Void, AgentError> in
+            Result { () throws(AgentError) in
+                guard let runtimeID = resolve(taskID) else { throw AgentError.taskNotFound(taskID: taskID) }
+                do throws(RuntimeError) {
+                    try runtime.stop(runtimeID, reason: reason, code: stopCode)
+                } catch .taskNotFound {
+                    throw AgentError.taskNotFound(taskID: taskID)
+                } catch {
+                    throw AgentError.stopFailed(taskID: taskID, message: error.description)
+                }
+            }
+        }
+    }
+
+    public func taskReport(_ taskID: String) async throws(AgentError) -> AgentTaskReport? {
+        try await runner.run { [self] () -> Result<AgentTaskReport?, AgentError> in
+            .success(resolve(taskID).flatMap { currentReport(taskID: taskID, runtimeID: $0) })
+        }
+    }
+
+    public func taskReports() async throws(AgentError) -> [AgentTaskReport] {
+        try await runner.run { [self] () -> Result<[AgentTaskReport], AgentError> in
+            let mapped = state.withLock { state in
+                state.ledger.entries.values.compactMap { entry in entry.runtimeTaskID.map { (entry.taskID, $0) } }
+            }
+            return .success(mapped.compactMap { currentReport(taskID: $0.0, runtimeID: $0.1) }
+                .sorted { $0.createdAt < $1.createdAt })
+        }
+    }
+
+    public func forgetTask(_ taskID: String) async throws(AgentError) {
+        try await runner.run { [self] () -> Result<Void, AgentError> in
+            Result { () throws(AgentError) in
+                if let runtimeID = resolve(taskID) {
+                    do throws(RuntimeError) {
+                        try runtime.remove(runtimeID)
+                    } catch .taskNotStopped {
+                        throw AgentError.taskNotStopped(taskID: taskID)
+                    } catch .taskNotFound {
+                        // Already gone from the runtime: only the ledger entry is left.
+                    } catch {
+                        throw AgentError.ledger(step: "remove the runtime task \(runtimeID)", path: runtime.configuration.tasksDirectory,
+                                                message: error.description)
+                    }
+                    monitor.unwatch(runtimeID)
+                }
+                try state.withLock { state throws(AgentError) in
+                    try state.ledger.remove(taskID)
+                    state.lastReports[taskID] = nil
+                }
+            }
+        }
+    }
+
+    public func statusChanges() -> AsyncStream<AgentTaskReport> {
+        let (stream, continuation) = AsyncStream<AgentTaskReport>.makeStream(bufferingPolicy: .unbounded)
+        let previous = state.withLock { state in
+            defer { state.continuation = continuation }
+            return state.continuation
+        }
+        previous?.finish()
+        return stream
+    }
+
+    // MARK: - Launch
+
+    private func startBlocking(_ request: AgentTaskStart) throws(AgentError) -> AgentTaskReport {
+        let taskID = request.taskID
+        guard ECSResourceID.isWellFormed(taskID), !taskID.contains("-") else {
+            throw .launchRefused(taskID: taskID, stoppedReason: "ResourceInitializationError: invalid task ID \(taskID)")
+        }
+        // One launch per task at a time: a second caller waits for the first and gets its report.
+        let (group, owner) = state.withLock { state -> (DispatchGroup, Bool) in
+            if let running = state.launching[taskID] { return (running, false) }
+            let group = DispatchGroup()
+            group.enter()
+            state.launching[taskID] = group
+            return (group, true)
+        }
+        guard owner else {
+            group.wait()
+            guard let runtimeID = resolve(taskID), let report = currentReport(taskID: taskID, runtimeID: runtimeID) else {
+                throw .launchRefused(taskID: taskID, stoppedReason: "ResourceInitializationError: the concurrent launch of this task failed")
+            }
+            return report
+        }
+        defer {
+            state.withLock { state in state.launching[taskID] = nil }
+            group.leave()
+        }
+        if let runtimeID = resolve(taskID), let report = currentReport(taskID: taskID, runtimeID: runtimeID) {
+            monitor.watch(runtimeID)
+            return report
+        }
+
+        let spec: TaskSpec
+        do {
+            spec = try request.taskDefinition.taskSpec(revision: request.taskDefinition.revision, overrides: request.overrides)
+        } catch {
+            throw .launchRefused(taskID: taskID, stoppedReason: "CannotCreateContainerError: \(error.message)")
+        }
+        let label = spec.taskDefinition ?? request.familyAndRevision
+        let intent = LocalAgentLedger.Entry(taskID: taskID, runtimeTaskID: nil, familyAndRevision: label,
+                                            intentAt: Date().timeIntervalSince1970)
+        try state.withLock { state throws(AgentError) in try state.ledger.save(intent) }
+
+        let launched: TaskStatus
+        do {
+            launched = try runtime.launch(spec)
+        } catch {
+            try? state.withLock { state throws(AgentError) in try state.ledger.remove(taskID) }
+            throw .launchRefused(taskID: taskID, stoppedReason: Self.stoppedReason(launchError: error))
+        }
+        var entry = intent
+        entry.runtimeTaskID = launched.id
+        do {
+            try state.withLock { state throws(AgentError) in try state.ledger.save(entry) }
+        } catch {
+            // The task runs but could not be recorded: stop it rather than leave it unowned.
+            try? runtime.stop(launched.id, reason: "Agent could not record the task", code: "TaskFailedToStart")
+            throw error
+        }
+        monitor.watch(launched.id)
+        logger.debug("started task", metadata: ["task": "\(taskID)", "runtimeTask": "\(launched.id)"])
+        // Read again: the containers may have started while the ledger was written.
+        let report = currentReport(taskID: taskID, runtimeID: launched.id) ?? Self.report(taskID: taskID, status: launched)
+        state.withLock { state in state.lastReports[taskID] = report }
+        return report
+    }
+
+    /// The runtime task of `taskID`, if the agent launched one for it.
+    private func resolve(_ taskID: String) -> String? {
+        state.withLock { $0.ledger.entries[taskID]?.runtimeTaskID }
+    }
+
+    /// Settles the intents a crash left between writing an intent and recording the runtime
+    /// task: the runtime task that launch created (same `family:revision`, created after the
+    /// intent, claimed by no other entry) is adopted; an intent without one is dropped (the
+    /// launch never happened). Runs before the agent takes requests, so no launch is under way
+    /// that could be mistaken for an interrupted one.
+    private static func settleIntents(_ ledger: inout LocalAgentLedger, runtime: ContainerRuntime, logger: Logger) {
+        let intents = ledger.entries.values.filter { $0.runtimeTaskID == nil }.sorted { $0.intentAt < $1.intentAt }
+        guard !intents.isEmpty else { return }
+        let tasks = runtime.tasks()
+        for intent in intents {
+            let earliest = Date(timeIntervalSince1970: intent.intentAt - LocalAgentLedger.intentClockSlack)
+            let claimed = ledger.claimedRuntimeTasks
+            let candidate = tasks.first { task in
+                task.taskDefinition == intent.familyAndRevision && task.createdAt >= earliest && !claimed.contains(task.id)
+            }
+            do {
+                if let candidate {
+                    var adopted = intent
+                    adopted.runtimeTaskID = candidate.id
+                    try ledger.save(adopted)
+                    logger.info("adopted the runtime task of an interrupted launch",
+                                metadata: ["task": "\(intent.taskID)", "runtimeTask": "\(candidate.id)"])
+                } else {
+                    try ledger.remove(intent.taskID)
+                }
+            } catch {
+                logger.warning("could not settle an interrupted launch", metadata: ["task": "\(intent.taskID)", "error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: - Following tasks
+
+    /// The report of a runtime task now; nil if the runtime no longer has it.
+    private func currentReport(taskID: String, runtimeID: String) -> AgentTaskReport? {
+        guard let status = try? runtime.status(of: runtimeID) else { return nil }
+        return Self.report(taskID: taskID, status: status)
+    }
+
+    /// Called by the monitor thread: reads the tasks that changed and emits the reports that
+    /// differ from the last ones emitted.
+    private func refresh(_ runtimeIDs: [String], sweep: Bool) {
+        for runtimeID in runtimeIDs {
+            guard let taskID = state.withLock({ $0.ledger.taskID(forRuntimeTask: runtimeID) }) else {
+                monitor.unwatch(runtimeID)
+                continue
+            }
+            if sweep {
+                // Finishes the record of a task whose supervisor died (it records nothing itself):
+                // the runtime's wait notices the dead supervisor and records the task stopped.
+                _ = try? runtime.wait(runtimeID, timeout: 0, description: "the sweep")
+            }
+            guard let report = currentReport(taskID: taskID, runtimeID: runtimeID) else {
+                monitor.unwatch(runtimeID)
+                continue
+            }
+            if report.status == .stopped { monitor.unwatch(runtimeID) }
+            let continuation = state.withLock { state -> AsyncStream<AgentTaskReport>.Continuation? in
+                guard state.lastReports[taskID] != report else { return nil }
+                state.lastReports[taskID] = report
+                return state.continuation
+            }
+            continuation?.yield(report)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// How ``LocalAgent`` describes its host and where it keeps its records.
+public struct LocalAgentConfiguration: Sendable {
+    /// The ECS agent's default reserved TCP ports (SSH, Docker, the agent's introspection ports).
+    public static let defaultReservedTCPPorts = [22, 2375, 2376, 51678, 51679]
+    /// How often tasks that produced no event are checked anyway, in seconds: a supervisor that
+    /// died writes nothing, so only this check notices it.
+    public static let defaultSweepInterval = 2.0
+    /// Runtime calls (launch, stop) running at once; more wait. Each launch is mostly system
+    /// calls, so a few in parallel use the cores without thrashing.
+    public static let defaultRuntimeConcurrency = 4
+
+    /// The agent's records: which runtime task runs which ECS task.
+    public var stateDirectory: String
+    /// The region the host reports (its availability zone defaults to this plus `a`).
+    public var region: String
+    public var availabilityZone: String?
+    /// The host's EC2-style instance ID; nil derives a stable one from `/etc/machine-id`.
+    public var instanceID: String?
+    /// Memory (MiB) kept back from tasks for the host itself (ECS_RESERVED_MEMORY).
+    public var reservedMemoryMiB: Int
+    public var reservedTCPPorts: [Int]
+    public var reservedUDPPorts: [Int]
+    /// `ecs.instance-type` of the host.
+    public var instanceType: String
+    /// Whether FARGATE tasks may run on this host (``AgentCapabilities/fargateCapacity``).
+    public var offersFargateCapacity: Bool
+    public var sweepInterval: Double
+    public var runtimeConcurrency: Int
+
+    public init(
+        stateDirectory: String, region: String = "us-east-1", availabilityZone: String? = nil, instanceID: String? = nil,
+        reservedMemoryMiB: Int = 0, reservedTCPPorts: [Int] = LocalAgentConfiguration.defaultReservedTCPPorts,
+        reservedUDPPorts: [Int] = [], instanceType: String = "wharf.host", offersFargateCapacity: Bool = true,
+        sweepInterval: Double = LocalAgentConfiguration.defaultSweepInterval,
+        runtimeConcurrency: Int = LocalAgentConfiguration.defaultRuntimeConcurrency
+    ) {
+        self.stateDirectory = stateDirectory
+        self.region = region
+        self.availabilityZone = availabilityZone
+        self.instanceID = instanceID
+        self.reservedMemoryMiB = reservedMemoryMiB
+        self.reservedTCPPorts = reservedTCPPorts
+        self.reservedUDPPorts = reservedUDPPorts
+        self.instanceType = instanceType
+        self.offersFargateCapacity = offersFargateCapacity
+        self.sweepInterval = sweepInterval
+        self.runtimeConcurrency = runtimeConcurrency
+    }
+
+    /// The agent's directory inside a runtime data directory (`DATA/agent`).
+    public static func defaultStateDirectory(dataDirectory: String) -> String {
+        dataDirectory + "/agent"
+    }
+}

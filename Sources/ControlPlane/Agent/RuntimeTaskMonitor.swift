@@ -1,0 +1,156 @@
+import Foundation
+import Synchronization
+
+/// Tells ``LocalAgent`` which runtime tasks changed, as soon as they change: one inotify
+/// instance watches every live task's directory (the supervisor appends each event to a file
+/// there), and one thread waits on it. A sweep every `sweepInterval` seconds reports every
+/// watched task as well, because a supervisor that dies writes nothing.
+///
+/// The thread only reads inotify and calls `onChange`; it never touches the runtime itself.
+final class RuntimeTaskMonitor: Sendable {
+    /// What inotify reports: files written, created, renamed into place, the directory removed.
+    static let watchMask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF)
+    /// Bytes read from inotify at once (many events per read).
+    static let readBufferSize = 16 * 1024
+    /// Bytes of an `inotify_event` before its name.
+    static let eventHeaderSize = 16
+    /// How long ``shutdown()`` waits for the thread to finish, in seconds.
+    static let shutdownTimeout = 5.0
+
+    private struct Watches {
+        var byDescriptor: [Int32: String] = [:]
+        var byTask: [String: Int32] = [:]
+        var stopped = false
+    }
+
+    private let tasksDirectory: String
+    private let sweepMilliseconds: Int32
+    private let inotifyFD: Int32
+    /// A pipe: ``shutdown()`` writes to `wakeWriteFD`, the thread polls `wakeReadFD`.
+    private let wakeReadFD: Int32
+    private let wakeWriteFD: Int32
+    private let watches = Mutex(Watches())
+    private let finished = DispatchSemaphore(value: 0)
+    init(tasksDirectory: String, sweepInterval: Double) throws(AgentError) {
+        self.tasksDirectory = tasksDirectory
+        self.sweepMilliseconds = Int32(max(0.05, sweepInterval) * 1000)
+        let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        guard inotify >= 0 else {
+            throw .hostInspection(step: "inotify_init1 for the task monitor", message: String(cString: strerror(errno)))
+        }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(inotify)
+            throw .hostInspection(step: "pipe for the task monitor", message: reason)
+        }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+        }
+        inotifyFD = inotify
+        wakeReadFD = ends[0]
+        wakeWriteFD = ends[1]
+    }
+
+    /// Starts the monitor thread; it calls `onChange` with the runtime task IDs that changed,
+    /// `sweep` set when the call comes from the periodic sweep rather than from events.
+    func start(onChange: @escaping @Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void) {
+        let thread = Thread { [self] in run(onChange) }
+        thread.name = "wharf-agent-monitor"
+        thread.start()
+    }
+
+    /// Watches the directory of `runtimeTaskID` (again watching a watched task does nothing).
+    func watch(_ runtimeTaskID: String) {
+        let path = tasksDirectory + "/" + runtimeTaskID
+        watches.withLock { state in
+            guard !state.stopped, state.byTask[runtimeTaskID] == nil else { return }
+            let descriptor = inotify_add_watch(inotifyFD, path, Self.watchMask)
+            // A directory already gone (the task was removed) has nothing left to report.
+            guard descriptor >= 0 else { return }
+            state.byDescriptor[descriptor] = runtimeTaskID
+            state.byTask[runtimeTaskID] = descriptor
+        }
+    }
+
+    /// Stops watching `runtimeTaskID`.
+    func unwatch(_ runtimeTaskID: String) {
+        watches.withLock { state in
+            guard let descriptor = state.byTask.removeValue(forKey: runtimeTaskID) else { return }
+            state.byDescriptor[descriptor] = nil
+            if !state.stopped { inotify_rm_watch(inotifyFD, descriptor) }
+        }
+    }
+
+    /// The runtime task IDs watched now.
+    var watched: [String] {
+        watches.withLock { Array($0.byTask.keys) }
+    }
+
+    /// Stops the thread and waits (bounded) for it to close its descriptors.
+    func shutdown() {
+        let already = watches.withLock { state in
+            defer { state.stopped = true }
+            return state.stopped
+        }
+        guard !already else { return }
+        var one: UInt8 = 1
+        _ = write(wakeWriteFD, &one, 1)
+        _ = finished.wait(timeout: .now() + Self.shutdownTimeout)
+    }
+
+    private func run(_ onChange: @Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void) {
+        var buffer = [UInt8](repeating: 0, count: Self.readBufferSize)
+        var lastSweep = DispatchTime.now().uptimeNanoseconds
+        let sweepNanoseconds = UInt64(sweepMilliseconds) * 1_000_000
+        defer {
+            close(inotifyFD)
+            close(wakeReadFD)
+            close(wakeWriteFD)
+            finished.signal()
+        }
+        while true {
+            var descriptors = [pollfd(fd: inotifyFD, events: Int16(POLLIN), revents: 0),
+                               pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0)]
+            let elapsed = DispatchTime.now().uptimeNanoseconds - lastSweep
+            let untilSweep = elapsed >= sweepNanoseconds ? 0 : Int32((sweepNanoseconds - elapsed) / 1_000_000)
+            let ready = poll(&descriptors, 2, untilSweep)
+            if ready < 0 && errno != EINTR { return }
+            if descriptors[1].revents != 0 || watches.withLock({ $0.stopped }) { return }
+            if descriptors[0].revents != 0 {
+                let changed = drainEvents(&buffer)
+                if !changed.isEmpty { onChange(changed, false) }
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now - lastSweep >= sweepNanoseconds {
+                lastSweep = now
+                let all = watched
+                if !all.isEmpty { onChange(all, true) }
+            }
+        }
+    }
+
+    /// Reads every pending inotify event; returns the tasks they concern, each once.
+    private func drainEvents(_ buffer: inout [UInt8]) -> [String] {
+        var descriptors: Set<Int32> = []
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(inotifyFD, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            var offset = 0
+            buffer.withUnsafeBytes { raw in
+                while offset + Self.eventHeaderSize <= count {
+                    let descriptor = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)
+                    let nameLength = raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)
+                    descriptors.insert(descriptor)
+                    offset += Self.eventHeaderSize + Int(nameLength)
+                }
+            }
+        }
+        return watches.withLock { state in
+            // An overflowed queue (wd -1) lost events: every watched task may have changed.
+            if descriptors.contains(-1) { return Array(state.byTask.keys) }
+            return descriptors.compactMap { state.byDescriptor[$0] }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import GRDB
+import Scheduler
+
+extension ECSAPI {
+    /// Creates tasks: validates `request` as RunTask / StartTask do, places the tasks (or checks
+    /// the named instances), and in one transaction records them (PROVISIONING, desired
+    /// RUNNING, their reservations taken from their instances) with their tags. Then tells the
+    /// ``taskObserver`` so the reconciler starts them. A request that fails changes nothing.
+    ///
+    /// Tasks that could not be placed are `failures` (per instance, ECS's reasons), not errors.
+    public func launchTasks(_ request: TaskLaunchRequest, context: ECSRequestContext) throws(ECSError) -> TaskLaunchResult {
+        let startedBy = try TaskValidation.startedBy(request.startedBy)
+        let group = try TaskValidation.group(request.group)
+        try TaskValidation.overrides(request.overrides)
+        try TaskValidation.networkConfiguration(request.networkConfiguration)
+        var tags = try TagValidation.validate(request.tags)
+        switch request.placement {
+        case .scheduler(let count, _, _):
+            _ = try TaskValidation.count(count)
+        case .instances(let references):
+            let references = try RequestValidation.required(references, "containerInstances")
+            try RequestValidation.atMost(references, TaskValidation.maxStartTaskInstances, member: "containerInstances")
+        }
+        let reference = try TaskDefinitionReference.parse(
+            try RequestValidation.required(request.taskDefinition, "taskDefinition", .invalidParameterException), context)
+        let now = context.timestamp
+
+        let result = try transaction { db -> TaskLaunchResult in
+            let cluster = try ClusterReference.active(db, request.cluster, context)
+            guard let definition = try reference.resolve(db) else {
+                throw ECSError(.clientException, "TaskDefinition not found.")
+            }
+            // ECS: an INACTIVE revision runs no new standalone tasks, but "existing services that
+            // reference an INACTIVE task definition can still scale up".
+            let usable = definition.status == .active || (definition.status == .inactive && request.serviceArn != nil)
+            guard usable else {
+                throw ECSError(.clientException, "TaskDefinition is inactive")
+            }
+            var launch = request
+            launch.group = group ?? TaskRequirement.defaultGroup(family: definition.family)
+            launch.startedBy = startedBy
+            let blueprint = try TaskBlueprint(definition: definition, request: launch)
+            if request.propagateTaskDefinitionTags {
+                let inherited = try TagRecord.tags(db, resourceArn: definition.arn)
+                tags = inherited.filter { tag in !tags.contains { $0.key == tag.key } } + tags
+                if tags.count > TagValidation.maxTagsPerResource {
+                    throw ECSError(.invalidParameterException,
+                                   "A resource can have at most \(TagValidation.maxTagsPerResource) tags; \(tags.count) would be set.")
+                }
+            }
+
+            let (placements, failures) = try place(db, launch, blueprint: blueprint, cluster: cluster.name, context: context)
+            var records: [TaskRecord] = []
+            for instance in placements {
+                let id = ECSResourceID.random()
+                let document = blueprint.document(taskID: id, clusterName: cluster.name, context: context, request: launch,
+                                                  instance: instance)
+                let record = TaskRecord(
+                    id: id, arn: context.arn(.task(cluster: cluster.name, id: id)).description, clusterName: cluster.name,
+                    taskDefinitionArn: definition.arn, containerInstanceId: instance.id, launchType: launch.launchType,
+                    serviceArn: launch.serviceArn, startedBy: startedBy, group: launch.group,
+                    desiredStatus: .running, lastStatus: .provisioning,
+                    reservedCPU: blueprint.requirement.cpu, reservedMemory: blueprint.requirement.memory,
+                    reservedPorts: blueprint.hostTCPPorts, reservedUDPPorts: blueprint.hostUDPPorts,
+                    createdAt: now, version: 1, document: document.encoded())
+                try record.insert(db)
+                try TagRecord.merge(db, resourceArn: record.arn, tags: tags)
+                records.append(record)
+            }
+            let tasks = try TaskRendering.render(db, records, withTags: true).map { task in
+                var task = task
+                if task.tags?.isEmpty == true { task.tags = nil }
+                return task
+            }
+            return TaskLaunchResult(tasks: tasks, failures: failures, taskIDs: records.map(\.id))
+        }
+        if !result.taskIDs.isEmpty { taskObserver?.desiredStateChanged(taskIDs: result.taskIDs) }
+        return result
+    }
+
+    /// Where the tasks of `request` go: the instance of each task placed, and ECS's failures.
+    private func place(_ db: Database, _ request: TaskLaunchRequest, blueprint: TaskBlueprint, cluster: String,
+                       context: ECSRequestContext) throws -> (placements: [ContainerInstanceCandidate], failures: [ECSFailure]) {
+        switch request.placement {
+        case .scheduler(let count, let strategies, let constraints):
+            let records: [ContainerInstanceRecord]
+            if request.launchType == .fargate {
+                if !strategies.isEmpty || !constraints.isEmpty {
+                    throw ECSError(.invalidParameterException,
+                                   "Task placement strategies and constraints are not supported for the FARGATE launch type.")
+                }
+                records = try TaskPlacementCandidates.fargateCapacity(db)
+                if records.isEmpty {
+                    return ([], [ECSFailure(arn: nil, reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone")])
+                }
+            } else {
+                records = try TaskPlacementCandidates.ofCluster(db, cluster: cluster)
+                if records.isEmpty {
+                    throw ECSError(.invalidParameterException, "No Container Instances were found in your cluster.")
+                }
+            }
+            var state = ClusterState(instances: try TaskPlacementCandidates.candidates(db, records))
+            let result: PlacementResult
+            do {
+                result = try state.place(count: count, requirement: blueprint.requirement, strategies: strategies,
+                                         constraints: blueprint.definitionConstraints + constraints,
+                                         randomSeed: UInt64.random(in: 0...UInt64.max))
+            } catch {
+                throw ECSError(.invalidParameterException, error.message)
+            }
+            let placed = result.placements.compactMap { placement in
+                state.instances.first { $0.id == placement.instanceId }
+            }
+            return (placed, result.failures.map { ECSFailure(arn: $0.arn, reason: $0.reason.rawValue) })
+
+        case .instances(let references):
+            if request.launchType == .fargate {
+                throw ECSError(.invalidParameterException, "StartTask does not support the FARGATE launch type.")
+            }
+            var candidates: [String: ContainerInstanceCandidate] = [:]
+            var placed: [ContainerInstanceCandidate] = []
+            var failures: [ECSFailure] = []
+            for reference in references {
+                guard let record = try ContainerInstanceReference.find(db, reference, cluster: cluster, context),
+                      record.status != .inactive
+                else {
+                    failures.append(ECSFailure(arn: ContainerInstanceReference.failureARN(reference, cluster: cluster, context),
+                                               reason: ECSFailure.missingReason))
+                    continue
+                }
+                var candidate = try candidates[record.id] ?? TaskPlacementCandidates.candidates(db, [record])[0]
+                // StartTask names its instance: a DRAINING instance takes the task as an ACTIVE one would.
+                if candidate.status == .draining { candidate.status = .active }
+                var state = ClusterState(instances: [candidate])
+                let result: PlacementResult
+                do {
+                    result = try state.place(count: 1, requirement: blueprint.requirement, constraints: blueprint.definitionConstraints,
+                                             randomSeed: UInt64.random(in: 0...UInt64.max))
+                } catch {
+                    throw ECSError(.invalidParameterException, error.message)
+                }
+                candidates[record.id] = state.instances[0]
+                if result.placements.isEmpty {
+                    let reason = result.failures.first?.reason.rawValue ?? "INSTANCE_NOT_ACTIVE"
+                    failures.append(ECSFailure(arn: record.arn, reason: reason))
+                } else {
+                    placed.append(state.instances[0])
+                }
+            }
+            return (placed, failures)
+        }
+    }
+}

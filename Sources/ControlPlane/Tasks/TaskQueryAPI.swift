@@ -1,0 +1,79 @@
+import GRDB
+
+/// DescribeTasks and ListTasks.
+extension ECSAPI {
+    /// DescribeTasks: up to 100 task IDs or ARNs of one cluster; unknown ones (or ones stopped
+    /// so long ago they were removed) are failures `MISSING`. `include: ["TAGS"]` adds tags.
+    func describeTasks(_ request: DescribeTasksRequest, _ context: ECSRequestContext) throws(ECSError) -> TasksResponse {
+        let references = try RequestValidation.required(request.tasks, "tasks")
+        try RequestValidation.atMost(references, TaskValidation.maxDescribe, member: "tasks")
+        for value in request.include ?? [] {
+            try RequestValidation.oneOf(value, TaskValidation.includeFields, member: "include")
+        }
+        let withTags = (request.include ?? []).contains("TAGS")
+        return try snapshot { db in
+            let cluster = try ClusterReference.existing(db, request.cluster, context)
+            var found: [TaskRecord] = []
+            var failures: [ECSFailure] = []
+            for reference in references {
+                if let record = try TaskReference.find(db, reference, cluster: cluster.name, context) {
+                    if !found.contains(where: { $0.id == record.id }) { found.append(record) }
+                } else {
+                    failures.append(ECSFailure(arn: TaskReference.failureARN(reference, cluster: cluster.name, context),
+                                               reason: ECSFailure.missingReason))
+                }
+            }
+            return TasksResponse(tasks: try TaskRendering.render(db, found, withTags: withTags), failures: failures)
+        }
+    }
+
+    /// ListTasks: the ARNs of the cluster's tasks whose desired status is `desiredStatus`
+    /// (RUNNING by default; PENDING matches nothing, as ECS never wants PENDING; STOPPED lists
+    /// tasks stopped within ``TaskRetention/stoppedTaskVisibility``), narrowed by family, service,
+    /// `startedBy`, container instance and launch type; ordered by task ID, paginated.
+    func listTasks(_ request: ListTasksRequest, _ context: ECSRequestContext) throws(ECSError) -> ListTasksResponse {
+        let operation = "ListTasks"
+        let desired = request.desiredStatus ?? "RUNNING"
+        try RequestValidation.oneOf(desired, TaskValidation.desiredStatuses, member: "desiredStatus")
+        if let launchType = request.launchType {
+            try RequestValidation.oneOf(launchType, TaskValidation.launchTypes, member: "launchType")
+        }
+        let page = try PageRequest(operation: operation, maxResults: request.maxResults, nextToken: request.nextToken,
+                                   limit: PaginationLimits.listTasks, keyCount: 1)
+        let visibleSince = context.timestamp - TaskRetention.stoppedTaskVisibility
+        let records = try snapshot { db -> [TaskRecord] in
+            let cluster = try ClusterReference.existing(db, request.cluster, context)
+            guard desired != "PENDING" else { return [] }
+            var query = TaskRecord.filter(Column("clusterName") == cluster.name && Column("desiredStatus") == desired)
+            if desired == "STOPPED" {
+                query = query.filter(Column("stoppedAt") == nil || Column("stoppedAt") >= visibleSince)
+            }
+            if let family = request.family, !family.isEmpty {
+                let prefix = context.arn(.taskDefinition(family: family, revision: nil)).description + ":"
+                query = query.filter(sql: "substr(taskDefinitionArn, 1, ?) = ?", arguments: [prefix.utf8.count, prefix])
+            }
+            if let name = request.serviceName, !name.isEmpty {
+                let arn = context.arn(.service(cluster: cluster.name, name: name)).description
+                guard try ServiceRecord.fetchOne(db, key: arn) != nil else {
+                    throw ECSError(.serviceNotFoundException, "Service not found.")
+                }
+                query = query.filter(Column("serviceArn") == arn)
+            }
+            if let startedBy = request.startedBy, !startedBy.isEmpty {
+                query = query.filter(Column("startedBy") == startedBy)
+            }
+            if let instance = request.containerInstance, !instance.isEmpty {
+                guard let id = ContainerInstanceReference.id(instance, cluster: cluster.name, context) else { return [] }
+                // FARGATE tasks use the host's capacity but, as in ECS, belong to no instance.
+                query = query.filter(Column("containerInstanceId") == id && Column("launchType") != ECSLaunchType.fargate)
+            }
+            if let launchType = request.launchType {
+                query = query.filter(Column("launchType") == launchType)
+            }
+            if let after = page.after { query = query.filter(Column("id") > after[0]) }
+            return try query.order(Column("id")).limit(page.size + 1).fetchAll(db)
+        }
+        let (items, token) = page.page(records, operation: operation) { [$0.id] }
+        return ListTasksResponse(taskArns: items.map(\.arn), nextToken: token)
+    }
+}

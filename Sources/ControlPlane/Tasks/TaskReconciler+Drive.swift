@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+
+extension TaskReconciler {
+    /// What one store step saw and did.
+    private struct Step: Sendable {
+        var action: TaskAction
+        var task: StoredTask
+        var changed: Bool
+        /// The revision to run, for ``TaskAction/launch``.
+        var taskDefinition: TaskDefinition?
+    }
+
+    /// Drives one task until it needs nothing more (or an error postpones it).
+    func drive(_ id: String) async {
+        for _ in 0..<Self.maximumStepsPerDrive {
+            let row: TaskRecord?
+            do {
+                row = try await store.read { db in try TaskRecord.fetchOne(db, key: id) }
+            } catch {
+                logger.error("reading a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
+                retryLater(id)
+                return
+            }
+            guard let row, row.lastStatus.holdsResources else { return }
+            guard let agent = agent(forInstance: row.containerInstanceId) else { return }
+
+            let report: AgentTaskReport?
+            do {
+                report = try await agent.taskReport(id)
+            } catch {
+                logger.warning("asking the agent about a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
+                retryLater(id)
+                return
+            }
+            let now = TaskLifecycle.seconds(clock())
+            let advanced: Step?
+            do {
+                advanced = try await advance(id, report: report, now: now)
+            } catch {
+                logger.error("recording a task's progress failed", metadata: ["task": "\(id)", "error": "\(error)"])
+                retryLater(id)
+                return
+            }
+            guard let step = advanced else { return }
+            switch step.action {
+            case .none:
+                if !step.changed { return }
+            case .launch:
+                guard await launch(step.task, taskDefinition: step.taskDefinition, agent: agent) else { return }
+            case .stop(let reason, let code):
+                guard await stop(step.task, reason: reason, code: code, agent: agent) else { return }
+            case .register(let targets):
+                guard await register(step.task, targets: targets) else { return }
+            case .deregister(let targets):
+                guard await deregister(step.task, targets: targets) else { return }
+            }
+        }
+        // Still moving after many steps: continue on the next pass rather than spin here.
+        retryLater(id)
+    }
+
+    /// One transaction: the task advanced by `report`, saved if that changed it.
+    private func advance(_ id: String, report: AgentTaskReport?, now: Double) async throws -> Step? {
+        let (step, change) = try await store.write { db -> (Step?, TaskStateChange?) in
+            guard let record = try TaskRecord.fetchOne(db, key: id) else { return (nil, nil) }
+            var task = StoredTask(record)
+            let action = task.advance(report: report, now: now)
+            let change = try Self.save(db, before: StoredTask(record), after: &task)
+            var definition: TaskDefinition?
+            if action == .launch {
+                definition = try TaskDefinitionRecord.fetchOne(db, key: record.taskDefinitionArn)?.rendered
+            }
+            return (Step(action: action, task: task, changed: change != nil, taskDefinition: definition), change)
+        }
+        if let change { publish(change) }
+        return step
+    }
+
+    /// Applies `mutate` to the stored task in one transaction.
+    private func update(_ id: String, _ mutate: @escaping @Sendable (inout StoredTask) -> Void) async -> Bool {
+        do {
+            let change = try await store.write { db -> TaskStateChange? in
+                guard let record = try TaskRecord.fetchOne(db, key: id) else { return nil }
+                var task = StoredTask(record)
+                mutate(&task)
+                return try Self.save(db, before: StoredTask(record), after: &task)
+            }
+            if let change { publish(change) }
+            return true
+        } catch {
+            logger.error("recording a task's progress failed", metadata: ["task": "\(id)", "error": "\(error)"])
+            retryLater(id)
+            return false
+        }
+    }
+
+    /// Saves `after` if it differs from `before`; `version + 1` when what ECS shows changed.
+    /// Returns the change to publish.
+    private static func save(_ db: Database, before: StoredTask, after: inout StoredTask) throws -> TaskStateChange? {
+        guard after != before else { return nil }
+        let shownBefore = TaskRendering.render(before.record, document: before.document, containerInstanceArn: nil, tags: nil)
+        var shownAfter = TaskRendering.render(after.record, document: after.document, containerInstanceArn: nil, tags: nil)
+        shownAfter.version = shownBefore.version
+        let visible = shownAfter != shownBefore
+        if visible { after.record.version = before.record.version + 1 }
+        after.record.document = after.document.encoded()
+        try after.record.update(db)
+        return visible ? TaskStateChange(after.record) : nil
+    }
+
+    // MARK: - Actions
+
+    /// Starts the task on its host. Returns whether to go on driving it.
+    private func launch(_ task: StoredTask, taskDefinition: TaskDefinition?, agent: any ContainerAgent) async -> Bool {
+        let id = task.record.id
+        guard let taskDefinition else {
+            return await update(id) { $0.failLaunch(stoppedReason: "ClientException: TaskDefinition not found.", now: $0.record.createdAt) }
+        }
+        let request = AgentTaskStart(taskID: id, taskArn: task.record.arn, taskDefinition: taskDefinition,
+                                     overrides: task.document.overrides)
+        do {
+            _ = try await agent.startTask(request)
+            return true
+        } catch .launchRefused(_, let reason) {
+            logger.info("a task failed to start", metadata: ["task": "\(id)", "reason": "\(reason)"])
+            let now = TaskLifecycle.seconds(clock())
+            return await update(id) { $0.failLaunch(stoppedReason: reason, now: now) }
+        } catch {
+            logger.warning("starting a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
+            retryLater(id)
+            return false
+        }
+    }
+
+    /// Asks the host to stop the task. Returns whether to go on driving it.
+    private func stop(_ task: StoredTask, reason: String, code: String, agent: any ContainerAgent) async -> Bool {
+        let id = task.record.id
+        do {
+            try await agent.stopTask(id, reason: reason, stopCode: code)
+        } catch .taskNotFound(_) {
+            // Gone from the host: the next step records it stopped.
+            return true
+        } catch {
+            logger.warning("stopping a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
+            retryLater(id)
+            return false
+        }
+        let now = TaskLifecycle.seconds(clock())
+        return await update(id) { $0.stopRequested(now: now) }
+    }
+
+    /// ACTIVATING: registers every target, then lets the task become RUNNING.
+    private func register(_ task: StoredTask, targets: [LoadBalancerTarget]) async -> Bool {
+        let id = task.record.id
+        let now = TaskLifecycle.seconds(clock())
+        guard let registrar else {
+            let target = targets.first ?? LoadBalancerTarget(targetGroupArn: nil, loadBalancerName: nil, address: "-", port: 0,
+                                                             taskArn: task.record.arn, containerName: "-")
+            return await update(id) {
+                $0.registrationFailed(.unavailable("no load balancer is configured"), target: target, now: now)
+            }
+        }
+        for target in targets {
+            do {
+                try await registrar.register(target)
+            } catch {
+                logger.warning("registering a task target failed", metadata: ["task": "\(id)", "error": "\(error)"])
+                return await update(id) { $0.registrationFailed(error, target: target, now: now) }
+            }
+        }
+        return await update(id) { $0.registered() }
+    }
+
+    /// DEACTIVATING: deregisters every target and waits for draining. A target that cannot be
+    /// deregistered is logged and left to the load balancer's health checks: the task stops
+    /// either way.
+    private func deregister(_ task: StoredTask, targets: [LoadBalancerTarget]) async -> Bool {
+        let id = task.record.id
+        if let registrar {
+            for target in targets {
+                do {
+                    try await registrar.deregister(target)
+                } catch {
+                    logger.warning("deregistering a task target failed", metadata: ["task": "\(id)", "error": "\(error)"])
+                }
+            }
+        }
+        return await update(id) { $0.deregistered() }
+    }
+}

@@ -1,0 +1,132 @@
+import GRDB
+
+/// Turns task rows into ECS's `Task`.
+enum TaskRendering {
+    /// The Fargate platform version Wharf reports (`LATEST` resolves to it).
+    static let fargatePlatformVersion = "1.4.0"
+    /// The platform family of Linux Fargate tasks.
+    static let fargatePlatformFamily = "Linux"
+
+    /// Renders `records` in order; `withTags` adds each task's tags.
+    static func render(_ db: Database, _ records: [TaskRecord], withTags: Bool) throws -> [ECSTask] {
+        let instanceIDs = Array(Set(records.compactMap(\.containerInstanceId)))
+        var instanceArns: [String: String] = [:]
+        if !instanceIDs.isEmpty {
+            for instance in try ContainerInstanceRecord.filter(instanceIDs.contains(Column("id"))).fetchAll(db) {
+                instanceArns[instance.id] = instance.arn
+            }
+        }
+        return try records.map { record in
+            let tags = withTags ? try TagRecord.tags(db, resourceArn: record.arn) : nil
+            return render(record, document: TaskDocument.decode(record.document),
+                          containerInstanceArn: record.containerInstanceId.flatMap { instanceArns[$0] }, tags: tags)
+        }
+    }
+
+    static func render(_ record: TaskRecord, document: TaskDocument, containerInstanceArn: String?, tags: [ECSTag]?) -> ECSTask {
+        var task = ECSTask()
+        task.taskArn = record.arn
+        task.clusterArn = clusterArn(ofTask: record.arn, clusterName: record.clusterName)
+        task.taskDefinitionArn = record.taskDefinitionArn
+        let fargate = record.launchType == .fargate
+        // Fargate tasks run on Wharf's hosts too, but ECS shows no instance for them.
+        task.containerInstanceArn = fargate ? nil : containerInstanceArn
+        task.lastStatus = record.lastStatus.rawValue
+        task.desiredStatus = record.desiredStatus.rawValue
+        task.launchType = record.launchType.rawValue
+        task.capacityProviderName = document.capacityProviderName
+        task.cpu = document.cpu
+        task.memory = document.memory
+        task.createdAt = record.createdAt
+        task.startedAt = record.startedAt
+        task.stoppingAt = record.stoppingAt
+        task.stoppedAt = record.stoppedAt
+        task.stopCode = record.stopCode
+        task.stoppedReason = record.stoppedReason
+        task.pullStartedAt = document.pullStartedAt
+        task.pullStoppedAt = document.pullStoppedAt
+        task.executionStoppedAt = document.executionStoppedAt
+        task.group = record.group
+        task.startedBy = record.startedBy
+        task.version = record.version
+        task.healthStatus = document.healthStatus ?? "UNKNOWN"
+        task.availabilityZone = document.availabilityZone
+        task.connectivity = record.lastStatus == .stopped ? nil : "CONNECTED"
+        task.connectivityAt = document.connectivityAt
+        task.enableExecuteCommand = document.enableExecuteCommand ?? false
+        task.tags = tags
+        if let architecture = document.cpuArchitecture {
+            task.attributes = [ECSAttribute(name: "ecs.cpu-architecture", value: architecture)]
+        }
+        if fargate {
+            task.platformVersion = document.platformVersion ?? fargatePlatformVersion
+            task.platformFamily = fargatePlatformFamily
+            task.ephemeralStorage = document.ephemeralStorage ?? TaskDefinition.EphemeralStorage(sizeInGiB: 20)
+        }
+        task.overrides = overrides(document)
+        task.attachments = document.attachment.map { [attachment($0)] } ?? []
+        task.containers = document.containers.map { container($0, task: record, document: document) }
+        return task
+    }
+
+    /// `arn:...:cluster/NAME` in the task ARN's partition, region and account.
+    static func clusterArn(ofTask taskArn: String, clusterName: String) -> String? {
+        guard let arn = ECSARN(parsing: taskArn) else { return nil }
+        return ECSARN(partition: arn.partition, region: arn.region, accountID: arn.accountID,
+                      resource: .cluster(name: clusterName)).description
+    }
+
+    private static func overrides(_ document: TaskDocument) -> ECSTaskOverrides {
+        var result = ECSTaskOverrides()
+        let given = document.overrides
+        result.containerOverrides = document.containers.map { container in
+            given?.containerOverrides?.first { $0.name == container.name } ?? ContainerOverride(name: container.name)
+        }
+        result.cpu = given?.cpu
+        result.memory = given?.memory
+        result.taskRoleArn = given?.taskRoleArn
+        result.executionRoleArn = given?.executionRoleArn
+        result.ephemeralStorage = given?.ephemeralStorage
+        result.inferenceAcceleratorOverrides = []
+        return result
+    }
+
+    private static func attachment(_ eni: TaskENIAttachment) -> ECSAttachment {
+        var details = [ECSKeyValuePair(name: "subnetId", value: eni.subnetId ?? "")]
+        details.append(ECSKeyValuePair(name: "networkInterfaceId", value: eni.networkInterfaceId))
+        if let name = eni.privateDnsName { details.append(ECSKeyValuePair(name: "privateDnsName", value: name)) }
+        if let address = eni.privateIPv4Address { details.append(ECSKeyValuePair(name: "privateIPv4Address", value: address)) }
+        return ECSAttachment(id: eni.id, type: "ElasticNetworkInterface", status: eni.status, details: details)
+    }
+
+    private static func container(_ state: TaskContainerState, task: TaskRecord, document: TaskDocument) -> ECSTaskContainer {
+        var container = ECSTaskContainer()
+        container.containerArn = state.containerArn
+        container.taskArn = task.arn
+        container.name = state.name
+        container.image = state.image
+        container.runtimeId = document.runtimeTaskID.map { "\($0)/\(state.name)" }
+        container.lastStatus = state.lastStatus
+        container.exitCode = state.exitCode
+        container.reason = state.reason
+        container.healthStatus = state.healthStatus
+        container.cpu = String(state.cpu)
+        container.memory = state.memory.map(String.init)
+        container.memoryReservation = state.memoryReservation.map(String.init)
+        if let eni = document.attachment, let address = eni.privateIPv4Address {
+            container.networkInterfaces = [ECSNetworkInterface(attachmentId: eni.id, privateIpv4Address: address)]
+        } else {
+            container.networkInterfaces = []
+        }
+        // Host ports are bound only in host mode, and only while the container runs.
+        if document.networkMode == "host", state.lastStatus == "RUNNING" {
+            container.networkBindings = state.portMappings.map {
+                ECSNetworkBinding(bindIP: "0.0.0.0", containerPort: $0.containerPort, hostPort: $0.hostPort ?? $0.containerPort,
+                                  protocol: $0.transport)
+            }
+        } else {
+            container.networkBindings = []
+        }
+        return container
+    }
+}

@@ -1,0 +1,139 @@
+import AWSProtocol
+import ArgumentParser
+import ControlPlane
+import Foundation
+import Glibc
+import LB
+import Logging
+
+/// `wharf serve`: the daemon. Serves the Amazon ECS API (AWS JSON 1.1, SigV4) on Wharf's HTTP
+/// engine, keeps its state in SQLite under the data directory, and runs the load balancer's
+/// listeners from the configuration file.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Wharf daemon: the ECS API, the store and the load balancer."
+    )
+
+    /// Where tasks run: data directory (store, credentials, images, tasks), bridge, subnet, ...
+    @OptionGroup var runtimeOptions: RuntimeOptions
+
+    private var dataDir: String { runtimeOptions.dataDir }
+
+    @Option(name: .long, help: "Address of the ECS API (HOST:PORT). Overrides the file's `listen`.")
+    var listen: String?
+
+    @Option(name: .long, help: "Configuration file (YAML or JSON; see configs/serve.yaml).")
+    var config: String?
+
+    func run() throws {
+        let dataDir = self.dataDir
+        var configuration = ServerConfiguration()
+        if let config {
+            do {
+                configuration = try ServerConfiguration.load(path: config)
+            } catch {
+                throw ValidationError("\(config): \(error)")
+            }
+        }
+        if let listen { configuration.listen = listen }
+        var logger = Logger(label: "wharf.serve")
+        logger.logLevel = .info
+        LBCommand.raiseDescriptorLimit()
+
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let credentialsPath = dataDir + "/credentials"
+        let credentials: CredentialStore
+        do {
+            let (store, outcome) = try CredentialStore.loadOrCreate(path: credentialsPath)
+            credentials = store
+            if case .created(let credential) = outcome {
+                print("wharf serve: generated credentials (access key \(credential.accessKeyID)) in \(credentialsPath)")
+            }
+        } catch {
+            throw ValidationError("credentials: \(error)")
+        }
+        let store: ECSStore
+        do {
+            store = try ECSStore(path: ECSStore.defaultPath(dataDirectory: dataDir))
+        } catch {
+            throw ValidationError("store: \(error)")
+        }
+        let balancer = LoadBalancer(configuration: configuration.loadBalancer, logger: logger)
+
+        // Tasks: the runtime on this host behind the agent boundary, driven by the reconciler,
+        // which registers them in the load balancer's target groups.
+        let runtime = try runtimeOptions.makeRuntime()
+        let agent: LocalAgent
+        do {
+            agent = try LocalAgent(
+                runtime: runtime,
+                configuration: LocalAgentConfiguration(
+                    stateDirectory: LocalAgentConfiguration.defaultStateDirectory(dataDirectory: dataDir), region: configuration.region),
+                logger: logger)
+        } catch {
+            throw ValidationError("agent: \(error)")
+        }
+        let reconciler = TaskReconciler(store: store, registrar: LBTargetRegistrar(balancer: balancer), logger: logger)
+        let api = ECSAPI(store: store, taskObserver: reconciler)
+        let context = ECSRequestContext(region: configuration.region, accountID: configuration.accountID, now: Date())
+        let hostRegistration = BlockingResult<String>()
+        Task.detached {
+            do {
+                let host = try await reconciler.startLocalHost(agent, api: api, context: context)
+                hostRegistration.set(.success("\(host)"))
+            } catch {
+                hostRegistration.set(.failure(error))
+            }
+        }
+        switch hostRegistration.wait() {
+        case .success: break
+        case .failure(let error): throw ValidationError("registering this host as a container instance: \(error)")
+        }
+
+        var router = AWSJSONRouter(verifier: SigV4Verifier(credentials: credentials))
+        ECSServiceHandler.register(api, accountID: configuration.accountID, on: &router)
+        do {
+            try balancer.addApplicationListener(name: "ecs-api", address: configuration.listen, application: AWSAPIApplication(router: router))
+            try balancer.start()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        print("wharf serve: ECS API on http://\(configuration.listen) (region \(configuration.region), account \(configuration.accountID))")
+        for line in CredentialStore.environmentLines(path: credentialsPath) { print("  \(line)") }
+        print("  aws ecs list-clusters --endpoint-url http://\(configuration.listen)")
+        fflush(nil)  // all output streams: the lines above are read by scripts
+
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signal in [SIGTERM, SIGINT] { sigaddset(&signals, signal) }
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        var received: Int32 = 0
+        while sigwait(&signals, &received) != 0 {}
+        print("wharf serve: shutting down (tasks keep running and are re-adopted on the next start)")
+        balancer.shutdown(grace: 5)
+        let stopped = BlockingResult<String>()
+        Task.detached {
+            await reconciler.shutdown()
+            stopped.set(.success(""))
+        }
+        _ = stopped.wait()
+        agent.shutdown()
+    }
+}
+
+/// Hands the result of async start-up work to the synchronous command (run() is not async).
+final class BlockingResult<Value: Sendable>: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var result: Result<Value, any Error>?
+
+    func set(_ value: Result<Value, any Error>) {
+        result = value
+        semaphore.signal()
+    }
+
+    func wait() -> Result<Value, any Error> {
+        semaphore.wait()
+        return result ?? .failure(CancellationError())
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import Testing
+@testable import ControlPlane
+
+/// The task operations' input checks, placement results, queries and pagination, on an
+/// in-memory store without a reconciler: tasks stay PROVISIONING, which is all these need.
+@Suite("ECS task operations")
+struct TaskAPITests {
+    static let network = #""networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}"#
+
+    /// A cluster with one container instance (2048 CPU, 4096 MiB), the awsvpc definition `web`
+    /// (128 MiB), the bridge-mode definition `plain`, and `gone:1` deregistered.
+    static func harness() throws -> (ECSHarness, instanceArn: String) {
+        let h = try ECSHarness()
+        _ = try h.call("CreateCluster")
+        let instance = try h.registerInstance()
+        _ = try h.call("RegisterTaskDefinition", taskDefinitionBody(family: "web", extra: #", "networkMode": "awsvpc""#))
+        _ = try h.call("RegisterTaskDefinition", taskDefinitionBody(family: "plain"))
+        _ = try h.call("RegisterTaskDefinition", taskDefinitionBody(family: "gone"))
+        _ = try h.call("DeregisterTaskDefinition", #"{"taskDefinition": "gone:1"}"#)
+        return (h, try #require(instance["containerInstanceArn"] as? String))
+    }
+
+    static func remainingMemory(_ h: ECSHarness, _ arn: String) throws -> Int? {
+        let response = try h.call("DescribeContainerInstances", #"{"containerInstances": ["\#(arn)"]}"#)
+        let instance = objects(response["containerInstances"]).first
+        return objects(instance?["remainingResources"]).first { $0["name"] as? String == "MEMORY" }?["integerValue"] as? Int
+    }
+
+    @Test("RunTask refuses bad input with ECS's errors and creates nothing", arguments: [
+        (#"{}"#, ECSError.Kind.invalidParameterException),
+        (#"{"taskDefinition": "web", "count": 0, \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "count": 11, \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "count": "two", \#(network)}"#, .serializationException),
+        (#"{"taskDefinition": "web", "launchType": "SPOT", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "launchType": "EC2", "capacityProviderStrategy": [{"capacityProvider": "FARGATE"}], \#(network)}"#,
+         .invalidParameterException),
+        (#"{"taskDefinition": "nope", \#(network)}"#, .clientException),
+        (#"{"taskDefinition": "web:x", \#(network)}"#, .clientException),
+        (#"{"taskDefinition": "gone:1"}"#, .clientException),
+        (#"{"taskDefinition": "web"}"#, .invalidParameterException),
+        (#"{"taskDefinition": "plain", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "networkConfiguration": {"awsvpcConfiguration": {"subnets": []}}}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["s"], "assignPublicIp": "ENABLED"}}}"#,
+         .invalidParameterException),
+        (#"{"taskDefinition": "web", "startedBy": "not allowed!", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "placementStrategy": [{"type": "binpack", "field": "disk"}], \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "placementConstraints": [{"type": "memberOf"}], \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "overrides": {"containerOverrides": [{"name": "ghost"}]}, \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "overrides": {"containerOverrides": [{"name": "main", "memory": 2}]}, \#(network)}"#,
+         .invalidParameterException),
+        (#"{"taskDefinition": "web", "launchType": "FARGATE", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "tags": [{"key": "aws:reserved", "value": "x"}], \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "propagateTags": "EVERYTHING", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "cluster": "nope", \#(network)}"#, .clusterNotFoundException),
+    ])
+    func runTaskRefusals(body: String, kind: ECSError.Kind) throws {
+        let (h, instance) = try Self.harness()
+        #expect(h.error("RunTask", body)?.kind == kind)
+        #expect(strings(try h.call("ListTasks")["taskArns"]).isEmpty)
+        #expect(strings(try h.call("ListTasks", #"{"desiredStatus": "STOPPED"}"#)["taskArns"]).isEmpty)
+        #expect(try Self.remainingMemory(h, instance) == 4096)
+    }
+
+    @Test("RunTask on a cluster without container instances is refused as ECS does")
+    func noInstances() throws {
+        let h = try ECSHarness()
+        _ = try h.call("CreateCluster")
+        _ = try h.call("RegisterTaskDefinition", taskDefinitionBody(family: "plain"))
+        let error = h.error("RunTask", #"{"taskDefinition": "plain"}"#)
+        #expect(error == ECSError(.invalidParameterException, "No Container Instances were found in your cluster."))
+    }
+
+    @Test("RunTask places what fits and reports the rest as failures with ECS's reasons")
+    func partialPlacement() throws {
+        let (h, instance) = try Self.harness()
+        _ = try h.call("RegisterTaskDefinition", #"""
+            {"family": "big", "containerDefinitions": [{"name": "main", "image": "busybox", "memory": 1500}]}
+            """#)
+        let response = try h.call("RunTask", #"{"taskDefinition": "big", "count": 3}"#)
+        let tasks = objects(response["tasks"])
+        #expect(tasks.count == 2)
+        #expect(tasks.allSatisfy { $0["lastStatus"] as? String == "PROVISIONING" && $0["containerInstanceArn"] as? String == instance })
+        #expect(tasks.allSatisfy { $0["group"] as? String == "family:big" && $0["version"] as? Int == 1 })
+        let failures = objects(response["failures"])
+        #expect(failures.count == 1)
+        #expect(failures.first?["arn"] as? String == instance && failures.first?["reason"] as? String == "RESOURCE:MEMORY")
+        #expect(try Self.remainingMemory(h, instance) == 4096 - 3000)
+
+        // distinctInstance: a second task of the group has no other instance to go to.
+        let distinct = try h.call("RunTask", #"""
+            {"taskDefinition": "plain", "count": 2, "group": "solo", "placementConstraints": [{"type": "distinctInstance"}]}
+            """#)
+        #expect(objects(distinct["tasks"]).count == 1)
+        #expect(objects(distinct["failures"]).first?["reason"] as? String == "DistinctInstance placement constraint unsatisfied.")
+
+        // A capability the instance lacks (health checks) is ATTRIBUTE.
+        _ = try h.call("RegisterTaskDefinition", #"""
+            {"family": "checked", "containerDefinitions": [{"name": "main", "image": "busybox", "memory": 64,
+              "healthCheck": {"command": ["CMD-SHELL", "true"]}}]}
+            """#)
+        let attribute = try h.call("RunTask", #"{"taskDefinition": "checked"}"#)
+        #expect(objects(attribute["failures"]).first?["reason"] as? String == "ATTRIBUTE")
+    }
+
+    @Test("ListTasks filters by desired status, family, startedBy, service, instance and launch type, and paginates")
+    func listTasks() throws {
+        let (h, instance) = try Self.harness()
+        let service = try h.insertService(name: "api")
+        var alpha: [String] = []
+        for _ in 0..<3 {
+            let response = try h.call("RunTask", #"{"taskDefinition": "plain", "startedBy": "alpha"}"#)
+            alpha += objects(response["tasks"]).compactMap { $0["taskArn"] as? String }
+        }
+        let webTasks = objects(try h.call("RunTask", #"{"taskDefinition": "web", "count": 2, \#(Self.network)}"#)["tasks"])
+            .compactMap { $0["taskArn"] as? String }
+        let serviceTask = try h.api.launchTasks(
+            TaskLaunchRequest(taskDefinition: "plain", placement: .scheduler(count: 1, strategies: [], constraints: []),
+                              group: "service:api", startedBy: "ecs-svc/42", serviceArn: service.arn),
+            context: h.context).tasks.compactMap(\.taskArn)
+        _ = try h.call("StopTask", #"{"task": "\#(alpha[0])", "reason": "enough"}"#)
+
+        func list(_ body: String = "{}") throws -> Set<String> { Set(strings(try h.call("ListTasks", body)["taskArns"])) }
+        #expect(try list() == Set(alpha.dropFirst() + webTasks + serviceTask))
+        #expect(try list(#"{"desiredStatus": "STOPPED"}"#) == [alpha[0]])
+        #expect(try list(#"{"desiredStatus": "PENDING"}"#).isEmpty)
+        #expect(try list(#"{"family": "web"}"#) == Set(webTasks))
+        #expect(try list(#"{"family": "we"}"#).isEmpty, "a family is matched whole, not as a prefix")
+        #expect(try list(#"{"startedBy": "alpha"}"#) == Set(alpha.dropFirst()))
+        #expect(try list(#"{"serviceName": "api"}"#) == Set(serviceTask))
+        #expect(try list(#"{"containerInstance": "\#(instance)"}"#).count == 5)
+        #expect(try list(#"{"containerInstance": "\#(ECSResourceID.random())"}"#).isEmpty)
+        #expect(try list(#"{"launchType": "FARGATE"}"#).isEmpty)
+        #expect(try list(#"{"launchType": "EC2"}"#).count == 5)
+        #expect(h.error("ListTasks", #"{"serviceName": "nope"}"#)?.kind == .serviceNotFoundException)
+        #expect(h.error("ListTasks", #"{"desiredStatus": "DONE"}"#)?.kind == .invalidParameterException)
+        #expect(h.error("ListTasks", #"{"launchType": "SPOT"}"#)?.kind == .invalidParameterException)
+        #expect(h.error("ListTasks", #"{"cluster": "nope"}"#)?.kind == .clusterNotFoundException)
+
+        // Pages of 2: every running task once, in ID order, the last page without a token.
+        var seen: [String] = []
+        var token: String?
+        var pages = 0
+        repeat {
+            let body = token.map { #"{"maxResults": 2, "nextToken": "\#($0)"}"# } ?? #"{"maxResults": 2}"#
+            let page = try h.call("ListTasks", body)
+            seen += strings(page["taskArns"])
+            token = page["nextToken"] as? String
+            pages += 1
+        } while token != nil && pages < 10
+        #expect(pages == 3)
+        let all = try list()
+        #expect(seen.count == 5 && Set(seen) == all)
+        #expect(seen == seen.sorted { $0.suffix(32) < $1.suffix(32) })
+        #expect(h.error("ListTasks", #"{"maxResults": 0}"#)?.kind == .invalidParameterException)
+        #expect(h.error("ListTasks", #"{"nextToken": "garbage"}"#)?.kind == .invalidParameterException)
+    }
+
+    @Test("DescribeTasks answers tasks by ID or ARN, MISSING for the rest, tags on request")
+    func describeTasks() throws {
+        let (h, _) = try Self.harness()
+        let created = try h.call("RunTask", #"{"taskDefinition": "plain", "tags": [{"key": "team", "value": "edge"}]}"#)
+        let arn = try #require(objects(created["tasks"]).first?["taskArn"] as? String)
+        let id = String(try #require(arn.split(separator: "/").last))
+        let unknown = ECSResourceID.random()
+        let response = try h.call("DescribeTasks", #"{"tasks": ["\#(id)", "\#(arn)", "\#(unknown)"], "include": ["TAGS"]}"#)
+        let tasks = objects(response["tasks"])
+        #expect(tasks.count == 1)
+        #expect(objects(tasks.first?["tags"]).first?["value"] as? String == "edge")
+        #expect(objects(response["failures"]).map { $0["arn"] as? String } == [h.arn(.task(cluster: "default", id: unknown))])
+        #expect(objects(response["failures"]).first?["reason"] as? String == "MISSING")
+        let untagged = try h.call("DescribeTasks", #"{"tasks": ["\#(arn)"]}"#)
+        #expect(objects(untagged["tasks"]).first?["tags"] == nil)
+        #expect(objects(try h.call("ListTagsForResource", #"{"resourceArn": "\#(arn)"}"#)["tags"]).count == 1)
+        #expect(h.error("DescribeTasks", #"{"tasks": []}"#)?.kind == .invalidParameterException)
+        #expect(h.error("DescribeTasks", #"{"tasks": ["\#(arn)"], "include": ["EVERYTHING"]}"#)?.kind == .invalidParameterException)
+        let many = (0..<101).map { _ in "\"\(ECSResourceID.random())\"" }.joined(separator: ",")
+        #expect(h.error("DescribeTasks", #"{"tasks": [\#(many)]}"#)?.kind == .invalidParameterException)
+        // A task of another cluster is not found through this one.
+        _ = try h.call("CreateCluster", #"{"clusterName": "other"}"#)
+        #expect(objects(try h.call("DescribeTasks", #"{"cluster": "other", "tasks": ["\#(id)"]}"#)["failures"]).count == 1)
+    }
+
+    @Test("StopTask records the stop once and refuses unknown tasks")
+    func stopTask() throws {
+        let (h, _) = try Self.harness()
+        let arn = try #require(objects(try h.call("RunTask", #"{"taskDefinition": "plain"}"#)["tasks"]).first?["taskArn"] as? String)
+        let stopped = object(try h.call("StopTask", #"{"task": "\#(arn)"}"#)["task"])
+        #expect(stopped["desiredStatus"] as? String == "STOPPED")
+        #expect(stopped["lastStatus"] as? String == "PROVISIONING")
+        #expect(stopped["stopCode"] as? String == "UserInitiated")
+        #expect(stopped["stoppedReason"] as? String == "Task stopped by user")
+        #expect(stopped["stoppingAt"] as? Double == ECSHarness.epoch.timeIntervalSince1970.rounded(toPlaces: 3))
+        #expect(stopped["version"] as? Int == 2)
+        let again = object(try h.call("StopTask", #"{"task": "\#(arn)", "reason": "second"}"#)["task"])
+        #expect(again["version"] as? Int == 2 && again["stoppedReason"] as? String == "Task stopped by user")
+
+        #expect(h.error("StopTask", #"{"task": "\#(ECSResourceID.random())"}"#)
+                == ECSError(.invalidParameterException, "The referenced task was not found."))
+        #expect(h.error("StopTask", #"{}"#)?.kind == .invalidParameterException)
+        let long = String(repeating: "x", count: 256)
+        #expect(h.error("StopTask", #"{"task": "\#(arn)", "reason": "\#(long)"}"#)?.kind == .invalidParameterException)
+        #expect(h.error("StopTask", #"{"task": "\#(arn)", "cluster": "nope"}"#)?.kind == .clusterNotFoundException)
+    }
+
+    @Test("StartTask checks its instances: MISSING, resources, and the 1-10 limit")
+    func startTask() throws {
+        let (h, instance) = try Self.harness()
+        _ = try h.call("RegisterTaskDefinition", #"""
+            {"family": "big", "containerDefinitions": [{"name": "main", "image": "busybox", "memory": 3000}]}
+            """#)
+        let response = try h.call("StartTask", #"{"taskDefinition": "big", "containerInstances": ["\#(instance)", "\#(instance)"]}"#)
+        #expect(objects(response["tasks"]).count == 1)
+        #expect(objects(response["failures"]).first?["reason"] as? String == "RESOURCE:MEMORY")
+        #expect(h.error("StartTask", #"{"taskDefinition": "big"}"#)?.kind == .invalidParameterException)
+        #expect(h.error("StartTask", #"{"taskDefinition": "big", "containerInstances": []}"#)?.kind == .invalidParameterException)
+        let eleven = Array(repeating: "\"\(instance)\"", count: 11).joined(separator: ",")
+        #expect(h.error("StartTask", #"{"taskDefinition": "big", "containerInstances": [\#(eleven)]}"#)?.kind == .invalidParameterException)
+    }
+
+    @Test("propagateTags TASK_DEFINITION copies the definition's tags to the task")
+    func propagateTags() throws {
+        let (h, _) = try Self.harness()
+        _ = try h.call("RegisterTaskDefinition", taskDefinitionBody(family: "tagged", extra: #", "tags": [{"key": "owner", "value": "ops"}]"#))
+        let response = try h.call("RunTask", #"{"taskDefinition": "tagged", "propagateTags": "TASK_DEFINITION", "tags": [{"key": "run", "value": "1"}]}"#)
+        let tags = objects(objects(response["tasks"]).first?["tags"]).compactMap { $0["key"] as? String }
+        #expect(tags == ["owner", "run"])
+    }
+
+    @Test("a host registers once: again after a restart (same ARN) and after being deregistered (revived)")
+    func hostRegistration() throws {
+        let h = try ECSHarness()
+        let host = AgentHostDescription(
+            instanceID: "i-0123456789abcdef0", cpuUnits: 2048, memoryMiB: 3900, reservedTCPPorts: [22], reservedUDPPorts: [],
+            attributes: [AgentAttribute(name: "ecs.capability.task-eni")], agentVersion: "1.0.0", agentHash: "wharf",
+            runtimeVersion: "WharfRuntime: 1.0.0", availabilityZone: "us-east-1a", instanceType: "wharf.host",
+            region: "us-east-1", cpuArchitecture: "x86_64")
+        let first = try h.api.registerHost(host, context: h.context)
+        #expect(first.clusterName == "default")
+        #expect(objects(try h.call("DescribeClusters")["clusters"]).first?["status"] as? String == "ACTIVE", "the cluster is created")
+        let again = try h.api.registerHost(host, context: h.context)
+        #expect(again == first)
+        _ = try h.call("DeregisterContainerInstance", #"{"containerInstance": "\#(first.containerInstanceArn)"}"#)
+        let revived = try h.api.registerHost(host, context: h.context)
+        #expect(revived.containerInstanceArn == first.containerInstanceArn)
+        let listed = strings(try h.call("ListContainerInstances")["containerInstanceArns"])
+        #expect(listed == [first.containerInstanceArn])
+    }
+}
+
+private extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let scale = Foundation.pow(10.0, Double(places))
+        return (self * scale).rounded() / scale
+    }
+}
