@@ -85,10 +85,29 @@ public final class LoadBalancer: Sendable {
     public func start() throws(LoadBalancerError) {
         try state.withLock { (state: inout RunState) throws(LoadBalancerError) in
             guard !state.started else { throw .invalidState("the load balancer is already started") }
-            try startLocked(&state)
+            try LoadBalancer.withAsynchronousSignalsBlocked { () throws(LoadBalancerError) in try startLocked(&state) }
             state.started = true
         }
         logger.info("load balancer started", metadata: ["workers": "\(workerCount)", "libraries": "\(LoadBalancer.libraryVersions)"])
+    }
+
+    /// Signals that report a fault of the thread that raised them; blocking these is undefined.
+    private static let synchronousSignals = [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS]
+
+    /// Runs `body` with every asynchronous signal blocked on the calling thread, so the threads
+    /// it starts inherit that mask: process-directed signals (SIGHUP, SIGTERM, ...) then go to a
+    /// thread that waits for or handles them (`wharf lb`'s `sigwait`), never to a worker, where
+    /// SIGHUP's default action would end the process. The caller's mask is restored after.
+    private static func withAsynchronousSignalsBlocked<Result>(
+        _ body: () throws(LoadBalancerError) -> Result
+    ) throws(LoadBalancerError) -> Result {
+        var blocked = sigset_t()
+        sigfillset(&blocked)
+        for signal in synchronousSignals { sigdelset(&blocked, signal) }
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     /// The number of worker threads.

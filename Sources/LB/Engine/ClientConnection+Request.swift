@@ -108,12 +108,16 @@ extension ClientConnection {
 
     /// Picks a target and starts sending the request to it. `carrying` is the request bytes of a
     /// failed attempt that never reached its target (a streamed request that cannot be rebuilt).
-    func sendToTarget(excluding excluded: TargetID?, carrying: IOBuffer?) {
+    /// `statusWhenNoTarget` answers when no target can be picked: 503 for a first attempt, the
+    /// failed attempt's own status (502, 504) for a retry that finds no other target.
+    func sendToTarget(excluding excluded: TargetID?, carrying: IOBuffer?, statusWhenNoTarget: Int = 503) {
         guard let (index, target) = worker.pickTarget(group: exchange.groupIndex, excluding: excluded) else {
             if let carrying { worker.buffers.give(carrying) }
-            respondWithError(status: 503, close: !exchange.requestComplete)
+            respondWithError(status: statusWhenNoTarget, close: !exchange.requestComplete)
             return
         }
+        // A retry is counted (on the failed target, still the exchange's) once it has somewhere to go.
+        if excluded != nil { worker.noteRetry(self) }
         exchange.targetIndex = index
         exchange.targetID = target.id
         exchange.generation = worker.routing.table.generation
@@ -143,6 +147,10 @@ extension ClientConnection {
         upstream.owner = self
         upstream.sentBytes = 0
         exchange.upstream = upstream
+        // The phase before composing: composing forwards the body bytes already here, and
+        // those must not be written (nor the socket's interest changed from the write
+        // readiness that reports the connect) while the connection is being established.
+        exchange.phase = connected ? .sendingRequest : .connecting
         if let carrying {
             if let previous = upstream.output { worker.buffers.give(previous) }
             upstream.output = carrying
@@ -151,10 +159,8 @@ extension ClientConnection {
             if state != .proxying { return }
         }
         if connected {
-            exchange.phase = .sendingRequest
             flushToTarget(upstream)
         } else {
-            exchange.phase = .connecting
             setDeadline(.targetConnect)
         }
     }
@@ -233,6 +239,12 @@ extension ClientConnection {
                 upstream.want(.read)
             } else {
                 upstream.want(.read)
+                // The output may have been full when the client's bytes arrived: body bytes can
+                // be waiting in the input, with no further client read coming to move them.
+                if let input, input.readableBytes > 0 {
+                    forwardRequestBody()
+                    return
+                }
                 updateInterest()
             }
         case .pending:
@@ -310,15 +322,16 @@ extension ClientConnection {
         } else {
             retryable = exchange.retained && exchange.isIdempotent
         }
+        var status = 502
+        if case .connect(let error) = failure, error == ETIMEDOUT { status = 504 }
         if retryable {
-            worker.noteRetry(self)
-            sendToTarget(excluding: failedTarget, carrying: exchange.retained ? nil : carried)
+            // With no other target, the client learns of this failure (ALB: 502 for a refused
+            // connection), not of an empty group (503).
+            sendToTarget(excluding: failedTarget, carrying: exchange.retained ? nil : carried, statusWhenNoTarget: status)
             if exchange.retained, let carried { worker.buffers.give(carried) }
             return
         }
         if let carried { worker.buffers.give(carried) }
-        var status = 502
-        if case .connect(let error) = failure, error == ETIMEDOUT { status = 504 }
         respondWithError(status: status, close: !exchange.requestComplete)
     }
 

@@ -10,12 +10,14 @@ extension ClientConnection {
             return
         }
         reading: while state == .proxying, exchange.upstream === upstream {
-            // Back-pressure: no room towards the client means no reading from the target.
+            // Back-pressure: no room towards the client means no reading from the target. The
+            // flush below sends what fills the buffer (or waits for the client to be writable);
+            // its draining resumes the target.
             if let output, output.writableBytes == 0 {
                 output.compact()
                 if output.writableBytes == 0 {
                     upstream.want(upstream.wantsWrite ? .write : [])
-                    return
+                    break reading
                 }
             }
             let buffer = upstream.inputBuffer()

@@ -5,7 +5,10 @@ extension ProxyWorker {
     /// Picks a target of `group` for a request; nil when the group has none to offer.
     @inline(__always)
     func pickTarget(group: Int, excluding excluded: TargetID?) -> (Int, WorkerTarget)? {
-        guard let index = routing.pick(group: group, now: loop.now, excluding: excluded) else { return nil }
+        // The pickers' times (ejections, slow start) are on the monotonic clock, as the registry's
+        // and `noteTargetRequestFinished`'s are; `loop.now` is wall-clock time and would never
+        // reach an ejection's end nor fall inside one.
+        guard let index = routing.pick(group: group, now: monotonicNow(), excluding: excluded) else { return nil }
         let target = targets[group][index]
         guard !target.unreachable else { return nil }
         return (index, target)

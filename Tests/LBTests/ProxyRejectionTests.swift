@@ -1,0 +1,121 @@
+import Foundation
+import LB
+import XCTest
+
+/// What the load balancer refuses: slow heads, malformed requests (answered by the LB itself,
+/// never forwarded) and targets that break HTTP framing.
+final class ProxyRejectionTests: ProxyTestCase {
+    private var backend: Backend!
+    private var port = 0
+
+    private func start(timeouts: [(String, Double)] = [], limits: [(String, Int)] = []) throws {
+        backend = try startBackend("b0")
+        port = try FreePort.pick()
+        var config = TestLBConfig.simple(port: port, targets: [backend.port])
+        config.groups[0].healthCheck.enabled = false
+        config.timeouts += timeouts
+        config.limits = limits
+        _ = try startBalancer(config)
+    }
+
+    func testSlowHeadGets408AfterClientHeaderReadAndIsClosed() throws {
+        try start(timeouts: [("clientHeaderRead", 1.5)])
+        let connection = try TestConnection(port: port)
+        let head = Array("GET /slow HTTP/1.1\r\nHost: test\r\nX-Padding: aaaaaaaaaaaaaaaaaaaa\r\n\r\n".utf8)
+        let started = Date()
+        var sent = 0
+        // One byte per second until the load balancer answers.
+        while sent < head.count {
+            try connection.send([head[sent]])
+            sent += 1
+            if connection.hasInput(within: 1) { break }
+        }
+        let response = try connection.readResponse()
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(response.status, 408)
+        XCTAssertTrue(response.closesConnection)
+        XCTAssertLessThan(sent, head.count, "answered before the head was complete")
+        XCTAssertGreaterThan(elapsed, 1.3, "not before clientHeaderRead (1.5 s)")
+        XCTAssertLessThan(elapsed, 3.0, "soon after clientHeaderRead (1.5 s)")
+        XCTAssertTrue(connection.waitForClose(timeout: 2), "the connection is closed after the 408")
+        XCTAssertEqual(try backend.requestCount(), 0)
+    }
+
+    func testMalformedRequestsAreAnsweredByTheParserAndNeverForwarded() throws {
+        try start(limits: [("maxRequestLineLength", 2048), ("maxHeadLength", 4096)])
+        let cases: [(name: String, request: String, status: Int)] = [
+            ("Content-Length with Transfer-Encoding", "POST /x HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+            ("bad chunk size", "POST /x HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 400),
+            ("header longer than maxHeadLength", "GET /x HTTP/1.1\r\nHost: test\r\nX-Long: \(String(repeating: "a", count: 5000))\r\n\r\n", 431),
+            ("request line longer than maxRequestLineLength", "GET /\(String(repeating: "p", count: 3000)) HTTP/1.1\r\nHost: test\r\n\r\n", 414),
+            ("HTTP/1.1 without Host", "GET /x HTTP/1.1\r\nAccept: */*\r\n\r\n", 400),
+            ("two Host fields", "GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+            ("obsolete line folding", "GET /x HTTP/1.1\r\nHost: test\r\nX-Folded: a\r\n b\r\n\r\n", 400),
+            ("conflicting Content-Length", "POST /x HTTP/1.1\r\nHost: test\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
+            ("unsupported version", "GET /x HTTP/2.0\r\nHost: test\r\n\r\n", 505),
+            ("transfer coding other than chunked", "POST /x HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
+            ("unknown expectation", "POST /x HTTP/1.1\r\nHost: test\r\nExpect: teapot\r\nContent-Length: 0\r\n\r\n", 417),
+        ]
+        for (name, request, status) in cases {
+            let connection = try TestConnection(port: port)
+            try connection.send(request)
+            let response = try connection.readResponse()
+            XCTAssertEqual(response.status, status, name)
+            XCTAssertTrue(response.closesConnection, "\(name): Connection: close")
+            XCTAssertNil(response.backend, "\(name): answered by the load balancer")
+            XCTAssertTrue(connection.waitForClose(timeout: 2), "\(name): connection closed")
+        }
+        XCTAssertEqual(try backend.requestCount(), 0, "no malformed request reached the backend")
+        // The same connection-level rules do not stop a good request.
+        XCTAssertEqual(try TestRequest.fetch(port: port, "/fine").status, 200)
+        XCTAssertEqual(try backend.requestCount(), 1)
+    }
+
+    /// ALB answers 502 when the target refuses the connection; 503 means the group has no
+    /// target at all. A retry that finds no other target must not turn the first into the second.
+    func testRefusedConnectionToTheOnlyTargetIs502AndAnEmptyGroup503() throws {
+        let backend = try startBackend("b0")
+        let port = try FreePort.pick()
+        let emptyPort = try FreePort.pick()
+        var config = TestLBConfig(
+            listeners: [.init(name: "front", port: port, group: "web"), .init(name: "empty", port: emptyPort, group: "none")],
+            groups: [.init(name: "web", targets: [(backend.port, 1)]), .init(name: "none", targets: [])]
+        )
+        config.groups[0].healthCheck.enabled = false
+        let balancer = try startBalancer(config)
+        backend.kill()
+
+        for method in ["GET", "POST"] {
+            let response = try TestRequest.fetch(port: port, "/refused", headers: method == "POST" ? ["Content-Length: 0"] : [], method: method)
+            XCTAssertEqual(response.status, 502, method)
+        }
+        XCTAssertEqual(try TestRequest.fetch(port: emptyPort, "/nothing").status, 503)
+
+        let targetID = try health(balancer, port: backend.port).id.rawValue
+        let snapshot = settledStatistics(balancer) { snapshot in
+            snapshot.listeners.first { $0.name == "empty" }?.traffic.counts.lbErrors.serviceUnavailable == 1
+                && snapshot.listeners.first { $0.name == "front" }?.traffic.counts.lbErrors.badGateway == 2
+        }
+        let front = try snapshot.listener("front").traffic.counts
+        XCTAssertEqual(front.lbErrors.badGateway, 2)
+        XCTAssertEqual(front.lbErrors.serviceUnavailable, 0)
+        XCTAssertEqual(try snapshot.listener("empty").traffic.counts.lbErrors.serviceUnavailable, 1)
+        let target = try snapshot.target("web", id: targetID).traffic.counts
+        XCTAssertEqual(target.retries, 0, "nothing was retried: there was no other target")
+        XCTAssertEqual(target.lbErrors.badGateway, 2)
+    }
+
+    func testBrokenResponseFramingFromTheBackendIs502() throws {
+        try start()
+        for kind in ["conflicting-length", "bad-status", "garbage", "bad-length"] {
+            let connection = try TestConnection(port: port)
+            try connection.send(TestRequest.get("/broken?kind=\(kind)"))
+            let response = try connection.readResponse()
+            XCTAssertEqual(response.status, 502, kind)
+            XCTAssertNil(response.backend, "\(kind): nothing of the broken response reaches the client")
+            XCTAssertEqual(response.text, "502 Bad Gateway\n", kind)
+        }
+        XCTAssertEqual(try backend.stats().paths["/broken"], 4)
+        XCTAssertEqual(try TestRequest.fetch(port: port, "/fine").status, 200)
+    }
+}
