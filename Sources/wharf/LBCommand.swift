@@ -58,6 +58,7 @@ struct LBCommand: ParsableCommand {
                 } catch {
                     print("wharf lb: reload refused, keeping the running configuration: \(error)")
                 }
+                fflush(nil)
                 continue
             }
             print("wharf lb: shutting down")

@@ -5,7 +5,7 @@ extension ClientConnection {
     func beginApplicationRequest() {
         guard let input, let app = listener.application else { return }
         state = .application
-        setDeadline(.clientStall)
+        setDeadline(.clientBodyIdle)
         application = ApplicationExchange()
         application.keepAlive = exchange.clientKeepAlive
         application.isHEAD = head.method == .head

@@ -29,7 +29,7 @@ extension ClientConnection {
         if closeAfter {
             exchange.phase = .none
             state = .closing
-            setDeadline(.clientStall)
+            setDeadline(.clientWriteStall)
             flushOutput()
         } else {
             finishExchange()

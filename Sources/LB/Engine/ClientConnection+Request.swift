@@ -21,9 +21,6 @@ extension ClientConnection {
         }
     }
 
-    /// At most this many targets are tried for one request (HAProxy's `retries 3` counts the
-    /// same way: the first attempt plus two retries).
-    static let maxAttempts = 3
 
     // MARK: Head
 
@@ -220,7 +217,7 @@ extension ClientConnection {
             exchange.requestComplete = true
         }
         if exchange.phase != .connecting { flushToTarget(upstream) }
-        if !exchange.requestComplete { setDeadline(.clientStall) }
+        if !exchange.requestComplete { setDeadline(.clientBodyIdle) }
     }
 
     /// Writes what is buffered for the target; moves the exchange on when the request is out.
@@ -268,7 +265,7 @@ extension ClientConnection {
         if exchange.requestComplete {
             setDeadline(.targetResponse)
         } else {
-            setDeadline(.clientStall)
+            setDeadline(.clientBodyIdle)
         }
         forwardRequestBody()
         flushToTarget(upstream)
@@ -315,7 +312,7 @@ extension ClientConnection {
         worker.noteTargetRequestFinished(self, outcome: failure.outcome)
         let failedTarget = exchange.targetID
         let retryable: Bool
-        if exchange.responseBytesReceived || exchange.attempts >= ClientConnection.maxAttempts {
+        if exchange.responseBytesReceived || exchange.attempts >= worker.settings.maxAttempts {
             retryable = false
         } else if !reachedTarget {
             retryable = exchange.retained || carried != nil

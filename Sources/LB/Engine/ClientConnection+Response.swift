@@ -286,7 +286,7 @@ extension ClientConnection {
             }
         } else {
             state = .closing
-            setDeadline(.clientStall)
+            setDeadline(.clientWriteStall)
         }
         if state != .closed { flushOutput() }
     }

@@ -77,7 +77,7 @@ final class ClientConnection {
         self.timer = TimerWatcher(loop: worker.loop) { [unowned(unsafe) self] in
             self.timerFired()
         }
-        setDeadline(transport.isTLS ? .clientHeaderRead : .clientIdle)
+        setDeadline(transport.isTLS ? .tlsHandshake : .clientIdle)
     }
 
     // MARK: Events
@@ -340,7 +340,7 @@ final class ClientConnection {
         switch kind {
         case .none:
             break
-        case .clientIdle, .clientStall, .shutdown:
+        case .clientIdle, .tlsHandshake, .clientBodyIdle, .clientWriteStall, .shutdown:
             if state == .proxying, exchange.upstream != nil {
                 abortExchange()
             }

@@ -9,8 +9,12 @@ enum ConnectionDeadline: Equatable {
     case clientIdle
     /// From the first byte of a request head until its end: `clientHeaderRead` (slowloris).
     case clientHeaderRead
-    /// A request body or a response stalls on the client's side: `clientIdleKeepAlive`.
-    case clientStall
+    /// The TLS handshake of a new connection: `tlsHandshake`.
+    case tlsHandshake
+    /// A request body stalls on the client's side: `clientBodyIdle`.
+    case clientBodyIdle
+    /// The client does not take the response (or the last bytes before a close): `clientWriteStall`.
+    case clientWriteStall
     /// Connecting to a target: `targetConnect`.
     case targetConnect
     /// From the end of the request until the response is complete or makes progress: `targetResponse`.

@@ -218,7 +218,10 @@ final class ProxyWorker {
     func timeoutSeconds(_ kind: ConnectionDeadline) -> Double? {
         switch kind {
         case .none: return nil
-        case .clientIdle, .clientStall: return settings.timeouts.clientIdleKeepAlive
+        case .clientIdle: return settings.timeouts.clientIdleKeepAlive
+        case .tlsHandshake: return settings.timeouts.tlsHandshake
+        case .clientBodyIdle: return settings.timeouts.clientBodyIdle
+        case .clientWriteStall: return settings.timeouts.clientWriteStall
         case .clientHeaderRead: return settings.timeouts.clientHeaderRead
         case .targetConnect: return settings.timeouts.targetConnect
         case .targetResponse: return settings.timeouts.targetResponse

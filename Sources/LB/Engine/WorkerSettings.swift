@@ -10,6 +10,9 @@ struct WorkerSettings: Sendable {
         var targetResponse: Double
         var targetIdle: Double
         var shutdownGrace: Double
+        var clientBodyIdle: Double
+        var clientWriteStall: Double
+        var tlsHandshake: Double
     }
 
     var timeouts: Timeouts
@@ -18,6 +21,8 @@ struct WorkerSettings: Sendable {
     var bufferSize = 16 * 1024
     var maxIdleBuffers = 256
     var idleConnectionsPerTarget = 64
+    /// Targets tried for one request, first attempt included (`limits.targetConnectAttempts`).
+    var maxAttempts = 2
     /// Connections accepted per wake-up of a listener.
     var acceptBatch = 64
     /// How often counters are handed to the statistics hub (seconds).
@@ -32,8 +37,11 @@ extension WorkerSettings {
         self.timeouts = Timeouts(
             clientHeaderRead: timeouts.clientHeaderRead, clientIdleKeepAlive: timeouts.clientIdleKeepAlive,
             targetConnect: timeouts.targetConnect, targetResponse: timeouts.targetResponse,
-            targetIdle: timeouts.targetIdle, shutdownGrace: timeouts.shutdownGrace
+            targetIdle: timeouts.targetIdle, shutdownGrace: timeouts.shutdownGrace,
+            clientBodyIdle: timeouts.clientBodyIdle, clientWriteStall: timeouts.clientWriteStall,
+            tlsHandshake: timeouts.tlsHandshake
         )
+        self.maxAttempts = max(1, limits.targetConnectAttempts)
         // A request head must fit in one buffer: the buffer grows to the head limit (bounded
         // at 64 KiB, ALB's own quota), never the other way round.
         let bufferSize = max(16 * 1024, min(limits.maxHeadLength + 1024, 64 * 1024 + 1024))
