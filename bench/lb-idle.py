@@ -49,8 +49,21 @@ def drain(conns):
 
 def main():
     count, run_wharf = int(sys.argv[1]), sys.argv[2]
+    # Both proxies need about two descriptors per proxied connection: as root, raise the hard
+    # limit too (children inherit it), else use what there is.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    wanted = max(hard, count * 3 + 1000)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, wanted))
+        hard = wanted
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    # HAProxy refuses to start unless its descriptor limit covers two per connection; when
+    # the hard limit is lower, both proxies are measured at the count that fits.
+    fitting = (hard - 400) // 2
+    if count > fitting:
+        print(f"note: descriptor limit {hard} allows {fitting} proxied connections; measuring {fitting} per proxy")
+        count = fitting
     work = tempfile.mkdtemp(prefix="lbidle.")
     procs = []
     try:
@@ -64,7 +77,8 @@ http {{ access_log off; keepalive_requests 1000000;
         with open(f"{work}/haproxy.cfg", "w") as f:
             f.write(f"""global
   nbthread 1
-  maxconn {count * 2 + 100}
+  maxconn {count + 100}
+  ulimit-n {hard}
   pidfile {work}/haproxy.pid
 defaults
   mode http
