@@ -3,7 +3,7 @@
 /// request line were skipped); nothing is copied out of that buffer.
 ///
 /// Create one per connection and reuse it: the parser empties `fields` keeping its capacity.
-public struct HTTPRequestHead: Equatable, Sendable {
+public struct HTTPRequestHead: HTTPHead, Equatable, Sendable {
     /// The method; `.other` for methods without a case (see `methodRange`).
     public var method: HTTPMethod = .get
     /// The method token.
@@ -59,20 +59,5 @@ public struct HTTPRequestHead: Equatable, Sendable {
         expectsContinue = false
         upgradeRequested = false
         headLength = 0
-    }
-
-    /// The bytes of `range` within `base` (the buffer that was parsed).
-    public func bytes(of range: Range<Int>, in base: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: base[range])
-    }
-
-    /// Index of the first field named `name` (ASCII case-insensitive), or nil.
-    public func field(named name: StaticString, in base: UnsafeRawBufferPointer) -> Int? {
-        HTTPFieldLookup.firstIndex(in: fields, named: name, base: base)
-    }
-
-    /// Index of the first field of `kind`, or nil.
-    public func firstField(_ kind: HTTPFieldKind) -> Int? {
-        fields.firstIndex { $0.kind == kind }
     }
 }

@@ -1,6 +1,6 @@
 /// A parsed response head from a target. Ranges are byte offsets into the buffer given to
 /// `HTTPResponseParser.parse`; nothing is copied out of it.
-public struct HTTPResponseHead: Equatable, Sendable {
+public struct HTTPResponseHead: HTTPHead, Equatable, Sendable {
     /// The status code, 100...599.
     public var status = 0
     /// The status line without its CRLF.
@@ -40,20 +40,5 @@ public struct HTTPResponseHead: Equatable, Sendable {
         isSwitchingProtocols = false
         establishesTunnel = false
         headLength = 0
-    }
-
-    /// The bytes of `range` within `base` (the buffer that was parsed).
-    public func bytes(of range: Range<Int>, in base: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: base[range])
-    }
-
-    /// Index of the first field named `name` (ASCII case-insensitive), or nil.
-    public func field(named name: StaticString, in base: UnsafeRawBufferPointer) -> Int? {
-        HTTPFieldLookup.firstIndex(in: fields, named: name, base: base)
-    }
-
-    /// Index of the first field of `kind`, or nil.
-    public func firstField(_ kind: HTTPFieldKind) -> Int? {
-        fields.firstIndex { $0.kind == kind }
     }
 }

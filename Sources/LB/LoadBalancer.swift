@@ -25,11 +25,11 @@ public final class LoadBalancer: Sendable {
     public let registry: TargetRegistry
     /// Requests, responses, errors, rates and latencies per listener, group and target.
     public let statistics: StatisticsHub
-    fileprivate let state: Mutex<RunState>
+    private let state: Mutex<RunState>
     private let logger: Logger
     private let clock = MonotonicClock()
 
-    fileprivate struct RunState: @unchecked Sendable {
+    private struct RunState: @unchecked Sendable {
         var configuration: LBConfiguration
         var applications: [ApplicationListener] = []
         var workers: [ProxyWorker] = []
@@ -42,7 +42,7 @@ public final class LoadBalancer: Sendable {
     }
 
     /// An in-process application served on a listener of its own (API, dashboard).
-    fileprivate struct ApplicationListener {
+    private struct ApplicationListener {
         var name: String
         var address: SocketAddress
         var application: any HTTPApplication
@@ -115,20 +115,54 @@ public final class LoadBalancer: Sendable {
         state.withLock { $0.workers.count }
     }
 
+    /// One listener as every worker opens it (its own `SO_REUSEPORT` socket on the same address).
+    private struct ListenerPlan {
+        var name: String
+        var address: SocketAddress
+        var tls: TLSServerContext?
+        var application: (any HTTPApplication)?
+        /// Shared by all workers: the limit holds per listener, not per worker.
+        var connections: ListenerConnectionCount
+    }
+
+    /// The proxy listeners of the configuration, then the application listeners.
+    private func listenerPlans(_ state: inout RunState) throws(LoadBalancerError) -> [ListenerPlan] {
+        let configuration = state.configuration
+        var plans: [ListenerPlan] = []
+        for listener in configuration.listeners {
+            let address: SocketAddress
+            do {
+                address = try SocketAddress(ip: listener.bindEndpoint.host, port: UInt16(listener.port))
+            } catch {
+                throw .listen(listener: listener.name, address: "\(listener.bindAddress):\(listener.port)", error)
+            }
+            var tls: TLSServerContext?
+            if listener.protocol == .https {
+                let sources = listener.certificates.map { TLSCertificateSource(certificatePath: $0.certificate, privateKeyPath: $0.privateKey) }
+                do {
+                    tls = try TLSServerContext(certificates: sources)
+                } catch {
+                    throw .certificates(listener: listener.name, error)
+                }
+                state.tlsContexts[listener.name] = tls
+            }
+            let limit = min(listener.maxConnections, configuration.limits.maxConnectionsPerListener)
+            plans.append(ListenerPlan(name: listener.name, address: address, tls: tls, application: nil, connections: ListenerConnectionCount(limit: limit)))
+        }
+        for application in state.applications {
+            plans.append(ListenerPlan(
+                name: application.name, address: application.address, tls: nil, application: application.application,
+                connections: ListenerConnectionCount(limit: application.maxConnections)))
+        }
+        return plans
+    }
+
     private func startLocked(_ state: inout RunState) throws(LoadBalancerError) {
         let configuration = state.configuration
         let count = configuration.workers > 0 ? configuration.workers : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        for listener in configuration.listeners where listener.protocol == .https {
-            let sources = listener.certificates.map { TLSCertificateSource(certificatePath: $0.certificate, privateKeyPath: $0.privateKey) }
-            do {
-                state.tlsContexts[listener.name] = try TLSServerContext(certificates: sources)
-            } catch {
-                throw .certificates(listener: listener.name, error)
-            }
-        }
+        let plans = try listenerPlans(&state)
         let settings = WorkerSettings(configuration: configuration)
         let table = registry.routingTable()
-        var opened: [Int32] = []
         var workers: [ProxyWorker] = []
         do throws(LoadBalancerError) {
             for index in 0..<count {
@@ -138,49 +172,29 @@ public final class LoadBalancer: Sendable {
                 } catch {
                     throw LoadBalancerError.thread(name: "lb-worker-\(index)", error)
                 }
-                let listenerNames = configuration.listeners.map(\.name) + state.applications.map(\.name)
-                let worker = ProxyWorker(index: index, loop: loop, settings: settings, table: table, listenerNames: listenerNames, hub: statistics)
-                var listenerIndex = 0
-                for listener in configuration.listeners {
-                    let address: SocketAddress
-                    let fd: Int32
-                    do {
-                        address = try SocketAddress(ip: listener.bindEndpoint.host, port: UInt16(listener.port))
-                        fd = try Socket.listen(address, reusePort: true)
-                    } catch {
-                        throw LoadBalancerError.listen(listener: listener.name, address: "\(listener.bindAddress):\(listener.port)", error)
-                    }
-                    opened.append(fd)
-                    let counter = sharedCounter(&state, name: listener.name, limit: min(listener.maxConnections, configuration.limits.maxConnectionsPerListener))
-                    let workerListener = WorkerListener(
-                        index: listenerIndex, name: listener.name, port: UInt16(listener.port), fd: fd,
-                        tls: state.tlsContexts[listener.name], application: nil, connections: counter
-                    )
-                    if let route = table.listenerIndex(named: listener.name) {
-                        workerListener.defaultGroupIndex = table.listeners[route].defaultGroupIndex
-                    }
-                    worker.listeners.append(workerListener)
-                    listenerIndex += 1
-                }
-                for application in state.applications {
-                    let fd: Int32
-                    do {
-                        fd = try Socket.listen(application.address, reusePort: true)
-                    } catch {
-                        throw LoadBalancerError.listen(listener: application.name, address: application.address.description, error)
-                    }
-                    opened.append(fd)
-                    let counter = sharedCounter(&state, name: application.name, limit: application.maxConnections)
-                    worker.listeners.append(WorkerListener(
-                        index: listenerIndex, name: application.name, port: application.address.port, fd: fd,
-                        tls: nil, application: application.application, connections: counter
-                    ))
-                    listenerIndex += 1
-                }
+                let worker = ProxyWorker(index: index, loop: loop, settings: settings, table: table, listenerNames: plans.map(\.name), hub: statistics)
                 workers.append(worker)
+                for (listenerIndex, plan) in plans.enumerated() {
+                    let fd: Int32
+                    do {
+                        fd = try Socket.listen(plan.address, reusePort: true)
+                    } catch {
+                        throw LoadBalancerError.listen(listener: plan.name, address: plan.address.description, error)
+                    }
+                    let listener = WorkerListener(
+                        index: listenerIndex, name: plan.name, port: plan.address.port, fd: fd,
+                        tls: plan.tls, application: plan.application, connections: plan.connections
+                    )
+                    if plan.application == nil, let route = table.listenerIndex(named: plan.name) {
+                        listener.defaultGroupIndex = table.listeners[route].defaultGroupIndex
+                    }
+                    worker.listeners.append(listener)
+                }
             }
         } catch {
-            for fd in opened { Socket.close(fd) }
+            for worker in workers {
+                for listener in worker.listeners { Socket.close(listener.fd) }
+            }
             throw error
         }
         state.workers = workers
@@ -192,6 +206,7 @@ public final class LoadBalancer: Sendable {
                     confined.worker.loop.run()
                 })
             } catch {
+                abandonStart(&state)
                 throw .thread(name: "lb-worker-\(worker.index)", error)
             }
         }
@@ -204,9 +219,8 @@ public final class LoadBalancer: Sendable {
         // A change between reading the table above and installing the handler is not lost:
         // workers ignore tables that are not newer, so posting the current one is harmless.
         let current = registry.routingTable()
-        for worker in workers {
-            let confined = ConfinedWorker(worker)
-            worker.loop.execute { confined.worker.adopt(current) }
+        for confined in confinedWorkers {
+            confined.worker.loop.execute { confined.worker.adopt(current) }
         }
         do {
             let thread = try EventLoopThread(name: "lb-health")
@@ -216,21 +230,28 @@ public final class LoadBalancer: Sendable {
             state.checkerThread = thread
             state.checker = checker
         } catch {
+            registry.setOnChange(nil)
+            abandonStart(&state)
             throw .thread(name: "lb-health", error)
         }
     }
 
-    private func sharedCounter(_ state: inout RunState, name: String, limit: Int) -> ListenerConnectionCount {
-        if let existing = state.workers.lazy.flatMap({ $0.listeners }).first(where: { $0.name == name })?.connections {
-            return existing
+    /// Undoes a start that failed half-way: workers already running stop at once, the
+    /// listeners of the others are closed, so a failed `start()` leaves no socket open.
+    private func abandonStart(_ state: inout RunState) {
+        let running = state.threads.count
+        for (index, worker) in state.workers.enumerated() {
+            if index < running {
+                let confined = ConfinedWorker(worker)
+                worker.loop.execute { confined.worker.beginShutdown(grace: 0) }
+            } else {
+                for listener in worker.listeners { Socket.close(listener.fd) }
+            }
         }
-        if let counter = counters.withLock({ $0[name] }) { return counter }
-        let counter = ListenerConnectionCount(limit: limit)
-        counters.withLock { $0[name] = counter }
-        return counter
+        for thread in state.threads { thread.join() }
+        state.threads = []
+        state.workers = []
     }
-
-    private let counters = Mutex<[String: ListenerConnectionCount]>([:])
 
     /// Applies a new configuration without a restart: target groups and targets (added,
     /// reweighted, drained), health-check settings, listener certificates and default target
@@ -311,18 +332,4 @@ struct ConfinedWorker: @unchecked Sendable {
 struct ConfinedChecker: @unchecked Sendable {
     let checker: HealthChecker
     init(_ checker: HealthChecker) { self.checker = checker }
-}
-
-extension LoadBalancer {
-    /// The configured deregistration delay of `group` (seconds), or 0 for an unknown group.
-    public func deregistrationDelay(group: String) -> Double {
-        registry.routingTable().groups.first { $0.name == group }.map { _ in
-            Double(configuration.targetGroups.first { $0.name == group }?.deregistrationDelaySeconds ?? 0)
-        } ?? 0
-    }
-
-    /// The configuration in force (the last one started or reloaded).
-    public var configuration: LBConfiguration {
-        state.withLock { $0.configuration }
-    }
 }

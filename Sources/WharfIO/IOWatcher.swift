@@ -77,6 +77,21 @@ public final class IOWatcher {
         ev_io_stop(loop.raw, watcher)
     }
 
+    /// Delivers exactly `newEvents` from now on: stops the watcher for none, else sets the
+    /// events and starts it. libev is touched only for what changes, so a connection can
+    /// state what it needs after every step without keeping its own copy of it.
+    public func want(_ newEvents: IOEvents) {
+        guard !newEvents.isEmpty else {
+            if isActive { stop() }
+            return
+        }
+        set(events: newEvents)
+        start()
+    }
+
+    /// The events being delivered now: `events` while started, none while stopped.
+    public var delivered: IOEvents { isActive ? events : [] }
+
     /// Changes the events watched for. Does nothing when they are unchanged; an active watcher
     /// is re-armed (libev issues at most one `epoll_ctl` for it, on the next iteration).
     public func set(events newEvents: IOEvents) {

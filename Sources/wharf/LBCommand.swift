@@ -32,6 +32,8 @@ struct LBCommand: ParsableCommand {
         LBCommand.raiseDescriptorLimit()
         var logger = Logger(label: "wharf.lb")
         logger.logLevel = .info
+        // Blocked before anything starts, so no signal can arrive with its default action.
+        var signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
         let balancer = LoadBalancer(configuration: configuration, logger: logger)
         do {
             try balancer.start()
@@ -42,15 +44,8 @@ struct LBCommand: ParsableCommand {
         print("wharf lb: \(balancer.workerCount) worker(s); listening: \(listeners.joined(separator: ", "))")
         fflush(nil)
 
-        // Signals are taken synchronously on this thread; the workers never see them.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, signal) }
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
         while true {
-            var received: Int32 = 0
-            guard sigwait(&signals, &received) == 0 else { continue }
-            if received == SIGHUP {
+            if signals.next() == SIGHUP {
                 do {
                     let next = try LBConfiguration.load(path: config)
                     try balancer.reload(configuration: next)

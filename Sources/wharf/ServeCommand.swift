@@ -36,7 +36,13 @@ struct ServeCommand: ParsableCommand {
                 throw ValidationError("\(config): \(error)")
             }
         }
-        if let listen { configuration.listen = listen }
+        if let listen {
+            do {
+                configuration.listen = try ServerConfiguration.listenAddress(listen, field: "--listen")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         var logger = Logger(label: "wharf.serve")
         logger.logLevel = .info
         LBCommand.raiseDescriptorLimit()
@@ -59,6 +65,8 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError("store: \(error)")
         }
+        // Blocked before anything starts, so no signal can arrive with its default action.
+        var signals = SignalWaiter([SIGTERM, SIGINT])
         let balancer = LoadBalancer(configuration: configuration.loadBalancer, logger: logger)
 
         // Tasks: the runtime on this host behind the agent boundary, driven by the reconciler,
@@ -104,12 +112,7 @@ struct ServeCommand: ParsableCommand {
         print("  aws ecs list-clusters --endpoint-url http://\(configuration.listen)")
         fflush(nil)  // all output streams: the lines above are read by scripts
 
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        for signal in [SIGTERM, SIGINT] { sigaddset(&signals, signal) }
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        var received: Int32 = 0
-        while sigwait(&signals, &received) != 0 {}
+        _ = signals.next()
         print("wharf serve: shutting down (tasks keep running and are re-adopted on the next start)")
         balancer.shutdown(grace: 5)
         let stopped = BlockingResult<String>()

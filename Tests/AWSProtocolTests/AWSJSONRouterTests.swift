@@ -108,6 +108,26 @@ struct AWSJSONRouterTests {
         #expect(try Self.json(echoed) == ["echo": [:]])
     }
 
+    @Test("Document handlers get the body as it came ({} when empty) and their output is the response body")
+    func documentHandler() async throws {
+        var router = AWSJSONRouter(verifier: Fixtures.verifier())
+        router.register(.ecs, operations: ["CreateCluster", "Fail"], documentHandler: { operation, body, _ throws(AWSServiceError) in
+            if operation == "Fail" { throw AWSServiceError(type: "ClientException", message: "no") }
+            return Array("{\"got\":".utf8) + body + Array("}".utf8)
+        })
+        let target = "AmazonEC2ContainerServiceV20141113.CreateCluster"
+        let echoed = await router.handle(try Self.request(target, body: #"{"clusterName": "a"}"#))
+        #expect(echoed.status == 200)
+        #expect(String(decoding: echoed.body, as: UTF8.self) == #"{"got":{"clusterName": "a"}}"#)
+        let empty = await router.handle(try Self.request(target, body: ""))
+        #expect(String(decoding: empty.body, as: UTF8.self) == #"{"got":{}}"#)
+        let refused = await router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.Fail"))
+        try Self.expectError(refused, status: 400, type: "ClientException", message: "no")
+        let unsigned = await router.handle(try Self.request(target, sign: false))
+        #expect(unsigned.status == 400 || unsigned.status == 403)
+        #expect(try Self.json(unsigned)[member: "__type"] == .string("MissingAuthenticationTokenException"))
+    }
+
     @Test("Handler faults are 5xx")
     func serverFault() async throws {
         let response = await Self.router().handle(try Self.request("AmazonEC2ContainerServiceV20141113.Fail"))

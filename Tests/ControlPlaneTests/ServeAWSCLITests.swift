@@ -1,5 +1,5 @@
 import Foundation
-import LinuxHost
+import Runtime
 import XCTest
 
 /// `wharf serve` driven by the real AWS CLI, as a user would: generated credentials, SigV4,
@@ -12,6 +12,8 @@ final class ServeAWSCLITests: XCTestCase {
     /// This test's own runtime resources, so the daemon never touches the host's defaults.
     private var token = ""
     private var runDirectory: String { dataDirectory + "-run" }
+    private var bridge: String { "wsv\(token)" }
+    private var cgroupParent: String { "wharf-serve-\(token)" }
 
     override func setUpWithError() throws {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
@@ -29,11 +31,8 @@ final class ServeAWSCLITests: XCTestCase {
 
     override func tearDown() {
         stopServer()
-        if let netlink = try? RouteNetlink() { _ = try? netlink.deleteLink(named: "wsv\(token)") }
-        if let hierarchy = try? CgroupHierarchy.detect() {
-            try? Cgroup(hierarchy: hierarchy, path: "wharf-serve-\(token)").remove()
-        }
-        try? FileSystem.removeTree(runDirectory)
+        ContainerRuntime.removeHostResources(of: RuntimeConfiguration(
+            dataDirectory: dataDirectory, runDirectory: runDirectory, bridgeName: bridge, cgroupParent: cgroupParent, vethPrefix: "ws"))
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 
@@ -87,7 +86,7 @@ final class ServeAWSCLITests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: wharf)
         process.arguments = [
             "serve", "--data-dir", dataDirectory, "--listen", "127.0.0.1:\(port)", "--run-dir", runDirectory,
-            "--bridge", "wsv\(token)", "--cgroup-parent", "wharf-serve-\(token)", "--veth-prefix", "ws",
+            "--bridge", bridge, "--cgroup-parent", cgroupParent, "--veth-prefix", "ws",
             "--subnet", "10.236.\(Int.random(in: 1...250)).0/24",
         ]
         let output = Pipe()

@@ -25,6 +25,11 @@ struct ServerConfigurationTests {
             try ServerConfiguration.parse("loadBalancer:\n  targetGroups:\n    - name: web\n      healthCheck:\n        intervalSeconds: 1\n", source: "test")
         }
         #expect(nested?.field == "loadBalancer.targetGroups[0].healthCheck.intervalSeconds")
+        let listen = #expect(throws: ServerConfiguration.Error.self) {
+            try ServerConfiguration.parse("listen: localhost:7080\n", source: "test")
+        }
+        #expect(listen?.field == "listen")
+        #expect(listen?.line == 1)
         let account = #expect(throws: ServerConfiguration.Error.self) {
             try ServerConfiguration.parse("accountId: \"12\"\n", source: "test")
         }

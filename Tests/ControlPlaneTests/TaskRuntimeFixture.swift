@@ -107,21 +107,7 @@ final class TaskRuntimeFixture: @unchecked Sendable {
     func tearDown() async {
         await reconciler.shutdown()
         agent.shutdown()
-        for task in runtime.tasks() where task.lastStatus != "STOPPED" {
-            try? runtime.stop(task.id, reason: "test teardown")
-        }
-        for task in runtime.tasks() {
-            _ = try? runtime.wait(task.id, timeout: 40)
-            try? runtime.remove(task.id)
-        }
-        runtime.reconcile()
-        if let netlink = try? RouteNetlink() {
-            _ = try? netlink.deleteLink(named: runtimeConfiguration.bridgeName)
-        }
-        if let hierarchy = try? CgroupHierarchy.detect() {
-            try? Cgroup(hierarchy: hierarchy, path: runtimeConfiguration.cgroupParent).remove()
-        }
-        try? FileSystem.removeTree(runtimeConfiguration.runDirectory)
+        runtime.removeEverything()
         try? FileManager.default.removeItem(atPath: root)
     }
 

@@ -77,21 +77,7 @@ final class RuntimeFixture {
 
     /// Stops every task, waits for them, and removes the bridge, cgroup parent and directories.
     func tearDown() {
-        for task in runtime.tasks() where task.lastStatus != "STOPPED" {
-            try? runtime.stop(task.id, reason: "test teardown")
-        }
-        for task in runtime.tasks() {
-            _ = try? runtime.wait(task.id, timeout: 40)
-            try? runtime.remove(task.id)
-        }
-        runtime.reconcile()
-        if let netlink = try? RouteNetlink() {
-            _ = try? netlink.deleteLink(named: configuration.bridgeName)
-        }
-        if let hierarchy = try? CgroupHierarchy.detect() {
-            try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent).remove()
-        }
-        try? FileSystem.removeTree(configuration.runDirectory)
+        runtime.removeEverything()
         try? FileManager.default.removeItem(atPath: root)
     }
 

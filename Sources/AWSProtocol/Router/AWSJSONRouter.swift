@@ -26,6 +26,12 @@ public struct AWSJSONRouter: Sendable {
     public typealias Handler = @Sendable (_ operation: String, _ input: JSONValue, _ context: RequestContext)
         async throws(AWSServiceError) -> JSONValue
 
+    /// A service's handler that takes the request body as it came (a JSON object, `{}` for an
+    /// empty body) and returns the response body: for services whose operations decode their
+    /// input themselves, so the body is not parsed twice.
+    public typealias DocumentHandler = @Sendable (_ operation: String, _ body: [UInt8], _ context: RequestContext)
+        async throws(AWSServiceError) -> [UInt8]
+
     /// The bounds a request must stay within.
     public struct Limits: Sendable {
         /// Largest accepted body. ECS's largest inputs (a task definition is at most 64 KiB)
@@ -48,9 +54,14 @@ public struct AWSJSONRouter: Sendable {
     public static let requestIDHeader = "x-amzn-RequestId"
 
     private struct Route: Sendable {
+        enum Handling: Sendable {
+            case parsed(Handler)
+            case document(DocumentHandler)
+        }
+
         let service: AWSService
         let operations: Set<String>
-        let handler: Handler
+        let handling: Handling
     }
 
     private let verifier: SigV4Verifier
@@ -64,29 +75,38 @@ public struct AWSJSONRouter: Sendable {
 
     /// Routes `service`'s `operations` to `handler`, replacing an earlier registration.
     public mutating func register(_ service: AWSService, operations: Set<String>, handler: @escaping Handler) {
-        routes[service.targetPrefix] = Route(service: service, operations: operations, handler: handler)
+        routes[service.targetPrefix] = Route(service: service, operations: operations, handling: .parsed(handler))
+    }
+
+    /// Routes `service`'s `operations` to a handler that decodes the body itself (signature,
+    /// target, size and content type are still checked here).
+    public mutating func register(_ service: AWSService, operations: Set<String>, documentHandler: @escaping DocumentHandler) {
+        routes[service.targetPrefix] = Route(service: service, operations: operations, handling: .document(documentHandler))
     }
 
     /// Serves one request.
     public func handle(_ request: AWSRequest) async -> AWSResponse {
         let requestID = UUID().uuidString.lowercased()
-        let call: (route: Route, operation: String, context: RequestContext, input: JSONValue)
         do {
-            call = try accept(request, requestID: requestID)
-        } catch {
-            return Self.response(error, requestID: requestID)
-        }
-        do {
-            let output = try await call.route.handler(call.operation, call.input, call.context)
-            return Self.response(status: 200, body: JSONWriter.bytes(output), requestID: requestID)
+            let (route, operation, context) = try accept(request, requestID: requestID)
+            switch route.handling {
+            case .parsed(let handler):
+                let input = try parsedInput(request.body)
+                let output = try await handler(operation, input, context)
+                return Self.response(status: 200, body: JSONWriter.bytes(output), requestID: requestID)
+            case .document(let handler):
+                let body = request.body.allSatisfy(ASCII.isWhitespace) ? Array("{}".utf8) : request.body
+                return Self.response(status: 200, body: try await handler(operation, body, context), requestID: requestID)
+            }
         } catch {
             return Self.response(error, requestID: requestID)
         }
     }
 
-    /// Checks everything up to and including the input, or says what AWS would answer.
+    /// Checks everything up to the input (method, path, content type, target, size,
+    /// signature), or says what AWS would answer.
     private func accept(_ request: AWSRequest, requestID: String)
-        throws(AWSServiceError) -> (route: Route, operation: String, context: RequestContext, input: JSONValue)
+        throws(AWSServiceError) -> (route: Route, operation: String, context: RequestContext)
     {
         guard request.method == "POST", request.path == "/", hasJSONContentType(request) else {
             throw .unknownOperation(status: 404)
@@ -112,21 +132,23 @@ public struct AWSJSONRouter: Sendable {
             throw error.serviceError
         }
 
-        let input: JSONValue
-        if request.body.allSatisfy(ASCII.isWhitespace) {
-            input = .emptyObject
-        } else {
-            do {
-                input = try JSONParser(maximumDepth: limits.maximumJSONDepth).parse(request.body)
-            } catch {
-                throw .serialization(error.description)
-            }
-            guard case .object = input else {
-                throw .serialization("Expected a JSON object as the request body, got \(input.kindDescription).")
-            }
-        }
         let context = RequestContext(requestID: requestID, service: route.service, operation: operation, identity: identity)
-        return (route, operation, context, input)
+        return (route, operation, context)
+    }
+
+    /// The body as a JSON object (`{}` when empty), or the SerializationException AWS sends.
+    private func parsedInput(_ body: [UInt8]) throws(AWSServiceError) -> JSONValue {
+        if body.allSatisfy(ASCII.isWhitespace) { return .emptyObject }
+        let input: JSONValue
+        do {
+            input = try JSONParser(maximumDepth: limits.maximumJSONDepth).parse(body)
+        } catch {
+            throw .serialization(error.description)
+        }
+        guard case .object = input else {
+            throw .serialization("Expected a JSON object as the request body, got \(input.kindDescription).")
+        }
+        return input
     }
 
     /// Whether the content type is one the JSON protocol takes; an empty body may have none.

@@ -9,7 +9,7 @@ public final class LBTargetRegistrar: LoadBalancerRegistrar {
     private let balancer: LoadBalancer
     /// Registrations made by this daemon: (task, container, group) -> target id.
     private let registrations = Mutex<[String: TargetID]>([:])
-    /// Longest wait for a drain beyond the group's deregistration delay.
+    /// Longest wait for a drain beyond the end the registry gives it.
     private let drainSlack = 5.0
 
     public init(balancer: LoadBalancer) {
@@ -57,11 +57,14 @@ public final class LBTargetRegistrar: LoadBalancerRegistrar {
         } catch {
             return  // already gone (group removed by a reload)
         }
-        // Wait for the drain: in-flight requests finish, then the registry drops the target.
-        let limit = Date().addingTimeInterval(balancer.deregistrationDelay(group: group) + drainSlack)
-        while Date() < limit {
+        // Wait for the drain: in-flight requests finish, then the registry drops the target at
+        // the end of its deregistration delay (which the registry reports as `drainingUntil`).
+        var deadline = balancer.now() + drainSlack
+        while true {
             guard let targets = try? balancer.registry.describeTargetHealth(group: group),
-                  targets.contains(where: { $0.id == id }) else { return }
+                  let draining = targets.first(where: { $0.id == id }) else { return }
+            if let until = draining.drainingUntil { deadline = until + drainSlack }
+            if balancer.now() >= deadline { return }
             try? await Task.sleep(nanoseconds: 100_000_000)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfIO
 import Yams
 
 /// `wharf serve`'s configuration file (YAML or JSON): where the API listens, the region and
@@ -31,6 +32,15 @@ public struct ServerConfiguration: Sendable {
         public var description: String {
             "\(field.isEmpty ? "configuration" : field)\(line.map { " (line \($0))" } ?? ""): \(message)"
         }
+    }
+
+    /// `text` if it is an IP address and port (`127.0.0.1:7080`, `[::1]:7080`), else an error
+    /// naming `field`.
+    public static func listenAddress(_ text: String, field: String, line: Int? = nil) throws(ServerConfiguration.Error) -> String {
+        guard (try? SocketAddress(text)) != nil else {
+            throw Error(field: field, line: line, message: "'\(text)' is not IP:PORT (e.g. 127.0.0.1:7080; no host names)")
+        }
+        return text
     }
 
     /// Reads the file at `path`.
@@ -70,8 +80,7 @@ public struct ServerConfiguration: Sendable {
                 }
                 configuration.accountID = text
             case "listen":
-                guard let text = value.string, text.contains(":") else { throw Error(field: key, line: line, message: "expected HOST:PORT") }
-                configuration.listen = text
+                configuration.listen = try listenAddress(value.string ?? "", field: key, line: line)
             case "loadBalancer":
                 do {
                     configuration.loadBalancer = try LBConfiguration.decode(value, fieldPath: "loadBalancer", source: source)

@@ -33,6 +33,30 @@ final class BufferPool {
         free.append(buffer)
     }
 
+    /// The buffer in `slot`, taking one from the pool when the slot is empty.
+    @inline(__always)
+    func buffer(in slot: inout IOBuffer?) -> IOBuffer {
+        if let buffer = slot { return buffer }
+        let buffer = take()
+        slot = buffer
+        return buffer
+    }
+
+    /// Gives the buffer in `slot` back if it holds no bytes.
+    @inline(__always)
+    func releaseIfEmpty(_ slot: inout IOBuffer?) {
+        if let buffer = slot, buffer.readableBytes == 0 {
+            give(buffer)
+            slot = nil
+        }
+    }
+
+    /// Gives the buffer in `slot` back, discarding what it holds.
+    func release(_ slot: inout IOBuffer?) {
+        if let buffer = slot { give(buffer) }
+        slot = nil
+    }
+
     /// Buffers currently waiting for reuse.
     var idleCount: Int { free.count }
 }

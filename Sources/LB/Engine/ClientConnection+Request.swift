@@ -324,8 +324,9 @@ extension ClientConnection {
         if retryable {
             // With no other target, the client learns of this failure (ALB: 502 for a refused
             // connection), not of an empty group (503).
-            sendToTarget(excluding: failedTarget, carrying: exchange.retained ? nil : carried, statusWhenNoTarget: status)
-            if exchange.retained, let carried { worker.buffers.give(carried) }
+            // A retained request is rebuilt from the client's buffer; only a streamed one that
+            // never reached its target carries its bytes over (`carried` is nil otherwise).
+            sendToTarget(excluding: failedTarget, carrying: carried, statusWhenNoTarget: status)
             return
         }
         if let carried { worker.buffers.give(carried) }

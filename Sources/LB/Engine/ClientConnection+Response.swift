@@ -16,7 +16,7 @@ extension ClientConnection {
             if let output, output.writableBytes == 0 {
                 output.compact()
                 if output.writableBytes == 0 {
-                    upstream.want(upstream.wantsWrite ? .write : [])
+                    upstream.pauseReading()
                     break reading
                 }
             }
@@ -54,7 +54,7 @@ extension ClientConnection {
     /// Resumes reading the target after the client drained its output.
     func resumeTargetRead(_ upstream: UpstreamConnection) {
         guard state == .proxying || state == .tunnel else { return }
-        upstream.want(upstream.wantsWrite ? [.read, .write] : .read)
+        upstream.resumeReading()
         if let input = upstream.input, input.readableBytes > 0 {
             if state == .tunnel {
                 relayTunnelFromTarget(upstream)
@@ -102,7 +102,7 @@ extension ClientConnection {
                 if out.readableBytes == 0 {
                     badResponse(upstream)  // a head bigger than a buffer
                 } else {
-                    upstream.want(upstream.wantsWrite ? .write : [])  // wait for the client
+                    upstream.pauseReading()  // wait for the client
                 }
                 return false
             }
@@ -168,7 +168,7 @@ extension ClientConnection {
         if out.writableBytes == 0 {
             out.compact()
             if out.writableBytes == 0 {
-                upstream.want(upstream.wantsWrite ? .write : [])
+                upstream.pauseReading()
                 return false
             }
         }

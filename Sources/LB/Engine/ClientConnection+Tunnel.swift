@@ -55,7 +55,7 @@ extension ClientConnection {
             let out = outputBuffer()
             if out.writableBytes == 0 { out.compact() }
             if out.writableBytes == 0 {
-                upstream.want(upstream.wantsWrite ? .write : [])
+                upstream.pauseReading()
                 break
             }
             let buffer = upstream.inputBuffer()

@@ -52,7 +52,6 @@ final class ClientConnection {
     var readNeedsWritable = false
 
     private var watcher: IOWatcher?
-    private var interest: IOEvents = []
     private var timer: TimerWatcher?
     /// When the current timeout expires (event-loop seconds), and which one it is.
     private(set) var deadline = 0.0
@@ -72,7 +71,6 @@ final class ClientConnection {
             self.handle(events)
         }
         self.watcher = watcher
-        self.interest = .read
         watcher.start()
         self.timer = TimerWatcher(loop: worker.loop) { [unowned(unsafe) self] in
             self.timerFired()
@@ -101,17 +99,11 @@ final class ClientConnection {
         }
     }
 
-    /// Sets which readiness events are delivered (re-arming libev only on change).
+    /// Sets which readiness events are delivered (libev is touched only on a change).
     @inline(__always)
     func want(_ events: IOEvents) {
-        guard events != interest, state != .closed else { return }
-        interest = events
-        if events.isEmpty {
-            watcher?.stop()
-        } else {
-            watcher?.set(events: events)
-            watcher?.start()
-        }
+        guard state != .closed else { return }
+        watcher?.want(events)
     }
 
     /// Recomputes the readiness events this connection needs from its state.
@@ -160,18 +152,12 @@ final class ClientConnection {
 
     @inline(__always)
     func inputBuffer() -> IOBuffer {
-        if let input { return input }
-        let buffer = worker.buffers.take()
-        input = buffer
-        return buffer
+        worker.buffers.buffer(in: &input)
     }
 
     @inline(__always)
     func outputBuffer() -> IOBuffer {
-        if let output { return output }
-        let buffer = worker.buffers.take()
-        output = buffer
-        return buffer
+        worker.buffers.buffer(in: &output)
     }
 
     /// Reads what the socket has, processing it as it arrives.
@@ -256,10 +242,7 @@ final class ClientConnection {
     }
 
     func releaseEmptyInput() {
-        if let input, input.readableBytes == 0 {
-            worker.buffers.give(input)
-            self.input = nil
-        }
+        worker.buffers.releaseIfEmpty(&input)
     }
 
     // MARK: Writing
@@ -276,7 +259,7 @@ final class ClientConnection {
                 output.consume(n)
                 worker.noteClientBytesOut(self, n)
             case .wantWrite, .wantRead:
-                want(interest.union(.write))
+                want((watcher?.delivered ?? []).union(.write))
                 return
             case .closed, .failed:
                 abort()
@@ -374,10 +357,8 @@ final class ClientConnection {
             exchange.upstream = nil
             upstream.close()
         }
-        if let input { worker.buffers.give(input) }
-        if let output { worker.buffers.give(output) }
-        input = nil
-        output = nil
+        worker.buffers.release(&input)
+        worker.buffers.release(&output)
         transport.close(graceful: graceful)
         worker.clientClosed(self)
     }

@@ -39,7 +39,6 @@ final class UpstreamConnection {
     var responseParser: HTTPResponseParser
     var responseHead = HTTPResponseHead()
     private var watcher: IOWatcher?
-    private var interest: IOEvents = []
 
     init(worker: ProxyWorker, fd: Int32, target: WorkerTarget, connecting: Bool) {
         self.worker = worker
@@ -51,25 +50,28 @@ final class UpstreamConnection {
             self.handle(events)
         }
         self.watcher = watcher
-        self.interest = connecting ? .write : .read
         watcher.start()
         worker.upstreamOpened()
     }
 
-    /// Sets which readiness events are delivered (re-arming libev only on change).
+    /// Sets which readiness events are delivered (libev is touched only on a change).
     @inline(__always)
     func want(_ events: IOEvents) {
-        guard events != interest else { return }
-        interest = events
-        if events.isEmpty {
-            watcher?.stop()
-        } else {
-            watcher?.set(events: events)
-            watcher?.start()
-        }
+        watcher?.want(events)
     }
 
-    var wantsWrite: Bool { interest.contains(.write) }
+    /// Stops reading (back-pressure: no room towards the client); a pending write still completes.
+    @inline(__always)
+    func pauseReading() {
+        want((watcher?.delivered ?? []).subtracting(.read))
+    }
+
+    /// Reads again once the client has room.
+    @inline(__always)
+    func resumeReading() {
+        want((watcher?.delivered ?? []).union(.read))
+    }
+
 
     private func handle(_ events: IOEvents) {
         switch state {
@@ -113,31 +115,19 @@ final class UpstreamConnection {
     /// Takes the output buffer, allocating one from the worker's pool if needed.
     @inline(__always)
     func outputBuffer() -> IOBuffer {
-        if let output { return output }
-        let buffer = worker.buffers.take()
-        output = buffer
-        return buffer
+        worker.buffers.buffer(in: &output)
     }
 
     /// Takes the input buffer, allocating one from the worker's pool if needed.
     @inline(__always)
     func inputBuffer() -> IOBuffer {
-        if let input { return input }
-        let buffer = worker.buffers.take()
-        input = buffer
-        return buffer
+        worker.buffers.buffer(in: &input)
     }
 
     /// Returns empty buffers to the pool.
     func releaseEmptyBuffers() {
-        if let input, input.readableBytes == 0 {
-            worker.buffers.give(input)
-            self.input = nil
-        }
-        if let output, output.readableBytes == 0 {
-            worker.buffers.give(output)
-            self.output = nil
-        }
+        worker.buffers.releaseIfEmpty(&input)
+        worker.buffers.releaseIfEmpty(&output)
     }
 
     /// Closes the socket and releases everything. Safe to call twice.
@@ -147,10 +137,8 @@ final class UpstreamConnection {
         owner = nil
         watcher?.stop()
         watcher = nil
-        if let input { worker.buffers.give(input) }
-        if let output { worker.buffers.give(output) }
-        input = nil
-        output = nil
+        worker.buffers.release(&input)
+        worker.buffers.release(&output)
         if reset { try? Socket.setLinger0(fd) }
         Socket.close(fd)
         worker.upstreamClosed(self)

@@ -14,7 +14,8 @@ final class HealthProbe {
     private let fd: Int32
     private let startedAt: Double
     private var phase = Phase.connecting
-    private var tls: TLSStream?
+    /// The socket once connected: plain, or TLS for `HTTPS` checks (the engine's own `Transport`).
+    private var transport: Transport?
     private var request: [UInt8]
     private var sent = 0
     private let response = IOBuffer(capacity: 8 * 1024)
@@ -64,15 +65,16 @@ final class HealthProbe {
                     finish(.internalError(reason: "TLS client set-up failed"))
                     return
                 }
-                tls = stream
+                transport = .tls(fd: fd, stream: stream)
                 phase = .handshaking
             } else {
+                transport = .plain(fd: fd)
                 phase = .sending
             }
             step()
         case .handshaking:
-            guard let tls else { return }
-            switch tls.handshake() {
+            guard case .tls(_, let stream) = transport else { return }
+            switch stream.handshake() {
             case .done, .bytes:
                 phase = .sending
                 step()
@@ -81,16 +83,20 @@ final class HealthProbe {
             case .closed, .failed: finish(.connectionFailed(errno: ECONNRESET, reason: "TLS handshake failed"))
             }
         case .sending:
+            guard let transport else { return }
             while sent < request.count {
                 let outcome = request.withUnsafeBytes { bytes in
-                    write(UnsafeRawBufferPointer(rebasing: bytes[sent...]))
+                    transport.write(from: UnsafeRawBufferPointer(rebasing: bytes[sent...]))
                 }
                 switch outcome {
                 case .bytes(let n): sent += n
-                case .wouldBlock:
+                case .wantWrite:
                     watcher?.set(events: .write)
                     return
-                case .endOfFile, .failed(_):
+                case .wantRead:
+                    watcher?.set(events: .read)
+                    return
+                case .closed, .failed:
                     finish(.connectionFailed(errno: ECONNRESET, reason: "connection reset while sending the health check"))
                     return
                 }
@@ -99,12 +105,13 @@ final class HealthProbe {
             watcher?.set(events: .read)
             step()
         case .receiving:
+            guard let transport else { return }
             while true {
                 if response.writableBytes == 0 {
                     finish(.malformedResponse(reason: "response head larger than \(response.capacity) bytes"))
                     return
                 }
-                switch read(into: response.writableBytesView) {
+                switch transport.read(into: response.writableBytesView) {
                 case .bytes(let n):
                     response.commitWrite(n)
                     switch parser.parse(response.readableBytesView, into: &head, requestMethod: .get, requestWasUpgrade: false) {
@@ -118,13 +125,18 @@ final class HealthProbe {
                     case .incomplete:
                         continue
                     }
-                case .wouldBlock:
+                case .wantRead:
+                    watcher?.set(events: .read)
                     return
-                case .endOfFile:
+                case .wantWrite:
+                    watcher?.set(events: .write)
+                    return
+                case .closed:
                     finish(.malformedResponse(reason: "connection closed before a complete response head"))
                     return
                 case .failed(let error):
-                    finish(.connectionFailed(errno: error, reason: HealthProbe.describe(errno: error)))
+                    let code = error == 0 ? ECONNRESET : error
+                    finish(.connectionFailed(errno: code, reason: error == 0 ? "TLS read failed" : HealthProbe.describe(errno: error)))
                     return
                 }
             }
@@ -133,38 +145,13 @@ final class HealthProbe {
         }
     }
 
-    private func write(_ bytes: UnsafeRawBufferPointer) -> IOResult {
-        guard let tls else { return Socket.write(fd, from: bytes) }
-        switch tls.write(from: bytes) {
-        case .bytes(let n): return .bytes(n)
-        case .wantRead, .wantWrite, .done: return .wouldBlock
-        case .closed: return .endOfFile
-        case .failed: return .failed(ECONNRESET)
-        }
-    }
-
-    private func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
-        guard let tls else { return Socket.read(fd, into: buffer) }
-        switch tls.read(into: buffer) {
-        case .bytes(let n): return .bytes(n)
-        case .wantRead, .wantWrite, .done: return .wouldBlock
-        case .closed: return .endOfFile
-        case .failed: return .failed(ECONNRESET)
-        }
-    }
-
     private func finish(_ result: HealthCheckResult) {
         guard phase != .done else { return }
-        phase = .done
-        watcher?.stop()
-        watcher = nil
-        timer?.stop()
-        timer = nil
-        if fd >= 0 { Socket.close(fd) }
+        cancel()
         checker.finished(self, result: result)
     }
 
-    /// Cancels the probe without a result (shutdown).
+    /// Ends the probe without a result (shutdown; `finish` reports one).
     func cancel() {
         guard phase != .done else { return }
         phase = .done

@@ -1,0 +1,33 @@
+import Foundation
+import LinuxHost
+
+extension ContainerRuntime {
+    /// Stops every task of this runtime (waiting up to `timeout` seconds for each), forgets
+    /// them, and removes the host resources its configuration names: the bridge, the cgroup
+    /// parent and the run directory. What uninstalling (and every test's tear-down) needs;
+    /// afterwards this runtime must not be used again.
+    public func removeEverything(timeout: Double = 40) {
+        for task in tasks() where task.lastStatus != "STOPPED" {
+            try? stop(task.id, reason: "runtime removed")
+        }
+        for task in tasks() {
+            _ = try? wait(task.id, timeout: timeout)
+            try? remove(task.id)
+        }
+        reconcile()
+        ContainerRuntime.removeHostResources(of: configuration)
+    }
+
+    /// Removes the bridge, the cgroup parent and the run directory (mounts detached) named by
+    /// `configuration`, for a runtime that is not running here (e.g. one inside a stopped
+    /// `wharf serve`). Best effort: what does not exist is skipped.
+    public static func removeHostResources(of configuration: RuntimeConfiguration) {
+        if let netlink = try? RouteNetlink() {
+            _ = try? netlink.deleteLink(named: configuration.bridgeName)
+        }
+        if let hierarchy = try? CgroupHierarchy.detect() {
+            try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent).remove()
+        }
+        try? FileSystem.removeTree(configuration.runDirectory)
+    }
+}
