@@ -69,7 +69,25 @@ let package = Package(
             ],
             swiftSettings: dataPlaneSettings
         ),
+        // Scaling policies: target tracking, step scaling, scheduled actions (pure, fake-clock tested).
         .target(name: "Autoscaler"),
+        // Application Auto Scaling: its AWS JSON API, durable state and the scaling loop. Knows
+        // nothing of ECS: services are reached through the protocols the control plane implements.
+        .target(
+            name: "AutoScaling",
+            dependencies: [
+                "Autoscaler", "AWSProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // OCI Distribution client: pulls images from registries into the image store.
+        .target(
+            name: "Registry",
+            dependencies: ["ImageStore", "HTTPCore", "COpenSSL", "CZlib", "LinuxHost", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The health dashboard and /metrics, served on Wharf's HTTP engine.
+        .target(name: "Dashboard", dependencies: ["LB", "HTTPCore"]),
         // AWS JSON 1.1 protocol and Signature Version 4 (pure).
         .target(name: "AWSProtocol", dependencies: ["COpenSSL"]),
         // ECS task placement: strategies, constraints, cluster query language (pure).
@@ -78,6 +96,7 @@ let package = Package(
             name: "ControlPlane",
             dependencies: [
                 "Runtime", "ImageStore", "AWSProtocol", "Scheduler", "LB", "HTTPCore", "WharfIO",
+                "Autoscaler", "AutoScaling", "Registry", "Dashboard",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "LinuxHost", "AWSProtocol",
+                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "LinuxHost", "AWSProtocol", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,5 +125,9 @@ let package = Package(
         .testTarget(name: "LBTests", dependencies: ["LB", "HTTPCore", "WharfIO"]),
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
+        .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
+        .testTarget(name: "AutoScalingTests", dependencies: ["AutoScaling", "Autoscaler", "AWSProtocol"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "LinuxHost"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "LB", "HTTPCore", "WharfIO"]),
     ]
 )

@@ -1,0 +1,2 @@
+/// AutoScaling: filled in by its own change.
+enum AutoScalingPlaceholder {}

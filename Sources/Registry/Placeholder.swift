@@ -1,0 +1,2 @@
+/// Registry: filled in by its own change.
+enum RegistryPlaceholder {}
