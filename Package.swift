@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "LinuxHost", "AWSProtocol", "Registry",
+                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "AutoScaling", "LinuxHost", "AWSProtocol", "Registry", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -10,8 +10,9 @@ fi
 
 # System packages: libev and OpenSSL for the load balancer, zlib for image layers, SQLite for
 # the control plane's store, busybox-static for the built-in busybox image; iproute2, curl,
-# python3, openssl and nginx for tests (backends, certificates) and the demo.
-packages=(libev-dev libssl-dev libsqlite3-dev zlib1g-dev busybox-static iproute2 curl python3 ca-certificates openssl nginx)
+# python3, openssl and nginx for tests (backends, certificates) and the demo; chromium renders
+# the dashboard in its tests (headless).
+packages=(libev-dev libssl-dev libsqlite3-dev zlib1g-dev busybox-static iproute2 curl python3 ca-certificates openssl nginx chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

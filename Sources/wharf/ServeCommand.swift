@@ -1,6 +1,7 @@
 import AWSProtocol
 import ArgumentParser
 import ControlPlane
+import Dashboard
 import Foundation
 import Glibc
 import LB
@@ -23,6 +24,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Address of the ECS API (HOST:PORT). Overrides the file's `listen`.")
     var listen: String?
 
+    @Option(name: .long, help: "Address of the dashboard and /metrics (HOST:PORT, or 'off'). Overrides the file's `dashboard`.")
+    var dashboard: String?
+
     @Option(name: .long, help: "Configuration file (YAML or JSON; see configs/serve.yaml).")
     var config: String?
 
@@ -39,6 +43,13 @@ struct ServeCommand: ParsableCommand {
         if let listen {
             do {
                 configuration.listen = try ServerConfiguration.listenAddress(listen, field: "--listen")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        if let dashboard {
+            do {
+                configuration.dashboard = dashboard == "off" ? nil : try ServerConfiguration.listenAddress(dashboard, field: "--dashboard")
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -82,9 +93,15 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError("agent: \(error)")
         }
-        let reconciler = TaskReconciler(store: store, registrar: LBTargetRegistrar(balancer: balancer), logger: logger)
-        let api = ECSAPI(store: store, taskObserver: reconciler)
+        let registrar = LBTargetRegistrar(balancer: balancer)
+        let reconciler = TaskReconciler(store: store, registrar: registrar, logger: logger)
+        var wiredAPI = ECSAPI(store: store, taskObserver: reconciler, targetGroups: registrar)
         let context = ECSRequestContext(region: configuration.region, accountID: configuration.accountID, now: Date())
+        // Services: kept at their desired count by the controller, which the API tells of changes.
+        let services = ServiceController(api: wiredAPI, targetGroups: registrar, context: context, logger: logger)
+        wiredAPI.serviceObserver = services
+        let api = wiredAPI
+        let taskChanges = reconciler.stateChanges()
         let hostRegistration = BlockingResult<String>()
         Task.detached {
             do {
@@ -98,25 +115,35 @@ struct ServeCommand: ParsableCommand {
         case .success: break
         case .failure(let error): throw ValidationError("registering this host as a container instance: \(error)")
         }
+        services.start(taskChanges: taskChanges)
 
         var router = AWSJSONRouter(verifier: SigV4Verifier(credentials: credentials))
         ECSServiceHandler.register(api, accountID: configuration.accountID, on: &router)
+        var dashboardSampler: Task<Void, Never>?
         do {
             try balancer.addApplicationListener(name: "ecs-api", address: configuration.listen, application: AWSAPIApplication(router: router))
+            if let address = configuration.dashboard {
+                let source = WharfDashboardSource(balancer: balancer, provider: ECSDashboardData(store: store, context: context))
+                try balancer.addApplicationListener(name: "dashboard", address: address, application: DashboardApplication(source: source))
+                dashboardSampler = source.startSampling()
+            }
             try balancer.start()
         } catch {
             throw ValidationError("\(error)")
         }
         print("wharf serve: ECS API on http://\(configuration.listen) (region \(configuration.region), account \(configuration.accountID))")
+        if let address = configuration.dashboard { print("wharf serve: dashboard on http://\(address)/ (Prometheus metrics at /metrics)") }
         for line in CredentialStore.environmentLines(path: credentialsPath) { print("  \(line)") }
         print("  aws ecs list-clusters --endpoint-url http://\(configuration.listen)")
         fflush(nil)  // all output streams: the lines above are read by scripts
 
         _ = signals.next()
         print("wharf serve: shutting down (tasks keep running and are re-adopted on the next start)")
+        dashboardSampler?.cancel()
         balancer.shutdown(grace: 5)
         let stopped = BlockingResult<String>()
         Task.detached {
+            await services.shutdown()
             await reconciler.shutdown()
             stopped.set(.success(""))
         }

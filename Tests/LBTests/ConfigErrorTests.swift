@@ -65,8 +65,8 @@ final class ConfigErrorTests: XCTestCase {
 
     func testOutOfRange() {
         assertRefused(
-            twoGroups(healthCheck: "      intervalSeconds: 3"), kind: .outOfRange,
-            field: "targetGroups[1].healthCheck.intervalSeconds", line: 8, messageContains: "between 5 and 300, found 3"
+            twoGroups(healthCheck: "      intervalSeconds: 1"), kind: .outOfRange,
+            field: "targetGroups[1].healthCheck.intervalSeconds", line: 8, messageContains: "between 2 and 300, found 1"
         )
         assertRefused(
             twoGroups(healthCheck: "      healthyThresholdCount: 11"), kind: .outOfRange,

@@ -95,7 +95,7 @@ final class ProxyProcessTests: ProxyTestCase {
             targetGroups:
               - name: web
                 healthCheck:
-                  intervalSeconds: 3
+                  intervalSeconds: 1
             """)
         let process = try startProcess(name: "wharf-lb-bad", executable: try wharfBinary(), arguments: ["lb", "--config", path])
         let status = process.waitForExit(timeout: 15)

@@ -24,6 +24,7 @@ public struct ECSAPI: Sendable {
         "PutAttributes", "ListAttributes", "DeleteAttributes",
         "TagResource", "UntagResource", "ListTagsForResource",
         "RunTask", "StartTask", "StopTask", "DescribeTasks", "ListTasks",
+        "CreateService", "UpdateService", "DeleteService", "DescribeServices", "ListServices",
     ]
 
     public let store: ECSStore
@@ -34,11 +35,21 @@ public struct ECSAPI: Sendable {
     /// reconciler); nil leaves new tasks PROVISIONING until a reconciler pass finds them.
     public let taskObserver: (any TaskDesiredStateObserver)?
 
+    /// Told when CreateService, UpdateService or DeleteService committed (the service
+    /// controller); nil leaves services to the controller's next pass.
+    public var serviceObserver: (any ServiceDesiredStateObserver)?
+    /// The load balancer's target groups, which services' `loadBalancers` must name; nil
+    /// accepts any target group.
+    public var targetGroups: (any TargetGroupCatalog)?
+
     public init(store: ECSStore, containerInstanceFilter: (any ContainerInstanceFilterEvaluator)? = nil,
-                taskObserver: (any TaskDesiredStateObserver)? = nil) {
+                taskObserver: (any TaskDesiredStateObserver)? = nil, serviceObserver: (any ServiceDesiredStateObserver)? = nil,
+                targetGroups: (any TargetGroupCatalog)? = nil) {
         self.store = store
         self.containerInstanceFilter = containerInstanceFilter
         self.taskObserver = taskObserver
+        self.serviceObserver = serviceObserver
+        self.targetGroups = targetGroups
     }
 
     /// Runs `operation` (e.g. `CreateCluster`, or with the `AmazonEC2ContainerServiceV20141113.`
@@ -89,6 +100,12 @@ public struct ECSAPI: Sendable {
         case "StopTask": return try run(body) { (r: StopTaskRequest) throws(ECSError) in try stopTask(r, context) }
         case "DescribeTasks": return try run(body) { (r: DescribeTasksRequest) throws(ECSError) in try describeTasks(r, context) }
         case "ListTasks": return try run(body) { (r: ListTasksRequest) throws(ECSError) in try listTasks(r, context) }
+        case "CreateService": return try run(body) { (r: CreateServiceRequest) throws(ECSError) in try createService(r, context) }
+        case "UpdateService": return try run(body) { (r: UpdateServiceRequest) throws(ECSError) in try updateService(r, context) }
+        case "DeleteService": return try run(body) { (r: DeleteServiceRequest) throws(ECSError) in try deleteService(r, context) }
+        case "DescribeServices":
+            return try run(body) { (r: DescribeServicesRequest) throws(ECSError) in try describeServices(r, context) }
+        case "ListServices": return try run(body) { (r: ListServicesRequest) throws(ECSError) in try listServices(r, context) }
         default:
             throw ECSError(.unknownOperationException, "Operation \(name) is not supported by this ECS endpoint.")
         }

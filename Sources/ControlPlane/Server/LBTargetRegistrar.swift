@@ -5,7 +5,7 @@ import Synchronization
 /// Registers tasks in the built-in load balancer's target groups (ECS's ACTIVATING phase) and
 /// drains them (DEACTIVATING), addressing groups by ELBv2-style ARN
 /// (`arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID`) or by name.
-public final class LBTargetRegistrar: LoadBalancerRegistrar {
+public final class LBTargetRegistrar: LoadBalancerRegistrar, TargetGroupCatalog {
     private let balancer: LoadBalancer
     /// Registrations made by this daemon: (task, container, group) -> target id.
     private let registrations = Mutex<[String: TargetID]>([:])
@@ -67,6 +67,19 @@ public final class LBTargetRegistrar: LoadBalancerRegistrar {
             if balancer.now() >= deadline { return }
             try? await Task.sleep(nanoseconds: 100_000_000)
         }
+    }
+
+    // MARK: TargetGroupCatalog
+
+    public func targetGroupExists(_ reference: String) -> Bool {
+        (try? balancer.registry.describeTargetHealth(group: Self.groupName(reference))) != nil
+    }
+
+    public func health(of target: LoadBalancerTarget) -> LoadBalancerTargetHealth? {
+        guard let id = registrations.withLock({ $0[key(target)] }),
+              let targets = try? balancer.registry.describeTargetHealth(group: Self.groupName(target.targetGroup)),
+              let found = targets.first(where: { $0.id == id }) else { return nil }
+        return LoadBalancerTargetHealth(state: found.state.rawValue, reason: found.reason?.rawValue)
     }
 }
 

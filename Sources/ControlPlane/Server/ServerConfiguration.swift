@@ -11,6 +11,7 @@ import Yams
 /// region: us-east-1
 /// accountId: "123456789012"
 /// listen: 127.0.0.1:7080
+/// dashboard: 127.0.0.1:7081     # or "off"
 /// loadBalancer:
 ///   listeners: [...]
 ///   targetGroups: [...]
@@ -20,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     public var accountID = "123456789012"
     /// The ECS API's address (loopback by default: the API holds the keys to the host).
     public var listen = "127.0.0.1:7080"
+    /// The dashboard's (and `/metrics`') address; nil serves none. Loopback by default: it
+    /// shows the whole cluster to whoever reaches it.
+    public var dashboard: String? = "127.0.0.1:7081"
     public var loadBalancer = LBConfiguration()
 
     public init() {}
@@ -81,6 +85,9 @@ public struct ServerConfiguration: Sendable {
                 configuration.accountID = text
             case "listen":
                 configuration.listen = try listenAddress(value.string ?? "", field: key, line: line)
+            case "dashboard":
+                let text = value.string ?? ""
+                configuration.dashboard = text == "off" ? nil : try listenAddress(text, field: key, line: line)
             case "loadBalancer":
                 do {
                     configuration.loadBalancer = try LBConfiguration.decode(value, fieldPath: "loadBalancer", source: source)
@@ -88,7 +95,7 @@ public struct ServerConfiguration: Sendable {
                     throw Error(field: error.field, line: error.line, message: error.message)
                 }
             default:
-                throw Error(field: key, line: line, message: "unknown key '\(key)' (expected region, accountId, listen, loadBalancer)")
+                throw Error(field: key, line: line, message: "unknown key '\(key)' (expected region, accountId, listen, dashboard, loadBalancer)")
             }
         }
         return configuration

@@ -78,13 +78,13 @@ struct ListTasksResponse: Encodable {
 }
 
 /// ECS `PlacementConstraint` as a request spells it.
-struct PlacementConstraintMember: Decodable {
+struct PlacementConstraintMember: Codable, Equatable, Sendable {
     var type: String?
     var expression: String?
 }
 
 /// ECS `PlacementStrategy` as a request spells it.
-struct PlacementStrategyMember: Decodable {
+struct PlacementStrategyMember: Codable, Equatable, Sendable {
     var type: String?
     var field: String?
 }

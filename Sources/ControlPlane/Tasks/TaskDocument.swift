@@ -109,6 +109,22 @@ struct TaskDocument: Codable, Sendable, Equatable {
 
 /// One container of a stored task: what the task definition said (after overrides) and what
 /// the host last reported.
+extension TaskDocument {
+    /// The task's load balancer targets at `address` (its own IP in awsvpc mode).
+    func loadBalancerTargets(taskArn: String, address: String?) -> [LoadBalancerTarget] {
+        loadBalancers.compactMap { binding in
+            guard let name = binding.containerName, let port = binding.containerPort else { return nil }
+            let hostMode = networkMode == "host"
+            let mapping = containers.first { $0.name == name }?.portMappings.first { $0.containerPort == port }
+            return LoadBalancerTarget(
+                targetGroupArn: binding.targetGroupArn, loadBalancerName: binding.loadBalancerName,
+                // Host and none network modes have no task address: the port is on the host.
+                address: address ?? "127.0.0.1", port: hostMode ? (mapping?.hostPort ?? port) : port,
+                taskArn: taskArn, containerName: name)
+        }
+    }
+}
+
 struct TaskContainerState: Codable, Sendable, Equatable {
     var containerArn: String
     var name: String

@@ -207,16 +207,7 @@ extension StoredTask {
 
     /// The task's load balancer targets at `address`.
     func targets(address: String?) -> [LoadBalancerTarget] {
-        document.loadBalancers.compactMap { binding in
-            guard let name = binding.containerName, let port = binding.containerPort else { return nil }
-            let hostMode = document.networkMode == "host"
-            let mapping = document.containers.first { $0.name == name }?.portMappings.first { $0.containerPort == port }
-            return LoadBalancerTarget(
-                targetGroupArn: binding.targetGroupArn, loadBalancerName: binding.loadBalancerName,
-                // Host and none network modes have no task address: the port is on the host.
-                address: address ?? "127.0.0.1", port: hostMode ? (mapping?.hostPort ?? port) : port,
-                taskArn: record.arn, containerName: name)
-        }
+        document.loadBalancerTargets(taskArn: record.arn, address: address)
     }
 
     // MARK: - Outcomes of actions

@@ -73,11 +73,30 @@ public final class TaskReconciler: TaskDesiredStateObserver {
             try TaskRecord
                 .filter(Column("containerInstanceId") == containerInstanceID)
                 .filter(TaskRecord.resourceHoldingStatuses.contains(Column("lastStatus")))
-                .fetchAll(db).map(\.id)
+                .fetchAll(db)
         }) ?? []
-        signal(live)
+        await restoreRegistrations(live)
+        signal(live.map(\.id))
         await stopOrphans(of: agent)
         await waitUntilIdle()
+    }
+
+    /// Registers again the targets of tasks that were in their target groups when the last
+    /// daemon stopped: the load balancer runs in the daemon and starts with empty groups.
+    /// (Registering is idempotent, so targets a still-running balancer holds are unchanged.)
+    private func restoreRegistrations(_ tasks: [TaskRecord]) async {
+        guard let registrar else { return }
+        for task in tasks where task.desiredStatus == .running {
+            let document = TaskDocument.decode(task.document)
+            guard document.loadBalancerPhase == .registered else { continue }
+            for target in document.loadBalancerTargets(taskArn: task.arn, address: document.address) {
+                do {
+                    try await registrar.register(target)
+                } catch {
+                    logger.warning("task \(task.id): re-registering \(target.address):\(target.port) in \(target.targetGroup) failed: \(error)")
+                }
+            }
+        }
     }
 
     /// Starts the periodic resync and purge (once; later calls do nothing).

@@ -29,8 +29,11 @@ public struct HealthCheckConfiguration: Sendable, Equatable {
         }
     }
 
-    public static let intervalRange: ClosedRange<Int> = 5...300
-    public static let timeoutRange: ClosedRange<Int> = 2...120
+    /// ALB allows 5...300 s; Wharf goes down to 2 s so that a new task is in service within
+    /// seconds (what autoscaling on request rate needs), as HAProxy's `inter` allows.
+    public static let intervalRange: ClosedRange<Int> = 2...300
+    /// ALB allows 2...120 s; Wharf allows 1 s, below a 2 s interval.
+    public static let timeoutRange: ClosedRange<Int> = 1...120
     public static let thresholdRange: ClosedRange<Int> = 2...10
     /// ALB's longest health check path.
     public static let maxPathLength = 1024

@@ -1,0 +1,212 @@
+import GRDB
+
+/// CreateService, UpdateService and DeleteService: desired state written in one transaction,
+/// then the service controller is told (it starts, replaces and stops the tasks).
+extension ECSAPI {
+    func createService(_ request: CreateServiceRequest, _ context: ECSRequestContext) throws(ECSError) -> ServiceResponse {
+        let name = try ServiceValidation.serviceName(request.serviceName)
+        let taskDefinitionText = try RequestValidation.required(request.taskDefinition, "taskDefinition")
+        let scheduling = request.schedulingStrategy ?? "REPLICA"
+        try RequestValidation.oneOf(scheduling, ServiceValidation.schedulingStrategies, member: "schedulingStrategy")
+        let daemon = scheduling == "DAEMON"
+        let desired = try ServiceValidation.desiredCount(request.desiredCount, required: !daemon) ?? 0
+        let configuration = try ServiceValidation.deploymentConfiguration(
+            request.deploymentConfiguration, base: daemon ? .daemonDefault : .replicaDefault, daemon: daemon)
+        let loadBalancers = request.loadBalancers ?? []
+        let grace = try ServiceValidation.healthCheckGracePeriod(request.healthCheckGracePeriodSeconds,
+                                                                  hasLoadBalancers: !loadBalancers.isEmpty)
+        let propagate = try ServiceValidation.propagateTags(request.propagateTags) ?? "NONE"
+        try ServiceValidation.deploymentController(request.deploymentController)
+        let (constraints, strategies) = try ServiceValidation.placement(request.placementConstraints, request.placementStrategy)
+        let (launchType, capacityProvider) = try TaskValidation.launchType(request.launchType,
+                                                                           capacityProviders: request.capacityProviderStrategy)
+        if !(request.serviceRegistries ?? []).isEmpty {
+            throw ECSError(.invalidParameterException, "serviceRegistries (AWS Cloud Map) are not supported by Wharf.")
+        }
+        let tags = try TagValidation.validate(request.tags ?? [])
+        let reference = try TaskDefinitionReference.parse(taskDefinitionText, context)
+        let now = context.timestamp
+
+        let service = try transaction { db -> ECSService in
+            let cluster = try ClusterReference.active(db, request.cluster, context)
+            let definition = try Self.usableTaskDefinition(db, reference)
+            let td = definition.rendered
+            try ServiceValidation.networkConfiguration(request.networkConfiguration, definition: td)
+            try ServiceValidation.loadBalancers(loadBalancers, definition: td, catalog: targetGroups)
+            _ = try TaskBlueprint(definition: definition, request: TaskLaunchRequest(
+                cluster: cluster.name, taskDefinition: definition.arn, placement: .scheduler(count: 1, strategies: [], constraints: []),
+                launchType: launchType, networkConfiguration: request.networkConfiguration, loadBalancers: loadBalancers))
+
+            let arn = context.arn(.service(cluster: cluster.name, name: name)).description
+            if let existing = try ServiceRecord.fetchOne(db, key: arn) {
+                guard existing.status == .inactive else {
+                    throw ECSError(.invalidParameterException, "Creation of service was not idempotent.")
+                }
+                try existing.delete(db)
+                try TagRecord.filter(Column("resourceArn") == arn).deleteAll(db)
+            }
+            let document = ServiceDocument(
+                loadBalancers: loadBalancers, serviceRegistries: [], capacityProviderStrategy: request.capacityProviderStrategy,
+                platformVersion: request.platformVersion, deploymentConfiguration: configuration, roleArn: request.role,
+                placementConstraints: constraints, placementStrategy: strategies, networkConfiguration: request.networkConfiguration,
+                healthCheckGracePeriodSeconds: grace ?? (loadBalancers.isEmpty ? nil : 0), createdBy: context.callerARN,
+                enableECSManagedTags: request.enableECSManagedTags ?? false, propagateTags: propagate,
+                enableExecuteCommand: request.enableExecuteCommand ?? false)
+            let record = ServiceRecord(
+                arn: arn, clusterName: cluster.name, name: name, status: .active, desiredCount: daemon ? 0 : desired,
+                launchType: capacityProvider == nil ? launchType : nil, schedulingStrategy: scheduling,
+                taskDefinitionArn: definition.arn, createdAt: now, updatedAt: now, version: 1, document: document.encoded())
+            try record.insert(db)
+            try TagRecord.merge(db, resourceArn: arn, tags: tags)
+            try Self.startDeployment(db, service: record, document: document, now: now)
+            return try ServiceRendering.render(db, record, withTags: true, context: context)
+        }
+        serviceObserver?.serviceChanged(arn: service.serviceArn)
+        return ServiceResponse(service: service)
+    }
+
+    func updateService(_ request: UpdateServiceRequest, _ context: ECSRequestContext) throws(ECSError) -> ServiceResponse {
+        let serviceText = try RequestValidation.required(request.service, "service")
+        let desired = try ServiceValidation.desiredCount(request.desiredCount, required: false)
+        let propagate = try ServiceValidation.propagateTags(request.propagateTags)
+        let placement = try ServiceValidation.placement(request.placementConstraints, request.placementStrategy)
+        if !(request.serviceRegistries ?? []).isEmpty {
+            throw ECSError(.invalidParameterException, "serviceRegistries (AWS Cloud Map) are not supported by Wharf.")
+        }
+        let reference = try request.taskDefinition.map { text throws(ECSError) in try TaskDefinitionReference.parse(text, context) }
+        let now = context.timestamp
+
+        let service = try transaction { db -> ECSService in
+            let cluster = try ClusterReference.existing(db, request.cluster, context)
+            guard var record = try ServiceReference.find(db, serviceText, cluster: cluster.name, context) else {
+                throw ECSError(.serviceNotFoundException, "Service not found.")
+            }
+            guard record.status == .active else {
+                throw ECSError(.serviceNotActiveException, "Service was not ACTIVE.")
+            }
+            var document = ServiceDocument.decode(record.document)
+            let daemon = record.schedulingStrategy == "DAEMON"
+            var newDeployment = request.forceNewDeployment ?? false
+
+            var definition = try TaskDefinitionRecord.fetchOne(db, key: record.taskDefinitionArn)
+            if let reference {
+                let chosen = try Self.usableTaskDefinition(db, reference)
+                if chosen.arn != record.taskDefinitionArn { newDeployment = true }
+                record.taskDefinitionArn = chosen.arn
+                definition = chosen
+            }
+            guard let definition else { throw ECSError(.clientException, "TaskDefinition not found.") }
+            if let desired {
+                if daemon {
+                    throw ECSError(.invalidParameterException, "desiredCount cannot be set on a service using the DAEMON scheduling strategy.")
+                }
+                record.desiredCount = desired
+            }
+            document.deploymentConfiguration = try ServiceValidation.deploymentConfiguration(
+                request.deploymentConfiguration, base: document.deploymentConfiguration, daemon: daemon)
+            if let network = request.networkConfiguration, network != document.networkConfiguration {
+                document.networkConfiguration = network
+                newDeployment = true
+            }
+            if let balancers = request.loadBalancers, balancers != document.loadBalancers {
+                document.loadBalancers = balancers
+                newDeployment = true
+            }
+            if let version = request.platformVersion, version != document.platformVersion {
+                document.platformVersion = version
+                newDeployment = true
+            }
+            if let strategy = request.capacityProviderStrategy {
+                document.capacityProviderStrategy = strategy
+                newDeployment = true
+            }
+            if request.placementConstraints != nil { document.placementConstraints = placement.0 }
+            if request.placementStrategy != nil { document.placementStrategy = placement.1 }
+            if let grace = request.healthCheckGracePeriodSeconds {
+                document.healthCheckGracePeriodSeconds = try ServiceValidation.healthCheckGracePeriod(
+                    grace, hasLoadBalancers: !document.loadBalancers.isEmpty)
+            }
+            if let propagate { document.propagateTags = propagate }
+            if let managed = request.enableECSManagedTags { document.enableECSManagedTags = managed }
+            if let execute = request.enableExecuteCommand { document.enableExecuteCommand = execute }
+
+            let td = definition.rendered
+            try ServiceValidation.networkConfiguration(document.networkConfiguration, definition: td)
+            try ServiceValidation.loadBalancers(document.loadBalancers, definition: td, catalog: targetGroups)
+
+            record.document = document.encoded()
+            record.updatedAt = now
+            record.version += 1
+            try record.update(db)
+            if newDeployment {
+                try Self.startDeployment(db, service: record, document: document, now: now)
+            } else {
+                try DeploymentRecord
+                    .filter(Column("serviceArn") == record.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
+                    .updateAll(db, Column("desiredCount").set(to: record.desiredCount), Column("updatedAt").set(to: now))
+            }
+            return try ServiceRendering.render(db, record, withTags: false, context: context)
+        }
+        serviceObserver?.serviceChanged(arn: service.serviceArn)
+        return ServiceResponse(service: service)
+    }
+
+    /// DeleteService: a service still scaled above zero is deleted only with `force`; its
+    /// desired count drops to zero and it is DRAINING until its tasks have stopped (then INACTIVE).
+    func deleteService(_ request: DeleteServiceRequest, _ context: ECSRequestContext) throws(ECSError) -> ServiceResponse {
+        let serviceText = try RequestValidation.required(request.service, "service")
+        let now = context.timestamp
+        let service = try transaction { db -> ECSService in
+            let cluster = try ClusterReference.existing(db, request.cluster, context)
+            guard var record = try ServiceReference.find(db, serviceText, cluster: cluster.name, context) else {
+                throw ECSError(.serviceNotFoundException, "Service not found.")
+            }
+            guard record.status == .active else {
+                throw ECSError(.serviceNotActiveException, "Service was not ACTIVE.")
+            }
+            if record.desiredCount > 0, record.schedulingStrategy == "REPLICA", request.force != true {
+                throw ECSError(.invalidParameterException, "The service cannot be stopped while it is scaled above 0.")
+            }
+            record.desiredCount = 0
+            record.status = .draining
+            record.updatedAt = now
+            record.version += 1
+            try record.update(db)
+            try DeploymentRecord
+                .filter(Column("serviceArn") == record.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
+                .updateAll(db, Column("desiredCount").set(to: 0), Column("updatedAt").set(to: now))
+            return try ServiceRendering.render(db, record, withTags: false, context: context)
+        }
+        serviceObserver?.serviceChanged(arn: service.serviceArn)
+        return ServiceResponse(service: service)
+    }
+
+    /// The revision a service may run: ACTIVE (a service keeps running an INACTIVE one it
+    /// already has, but is not created or updated onto one).
+    static func usableTaskDefinition(_ db: Database, _ reference: TaskDefinitionReference) throws -> TaskDefinitionRecord {
+        guard let definition = try reference.resolve(db) else {
+            throw ECSError(.clientException, "TaskDefinition not found.")
+        }
+        guard definition.status == .active else {
+            throw ECSError(.clientException, "TaskDefinition is inactive")
+        }
+        return definition
+    }
+
+    /// Makes a new PRIMARY deployment of the service's current task definition and settings;
+    /// the previous primary becomes ACTIVE (it is drained by the controller).
+    static func startDeployment(_ db: Database, service: ServiceRecord, document: ServiceDocument, now: Double) throws {
+        try DeploymentRecord
+            .filter(Column("serviceArn") == service.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
+            .updateAll(db, Column("status").set(to: ECSDeploymentStatus.active.rawValue), Column("updatedAt").set(to: now))
+        let id = DeploymentID.random()
+        let deployment = DeploymentRecord(
+            id: id, serviceArn: service.arn, status: .primary, taskDefinitionArn: service.taskDefinitionArn,
+            desiredCount: service.desiredCount, rolloutState: .inProgress,
+            rolloutStateReason: "ECS deployment \(id) in progress.", createdAt: now, updatedAt: now,
+            document: DeploymentDocument(
+                launchType: service.launchType?.rawValue, capacityProviderStrategy: document.capacityProviderStrategy,
+                platformVersion: document.platformVersion, networkConfiguration: document.networkConfiguration).encoded())
+        try deployment.insert(db)
+    }
+}

@@ -1,0 +1,311 @@
+import Foundation
+import GRDB
+import Scheduler
+
+/// One service's pass: read, plan, act, record.
+extension ServiceController {
+    /// Everything a pass needs of one service, read in one transaction.
+    struct ServiceView: Sendable {
+        var record: ServiceRecord
+        var document: ServiceDocument
+        /// Not INACTIVE, newest first.
+        var deployments: [DeploymentRecord]
+        /// Desired RUNNING.
+        var live: [TaskRecord]
+        /// Desired STOPPED but not stopped yet.
+        var stopping: Int
+        var definitions: [String: TaskDefinition]
+        var drainingInstances: Set<String>
+        var activeInstances: Int
+        /// Per deployment: when each of its failed tasks stopped.
+        var failures: [String: [Double]]
+        var serviceTags: [ECSTag]
+    }
+
+    func load(_ arn: String) throws -> ServiceView? {
+        try api.store.read { db -> ServiceView? in
+            guard let record = try ServiceRecord.fetchOne(db, key: arn), record.status != .inactive else { return nil }
+            let deployments = try DeploymentRecord
+                .filter(Column("serviceArn") == arn && Column("status") != ECSDeploymentStatus.inactive.rawValue)
+                .order(Column("createdAt").desc)
+                .fetchAll(db)
+            let live = try TaskRecord
+                .filter(Column("serviceArn") == arn && Column("desiredStatus") == ECSTaskStatus.running.rawValue)
+                .order(Column("createdAt"))
+                .fetchAll(db)
+            let stopping = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM task WHERE serviceArn = ? AND desiredStatus = ? AND lastStatus NOT IN (?, ?)
+                """, arguments: [arn, ECSTaskStatus.stopped, ECSTaskStatus.stopped, ECSTaskStatus.deleted]) ?? 0
+            var definitions: [String: TaskDefinition] = [:]
+            for definitionArn in Set(live.map(\.taskDefinitionArn)) {
+                if let definition = try TaskDefinitionRecord.fetchOne(db, key: definitionArn) {
+                    definitions[definitionArn] = definition.rendered
+                }
+            }
+            let instances = try ContainerInstanceRecord.filter(Column("clusterName") == record.clusterName).fetchAll(db)
+            var failures: [String: [Double]] = [:]
+            for deployment in deployments {
+                failures[deployment.id] = try Double.fetchAll(db, sql: """
+                    SELECT COALESCE(stoppedAt, stoppingAt, createdAt) FROM task
+                    WHERE serviceArn = ? AND startedBy = ? AND desiredStatus = ?
+                    AND (stopCode IN (?, ?) OR stoppedReason LIKE 'Task failed % health checks%')
+                    """, arguments: [arn, deployment.id, ECSTaskStatus.stopped,
+                                     ServiceRendering.failureStopCodes[0], ServiceRendering.failureStopCodes[1]])
+            }
+            return ServiceView(
+                record: record, document: ServiceDocument.decode(record.document), deployments: deployments, live: live,
+                stopping: stopping, definitions: definitions,
+                drainingInstances: Set(instances.filter { $0.status == .draining }.map(\.id)),
+                activeInstances: instances.filter { $0.status == .active }.count,
+                failures: failures, serviceTags: try TagRecord.tags(db, resourceArn: arn))
+        }
+    }
+
+    func reconcile(_ arn: String) throws {
+        let context = passContext()
+        let now = context.timestamp
+        guard var view = try load(arn) else { return }
+        let name = view.record.name
+
+        if view.record.status == .draining {
+            if view.live.isEmpty && view.stopping == 0 {
+                try api.store.write { db in
+                    guard var record = try ServiceRecord.fetchOne(db, key: arn), record.status == .draining else { return }
+                    record.status = .inactive
+                    record.updatedAt = now
+                    record.version += 1
+                    try record.update(db)
+                }
+                return
+            }
+        } else if view.record.schedulingStrategy == "DAEMON", view.record.desiredCount != view.activeInstances {
+            let count = view.activeInstances
+            try api.store.write { db in
+                try db.execute(sql: "UPDATE service SET desiredCount = ?, updatedAt = ? WHERE arn = ?", arguments: [count, now, arn])
+                try db.execute(sql: "UPDATE deployment SET desiredCount = ? WHERE serviceArn = ? AND status = ?",
+                               arguments: [count, arn, ECSDeploymentStatus.primary])
+            }
+            view.record.desiredCount = count
+        }
+
+        guard let primary = view.deployments.first(where: { $0.status == .primary }) else { return }
+        if try tripCircuitBreaker(view, primary: primary, now: now) { return }
+
+        let planner = RolloutPlanner(
+            desiredCount: view.record.desiredCount,
+            minimumHealthyPercent: view.document.deploymentConfiguration.minimumHealthyPercent ?? 100,
+            maximumPercent: view.document.deploymentConfiguration.maximumPercent ?? 200,
+            canLaunch: canLaunch(view, primary: primary, now: now))
+        let grace = Double(view.document.healthCheckGracePeriodSeconds ?? 0)
+        let liveTasks = view.live.map { task in
+            RolloutPlanner.LiveTask(
+                id: task.id, isPrimary: task.startedBy == primary.id,
+                isRetiring: task.containerInstanceId.map { view.drainingInstances.contains($0) } ?? false,
+                health: health(of: task, definition: view.definitions[task.taskDefinitionArn], grace: grace, now: now),
+                createdAt: task.createdAt)
+        }
+        let plan = planner.plan(liveTasks)
+        stop(plan.stops, view: view, primary: primary, context: context)
+        if plan.launchCount > 0 {
+            launch(plan.launchCount, view: view, primary: primary, context: context)
+        }
+        try settle(view, primary: primary, steady: plan.isSteady, now: now)
+    }
+
+    /// How far a live task is, from its status, its containers' health and its targets' health.
+    func health(of task: TaskRecord, definition: TaskDefinition?, grace: Double, now: Double) -> RolloutPlanner.Health {
+        guard task.lastStatus == .running else { return .pending }
+        let document = TaskDocument.decode(task.document)
+        let inGrace = (task.startedAt ?? now) + grace > now
+        let checked = Set((definition?.containerDefinitions ?? [])
+            .filter { $0.healthCheck != nil && ($0.essential ?? true) }
+            .compactMap(\.name))
+        let checkedStates = document.containers.filter { checked.contains($0.name) }.map(\.healthStatus)
+        if checkedStates.contains("UNHEALTHY") && !inGrace {
+            return .unhealthy(reason: "Task failed container health checks")
+        }
+        var healthy = checkedStates.allSatisfy { $0 == "HEALTHY" }
+        if let targetGroups {
+            for target in document.loadBalancerTargets(taskArn: task.arn, address: document.address) {
+                guard let state = targetGroups.health(of: target) else {
+                    healthy = false
+                    continue
+                }
+                switch state.state {
+                case "healthy", "unused": break
+                case "unhealthy" where !inGrace:
+                    return .unhealthy(reason: "Task failed ELB health checks in (target-group \(target.targetGroup))")
+                default: healthy = false
+                }
+            }
+        }
+        return healthy ? .healthy : .starting
+    }
+
+    /// Whether the primary may start tasks now: not after its deployment failed, and not
+    /// before the back-off that follows repeated task failures has passed.
+    func canLaunch(_ view: ServiceView, primary: DeploymentRecord, now: Double) -> Bool {
+        if primary.rolloutState == .failed { return false }
+        let recent = (view.failures[primary.id] ?? []).filter { $0 > now - Self.failureWindow }
+        guard recent.count >= Self.backoffAfterFailures, let last = recent.max() else { return true }
+        let exponent = min(recent.count - Self.backoffAfterFailures, 6)
+        let delay = min(Self.maximumBackoff, 2.0 * Double(1 << exponent))
+        return now >= last + delay
+    }
+
+    /// Trips the deployment circuit breaker when the primary's failed tasks reach ECS's
+    /// threshold (half the desired count, at least 3 and at most 200): the deployment FAILED
+    /// and, with rollback, a new deployment of the last one that was running.
+    func tripCircuitBreaker(_ view: ServiceView, primary: DeploymentRecord, now: Double) throws -> Bool {
+        guard let breaker = view.document.deploymentConfiguration.deploymentCircuitBreaker, breaker.enable,
+              primary.rolloutState == .inProgress, view.record.status == .active else { return false }
+        let threshold = min(max(3, (view.record.desiredCount + 1) / 2), 200)
+        guard (view.failures[primary.id] ?? []).count >= threshold else { return false }
+        let name = view.record.name
+        let previous = view.deployments.first { $0.id != primary.id }
+        try api.store.write { db in
+            guard var failed = try DeploymentRecord.fetchOne(db, key: primary.id), failed.rolloutState == .inProgress else { return }
+            failed.rolloutState = .failed
+            failed.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start."
+            failed.updatedAt = now
+            try failed.update(db)
+            try ServiceEventLog.add(db, serviceArn: view.record.arn,
+                                    message: ServiceEventLog.deploymentFailed(name, deployment: primary.id), now: now)
+            guard breaker.rollback, let previous, var service = try ServiceRecord.fetchOne(db, key: view.record.arn) else { return }
+            service.taskDefinitionArn = previous.taskDefinitionArn
+            service.updatedAt = now
+            service.version += 1
+            try service.update(db)
+            try ECSAPI.startDeployment(db, service: service, document: view.document, now: now)
+            try db.execute(sql: "UPDATE deployment SET rolloutStateReason = ? WHERE serviceArn = ? AND status = ?", arguments: [
+                "ECS deployment circuit breaker: rolling back to deploymentId \(previous.id).", service.arn, ECSDeploymentStatus.primary,
+            ])
+            try ServiceEventLog.add(db, serviceArn: service.arn, message: ServiceEventLog.rollingBack(name, to: previous.id), now: now)
+        }
+        logger.warning("service \(name): deployment \(primary.id) failed (circuit breaker)\(breaker.rollback ? ", rolling back" : "")")
+        return true
+    }
+
+    /// Stops the planned tasks as the scheduler (stop code `ServiceSchedulerInitiated`).
+    func stop(_ stops: [(id: String, cause: RolloutPlanner.StopCause)], view: ServiceView, primary: DeploymentRecord,
+              context: ECSRequestContext) {
+        guard !stops.isEmpty else { return }
+        var stopped: [String] = []
+        var messages: [String] = []
+        for (id, cause) in stops {
+            let reason: String
+            switch cause {
+            case .unhealthy(let why):
+                reason = why
+                messages.append(ServiceEventLog.unhealthy(view.record.name, taskID: id, reason: why.replacingOccurrences(of: "Task ", with: "")))
+            case .scaleIn, .replaced:
+                reason = "Scaling activity initiated by (deployment \(primary.id))"
+            }
+            do {
+                _ = try api.requestTaskStop(cluster: view.record.clusterName, task: id, reason: reason,
+                                            stopCode: "ServiceSchedulerInitiated", context: context)
+                stopped.append(id)
+            } catch {
+                logger.warning("service \(view.record.name): stopping task \(id) failed: \(error)")
+            }
+        }
+        guard !stopped.isEmpty else { return }
+        messages.append(ServiceEventLog.stopped(view.record.name, taskIDs: stopped))
+        addEvents(messages, serviceArn: view.record.arn, now: context.timestamp)
+    }
+
+    /// Starts `count` tasks of the primary deployment, as RunTask would on the service's behalf.
+    func launch(_ count: Int, view: ServiceView, primary: DeploymentRecord, context: ECSRequestContext) {
+        let document = view.document
+        let launchType = (try? TaskValidation.launchType(view.record.launchType?.rawValue,
+                                                          capacityProviders: document.capacityProviderStrategy))
+            ?? (ECSLaunchType.ec2, nil)
+        var constraints = document.placementConstraints.compactMap { member in
+            try? TaskValidation.constraints([PlacementConstraintMember(type: member.type, expression: member.expression)]).first
+        }
+        if view.record.schedulingStrategy == "DAEMON" { constraints.append(.distinctInstance) }
+        let strategies = document.placementStrategy.compactMap { member in
+            try? TaskValidation.strategies([PlacementStrategyMember(type: member.type, field: member.field)]).first
+        }
+        var started: [String] = []
+        var unplaced: String?
+        var remaining = count
+        while remaining > 0 {
+            let batch = min(remaining, TaskValidation.countRange.upperBound)
+            remaining -= batch
+            let request = TaskLaunchRequest(
+                cluster: view.record.clusterName, taskDefinition: primary.taskDefinitionArn,
+                placement: .scheduler(count: batch, strategies: strategies, constraints: constraints),
+                launchType: launchType.0, capacityProviderName: launchType.1, platformVersion: document.platformVersion,
+                networkConfiguration: document.networkConfiguration, group: "service:\(view.record.name)",
+                startedBy: primary.id, serviceArn: view.record.arn, loadBalancers: document.loadBalancers,
+                tags: document.propagateTags == "SERVICE" ? view.serviceTags : [],
+                propagateTaskDefinitionTags: document.propagateTags == "TASK_DEFINITION",
+                enableExecuteCommand: document.enableExecuteCommand)
+            do {
+                let result = try api.launchTasks(request, context: context)
+                started += result.taskIDs
+                if let failure = result.failures.first {
+                    unplaced = failure.reason ?? "no container instance could take the task"
+                    break
+                }
+            } catch {
+                unplaced = error.message
+                break
+            }
+        }
+        var messages: [String] = []
+        if !started.isEmpty { messages.append(ServiceEventLog.started(view.record.name, taskIDs: started)) }
+        if let unplaced {
+            let now = context.timestamp
+            let due = memory.withLock { memory in
+                let last = memory.lastPlacementEvent[view.record.arn] ?? -.infinity
+                guard now - last >= Self.placementEventInterval else { return false }
+                memory.lastPlacementEvent[view.record.arn] = now
+                return true
+            }
+            if due { messages.append(ServiceEventLog.unplaced(view.record.name, reason: unplaced)) }
+        }
+        addEvents(messages, serviceArn: view.record.arn, now: context.timestamp)
+    }
+
+    /// Records what a pass ended in: a completed rollout (old deployments dropped) and, once
+    /// per change, the steady state.
+    func settle(_ view: ServiceView, primary: DeploymentRecord, steady: Bool, now: Double) throws {
+        let arn = view.record.arn
+        let name = view.record.name
+        let wasSteady = memory.withLock { memory in
+            defer { memory.steady[arn] = steady }
+            return memory.steady[arn] ?? false
+        }
+        guard steady, view.record.status == .active else { return }
+        let completes = primary.rolloutState == .inProgress
+        let hasOld = view.deployments.contains { $0.id != primary.id }
+        guard completes || hasOld || !wasSteady else { return }
+        try api.store.write { db in
+            if completes, var deployment = try DeploymentRecord.fetchOne(db, key: primary.id) {
+                deployment.rolloutState = .completed
+                deployment.rolloutStateReason = "ECS deployment \(primary.id) completed."
+                deployment.updatedAt = now
+                try deployment.update(db)
+                try ServiceEventLog.add(db, serviceArn: arn, message: ServiceEventLog.deploymentCompleted(name, deployment: primary.id),
+                                        now: now)
+            }
+            try DeploymentRecord.filter(Column("serviceArn") == arn && Column("id") != primary.id).deleteAll(db)
+            if !wasSteady {
+                try ServiceEventLog.add(db, serviceArn: arn, message: ServiceEventLog.steadyState(name), now: now)
+            }
+        }
+    }
+
+    func addEvents(_ messages: [String], serviceArn: String, now: Double) {
+        guard !messages.isEmpty else { return }
+        do {
+            try api.store.write { db in
+                for message in messages { try ServiceEventLog.add(db, serviceArn: serviceArn, message: message, now: now) }
+            }
+        } catch {
+            logger.warning("service events of \(serviceArn) not recorded: \(error)")
+        }
+    }
+}

@@ -1,0 +1,139 @@
+/// The rules of CreateService and UpdateService members that need no store access.
+enum ServiceValidation {
+    /// ECS: at most 5 load balancers per service.
+    static let maxLoadBalancers = 5
+    static let maxPlacementConstraints = 10
+    static let maxPlacementStrategies = 5
+    static let schedulingStrategies = ["REPLICA", "DAEMON"]
+    static let propagateTagsValues = ["TASK_DEFINITION", "SERVICE", "NONE"]
+    static let maxHealthCheckGracePeriod = 2_147_483_647
+
+    static func serviceName(_ name: String?) throws(ECSError) -> String {
+        let name = try RequestValidation.required(name, "serviceName")
+        guard RequestValidation.isValidResourceName(name) else {
+            throw ECSError(.invalidParameterException,
+                           "Service name can have up to 255 characters: letters (uppercase and lowercase), numbers, hyphens and underscores.")
+        }
+        return name
+    }
+
+    static func desiredCount(_ count: Int?, required: Bool) throws(ECSError) -> Int? {
+        guard let count else {
+            if required {
+                throw ECSError(.invalidParameterException, "desiredCount is required when schedulingStrategy is REPLICA.")
+            }
+            return nil
+        }
+        guard count >= 0 else {
+            throw ECSError(.invalidParameterException, "desiredCount must be greater than or equal to 0.")
+        }
+        return count
+    }
+
+    /// The deployment configuration in force: `given` members over `base`, checked.
+    static func deploymentConfiguration(_ given: DeploymentConfiguration?, base: DeploymentConfiguration,
+                                        daemon: Bool) throws(ECSError) -> DeploymentConfiguration {
+        var result = base
+        if let given {
+            if let breaker = given.deploymentCircuitBreaker { result.deploymentCircuitBreaker = breaker }
+            if let maximum = given.maximumPercent { result.maximumPercent = maximum }
+            if let minimum = given.minimumHealthyPercent { result.minimumHealthyPercent = minimum }
+            if let alarms = given.alarms { result.alarms = alarms }
+        }
+        let minimum = result.minimumHealthyPercent ?? 100
+        let maximum = result.maximumPercent ?? 200
+        guard (0...100).contains(minimum) else {
+            throw ECSError(.invalidParameterException, "minimumHealthyPercent must be between 0 and 100; \(minimum) was given.")
+        }
+        if daemon {
+            guard maximum == 100 else {
+                throw ECSError(.invalidParameterException, "The maximumPercent of a service using the DAEMON scheduling strategy must be 100.")
+            }
+        } else if maximum < 100 {
+            throw ECSError(.invalidParameterException, "maximumPercent must be at least 100; \(maximum) was given.")
+        }
+        return result
+    }
+
+    static func healthCheckGracePeriod(_ seconds: Int?, hasLoadBalancers: Bool) throws(ECSError) -> Int? {
+        guard let seconds else { return nil }
+        guard hasLoadBalancers else {
+            throw ECSError(.invalidParameterException,
+                           "Health check grace period is only valid for services configured to use load balancers")
+        }
+        guard (0...maxHealthCheckGracePeriod).contains(seconds) else {
+            throw ECSError(.invalidParameterException, "healthCheckGracePeriodSeconds must be between 0 and \(maxHealthCheckGracePeriod).")
+        }
+        return seconds
+    }
+
+    static func propagateTags(_ value: String?) throws(ECSError) -> String? {
+        guard let value else { return nil }
+        try RequestValidation.oneOf(value, propagateTagsValues, member: "propagateTags")
+        return value
+    }
+
+    static func deploymentController(_ controller: DeploymentController?) throws(ECSError) {
+        guard let controller else { return }
+        try RequestValidation.oneOf(controller.type, ["ECS", "CODE_DEPLOY", "EXTERNAL"], member: "deploymentController.type")
+        guard controller.type == "ECS" else {
+            throw ECSError(.invalidParameterException,
+                           "Deployment controller \(controller.type) is not supported: Wharf runs the ECS rolling update controller.")
+        }
+    }
+
+    static func placement(_ constraints: [PlacementConstraintMember]?, _ strategies: [PlacementStrategyMember]?)
+        throws(ECSError) -> ([ServicePlacementConstraint], [ServicePlacementStrategy]) {
+        let constraints = constraints ?? []
+        let strategies = strategies ?? []
+        try RequestValidation.atMost(constraints, maxPlacementConstraints, member: "placementConstraints")
+        try RequestValidation.atMost(strategies, maxPlacementStrategies, member: "placementStrategy")
+        _ = try TaskValidation.constraints(constraints)
+        _ = try TaskValidation.strategies(strategies)
+        return (constraints.map { ServicePlacementConstraint(type: $0.type, expression: $0.expression) },
+                strategies.map { ServicePlacementStrategy(type: $0.type, field: $0.field) })
+    }
+
+    /// Each load balancer names a target group (or classic load balancer) that exists and a
+    /// container and container port of the task definition.
+    static func loadBalancers(_ balancers: [TaskLoadBalancer], definition: TaskDefinition,
+                              catalog: (any TargetGroupCatalog)?) throws(ECSError) {
+        try RequestValidation.atMost(balancers, maxLoadBalancers, member: "loadBalancers")
+        for balancer in balancers {
+            let group = balancer.targetGroupArn ?? balancer.loadBalancerName
+            guard let group, !group.isEmpty else {
+                throw ECSError(.invalidParameterException, "loadBalancers must name a targetGroupArn or a loadBalancerName.")
+            }
+            guard let containerName = balancer.containerName, !containerName.isEmpty else {
+                throw ECSError(.invalidParameterException, "containerName must be specified in loadBalancers.")
+            }
+            guard let port = balancer.containerPort else {
+                throw ECSError(.invalidParameterException, "containerPort must be specified in loadBalancers.")
+            }
+            guard let container = (definition.containerDefinitions ?? []).first(where: { $0.name == containerName }) else {
+                throw ECSError(.invalidParameterException,
+                               "The container \(containerName) does not exist in the task definition.")
+            }
+            guard (container.portMappings ?? []).contains(where: { $0.containerPort == port }) else {
+                throw ECSError(.invalidParameterException,
+                               "The container \(containerName) did not have a container port \(port) defined.")
+            }
+            if let catalog, !catalog.targetGroupExists(group) {
+                throw ECSError(.invalidParameterException, "The target group \(group) does not exist.")
+            }
+        }
+    }
+
+    /// `networkConfiguration` as the task definition's network mode requires it.
+    static func networkConfiguration(_ configuration: TaskNetworkConfiguration?, definition: TaskDefinition) throws(ECSError) {
+        try TaskValidation.networkConfiguration(configuration)
+        let mode = definition.networkMode ?? "bridge"
+        if mode == "awsvpc", configuration?.awsvpcConfiguration == nil {
+            throw ECSError(.invalidParameterException, "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+        }
+        if mode != "awsvpc", configuration != nil {
+            throw ECSError(.invalidParameterException,
+                           "Network Configuration is not valid for the given networkMode of this task definition.")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Dashboard: filled in by its own change.
-enum DashboardPlaceholder {}

@@ -1,0 +1,125 @@
+"""ECS services through boto3 against `wharf serve` (run by ServeBoto3Tests).
+
+Reads WHARF_ENDPOINT; credentials come from AWS_SHARED_CREDENTIALS_FILE / AWS_PROFILE.
+Exits non-zero (with the failing check) when Wharf does not behave as ECS does.
+"""
+import os
+import sys
+import time
+
+import boto3
+from botocore.exceptions import ClientError
+from botocore.config import Config
+
+ecs = boto3.client("ecs", endpoint_url=os.environ["WHARF_ENDPOINT"], region_name="us-east-1",
+                   config=Config(retries={"max_attempts": 1}))
+NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-wharf"]}}
+
+
+def check(condition, message):
+    if not condition:
+        print("FAILED: " + message, file=sys.stderr)
+        sys.exit(1)
+
+
+def error_code(call, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as error:
+        return error.response["Error"]["Code"]
+    return None
+
+
+def eventually(probe, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.5)
+    return None
+
+
+ecs.create_cluster(clusterName="b3")
+ecs.register_task_definition(
+    family="b3", networkMode="awsvpc",
+    containerDefinitions=[{"name": "main", "image": "busybox", "memory": 32, "command": ["sleep", "3600"],
+                           "portMappings": [{"containerPort": 8080}]}])
+
+created = ecs.create_service(cluster="b3", serviceName="idle", taskDefinition="b3", desiredCount=0,
+                             networkConfiguration=NETWORK, tags=[{"key": "team", "value": "web"}],
+                             deploymentConfiguration={"minimumHealthyPercent": 50, "maximumPercent": 150,
+                                                      "deploymentCircuitBreaker": {"enable": True, "rollback": True}})
+service = created["service"]
+check(service["serviceName"] == "idle", "serviceName")
+check(service["schedulingStrategy"] == "REPLICA", "schedulingStrategy default")
+check(service["deploymentConfiguration"]["maximumPercent"] == 150, "maximumPercent kept")
+check(service["deploymentController"]["type"] == "ECS", "deploymentController")
+check(len(service["deployments"]) == 1 and service["deployments"][0]["status"] == "PRIMARY", "one PRIMARY deployment")
+check(service["deployments"][0]["id"].startswith("ecs-svc/"), "deployment id format")
+
+# A desired count of zero is stable at once: the waiter succeeds.
+ecs.get_waiter("services_stable").wait(cluster="b3", services=["idle"], WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+
+# No container instance in this cluster: the service reports it cannot place its task.
+ecs.create_service(cluster="b3", serviceName="starved", taskDefinition="b3", desiredCount=1, networkConfiguration=NETWORK)
+def unplaced():
+    events = ecs.describe_services(cluster="b3", services=["starved"])["services"][0]["events"]
+    return any("was unable to place a task" in e["message"] for e in events)
+check(eventually(unplaced), "an 'unable to place a task' event")
+
+described = ecs.describe_services(cluster="b3", services=["idle", "starved", "nope"], include=["TAGS"])
+check([s["serviceName"] for s in described["services"]] == ["idle", "starved"], "described in order")
+check(described["services"][0]["tags"] == [{"key": "team", "value": "web"}], "tags included")
+check(described["failures"] == [{"arn": "arn:aws:ecs:us-east-1:123456789012:service/b3/nope", "reason": "MISSING"}],
+      "MISSING failure: %r" % described["failures"])
+
+page = ecs.list_services(cluster="b3", maxResults=1)
+check(len(page["serviceArns"]) == 1 and "nextToken" in page, "first page")
+rest = ecs.list_services(cluster="b3", maxResults=1, nextToken=page["nextToken"])
+check(len(rest["serviceArns"]) == 1 and rest["serviceArns"] != page["serviceArns"], "second page")
+
+# Updates: a new deployment only when asked for one.
+updated = ecs.update_service(cluster="b3", service="idle", desiredCount=0)["service"]
+check(len(updated["deployments"]) == 1, "no new deployment for a count change")
+forced = ecs.update_service(cluster="b3", service="idle", forceNewDeployment=True)["service"]
+check(len(forced["deployments"]) == 2, "forceNewDeployment starts a deployment")
+ecs.get_waiter("services_stable").wait(cluster="b3", services=["idle"], WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+
+# ECS's errors.
+check(error_code(ecs.create_service, cluster="b3", serviceName="idle", taskDefinition="b3", desiredCount=0,
+                 networkConfiguration=NETWORK) == "InvalidParameterException", "duplicate service")
+check(error_code(ecs.create_service, cluster="b3", serviceName="x", taskDefinition="nope", desiredCount=0,
+                 networkConfiguration=NETWORK) == "ClientException", "unknown task definition")
+check(error_code(ecs.create_service, cluster="b3", serviceName="x", taskDefinition="b3",
+                 desiredCount=0) == "InvalidParameterException", "awsvpc without networkConfiguration")
+check(error_code(ecs.create_service, cluster="nope", serviceName="x", taskDefinition="b3", desiredCount=0,
+                 networkConfiguration=NETWORK) == "ClusterNotFoundException", "unknown cluster")
+check(error_code(ecs.create_service, cluster="b3", serviceName="x", taskDefinition="b3", desiredCount=0,
+                 networkConfiguration=NETWORK, healthCheckGracePeriodSeconds=10) == "InvalidParameterException",
+      "grace period without load balancers")
+check(error_code(ecs.create_service, cluster="b3", serviceName="x", taskDefinition="b3", desiredCount=0,
+                 networkConfiguration=NETWORK, deploymentConfiguration={"minimumHealthyPercent": 101})
+      == "InvalidParameterException", "minimumHealthyPercent above 100")
+check(error_code(ecs.update_service, cluster="b3", service="nope", desiredCount=1) == "ServiceNotFoundException",
+      "update of a missing service")
+check(error_code(ecs.delete_service, cluster="b3", service="starved") == "InvalidParameterException",
+      "delete of a scaled service without force")
+check(error_code(ecs.delete_cluster, cluster="b3") == "ClusterContainsServicesException", "cluster with services")
+
+# Delete: DRAINING, then INACTIVE; an INACTIVE service refuses updates and is not listed.
+ecs.delete_service(cluster="b3", service="starved", force=True)
+ecs.delete_service(cluster="b3", service="idle")
+ecs.get_waiter("services_inactive").wait(cluster="b3", services=["idle", "starved"],
+                                         WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+check(error_code(ecs.update_service, cluster="b3", service="idle", desiredCount=1) == "ServiceNotActiveException",
+      "update of an INACTIVE service")
+check(ecs.list_services(cluster="b3")["serviceArns"] == [], "INACTIVE services are not listed")
+# Re-created under the same name: the same ARN, ACTIVE again.
+again = ecs.create_service(cluster="b3", serviceName="idle", taskDefinition="b3", desiredCount=0,
+                           networkConfiguration=NETWORK)["service"]
+check(again["status"] == "ACTIVE" and again["serviceArn"] == service["serviceArn"], "re-created service")
+ecs.delete_service(cluster="b3", service="idle")
+ecs.get_waiter("services_inactive").wait(cluster="b3", services=["idle"], WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+ecs.delete_cluster(cluster="b3")
+print("OK")
