@@ -126,7 +126,10 @@ let package = Package(
         .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
         .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
-        .testTarget(name: "AutoScalingTests", dependencies: ["AutoScaling", "Autoscaler", "AWSProtocol"]),
+        .testTarget(
+            name: "AutoScalingTests",
+            dependencies: ["AutoScaling", "Autoscaler", "AWSProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "LinuxHost"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "LB", "HTTPCore", "WharfIO"]),
     ]

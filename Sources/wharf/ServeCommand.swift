@@ -1,5 +1,6 @@
 import AWSProtocol
 import ArgumentParser
+import AutoScaling
 import ControlPlane
 import Dashboard
 import Foundation
@@ -119,11 +120,34 @@ struct ServeCommand: ParsableCommand {
 
         var router = AWSJSONRouter(verifier: SigV4Verifier(credentials: credentials))
         ECSServiceHandler.register(api, accountID: configuration.accountID, on: &router)
+
+        // Application Auto Scaling on the same endpoint: its state beside ECS's in the store,
+        // its loop reading the load balancer's per-second counters and the tasks' cgroups.
+        let scalingStore: AutoScalingStore
+        do {
+            scalingStore = try AutoScalingStore(writer: store.databaseWriter)
+        } catch {
+            throw ValidationError("autoscaling store: \(error)")
+        }
+        let scalingDirectory = ECSScalingDirectory(api: api, targetGroups: registrar, context: context)
+        AutoScalingAPI(store: scalingStore, directory: scalingDirectory, accountID: configuration.accountID).register(on: &router)
+        let autoscaler = AutoScalingController(
+            store: scalingStore, directory: scalingDirectory,
+            metrics: ECSScalingMetrics(store: store, balancer: balancer, context: context, usage: { runtime.usage(of: $0) }),
+            logger: logger)
         var dashboardSampler: Task<Void, Never>?
         do {
             try balancer.addApplicationListener(name: "ecs-api", address: configuration.listen, application: AWSAPIApplication(router: router))
             if let address = configuration.dashboard {
-                let source = WharfDashboardSource(balancer: balancer, provider: ECSDashboardData(store: store, context: context))
+                let provider = ECSDashboardData(store: store, context: context) {
+                    autoscaler.recentActivities(limit: 50).map { activity in
+                        DashboardScalingActivity(
+                            resourceId: activity.resourceID, activityId: activity.activityID, description: activity.description,
+                            cause: activity.cause, statusCode: activity.status.rawValue, statusMessage: activity.statusMessage,
+                            startTime: activity.startTime, endTime: activity.endTime)
+                    }
+                }
+                let source = WharfDashboardSource(balancer: balancer, provider: provider)
                 try balancer.addApplicationListener(name: "dashboard", address: address, application: DashboardApplication(source: source))
                 dashboardSampler = source.startSampling()
             }
@@ -131,6 +155,7 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        autoscaler.start()
         print("wharf serve: ECS API on http://\(configuration.listen) (region \(configuration.region), account \(configuration.accountID))")
         if let address = configuration.dashboard { print("wharf serve: dashboard on http://\(address)/ (Prometheus metrics at /metrics)") }
         for line in CredentialStore.environmentLines(path: credentialsPath) { print("  \(line)") }
@@ -140,6 +165,7 @@ struct ServeCommand: ParsableCommand {
         _ = signals.next()
         print("wharf serve: shutting down (tasks keep running and are re-adopted on the next start)")
         dashboardSampler?.cancel()
+        autoscaler.stop()
         balancer.shutdown(grace: 5)
         let stopped = BlockingResult<String>()
         Task.detached {

@@ -1,3 +1,4 @@
+import AutoScaling
 import Foundation
 import GRDB
 
@@ -44,6 +45,10 @@ public final class ECSStore: Sendable {
 
     private let writer: any DatabaseWriter
 
+    /// The database, for stores that keep their own tables beside ECS's (Application Auto
+    /// Scaling); they run their own migrations, named apart from ECS's.
+    public var databaseWriter: any DatabaseWriter { writer }
+
     /// Opens (creating if needed) the database at `path`, its directory included, in WAL mode,
     /// and migrates it to the current schema.
     public convenience init(path: String) throws(StoreError) {
@@ -86,7 +91,14 @@ public final class ECSStore: Sendable {
         let migrator = StoreSchema.migrator
         let superseded: Bool
         do {
-            superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
+            // Other stores share this database with migrations of their own (Application Auto
+            // Scaling's `autoscaling-*`): only identifiers nobody here knows mean a newer Wharf.
+            superseded = try writer.read { db in
+                guard try db.tableExists("grdb_migrations") else { return false }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").contains { identifier in
+                    !StoreSchema.migrationIdentifiers.contains(identifier) && !AutoScalingSchema.isOwnMigration(identifier)
+                }
+            }
         } catch {
             throw .migrate(reason: "\(error)")
         }

@@ -1,2 +1,0 @@
-/// AutoScaling: filled in by its own change.
-enum AutoScalingPlaceholder {}
