@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds Wharf, builds the busybox image and runs the
-# example ECS task definition (configs/web-task.json) as a real container with its own IP.
+# The main job: installs what is missing, builds Wharf, and brings up the demo from configs/:
+# `wharf serve` (the ECS and Application Auto Scaling APIs, the load balancer on :8080 and the
+# dashboard), a service of busybox httpd tasks behind the load balancer, and target tracking
+# on its request rate. Prints the URLs and the `aws` lines to inspect it, then keeps the daemon
+# in the foreground until Ctrl-C (the tasks keep running; the next start re-adopts them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -10,32 +13,73 @@ swift build -c release 2>&1 | tail -n 1
 bin=$(swift build -c release --show-bin-path)
 
 data=${WHARF_DATA_DIR:-/var/lib/wharf}
+api=127.0.0.1:7080
+dashboard=127.0.0.1:7081
+mkdir -p "$data"
+
 image_dir=$(mktemp -d)
-trap 'rm -rf "$image_dir"' EXIT
 echo "== building the busybox image from Debian's busybox-static and importing it"
 scripts/build-busybox-image.sh "$image_dir/busybox" >/dev/null
-"$bin/wharf" image import "$image_dir/busybox" --data-dir "$data"
+"$bin/wharf" image import "$image_dir/busybox" --data-dir "$data" >/dev/null
+rm -rf "$image_dir"
 
-echo "== running configs/web-task.json"
-line=$("$bin/wharf" run-task configs/web-task.json --data-dir "$data")
-echo "$line"
-task=$(echo "$line" | awk '{print $2}')
-ip=$(echo "$line" | awk '{print $4}')
+echo "== starting wharf serve (log: $data/serve.log)"
+"$bin/wharf" serve --data-dir "$data" --config configs/serve.yaml >"$data/serve.log" 2>&1 &
+serve=$!
+stop_daemon() { kill -TERM "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; }
+trap stop_daemon EXIT
+trap 'echo; echo "== stopping wharf serve (tasks keep running; the next start re-adopts them)"; exit 0' INT TERM
 
-echo "== waiting for the task to be healthy"
-for _ in $(seq 1 50); do
-  "$bin/wharf" ps --data-dir "$data" | grep -q "${task:0:12}.*healthy" && break
+export AWS_SHARED_CREDENTIALS_FILE="$data/credentials" AWS_PROFILE=wharf AWS_DEFAULT_REGION=us-east-1
+aws_() { aws --endpoint-url "http://$api" "$@"; }
+for _ in $(seq 1 100); do
+  aws_ ecs list-clusters >/dev/null 2>&1 && break
+  kill -0 "$serve" 2>/dev/null || { cat "$data/serve.log"; exit 1; }
   sleep 0.2
 done
-"$bin/wharf" ps --data-dir "$data"
-echo "== curl http://$ip:8080/"
-curl -s --max-time 3 "http://$ip:8080/"
+
+echo "== registering configs/web-task.json and the service configs/web-service.json"
+aws_ ecs register-task-definition --cli-input-json file://configs/web-task.json \
+  --query 'taskDefinition.taskDefinitionArn' --output text
+status=$(aws_ ecs describe-services --cluster default --services web --query 'services[0].status' --output text)
+if [ "$status" = "ACTIVE" ]; then
+  aws_ ecs update-service --cluster default --service web --task-definition web --query 'service.serviceArn' --output text
+else
+  aws_ ecs create-service --cli-input-json file://configs/web-service.json --query 'service.serviceArn' --output text
+fi
+
+echo "== target tracking: 600 requests per task per minute (10/s), 1 to 8 tasks (configs/web-scaling-policy.json)"
+aws_ application-autoscaling register-scalable-target --service-namespace ecs --resource-id service/default/web \
+  --scalable-dimension ecs:service:DesiredCount --min-capacity 1 --max-capacity 8
+aws_ application-autoscaling put-scaling-policy --cli-input-json file://configs/web-scaling-policy.json \
+  --query 'PolicyARN' --output text
+
+echo "== waiting for the service to be stable"
+for _ in $(seq 1 120); do
+  stable=$(aws_ ecs describe-services --cluster default --services web \
+    --query 'length(services[?length(deployments) == `1` && runningCount == desiredCount])' --output text)
+  [ "$stable" = "1" ] && break
+  sleep 1
+done
+aws_ ecs wait services-stable --cluster default --services web
+for _ in 1 2 3 4; do curl -s --max-time 3 http://127.0.0.1:8080/; done
 
 cat <<TXT
 
-The task keeps running under its own supervisor. Try:
-  $bin/wharf ps --data-dir $data
-  $bin/wharf logs ${task:0:12} --data-dir $data
-  curl http://$ip:8080/
-  $bin/wharf stop ${task:0:12} --data-dir $data
+Wharf is up.
+  Load balancer:  http://127.0.0.1:8080/        (the web service's tasks, round robin)
+  Dashboard:      http://$dashboard/            (JSON at /api/dashboard.json, Prometheus at /metrics)
+  ECS API:        http://$api                   (log: $data/serve.log)
+
+Inspect it with the AWS CLI:
+  export AWS_SHARED_CREDENTIALS_FILE=$data/credentials AWS_PROFILE=wharf AWS_DEFAULT_REGION=us-east-1
+  aws --endpoint-url http://$api ecs describe-services --cluster default --services web
+  aws --endpoint-url http://$api ecs list-tasks --cluster default --service-name web
+  aws --endpoint-url http://$api application-autoscaling describe-scaling-activities --service-namespace ecs
+
+Put load on it and watch it scale out on the dashboard, then back in a minute after the load stops:
+  wrk -t 2 -c 8 -d 60s http://127.0.0.1:8080/
+
+Ctrl-C stops the daemon.
 TXT
+wait "$serve"

@@ -11,8 +11,11 @@ fi
 # System packages: libev and OpenSSL for the load balancer, zlib for image layers, SQLite for
 # the control plane's store, busybox-static for the built-in busybox image; iproute2, curl,
 # python3, openssl and nginx for tests (backends, certificates) and the demo; chromium renders
-# the dashboard in its tests (headless).
-packages=(libev-dev libssl-dev libsqlite3-dev zlib1g-dev busybox-static iproute2 curl python3 ca-certificates openssl nginx chromium)
+# the dashboard in its tests (headless); docker-registry (the CNCF distribution registry),
+# skopeo and apache2-utils (htpasswd) for the registry tests and bench/pull.sh; wrk puts load
+# on the demo and bench/autoscale.sh.
+packages=(libev-dev libssl-dev libsqlite3-dev zlib1g-dev busybox-static iproute2 curl python3 ca-certificates openssl nginx
+          chromium docker-registry skopeo apache2-utils wrk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -33,6 +36,11 @@ if ! python3 -c "import botocore" >/dev/null 2>&1; then
   echo "setup: installing python3-botocore"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-botocore >/dev/null
+fi
+if ! python3 -c "import boto3" >/dev/null 2>&1; then
+  echo "setup: installing python3-boto3"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-boto3 >/dev/null
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -8,6 +8,13 @@ public struct LayerRecord: Codable, Equatable, Sendable {
     public var mediaType: String
     /// Size of the blob in bytes.
     public var size: Int64
+
+    public init(diffID: Digest, blobDigest: Digest, mediaType: String, size: Int64) {
+        self.diffID = diffID
+        self.blobDigest = blobDigest
+        self.mediaType = mediaType
+        self.size = size
+    }
 }
 
 /// A stored image under one name (or untagged), as kept in `images.json`.
@@ -28,6 +35,9 @@ public struct ImageRecord: Codable, Equatable, Sendable {
     public var created: String?
     public var os: String?
     public var architecture: String?
+    /// Digest of the image index (manifest list) the manifest was chosen from, for images
+    /// pulled through one, so `name@<index digest>` finds the image too.
+    public var indexDigest: Digest?
 }
 
 /// Everything the runtime needs to start a container from an image.

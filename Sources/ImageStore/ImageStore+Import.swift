@@ -7,7 +7,7 @@ import Musl
 
 extension ImageStore {
     /// The OCI platform this machine runs, used to pick a manifest from an image index.
-    static var hostPlatform: (os: String, architecture: String) {
+    public static var hostPlatform: (os: String, architecture: String) {
         #if arch(x86_64)
         return ("linux", "amd64")
         #elseif arch(arm64)
@@ -80,7 +80,7 @@ extension ImageStore {
 
     /// Adds `record`; a name that pointed at another image moves, leaving that image
     /// untagged (not deleted, since containers may still run from its layers).
-    private func merge(_ record: ImageRecord, into records: inout [ImageRecord]) {
+    func merge(_ record: ImageRecord, into records: inout [ImageRecord]) {
         guard let reference = record.reference else {
             if !records.contains(where: { $0.id == record.id }) { records.append(record) }
             return

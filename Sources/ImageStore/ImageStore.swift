@@ -108,7 +108,8 @@ public final class ImageStore: @unchecked Sendable {
             let found: [ImageRecord]
             if let digest = reference.digest {
                 found = records.filter {
-                    $0.reference?.repository == reference.repository && ($0.manifestDigest == digest || $0.id == digest)
+                    $0.reference?.repository == reference.repository
+                        && ($0.manifestDigest == digest || $0.id == digest || $0.indexDigest == digest)
                 }
             } else {
                 found = records.filter { $0.reference == reference }
@@ -155,6 +156,7 @@ public final class ImageStore: @unchecked Sendable {
         for record in records {
             blobs.insert(record.id.hex)
             blobs.insert(record.manifestDigest.hex)
+            if let indexDigest = record.indexDigest { blobs.insert(indexDigest.hex) }
             for layer in record.layers {
                 blobs.insert(layer.blobDigest.hex)
                 layers.insert(layer.diffID.hex)

@@ -50,6 +50,9 @@ public enum ImageStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case ambiguousReference(reference: String, matches: [String])
     /// A name override was given but the archive holds more than one image.
     case nameOverrideNeedsSingleImage(path: String, imageCount: Int)
+    /// The source a blob was streamed from (a registry download) failed; its owner holds
+    /// the full error and `detail` summarises it.
+    case sourceFailed(step: String, detail: String)
 
     /// Builds a `.system` error from the calling thread's current `errno`.
     static func syscall(_ step: String, path: String, call: String) -> ImageStoreError {
@@ -99,6 +102,8 @@ public enum ImageStoreError: Error, Equatable, Sendable, CustomStringConvertible
             return "image id prefix \(reference) is ambiguous: \(matches.joined(separator: ", "))"
         case let .nameOverrideNeedsSingleImage(path, count):
             return "\(path) holds \(count) images; a name override needs exactly one"
+        case let .sourceFailed(step, detail):
+            return "\(step): \(detail)"
         }
     }
 }

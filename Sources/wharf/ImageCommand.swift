@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import ImageStore
+import Registry
 
-/// `wharf image import|ls|rm`: the local image store.
+/// `wharf image import|pull|ls|rm|prune`: the local image store.
 struct ImageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "image", abstract: "Manage local images.", subcommands: [Import.self, List.self, Remove.self])
+        commandName: "image", abstract: "Manage local images.", subcommands: [Import.self, Pull.self, List.self, Remove.self, Prune.self])
 
     struct StoreOptions: ParsableArguments {
         @Option(name: .long, help: "Directory for images, tasks and address pools.")
@@ -70,6 +71,60 @@ struct ImageCommand: ParsableCommand {
             for record in try store.open().remove(reference: reference) {
                 print("removed \(record.reference.map { "\($0)" } ?? "\(record.id)")")
             }
+        }
+    }
+
+    struct Pull: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pull an image from a registry (per-layer progress on a terminal, plain lines otherwise).")
+
+        @Argument(help: "Image reference, e.g. busybox, registry:5000/team/app:1.4, name@sha256:<digest>.")
+        var reference: String
+
+        @Option(help: "Registry settings file (JSON; default: DATA_DIR/registries.json).")
+        var registries: String?
+
+        @Option(name: .customLong("insecure-registry"), help: "Reach this registry host[:port] over plain HTTP (repeatable).")
+        var insecureRegistries: [String] = []
+
+        @Option(help: "A JSON credentials file {\"username\", \"password\"} for the image's registry.")
+        var credentials: String?
+
+        @Option(help: "Layers downloaded at once.")
+        var parallel: Int = 4
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            var settings = try RegistryConfiguration.load(path: registries ?? store.dataDir + "/registries.json")
+            for host in insecureRegistries {
+                var entry = settings.settings(for: host)
+                entry.insecure = true
+                settings.registries[host] = entry
+            }
+            let explicit = try credentials.map { path in try RegistryCredentials.load(path: path) }
+            let puller = ImagePuller(store: try store.open(), configuration: settings, maxConcurrentLayers: parallel)
+            let display = PullProgressDisplay(terminal: isatty(STDOUT_FILENO) == 1)
+            let result = try puller.pull(reference, credentials: explicit) { event in display.handle(event) }
+            display.finish()
+            let seconds = result.stoppedAt.timeIntervalSince(result.startedAt)
+            print("pulled \(result.record.reference.map { "\($0)" } ?? reference) id \(result.record.id.shortID) "
+                + "manifest \(result.record.manifestDigest) (\(result.layersDownloaded) layers, "
+                + "\(ByteCountFormatter.string(fromByteCount: result.bytesDownloaded, countStyle: .binary)) downloaded in "
+                + String(format: "%.3f s)", seconds))
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove untagged images and every layer and blob no image uses.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let result = try store.open().prune()
+            print("removed \(result.layers) layers and \(result.blobs) blobs "
+                + "(\(ByteCountFormatter.string(fromByteCount: result.blobBytes, countStyle: .binary)))")
         }
     }
 }

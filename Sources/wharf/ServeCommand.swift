@@ -1,6 +1,7 @@
 import AWSProtocol
 import ArgumentParser
 import AutoScaling
+import Autoscaler
 import ControlPlane
 import Dashboard
 import Foundation
@@ -89,7 +90,8 @@ struct ServeCommand: ParsableCommand {
             agent = try LocalAgent(
                 runtime: runtime,
                 configuration: LocalAgentConfiguration(
-                    stateDirectory: LocalAgentConfiguration.defaultStateDirectory(dataDirectory: dataDir), region: configuration.region),
+                    stateDirectory: LocalAgentConfiguration.defaultStateDirectory(dataDirectory: dataDir), region: configuration.region,
+                    registriesFile: dataDir + "/registries.json"),
                 logger: logger)
         } catch {
             throw ValidationError("agent: \(error)")
@@ -130,11 +132,14 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("autoscaling store: \(error)")
         }
         let scalingDirectory = ECSScalingDirectory(api: api, targetGroups: registrar, context: context)
-        AutoScalingAPI(store: scalingStore, directory: scalingDirectory, accountID: configuration.accountID).register(on: &router)
+        var tuning = TargetTrackingTuning.standard
+        tuning.scaleInStabilizationSeconds = configuration.scaleInStabilizationSeconds
+        AutoScalingAPI(store: scalingStore, directory: scalingDirectory, accountID: configuration.accountID, tuning: tuning)
+            .register(on: &router)
         let autoscaler = AutoScalingController(
             store: scalingStore, directory: scalingDirectory,
             metrics: ECSScalingMetrics(store: store, balancer: balancer, context: context, usage: { runtime.usage(of: $0) }),
-            logger: logger)
+            tuning: tuning, logger: logger)
         var dashboardSampler: Task<Void, Never>?
         do {
             try balancer.addApplicationListener(name: "ecs-api", address: configuration.listen, application: AWSAPIApplication(router: router))

@@ -11,7 +11,23 @@ struct ServerConfigurationTests {
         #expect(configuration.listen == "127.0.0.1:7080")
         #expect(configuration.accountID == "123456789012")
         #expect(configuration.loadBalancer.listeners.map(\.port) == [8080])
-        #expect(configuration.loadBalancer.targetGroups.first?.healthCheck.intervalSeconds == 5)
+        #expect(configuration.loadBalancer.targetGroups.first?.healthCheck.intervalSeconds == 2)
+        #expect(configuration.dashboard == "127.0.0.1:7081")
+        #expect(configuration.scaleInStabilizationSeconds == 60)
+    }
+
+    @Test("dashboard and autoscaling keys are checked")
+    func dashboardAndAutoscaling() throws {
+        #expect(try ServerConfiguration.parse("dashboard: \"off\"\n", source: "test").dashboard == nil)
+        let badAddress = #expect(throws: ServerConfiguration.Error.self) {
+            try ServerConfiguration.parse("dashboard: localhost\n", source: "test")
+        }
+        #expect(badAddress?.field == "dashboard")
+        let badWindow = #expect(throws: ServerConfiguration.Error.self) {
+            try ServerConfiguration.parse("autoscaling:\n  scaleInStabilizationSeconds: 1\n", source: "test")
+        }
+        #expect(badWindow?.field == "autoscaling.scaleInStabilizationSeconds")
+        #expect(badWindow?.line == 2)
     }
 
     @Test("errors name the field and line, inside the load balancer section too")

@@ -217,7 +217,7 @@ struct TaskDefinitionConfigTests {
         let web = try #require(spec.containers.first)
         #expect(spec.containers.count == 1)
         #expect(web.name == "web" && web.image == "busybox" && web.essential)
-        #expect(web.command == ["httpd", "-f", "-p", "8080", "-h", "/var/www"])
+        #expect(web.command == ["sh", "-c", "mkdir -p /www && echo \"hello from $(hostname)\" > /www/index.html && exec httpd -f -p 8080 -h /www"])
         #expect(web.portMappings == [PortMapping(containerPort: 8080)])
         #expect(web.healthCheck == HealthCheckSpec(
             command: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1"],

@@ -48,6 +48,10 @@ public struct AgentTaskReport: Sendable, Equatable, Codable {
     public var startedAt: Date?
     public var stoppingAt: Date?
     public var stoppedAt: Date?
+    /// When the agent began and finished making the task's images ready (nil when it does not
+    /// say: then the task's creation and network readiness stand for them).
+    public var pullStartedAt: Date?
+    public var pullStoppedAt: Date?
 
     public init(
         taskID: String, runtimeTaskID: String, status: Status, address: String?, hostname: String?,

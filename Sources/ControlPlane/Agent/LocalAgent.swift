@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 import Logging
 import Runtime
 import Synchronization
@@ -20,6 +21,8 @@ public final class LocalAgent: ContainerAgent {
     public let configuration: LocalAgentConfiguration
     let logger: Logger
     private let runner: BlockingRunner
+    /// One per agent: concurrent pulls of one image or layer download it once.
+    private let puller: ImagePuller
     private let monitor: RuntimeTaskMonitor
 
     private struct State {
@@ -40,6 +43,15 @@ public final class LocalAgent: ContainerAgent {
         self.configuration = configuration
         self.logger = logger
         runner = BlockingRunner(label: "wharf.agent.runtime", width: configuration.runtimeConcurrency)
+        var registries = RegistryConfiguration()
+        if let file = configuration.registriesFile {
+            do {
+                registries = try RegistryConfiguration.load(path: file)
+            } catch {
+                throw .hostInspection(step: "reading registry settings \(file)", message: "\(error)")
+            }
+        }
+        puller = ImagePuller(store: runtime.images, configuration: registries, logger: logger)
         var ledger = try LocalAgentLedger(stateDirectory: configuration.stateDirectory)
         Self.settleIntents(&ledger, runtime: runtime, logger: logger)
         state = Mutex(State(ledger: ledger))
@@ -183,8 +195,18 @@ public final class LocalAgent: ContainerAgent {
             throw .launchRefused(taskID: taskID, stoppedReason: "CannotCreateContainerError: \(error.message)")
         }
         let label = spec.taskDefinition ?? request.familyAndRevision
+        // Images first (ECS's pull phase): a task whose image cannot be had never launches.
+        let pullStartedAt = Date().timeIntervalSince1970
+        for image in Set(spec.containers.map(\.image)) {
+            do {
+                _ = try puller.ensureImage(image, policy: configuration.imagePullBehavior)
+            } catch {
+                throw .launchRefused(taskID: taskID, stoppedReason: "CannotPullContainerError: \(error.cannotPullContainerReason)")
+            }
+        }
         let intent = LocalAgentLedger.Entry(taskID: taskID, runtimeTaskID: nil, familyAndRevision: label,
-                                            intentAt: Date().timeIntervalSince1970)
+                                            intentAt: Date().timeIntervalSince1970, pullStartedAt: pullStartedAt,
+                                            pullStoppedAt: Date().timeIntervalSince1970)
         try state.withLock { state throws(AgentError) in try state.ledger.save(intent) }
 
         let launched: TaskStatus
@@ -252,7 +274,12 @@ public final class LocalAgent: ContainerAgent {
     /// The report of a runtime task now; nil if the runtime no longer has it.
     private func currentReport(taskID: String, runtimeID: String) -> AgentTaskReport? {
         guard let status = try? runtime.status(of: runtimeID) else { return nil }
-        return Self.report(taskID: taskID, status: status)
+        var report = Self.report(taskID: taskID, status: status)
+        if let entry = state.withLock({ $0.ledger.entries[taskID] }) {
+            report.pullStartedAt = entry.pullStartedAt.map { Date(timeIntervalSince1970: $0) }
+            report.pullStoppedAt = entry.pullStoppedAt.map { Date(timeIntervalSince1970: $0) }
+        }
+        return report
     }
 
     /// Called by the monitor thread: reads the tasks that changed and emits the reports that

@@ -1,3 +1,4 @@
+import Registry
 /// How ``LocalAgent`` describes its host and where it keeps its records.
 public struct LocalAgentConfiguration: Sendable {
     /// The ECS agent's default reserved TCP ports (SSH, Docker, the agent's introspection ports).
@@ -26,13 +27,21 @@ public struct LocalAgentConfiguration: Sendable {
     public var offersFargateCapacity: Bool
     public var sweepInterval: Double
     public var runtimeConcurrency: Int
+    /// When images are pulled from their registries (ECS agent's `ECS_IMAGE_PULL_BEHAVIOR`).
+    /// Wharf's default is `prefer-cached`: a host that has the image (imported or pulled once)
+    /// launches without contacting the registry.
+    public var imagePullBehavior: ImagePullPolicy
+    /// Registry settings (insecure registries, extra CAs, credentials files), JSON; a missing
+    /// file means none.
+    public var registriesFile: String?
 
     public init(
         stateDirectory: String, region: String = "us-east-1", availabilityZone: String? = nil, instanceID: String? = nil,
         reservedMemoryMiB: Int = 0, reservedTCPPorts: [Int] = LocalAgentConfiguration.defaultReservedTCPPorts,
         reservedUDPPorts: [Int] = [], instanceType: String = "wharf.host", offersFargateCapacity: Bool = true,
         sweepInterval: Double = LocalAgentConfiguration.defaultSweepInterval,
-        runtimeConcurrency: Int = LocalAgentConfiguration.defaultRuntimeConcurrency
+        runtimeConcurrency: Int = LocalAgentConfiguration.defaultRuntimeConcurrency,
+        imagePullBehavior: ImagePullPolicy = .preferCached, registriesFile: String? = nil
     ) {
         self.stateDirectory = stateDirectory
         self.region = region
@@ -45,6 +54,8 @@ public struct LocalAgentConfiguration: Sendable {
         self.offersFargateCapacity = offersFargateCapacity
         self.sweepInterval = sweepInterval
         self.runtimeConcurrency = runtimeConcurrency
+        self.imagePullBehavior = imagePullBehavior
+        self.registriesFile = registriesFile
     }
 
     /// The agent's directory inside a runtime data directory (`DATA/agent`).

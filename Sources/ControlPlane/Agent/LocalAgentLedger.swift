@@ -17,6 +17,9 @@ struct LocalAgentLedger {
         var familyAndRevision: String
         /// When the launch was about to begin (seconds since the epoch).
         var intentAt: Double
+        /// When the task's images were being made ready (pulled, or found in the store).
+        var pullStartedAt: Double?
+        var pullStoppedAt: Double?
     }
 
     /// Slack allowed between the intent's clock reading and the runtime's own, in seconds.

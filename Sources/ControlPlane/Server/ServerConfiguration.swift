@@ -12,6 +12,8 @@ import Yams
 /// accountId: "123456789012"
 /// listen: 127.0.0.1:7080
 /// dashboard: 127.0.0.1:7081     # or "off"
+/// autoscaling:
+///   scaleInStabilizationSeconds: 120
 /// loadBalancer:
 ///   listeners: [...]
 ///   targetGroups: [...]
@@ -25,6 +27,11 @@ public struct ServerConfiguration: Sendable {
     /// shows the whole cluster to whoever reaches it.
     public var dashboard: String? = "127.0.0.1:7081"
     public var loadBalancer = LBConfiguration()
+    /// How long target tracking waits, with the metric clearly below target all along, before
+    /// it scales in (Wharf's stabilization window; AWS waits 15 one-minute datapoints).
+    public var scaleInStabilizationSeconds = 120
+    /// The accepted range of ``scaleInStabilizationSeconds``.
+    public static let scaleInStabilizationRange = 5...3600
 
     public init() {}
 
@@ -88,6 +95,22 @@ public struct ServerConfiguration: Sendable {
             case "dashboard":
                 let text = value.string ?? ""
                 configuration.dashboard = text == "off" ? nil : try listenAddress(text, field: key, line: line)
+            case "autoscaling":
+                guard let fields = value.mapping else {
+                    throw Error(field: key, line: line, message: "expected a mapping (scaleInStabilizationSeconds)")
+                }
+                for (fieldNode, fieldValue) in fields {
+                    let name = "autoscaling." + (fieldNode.string ?? "")
+                    let fieldLine = fieldNode.mark?.line
+                    guard fieldNode.string == "scaleInStabilizationSeconds" else {
+                        throw Error(field: name, line: fieldLine, message: "unknown key (expected scaleInStabilizationSeconds)")
+                    }
+                    guard let seconds = fieldValue.int, scaleInStabilizationRange.contains(seconds) else {
+                        throw Error(field: name, line: fieldLine,
+                                    message: "expected whole seconds between \(scaleInStabilizationRange.lowerBound) and \(scaleInStabilizationRange.upperBound)")
+                    }
+                    configuration.scaleInStabilizationSeconds = seconds
+                }
             case "loadBalancer":
                 do {
                     configuration.loadBalancer = try LBConfiguration.decode(value, fieldPath: "loadBalancer", source: source)
@@ -95,7 +118,7 @@ public struct ServerConfiguration: Sendable {
                     throw Error(field: error.field, line: error.line, message: error.message)
                 }
             default:
-                throw Error(field: key, line: line, message: "unknown key '\(key)' (expected region, accountId, listen, dashboard, loadBalancer)")
+                throw Error(field: key, line: line, message: "unknown key '\(key)' (expected region, accountId, listen, dashboard, autoscaling, loadBalancer)")
             }
         }
         return configuration

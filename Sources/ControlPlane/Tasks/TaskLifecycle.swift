@@ -150,8 +150,10 @@ extension StoredTask {
             document.hostname = hostname
             if document.attachment != nil { document.attachment?.privateDnsName = hostname }
         }
-        document.pullStartedAt = document.pullStartedAt ?? TaskLifecycle.seconds(report.createdAt)
-        if let ready = report.networkReadyAt { document.pullStoppedAt = document.pullStoppedAt ?? TaskLifecycle.seconds(ready) }
+        document.pullStartedAt = document.pullStartedAt ?? TaskLifecycle.seconds(report.pullStartedAt ?? report.createdAt)
+        if let ready = report.pullStoppedAt ?? report.networkReadyAt {
+            document.pullStoppedAt = document.pullStoppedAt ?? TaskLifecycle.seconds(ready)
+        }
         for index in document.containers.indices {
             guard let reported = report.container(named: document.containers[index].name) else { continue }
             document.containers[index].lastStatus = reported.lastStatus.rawValue

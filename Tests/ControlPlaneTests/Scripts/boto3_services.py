@@ -86,6 +86,38 @@ forced = ecs.update_service(cluster="b3", service="idle", forceNewDeployment=Tru
 check(len(forced["deployments"]) == 2, "forceNewDeployment starts a deployment")
 ecs.get_waiter("services_stable").wait(cluster="b3", services=["idle"], WaiterConfig={"Delay": 1, "MaxAttempts": 20})
 
+# Application Auto Scaling on the same endpoint.
+aas = boto3.client("application-autoscaling", endpoint_url=os.environ["WHARF_ENDPOINT"], region_name="us-east-1",
+                   config=Config(retries={"max_attempts": 1}))
+aas.register_scalable_target(ServiceNamespace="ecs", ResourceId="service/b3/idle",
+                             ScalableDimension="ecs:service:DesiredCount", MinCapacity=0, MaxCapacity=4)
+targets = aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+check([t["ResourceId"] for t in targets] == ["service/b3/idle"], "scalable target listed: %r" % targets)
+check(targets[0]["MaxCapacity"] == 4 and targets[0]["ScalableDimension"] == "ecs:service:DesiredCount", "target shape")
+policy = aas.put_scaling_policy(
+    PolicyName="cpu", ServiceNamespace="ecs", ResourceId="service/b3/idle", ScalableDimension="ecs:service:DesiredCount",
+    PolicyType="TargetTrackingScaling",
+    TargetTrackingScalingPolicyConfiguration={"TargetValue": 50.0, "PredefinedMetricSpecification": {
+        "PredefinedMetricType": "ECSServiceAverageCPUUtilization"}})
+check(":policyName/cpu" in policy["PolicyARN"], "policy ARN")
+policies = aas.describe_scaling_policies(ServiceNamespace="ecs", ResourceId="service/b3/idle")["ScalingPolicies"]
+check([p["PolicyName"] for p in policies] == ["cpu"], "policy listed")
+try:
+    aas.register_scalable_target(ServiceNamespace="ecs", ResourceId="service/b3/nope",
+                                 ScalableDimension="ecs:service:DesiredCount", MinCapacity=0, MaxCapacity=1)
+    check(False, "a target for a missing service is refused")
+except ClientError as error:
+    check(error.response["Error"]["Code"] == "ValidationException", "ValidationException: %r" % error.response)
+try:
+    aas.delete_scaling_policy(PolicyName="nope", ServiceNamespace="ecs", ResourceId="service/b3/idle",
+                              ScalableDimension="ecs:service:DesiredCount")
+    check(False, "deleting a missing policy is refused")
+except ClientError as error:
+    check(error.response["Error"]["Code"] == "ObjectNotFoundException", "ObjectNotFoundException: %r" % error.response)
+aas.deregister_scalable_target(ServiceNamespace="ecs", ResourceId="service/b3/idle",
+                               ScalableDimension="ecs:service:DesiredCount")
+check(aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"] == [], "target deregistered")
+
 # ECS's errors.
 check(error_code(ecs.create_service, cluster="b3", serviceName="idle", taskDefinition="b3", desiredCount=0,
                  networkConfiguration=NETWORK) == "InvalidParameterException", "duplicate service")

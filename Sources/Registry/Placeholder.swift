@@ -1,2 +1,0 @@
-/// Registry: filled in by its own change.
-enum RegistryPlaceholder {}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// A bearer-token service for `docker-registry`'s token authentication (the scheme Docker
+/// Hub and ECR-style registries use), run as a small python3 program on 127.0.0.1: it
+/// checks basic credentials and issues RS256 JWTs (signed with openssl, the certificate in
+/// the `x5c` header) granting the requested repository actions. Anonymous requests get a
+/// token that grants nothing.
+final class TokenServer {
+    static let service = "wharf-test-registry"
+    static let issuer = "wharf-test-issuer"
+
+    let port: Int
+    let certificate: String
+    private let process = Process()
+
+    init(directory: String, username: String, password: String) throws {
+        port = try LocalRegistry.unusedPort()
+        certificate = directory + "/token.pem"
+        try shell("""
+        cd '\(directory)' && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=wharf token issuer' \
+          -keyout token.key -out token.pem 2>/dev/null
+        """)
+        let script = directory + "/token-server.py"
+        try Data(Self.program.utf8).write(to: URL(fileURLWithPath: script))
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--pdeathsig", "KILL", "python3", script, String(port), directory + "/token.key", certificate,
+                             Self.service, Self.issuer, username, password]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if (try? shell("curl -s -o /dev/null http://127.0.0.1:\(port)/token")) != nil { return }
+            usleep(50_000)
+        }
+        stop()
+        throw TestFailure("token server did not start")
+    }
+
+    deinit { stop() }
+
+    var realm: String { "http://127.0.0.1:\(port)/token" }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    private static let program = #"""
+import base64, http.server, json, ssl, subprocess, sys, time, urllib.parse
+port, key, cert, service, issuer, user, password = sys.argv[1:8]
+der = ssl.PEM_cert_to_DER_cert(open(cert).read())
+def b64(data): return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args): pass
+    def do_GET(self):
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+        auth = self.headers.get("Authorization", "")
+        granted = False
+        if auth.startswith("Basic "):
+            given = base64.b64decode(auth[6:]).decode()
+            if given != user + ":" + password:
+                self.send_response(401); self.send_header("Content-Type", "application/json"); self.end_headers()
+                self.wfile.write(b'{"details":"bad credentials"}'); return
+            granted = True
+        access = []
+        for scope in query.get("scope", []):
+            kind, name, actions = scope.split(":")
+            access.append({"type": kind, "name": name, "actions": actions.split(",") if granted else []})
+        now = int(time.time())
+        header = {"alg": "RS256", "typ": "JWT", "x5c": [base64.b64encode(der).decode()]}
+        claims = {"iss": issuer, "sub": user if granted else "", "aud": service, "exp": now + 300, "nbf": now - 10,
+                  "iat": now, "jti": str(time.time_ns()), "access": access}
+        signing_input = (b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims).encode())).encode()
+        signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=signing_input,
+                                   capture_output=True, check=True).stdout
+        body = json.dumps({"token": signing_input.decode() + "." + b64(signature)}).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), Handler).serve_forever()
+"""#
+}
