@@ -107,15 +107,4 @@ final class ServeAutoscalingTests: XCTestCase {
         let service = (described["services"] as? [[String: Any]])?.first ?? [:]
         return (service["desiredCount"] as? Int ?? -1, service["runningCount"] as? Int ?? -1)
     }
-
-    private func eventually<T>(timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line,
-                               _ probe: () throws -> T?) throws -> T {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let value = try probe() { return value }
-            Thread.sleep(forTimeInterval: 0.5)
-        }
-        XCTFail("condition not met within \(timeout) s", file: file, line: line)
-        throw XCTSkip("timed out")
-    }
 }

@@ -178,3 +178,15 @@ enum HTTPGet {
         return (status, parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 }
+
+/// Polls `probe` every half second until it returns a value; fails the test after `timeout`.
+func eventually<T>(timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line,
+                   _ probe: () throws -> T?) throws -> T {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if let value = try probe() { return value }
+        Thread.sleep(forTimeInterval: 0.5)
+    }
+    XCTFail("condition not met within \(timeout) s", file: file, line: line)
+    throw XCTSkip("timed out")
+}

@@ -233,17 +233,6 @@ final class ServeServiceTests: XCTestCase {
         XCTFail("no httpd process of this test's tasks was found")
     }
 
-    /// Polls `probe` every half second until it returns a value, or fails after `timeout`.
-    private func eventually<T>(timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line,
-                               _ probe: () throws -> T?) throws -> T {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let value = try probe() { return value }
-            Thread.sleep(forTimeInterval: 0.5)
-        }
-        XCTFail("condition not met within \(timeout) s", file: file, line: line)
-        throw XCTSkip("timed out")
-    }
 }
 
 /// Requests through the LB on a thread of their own, every 20 ms, counting failures.

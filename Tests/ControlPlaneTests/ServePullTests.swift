@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+
+/// A task whose image is not on the host is pulled from a registry on first use, through
+/// `wharf serve` and the real AWS CLI: a real `docker-registry` on loopback (listed insecure in
+/// the daemon's `registries.json`), the busybox image pushed to it with skopeo. A wrong tag
+/// stops its task with ECS's `CannotPullContainerError`.
+final class ServePullTests: XCTestCase {
+    private var daemon: ServeDaemon?
+    private var registry: Process?
+    private var registryDirectory = ""
+
+    override func tearDown() {
+        if let registry, registry.isRunning {
+            kill(registry.processIdentifier, SIGKILL)
+            registry.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: registryDirectory)
+        daemon?.remove()
+    }
+
+    func testImagePulledOnFirstUseAndMissingTagFailsTheTask() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-registry"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/skopeo") else {
+            throw XCTSkip("docker-registry and skopeo are not installed (scripts/setup.sh installs them)")
+        }
+        let daemon = try ServeDaemon()
+        self.daemon = daemon
+        let port = try ServeDaemon.freePort()
+        registryDirectory = daemon.dataDirectory + "-registry"
+        try FileManager.default.createDirectory(atPath: registryDirectory, withIntermediateDirectories: true)
+        try """
+            version: 0.1
+            log: {level: error, accesslog: {disabled: true}}
+            storage: {filesystem: {rootdirectory: \(registryDirectory)/data}}
+            http: {addr: 127.0.0.1:\(port)}
+            """.write(toFile: registryDirectory + "/config.yml", atomically: true, encoding: .utf8)
+        let registry = Process()
+        registry.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        registry.arguments = ["--pdeathsig", "KILL", "/usr/bin/docker-registry", "serve", registryDirectory + "/config.yml"]
+        registry.standardOutput = FileHandle.nullDevice
+        registry.standardError = FileHandle.nullDevice
+        try registry.run()
+        self.registry = registry
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, HTTPGet.get(port: port, path: "/v2/")?.status != 200 { Thread.sleep(forTimeInterval: 0.1) }
+        XCTAssertEqual(HTTPGet.get(port: port, path: "/v2/")?.status, 200, "docker-registry answers")
+
+        let layout = try TaskRuntimeFixture.busybox(file: #filePath)
+        let push = Process()
+        push.executableURL = URL(fileURLWithPath: "/usr/bin/skopeo")
+        push.arguments = ["copy", "--quiet", "--dest-tls-verify=false", "oci:\(layout)", "docker://127.0.0.1:\(port)/team/busybox:1.0"]
+        try push.run()
+        push.waitUntilExit()
+        XCTAssertEqual(push.terminationStatus, 0, "skopeo pushed busybox")
+
+        // The daemon's store has no image at all; the registry is reachable over plain HTTP only
+        // because it is listed insecure.
+        try #"{"registries": {"127.0.0.1:\#(port)": {"insecure": true}}}"#
+            .write(toFile: daemon.dataDirectory + "/registries.json", atomically: true, encoding: .utf8)
+        try daemon.start(config: "region: us-east-1\naccountId: \"123456789012\"\n")
+
+        let image = "127.0.0.1:\(port)/team/busybox"
+        let good = try runTask(daemon, family: "pulled", image: image + ":1.0")
+        let running = try eventually(timeout: 60) { () -> [String: Any]? in
+            let task = try self.describe(daemon, good)
+            return task["lastStatus"] as? String == "RUNNING" ? task : nil
+        }
+        let pullStarted = try XCTUnwrap(running["pullStartedAt"] as? Double)
+        let pullStopped = try XCTUnwrap(running["pullStoppedAt"] as? Double)
+        XCTAssertLessThanOrEqual(pullStarted, pullStopped)
+
+        let bad = try runTask(daemon, family: "missing", image: image + ":nope")
+        let stopped = try eventually(timeout: 60) { () -> [String: Any]? in
+            let task = try self.describe(daemon, bad)
+            return task["lastStatus"] as? String == "STOPPED" ? task : nil
+        }
+        let reason = stopped["stoppedReason"] as? String ?? ""
+        XCTAssertTrue(reason.hasPrefix("CannotPullContainerError:"), reason)
+        XCTAssertTrue(reason.contains("nope"), reason)
+
+        XCTAssertEqual(try daemon.aws(["ecs", "stop-task", "--task", good]).status, 0)
+    }
+
+    private func runTask(_ daemon: ServeDaemon, family: String, image: String) throws -> String {
+        let path = daemon.dataDirectory + "/\(family).json"
+        try """
+            {"family": "\(family)", "networkMode": "awsvpc", "containerDefinitions": [{"name": "main", "image": "\(image)",
+              "memory": 32, "essential": true, "command": ["sleep", "3600"]}]}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try daemon.aws(["ecs", "register-task-definition", "--cli-input-json", "file://" + path]).status, 0)
+        let ran = try daemon.awsJSON(["ecs", "run-task", "--task-definition", family,
+                                      "--network-configuration", "awsvpcConfiguration={subnets=[subnet-wharf]}"])
+        return try XCTUnwrap((ran["tasks"] as? [[String: Any]])?.first?["taskArn"] as? String, "\(ran)")
+    }
+
+    private func describe(_ daemon: ServeDaemon, _ task: String) throws -> [String: Any] {
+        let described = try daemon.awsJSON(["ecs", "describe-tasks", "--tasks", task])
+        return (described["tasks"] as? [[String: Any]])?.first ?? [:]
+    }
+}
