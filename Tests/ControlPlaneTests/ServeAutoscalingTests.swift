@@ -87,8 +87,12 @@ final class ServeAutoscalingTests: XCTestCase {
         _ = try eventually(timeout: 20) { try self.counts(daemon).desired == 3 ? true : nil }
         let decidedAfter = Date().timeIntervalSince(stepAt)
         _ = try eventually(timeout: 40) { try self.counts(daemon).running == 3 ? true : nil }
-        let answers = Set((0..<30).compactMap { _ in HTTPGet.get(port: lbPort).map(\.body) })
-        XCTAssertEqual(answers.count, 3, "the new tasks answer through the LB")
+        // Once their first health checks pass, the new tasks answer through the LB.
+        let answers = try eventually(timeout: 20) { () -> Set<String>? in
+            let seen = Set((0..<30).compactMap { _ in HTTPGet.get(port: self.lbPort).map(\.body) })
+            return seen.count == 3 ? seen : nil
+        }
+        XCTAssertEqual(answers.count, 3)
         load.stop()
         XCTAssertEqual(load.failures, 0, "requests failed during scale-out: \(load.failureSamples)")
         print("autoscaling: scale-out decided \(String(format: "%.1f", decidedAfter)) s after the load step")
