@@ -233,5 +233,7 @@ finally:
     subprocess.run(["ip", "link", "del", "wab" + token], stderr=subprocess.DEVNULL)
     subprocess.run(["sh", "-c", f"find /sys/fs/cgroup -depth -type d -path '*wharf-bench-{token}/*' -exec rmdir {{}} + 2>/dev/null;"
                     f"find /sys/fs/cgroup -depth -type d -name 'wharf-bench-{token}' -exec rmdir {{}} + 2>/dev/null; true"])
+    # The runtime made RUN/netns a shared mount point of its own.
+    subprocess.run(["umount", "-l", data + "-run/netns"], stderr=subprocess.DEVNULL)
     subprocess.run(["rm", "-rf", data, data + "-run"])
     print(json.dumps(report, indent=2))
