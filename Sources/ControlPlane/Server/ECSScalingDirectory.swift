@@ -18,21 +18,23 @@ public final class ECSScalingDirectory: ECSServiceDirectory {
 
     public func capacity(of service: ECSServiceReference) throws -> CapacitySnapshot? {
         let arn = context.arn(.service(cluster: service.cluster, name: service.service)).description
-        let found = try api.store.read { db -> (ServiceRecord, [TaskRecord])? in
+        let found = try api.store.read { db -> (ServiceRecord, [TaskRecord], [String: TaskDefinition])? in
             guard let record = try ServiceRecord.fetchOne(db, key: arn), record.status == .active else { return nil }
             let running = try TaskRecord
                 .filter(Column("serviceArn") == arn && Column("desiredStatus") == ECSTaskStatus.running.rawValue
                         && Column("lastStatus") == ECSTaskStatus.running.rawValue)
                 .fetchAll(db)
-            return (record, running)
-        }
-        guard let (record, running) = found else { return nil }
-        let healthy = running.filter { task in
-            let document = TaskDocument.decode(task.document)
-            guard let targetGroups else { return true }
-            return document.loadBalancerTargets(taskArn: task.arn, address: document.address).allSatisfy { target in
-                ["healthy", "unused"].contains(targetGroups.health(of: target)?.state ?? "")
+            var definitions: [String: TaskDefinition] = [:]
+            for definitionArn in Set(running.map(\.taskDefinitionArn)) {
+                definitions[definitionArn] = try TaskDefinitionRecord.fetchOne(db, key: definitionArn)?.rendered
             }
+            return (record, running, definitions)
+        }
+        guard let (record, running, definitions) = found else { return nil }
+        let now = Date().timeIntervalSince1970
+        let healthy = running.filter { task in
+            ServiceTaskHealth.classify(task, definition: definitions[task.taskDefinitionArn], targetGroups: targetGroups,
+                                       grace: 0, now: now) == .healthy
         }
         return CapacitySnapshot(desired: record.desiredCount, running: running.count, healthy: healthy.count)
     }

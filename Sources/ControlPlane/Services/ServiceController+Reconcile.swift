@@ -45,12 +45,7 @@ extension ServiceController {
             let instances = try ContainerInstanceRecord.filter(Column("clusterName") == record.clusterName).fetchAll(db)
             var failures: [String: [Double]] = [:]
             for deployment in deployments {
-                failures[deployment.id] = try Double.fetchAll(db, sql: """
-                    SELECT COALESCE(stoppedAt, stoppingAt, createdAt) FROM task
-                    WHERE serviceArn = ? AND startedBy = ? AND desiredStatus = ?
-                    AND (stopCode IN (?, ?) OR stoppedReason LIKE 'Task failed % health checks%')
-                    """, arguments: [arn, deployment.id, ECSTaskStatus.stopped,
-                                     ServiceRendering.failureStopCodes[0], ServiceRendering.failureStopCodes[1]])
+                failures[deployment.id] = try ServiceRendering.failedTaskTimes(db, serviceArn: arn, deploymentID: deployment.id)
             }
             return ServiceView(
                 record: record, document: ServiceDocument.decode(record.document), deployments: deployments, live: live,
@@ -101,7 +96,8 @@ extension ServiceController {
             RolloutPlanner.LiveTask(
                 id: task.id, isPrimary: task.startedBy == primary.id,
                 isRetiring: task.containerInstanceId.map { view.drainingInstances.contains($0) } ?? false,
-                health: health(of: task, definition: view.definitions[task.taskDefinitionArn], grace: grace, now: now),
+                health: ServiceTaskHealth.classify(task, definition: view.definitions[task.taskDefinitionArn], targetGroups: targetGroups,
+                                                   grace: grace, now: now),
                 createdAt: task.createdAt)
         }
         let plan = planner.plan(liveTasks)
@@ -110,36 +106,6 @@ extension ServiceController {
             launch(plan.launchCount, view: view, primary: primary, context: context)
         }
         try settle(view, primary: primary, steady: plan.isSteady, now: now)
-    }
-
-    /// How far a live task is, from its status, its containers' health and its targets' health.
-    func health(of task: TaskRecord, definition: TaskDefinition?, grace: Double, now: Double) -> RolloutPlanner.Health {
-        guard task.lastStatus == .running else { return .pending }
-        let document = TaskDocument.decode(task.document)
-        let inGrace = (task.startedAt ?? now) + grace > now
-        let checked = Set((definition?.containerDefinitions ?? [])
-            .filter { $0.healthCheck != nil && ($0.essential ?? true) }
-            .compactMap(\.name))
-        let checkedStates = document.containers.filter { checked.contains($0.name) }.map(\.healthStatus)
-        if checkedStates.contains("UNHEALTHY") && !inGrace {
-            return .unhealthy(reason: "Task failed container health checks")
-        }
-        var healthy = checkedStates.allSatisfy { $0 == "HEALTHY" }
-        if let targetGroups {
-            for target in document.loadBalancerTargets(taskArn: task.arn, address: document.address) {
-                guard let state = targetGroups.health(of: target) else {
-                    healthy = false
-                    continue
-                }
-                switch state.state {
-                case "healthy", "unused": break
-                case "unhealthy" where !inGrace:
-                    return .unhealthy(reason: "Task failed ELB health checks in (target-group \(target.targetGroup))")
-                default: healthy = false
-                }
-            }
-        }
-        return healthy ? .healthy : .starting
     }
 
     /// Whether the primary may start tasks now: not after its deployment failed, and not
@@ -220,13 +186,10 @@ extension ServiceController {
         let launchType = (try? TaskValidation.launchType(view.record.launchType?.rawValue,
                                                           capacityProviders: document.capacityProviderStrategy))
             ?? (ECSLaunchType.ec2, nil)
-        var constraints = document.placementConstraints.compactMap { member in
-            try? TaskValidation.constraints([PlacementConstraintMember(type: member.type, expression: member.expression)]).first
-        }
+        // Validated when the service was created or updated.
+        var constraints = (try? TaskValidation.constraints(document.placementConstraints)) ?? []
         if view.record.schedulingStrategy == "DAEMON" { constraints.append(.distinctInstance) }
-        let strategies = document.placementStrategy.compactMap { member in
-            try? TaskValidation.strategies([PlacementStrategyMember(type: member.type, field: member.field)]).first
-        }
+        let strategies = (try? TaskValidation.strategies(document.placementStrategy)) ?? []
         var started: [String] = []
         var unplaced: String?
         var remaining = count

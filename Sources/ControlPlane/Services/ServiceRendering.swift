@@ -81,17 +81,21 @@ enum ServiceRendering {
     /// Stop codes of tasks that failed on their own (not stopped by a user or the scheduler).
     static let failureStopCodes = ["TaskFailedToStart", "EssentialContainerExited"]
 
-    /// Per deployment, its tasks that failed: stopped on their own, or stopped by the
-    /// scheduler because they failed health checks.
+    /// When each failed task of a deployment stopped: tasks that stopped on their own, or that
+    /// the scheduler stopped because they failed health checks. What the circuit breaker counts
+    /// and the deployment's `failedTasks` reports.
+    static func failedTaskTimes(_ db: Database, serviceArn: String, deploymentID: String) throws -> [Double] {
+        try Double.fetchAll(db, sql: """
+            SELECT COALESCE(stoppedAt, stoppingAt, createdAt) FROM task
+            WHERE serviceArn = ? AND startedBy = ? AND desiredStatus = ?
+            AND (stopCode IN (?, ?) OR stoppedReason LIKE 'Task failed % health checks%')
+            """, arguments: [serviceArn, deploymentID, ECSTaskStatus.stopped, failureStopCodes[0], failureStopCodes[1]])
+    }
+
     static func failedTaskCounts(_ db: Database, deployments: [DeploymentRecord]) throws -> [String: Int] {
-        guard !deployments.isEmpty else { return [:] }
         var result: [String: Int] = [:]
         for deployment in deployments {
-            result[deployment.id] = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM task WHERE serviceArn = ? AND startedBy = ? AND desiredStatus = ?
-                AND (stopCode IN (?, ?) OR stoppedReason LIKE 'Task failed % health checks%')
-                """, arguments: [deployment.serviceArn, deployment.id, ECSTaskStatus.stopped,
-                                 failureStopCodes[0], failureStopCodes[1]]) ?? 0
+            result[deployment.id] = try failedTaskTimes(db, serviceArn: deployment.serviceArn, deploymentID: deployment.id).count
         }
         return result
     }

@@ -19,8 +19,8 @@ public struct ECSService: Codable, Sendable, Equatable {
     public var roleArn: String?
     public var events: [ECSServiceEvent]
     public var createdAt: Double
-    public var placementConstraints: [ServicePlacementConstraint]
-    public var placementStrategy: [ServicePlacementStrategy]
+    public var placementConstraints: [PlacementConstraintMember]
+    public var placementStrategy: [PlacementStrategyMember]
     public var networkConfiguration: TaskNetworkConfiguration?
     public var healthCheckGracePeriodSeconds: Int?
     public var schedulingStrategy: String
@@ -105,16 +105,4 @@ public struct ServiceRegistry: Codable, Sendable, Equatable {
     public var port: Int?
     public var containerName: String?
     public var containerPort: Int?
-}
-
-/// ECS `PlacementConstraint` of a service.
-public struct ServicePlacementConstraint: Codable, Sendable, Equatable {
-    public var type: String?
-    public var expression: String?
-}
-
-/// ECS `PlacementStrategy` of a service.
-public struct ServicePlacementStrategy: Codable, Sendable, Equatable {
-    public var type: String?
-    public var field: String?
 }

@@ -82,16 +82,16 @@ enum ServiceValidation {
         }
     }
 
+    /// The placement members as given (checked; the scheduler's forms are made at launch).
     static func placement(_ constraints: [PlacementConstraintMember]?, _ strategies: [PlacementStrategyMember]?)
-        throws(ECSError) -> ([ServicePlacementConstraint], [ServicePlacementStrategy]) {
+        throws(ECSError) -> ([PlacementConstraintMember], [PlacementStrategyMember]) {
         let constraints = constraints ?? []
         let strategies = strategies ?? []
         try RequestValidation.atMost(constraints, maxPlacementConstraints, member: "placementConstraints")
         try RequestValidation.atMost(strategies, maxPlacementStrategies, member: "placementStrategy")
         _ = try TaskValidation.constraints(constraints)
         _ = try TaskValidation.strategies(strategies)
-        return (constraints.map { ServicePlacementConstraint(type: $0.type, expression: $0.expression) },
-                strategies.map { ServicePlacementStrategy(type: $0.type, field: $0.field) })
+        return (constraints, strategies)
     }
 
     /// Each load balancer names a target group (or classic load balancer) that exists and a

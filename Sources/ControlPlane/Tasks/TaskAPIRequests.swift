@@ -77,14 +77,14 @@ struct ListTasksResponse: Encodable {
     var nextToken: String?
 }
 
-/// ECS `PlacementConstraint` as a request spells it.
-struct PlacementConstraintMember: Codable, Equatable, Sendable {
-    var type: String?
-    var expression: String?
+/// ECS `PlacementConstraint` as requests spell it and services report it.
+public struct PlacementConstraintMember: Codable, Equatable, Sendable {
+    public var type: String?
+    public var expression: String?
 }
 
-/// ECS `PlacementStrategy` as a request spells it.
-struct PlacementStrategyMember: Codable, Equatable, Sendable {
-    var type: String?
-    var field: String?
+/// ECS `PlacementStrategy` as requests spell it and services report it.
+public struct PlacementStrategyMember: Codable, Equatable, Sendable {
+    public var type: String?
+    public var field: String?
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The part of a task the `task` row keeps as JSON (`TaskRecord.document`): everything ECS's
 /// `Task` reports that no query filters on, plus the reconciler's progress through the load
 /// balancer phases. Every member may be absent (`"{}"` reads as an empty document).
-struct TaskDocument: Codable, Sendable, Equatable {
+struct TaskDocument: StoredDocument, Sendable, Equatable {
     /// Where a task with load balancers is in registering and deregistering its targets.
     enum LoadBalancerPhase: String, Codable, Sendable {
         /// Not registered (yet).
@@ -85,20 +85,6 @@ struct TaskDocument: Codable, Sendable, Equatable {
         executionStoppedAt = try c.decodeIfPresent(Double.self, forKey: .executionStoppedAt)
         connectivityAt = try c.decodeIfPresent(Double.self, forKey: .connectivityAt)
         stopRequestedAt = try c.decodeIfPresent(Double.self, forKey: .stopRequestedAt)
-    }
-
-    /// The document of a row (an unreadable document reads as empty: the row's columns still
-    /// describe the task).
-    static func decode(_ text: String) -> TaskDocument {
-        (try? JSONDecoder().decode(TaskDocument.self, from: Data(text.utf8))) ?? TaskDocument()
-    }
-
-    /// The JSON text stored in the row.
-    func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Whether targets may be registered and must be deregistered before the task ends.
