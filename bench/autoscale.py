@@ -10,6 +10,8 @@ phase with +-20% noise per second, and a stop. Reports:
   - failed requests during scale-out and scale-in (goal 0),
   - task count changes during the noisy steady phase (goal <= 1),
   - time for scale-in after the load stops, against the configured stabilization window.
+The default run takes over 12 minutes: 10 of them are the noisy phase (--noise-seconds). Needs
+root. If the run fails, the end of the daemon's log is printed before everything is removed.
 """
 import argparse
 import json
@@ -23,55 +25,29 @@ import tempfile
 import threading
 import time
 
-parser = argparse.ArgumentParser()
+parser = argparse.ArgumentParser(
+    description="Autoscaling on request rate, end to end. Needs root; the default run takes over 12 minutes "
+                "(10 of them --noise-seconds).")
 parser.add_argument("--wharf", required=True)
 parser.add_argument("--repo", required=True)
 parser.add_argument("--tasks", type=int, default=2, help="N: tasks at the starting load")
 parser.add_argument("--per-task", type=float, default=5.0, help="r: requests/s per task at target")
-parser.add_argument("--noise-seconds", type=int, default=600)
+parser.add_argument("--noise-seconds", type=int, default=600, help="length of the noisy steady phase, seconds")
 parser.add_argument("--window", type=int, default=60, help="scale-in stabilization window, seconds")
 args = parser.parse_args()
+if os.geteuid() != 0:
+    sys.exit("bench/autoscale.py needs root: its tasks are containers with their own network namespaces and cgroups")
+
+# Seconds `wharf serve` gets to answer the ECS API.
+SERVE_START_TIMEOUT = 30
+# Lines of the daemon's log shown when the run fails.
+LOG_TAIL_LINES = 40
 
 
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-token = "%06x" % random.randrange(1 << 24)
-data = tempfile.mkdtemp(prefix="wharf-autoscale-")
-api, lb, dash = free_port(), free_port(), free_port()
-config = os.path.join(data, "serve.yaml")
-with open(config, "w") as f:
-    f.write(f"""region: us-east-1
-accountId: "123456789012"
-autoscaling:
-  scaleInStabilizationSeconds: {args.window}
-loadBalancer:
-  workers: 1
-  listeners:
-    - name: web
-      bindAddress: 127.0.0.1
-      port: {lb}
-      defaultTargetGroup: web
-  targetGroups:
-    - name: web
-      deregistrationDelaySeconds: 2
-      healthCheck: {{intervalSeconds: 2, timeoutSeconds: 1, healthyThresholdCount: 2, unhealthyThresholdCount: 2}}
-""")
-runtime_options = ["--data-dir", data, "--run-dir", data + "-run", "--bridge", "wab" + token,
-                   "--cgroup-parent", "wharf-bench-" + token, "--veth-prefix", "wa",
-                   "--subnet", "10.238.%d.0/24" % random.randrange(1, 250)]
-
-layout = os.path.join(data, "busybox")
-subprocess.run([os.path.join(args.repo, "scripts/build-busybox-image.sh"), layout], check=True, stdout=subprocess.DEVNULL)
-subprocess.run([args.wharf, "image", "import", layout, "--data-dir", data], check=True, stdout=subprocess.DEVNULL)
-log = open(os.path.join(data, "serve.log"), "w")
-serve = subprocess.Popen([args.wharf, "serve", "--config", config, "--listen", f"127.0.0.1:{api}",
-                          "--dashboard", f"127.0.0.1:{dash}"] + runtime_options, stdout=log, stderr=log)
-env = dict(os.environ, AWS_SHARED_CREDENTIALS_FILE=os.path.join(data, "credentials"), AWS_PROFILE="wharf",
-           AWS_CONFIG_FILE="/dev/null", AWS_DEFAULT_REGION="us-east-1", AWS_MAX_ATTEMPTS="1")
 
 
 def aws(*arguments):
@@ -143,10 +119,64 @@ class Load:
             return [r for r in self.results if start <= r[0] < end]
 
 
+def serve_log_tail():
+    try:
+        with open(os.path.join(data, "serve.log"), errors="replace") as f:
+            return "".join(f.readlines()[-LOG_TAIL_LINES:])
+    except OSError:
+        return "(no log)\n"
+
+
+def serve_config():
+    return f"""region: us-east-1
+accountId: "123456789012"
+autoscaling:
+  scaleInStabilizationSeconds: {args.window}
+loadBalancer:
+  workers: 1
+  listeners:
+    - name: web
+      bindAddress: 127.0.0.1
+      port: {lb}
+      defaultTargetGroup: web
+  targetGroups:
+    - name: web
+      deregistrationDelaySeconds: 2
+      healthCheck: {{intervalSeconds: 2, timeoutSeconds: 1, healthyThresholdCount: 2, unhealthyThresholdCount: 2}}
+"""
+
+
+def api_answers():
+    return subprocess.run(["aws", "--endpoint-url", f"http://127.0.0.1:{api}", "ecs", "list-clusters"],
+                          env=env, capture_output=True).returncode == 0
+
+
+token = "%06x" % random.randrange(1 << 24)
+data = tempfile.mkdtemp(prefix="wharf-autoscale-")
+api, lb, dash = free_port(), free_port(), free_port()
+env = dict(os.environ, AWS_SHARED_CREDENTIALS_FILE=os.path.join(data, "credentials"), AWS_PROFILE="wharf",
+           AWS_CONFIG_FILE="/dev/null", AWS_DEFAULT_REGION="us-east-1", AWS_MAX_ATTEMPTS="1")
 report = {}
+serve = None
+completed = False
 try:
-    wait_for(lambda: subprocess.run(["aws", "--endpoint-url", f"http://127.0.0.1:{api}", "ecs", "list-clusters"],
-                                    env=env, capture_output=True).returncode == 0, 30)
+    config = os.path.join(data, "serve.yaml")
+    with open(config, "w") as f:
+        f.write(serve_config())
+    runtime_options = ["--data-dir", data, "--run-dir", data + "-run", "--bridge", "wab" + token,
+                       "--cgroup-parent", "wharf-bench-" + token, "--veth-prefix", "wa",
+                       "--subnet", "10.238.%d.0/24" % random.randrange(1, 250)]
+
+    layout = os.path.join(data, "busybox")
+    subprocess.run([os.path.join(args.repo, "scripts/build-busybox-image.sh"), layout], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([args.wharf, "image", "import", layout, "--data-dir", data], check=True, stdout=subprocess.DEVNULL)
+    log = open(os.path.join(data, "serve.log"), "w")
+    serve = subprocess.Popen([args.wharf, "serve", "--config", config, "--listen", f"127.0.0.1:{api}",
+                              "--dashboard", f"127.0.0.1:{dash}"] + runtime_options, stdout=log, stderr=log)
+    if not wait_for(lambda: serve.poll() is not None or api_answers(), SERVE_START_TIMEOUT):
+        raise RuntimeError(f"wharf serve did not answer on 127.0.0.1:{api} within {SERVE_START_TIMEOUT}s")
+    if serve.poll() is not None:
+        raise RuntimeError(f"wharf serve exited with status {serve.returncode}")
     tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/"
     h = 0xcbf29ce484222325
     for b in b"web":
@@ -221,15 +251,20 @@ try:
     report["scale_in_requests"] = len(scale_in)
     report["scale_in_failed"] = sum(1 for _, ok, _ in scale_in if not ok)
     load.stopped = True
+    completed = True
 finally:
     # Everything the run made goes: the service's tasks, the daemon, the bridge, cgroups, files.
-    try:
-        aws("ecs", "delete-service", "--cluster", "default", "--service", "web", "--force")
-        wait_for(lambda: service()["status"] == "INACTIVE", 120, step=1)
-    except Exception as error:  # the report still prints
-        print(f"cleanup: {error}", file=sys.stderr)
-    serve.terminate()
-    serve.wait()
+    if serve is not None and serve.poll() is None:
+        try:
+            aws("ecs", "delete-service", "--cluster", "default", "--service", "web", "--force")
+            wait_for(lambda: service()["status"] == "INACTIVE", 120, step=1)
+        except Exception as error:  # the report still prints
+            print(f"cleanup: {error}", file=sys.stderr)
+    if serve is not None:
+        serve.terminate()
+        serve.wait()
+    if not completed:
+        print(f"the run failed; the end of wharf serve's log:\n{serve_log_tail()}", file=sys.stderr)
     subprocess.run(["ip", "link", "del", "wab" + token], stderr=subprocess.DEVNULL)
     subprocess.run(["sh", "-c", f"find /sys/fs/cgroup -depth -type d -path '*wharf-bench-{token}/*' -exec rmdir {{}} + 2>/dev/null;"
                     f"find /sys/fs/cgroup -depth -type d -name 'wharf-bench-{token}' -exec rmdir {{}} + 2>/dev/null; true"])

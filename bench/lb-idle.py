@@ -8,9 +8,47 @@ Starts two nginx backends (:9001, :9002), HAProxy 2.6 on :8001 (one thread) and 
 sends one request on each (so both have a live, keep-alive client connection in their HTTP
 state), then holds them idle and reads each proxy's resident memory (VmRSS) before and after.
 Prints connections held and bytes per connection side by side. Everything on 127.0.0.1; all
-processes are stopped at the end.
+processes are stopped at the end. Measuring starts only once both backends and both proxies
+answer a request; one that exits or does not answer in time fails the run with its log.
 """
-import os, resource, selectors, signal, socket, subprocess, sys, tempfile, time
+import os, resource, signal, socket, subprocess, sys, tempfile, time
+
+# Seconds each backend and proxy gets to answer its first request (Wharf's LB proxies once
+# its health checker has seen the backends).
+START_TIMEOUT = 30
+
+
+class StartFailure(Exception):
+    pass
+
+
+def answers(port):
+    """True if a GET on 127.0.0.1:port gets a 200 response."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+            return s.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def wait_until_answering(name, port, proc, log):
+    """Waits until `name` answers on `port`; fails if its process `proc` (when given) exits first."""
+    deadline = time.time() + START_TIMEOUT
+    while not answers(port):
+        if proc is not None and proc.poll() is not None:
+            raise StartFailure(f"{name} exited with status {proc.returncode} before answering on :{port}", log)
+        if time.time() > deadline:
+            raise StartFailure(f"{name} did not answer on :{port} within {START_TIMEOUT}s", log)
+        time.sleep(0.2)
+
+
+def log_tail(path, lines=20):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return ""
 
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
@@ -66,6 +104,7 @@ def main():
         count = fitting
     work = tempfile.mkdtemp(prefix="lbidle.")
     procs = []
+    status = 0
     try:
         with open(f"{work}/backend.conf", "w") as f:
             f.write(f"""worker_processes 1; daemon on; pid {work}/backend.pid; error_log {work}/backend.err;
@@ -97,16 +136,19 @@ backend be
   server s2 127.0.0.1:9002
 """)
         subprocess.run(["nginx", "-c", f"{work}/backend.conf", "-p", work], check=True)
-        haproxy = subprocess.Popen(["haproxy", "-f", f"{work}/haproxy.cfg"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for port in (9001, 9002):
+            wait_until_answering("the nginx backend", port, None, f"{work}/backend.err")
+        with open(f"{work}/haproxy.log", "w") as log:
+            haproxy = subprocess.Popen(["haproxy", "-f", f"{work}/haproxy.cfg"], stdout=log, stderr=subprocess.STDOUT)
         procs.append(haproxy)
-        wharf = subprocess.Popen([run_wharf], stdout=open(f"{work}/wharf.log", "w"), stderr=subprocess.STDOUT,
-                                 env=dict(os.environ, LB_TLS="0", WHARF_IDLE_TIMEOUT="300"))
+        # RUN_WHARF_SCRIPT execs wharf, so this process is the LB itself.
+        with open(f"{work}/wharf.log", "w") as log:
+            wharf = subprocess.Popen([run_wharf], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, LB_TLS="0"))
         procs.append(wharf)
-        time.sleep(3)
-        wharf_pid = int(subprocess.run(["pgrep", "-P", str(wharf.pid)], capture_output=True, text=True).stdout.split()[0]) \
-            if subprocess.run(["pgrep", "-P", str(wharf.pid)], capture_output=True, text=True).stdout.strip() else wharf.pid
+        wait_until_answering("haproxy", 8001, haproxy, f"{work}/haproxy.log")
+        wait_until_answering("wharf", 8003, wharf, f"{work}/wharf.log")
         rows = []
-        for name, port, pid in (("haproxy", 8001, haproxy.pid), ("wharf", 8003, wharf_pid)):
+        for name, port, pid in (("haproxy", 8001, haproxy.pid), ("wharf", 8003, wharf.pid)):
             before = rss_kib(pid)
             conns, failed = open_idle(port, count)
             time.sleep(2)
@@ -122,6 +164,10 @@ backend be
             print(f"{name:8s} held={held} failed={failed} rss_before={before}KiB rss_after={after}KiB bytes_per_connection={per:.0f}")
         if rows[0][5] > 0:
             print(f"wharf/haproxy memory per connection ratio: {rows[1][5] / rows[0][5]:.2f}")
+    except StartFailure as failure:
+        message, log = failure.args
+        print(f"lb-idle: {message}; the end of {os.path.basename(log)}:\n{log_tail(log)}", file=sys.stderr)
+        status = 1
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
@@ -136,6 +182,7 @@ backend be
         except (OSError, ValueError):
             pass
         subprocess.run(["rm", "-rf", work])
+    return status
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

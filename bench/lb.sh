@@ -13,7 +13,10 @@
 #   figure, compared with a 1-worker run of the same script).
 # --idle COUNT: instead of wrk, hold COUNT idle keep-alive connections open against HAProxy and
 #   Wharf and report resident memory per connection for both.
-# Everything stays on 127.0.0.1 and stops by itself.
+# Everything stays on 127.0.0.1 and stops by itself. Missing tools (haproxy, nginx, wrk,
+# openssl) are installed with apt-get when run as root; HAProxy is needed only here.
+# ../shared/bench/lb-peers.sh belongs to the workplace's shared bench scripts beside this
+# repository, not to it; --idle does without it.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,9 +35,23 @@ while [[ $# -gt 0 ]]; do
 done
 
 export PATH=/opt/swift/usr/bin:$PATH
+missing=()
 for tool in haproxy nginx wrk openssl; do
-    command -v "$tool" >/dev/null || { echo "bench/lb.sh: $tool missing (apt-get install -y haproxy nginx wrk openssl)" >&2; exit 1; }
+    command -v "$tool" >/dev/null || missing+=("$tool")
 done
+if [[ ${#missing[@]} -gt 0 ]]; then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "bench/lb.sh: ${missing[*]} missing (run as root to install them, or apt-get install -y ${missing[*]})" >&2
+        exit 1
+    fi
+    echo "installing ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2 \
+        || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2; }
+fi
+if [[ $IDLE -eq 0 && ! -x $PEERS ]]; then
+    echo "bench/lb.sh: $PEERS is missing: it is one of the workplace's shared bench scripts, outside this repository" >&2
+    exit 1
+fi
 echo "building wharf (release) ..." >&2
 swift build -c release --product wharf --scratch-path "$REPO/.build-bench" >&2
 WHARF="$REPO/.build-bench/release/wharf"
@@ -80,7 +97,10 @@ SH
 chmod +x "$WORK/run-wharf.sh"
 
 if [[ $IDLE -gt 0 ]]; then
-    exec python3 "$REPO/bench/lb-idle.py" "$IDLE" "$WORK/run-wharf.sh"
+    # Not exec: the EXIT trap must still remove $WORK.
+    status=0
+    python3 "$REPO/bench/lb-idle.py" "$IDLE" "$WORK/run-wharf.sh" || status=$?
+    exit "$status"
 fi
 LB_TLS=0
 for a in "${ARGS[@]}"; do [[ $a == --tls ]] && LB_TLS=1; done

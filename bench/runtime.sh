@@ -66,6 +66,8 @@ COMMON=(--root "$ROOT" --token "$TOKEN" --subnet 10.238.0.0/16)
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    # Cleanup goes on past any step that fails (errexit would stop at the first one).
+    set +e
     "$BENCH" cleanup "${COMMON[@]}" >&2 || true
     # Belt and braces, should the cleanup subcommand itself have failed.
     ip link del "wbench$TOKEN" 2>/dev/null || true
@@ -73,7 +75,9 @@ cleanup() {
         [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
     done
     if [[ -d /run/wharf-bench-$TOKEN ]]; then
-        for m in /run/wharf-bench-"$TOKEN"/netns/*; do [[ -e $m ]] && umount "$m" 2>/dev/null; done
+        for m in /run/wharf-bench-"$TOKEN"/netns/*; do [[ -e $m ]] && { umount "$m" 2>/dev/null || true; }; done
+        # The runtime made netns/ a (shared) mount point of its own; rm cannot remove it mounted.
+        umount -l "/run/wharf-bench-$TOKEN/netns" 2>/dev/null || true
         rm -rf "/run/wharf-bench-$TOKEN"
     fi
     rm -rf "$WORK"

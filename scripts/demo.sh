@@ -8,8 +8,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-echo "== building wharf (release)"
-swift build -c release 2>&1 | tail -n 1
+# Seconds `wharf serve` gets to answer the ECS API before the demo gives up.
+api_start_timeout=20
+
+work=$(mktemp -d)
+serve=
+stop_daemon() {
+  if [ -n "$serve" ]; then kill -TERM "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap stop_daemon EXIT
+
+echo "== building wharf and wharf-shim (release)"
+# The build's output is kept and shown only when it fails: all of it, so compile errors show.
+if ! swift build -c release >"$work/build.log" 2>&1; then
+  cat "$work/build.log" >&2
+  echo "demo: the release build failed" >&2
+  exit 1
+fi
+tail -n 1 "$work/build.log"
 bin=$(swift build -c release --show-bin-path)
 
 data=${WHARF_DATA_DIR:-/var/lib/wharf}
@@ -17,24 +34,29 @@ api=127.0.0.1:7080
 dashboard=127.0.0.1:7081
 mkdir -p "$data"
 
-image_dir=$(mktemp -d)
 echo "== building the busybox image from Debian's busybox-static and importing it"
-scripts/build-busybox-image.sh "$image_dir/busybox" >/dev/null
-"$bin/wharf" image import "$image_dir/busybox" --data-dir "$data" >/dev/null
-rm -rf "$image_dir"
+scripts/build-busybox-image.sh "$work/busybox" >/dev/null
+"$bin/wharf" image import "$work/busybox" --data-dir "$data" >/dev/null
 
 echo "== starting wharf serve (log: $data/serve.log)"
 "$bin/wharf" serve --data-dir "$data" --config configs/serve.yaml >"$data/serve.log" 2>&1 &
 serve=$!
-stop_daemon() { kill -TERM "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; }
-trap stop_daemon EXIT
-trap 'echo; echo "== stopping wharf serve (tasks keep running; the next start re-adopts them)"; exit 0' INT TERM
+trap 'echo; echo "== stopping wharf serve (the web tasks keep running; see above to remove them)"; exit 0' INT TERM
 
 export AWS_SHARED_CREDENTIALS_FILE="$data/credentials" AWS_PROFILE=wharf AWS_DEFAULT_REGION=us-east-1
 aws_() { aws --endpoint-url "http://$api" "$@"; }
-for _ in $(seq 1 100); do
-  aws_ ecs list-clusters >/dev/null 2>&1 && break
-  kill -0 "$serve" 2>/dev/null || { cat "$data/serve.log"; exit 1; }
+api_deadline=$((SECONDS + api_start_timeout))
+until aws_ ecs list-clusters >/dev/null 2>&1; do
+  if ! kill -0 "$serve" 2>/dev/null; then
+    echo "demo: wharf serve exited; its log ($data/serve.log):" >&2
+    tail -n 40 "$data/serve.log" >&2
+    exit 1
+  fi
+  if [ "$SECONDS" -ge "$api_deadline" ]; then
+    echo "demo: the ECS API did not answer on http://$api within ${api_start_timeout}s; the end of $data/serve.log:" >&2
+    tail -n 40 "$data/serve.log" >&2
+    exit 1
+  fi
   sleep 0.2
 done
 
@@ -71,7 +93,7 @@ Wharf is up.
   Dashboard:      http://$dashboard/            (JSON at /api/dashboard.json, Prometheus at /metrics)
   ECS API:        http://$api                   (log: $data/serve.log)
 
-Inspect it with the AWS CLI:
+Inspect it with the AWS CLI, as root (the credentials file is readable by root only):
   export AWS_SHARED_CREDENTIALS_FILE=$data/credentials AWS_PROFILE=wharf AWS_DEFAULT_REGION=us-east-1
   aws --endpoint-url http://$api ecs describe-services --cluster default --services web
   aws --endpoint-url http://$api ecs list-tasks --cluster default --service-name web
@@ -80,6 +102,11 @@ Inspect it with the AWS CLI:
 Put load on it and watch it scale out on the dashboard, then back in a minute after the load stops:
   wrk -t 2 -c 8 -d 60s http://127.0.0.1:8080/
 
-Ctrl-C stops the daemon.
+Ctrl-C stops only the daemon: the web tasks keep running, and the next start re-adopts them.
+To remove them, delete the service first, while the daemon runs (as root, with the export above):
+  aws --endpoint-url http://$api ecs delete-service --cluster default --service web --force
+or, with the daemon stopped, list them with \`sudo $bin/wharf ps --data-dir $data\` and stop each
+one with \`sudo $bin/wharf stop TASK --data-dir $data\` (the service stays recorded, so the next
+start runs its tasks again).
 TXT
 wait "$serve"

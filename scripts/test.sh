@@ -7,8 +7,15 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 mkdir -p test-output
-swift build --build-tests 2>&1 | tail -n 3
-swift test 2>&1 | tee test-output/swift-test.log
+# Built first so that the test log holds only the tests; the build's own output goes to its
+# log and is shown in full when it fails (compile errors), else only its last line.
+if ! swift build --build-tests >test-output/swift-build.log 2>&1; then
+  cat test-output/swift-build.log >&2
+  echo "test: the build failed (log: test-output/swift-build.log)" >&2
+  exit 1
+fi
+tail -n 1 test-output/swift-build.log
+swift test --skip-build 2>&1 | tee test-output/swift-test.log
 
 # The request parser under libFuzzer and AddressSanitizer, for a bounded time (every input is
 # also checked for split-feeding invariants; a crash or broken invariant fails the run).

@@ -118,7 +118,6 @@ struct ServeCommand: ParsableCommand {
         case .success: break
         case .failure(let error): throw ValidationError("registering this host as a container instance: \(error)")
         }
-        services.start(taskChanges: taskChanges)
 
         var router = AWSJSONRouter(verifier: SigV4Verifier(credentials: credentials))
         ECSServiceHandler.register(api, accountID: configuration.accountID, on: &router)
@@ -160,6 +159,8 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        // Only once every listener is bound: a daemon that cannot serve acts on nothing.
+        services.start(taskChanges: taskChanges)
         autoscaler.start()
         print("wharf serve: ECS API on http://\(configuration.listen) (region \(configuration.region), account \(configuration.accountID))")
         if let address = configuration.dashboard { print("wharf serve: dashboard on http://\(address)/ (Prometheus metrics at /metrics)") }

@@ -23,6 +23,7 @@ extension ECSAPI {
         if !(request.serviceRegistries ?? []).isEmpty {
             throw ECSError(.invalidParameterException, "serviceRegistries (AWS Cloud Map) are not supported by Wharf.")
         }
+        try TaskValidation.networkConfiguration(request.networkConfiguration)
         let tags = try TagValidation.validate(request.tags ?? [])
         let reference = try TaskDefinitionReference.parse(taskDefinitionText, context)
         let now = context.timestamp
@@ -30,12 +31,8 @@ extension ECSAPI {
         let service = try transaction { db -> ECSService in
             let cluster = try ClusterReference.active(db, request.cluster, context)
             let definition = try Self.usableTaskDefinition(db, reference)
-            let td = definition.rendered
-            try ServiceValidation.networkConfiguration(request.networkConfiguration, definition: td)
-            try ServiceValidation.loadBalancers(loadBalancers, definition: td, catalog: targetGroups)
-            _ = try TaskBlueprint(definition: definition, request: TaskLaunchRequest(
-                cluster: cluster.name, taskDefinition: definition.arn, placement: .scheduler(count: 1, strategies: [], constraints: []),
-                launchType: launchType, networkConfiguration: request.networkConfiguration, loadBalancers: loadBalancers))
+            try checkServiceLaunch(definition, launchType: launchType, network: request.networkConfiguration,
+                                   loadBalancers: loadBalancers)
 
             let arn = context.arn(.service(cluster: cluster.name, name: name)).description
             if let existing = try ServiceRecord.fetchOne(db, key: arn) {
@@ -74,6 +71,7 @@ extension ECSAPI {
             throw ECSError(.invalidParameterException, "serviceRegistries (AWS Cloud Map) are not supported by Wharf.")
         }
         let reference = try request.taskDefinition.map { text throws(ECSError) in try TaskDefinitionReference.parse(text, context) }
+        try TaskValidation.networkConfiguration(request.networkConfiguration)
         let now = context.timestamp
 
         let service = try transaction { db -> ECSService in
@@ -117,7 +115,11 @@ extension ECSAPI {
                 newDeployment = true
             }
             if let strategy = request.capacityProviderStrategy {
+                // A capacity provider strategy replaces the launch type (ECS moves a service
+                // from one to the other only through a new deployment).
+                _ = try TaskValidation.launchType(nil, capacityProviders: strategy)
                 document.capacityProviderStrategy = strategy
+                record.launchType = nil
                 newDeployment = true
             }
             if request.placementConstraints != nil { document.placementConstraints = placement.0 }
@@ -130,9 +132,9 @@ extension ECSAPI {
             if let managed = request.enableECSManagedTags { document.enableECSManagedTags = managed }
             if let execute = request.enableExecuteCommand { document.enableExecuteCommand = execute }
 
-            let td = definition.rendered
-            try ServiceValidation.networkConfiguration(document.networkConfiguration, definition: td)
-            try ServiceValidation.loadBalancers(document.loadBalancers, definition: td, catalog: targetGroups)
+            let launchType = try Self.launchSettings(record, document).launchType
+            try checkServiceLaunch(definition, launchType: launchType, network: document.networkConfiguration,
+                                   loadBalancers: document.loadBalancers)
 
             record.document = document.encoded()
             record.updatedAt = now
@@ -141,9 +143,7 @@ extension ECSAPI {
             if newDeployment {
                 try Self.startDeployment(db, service: record, document: document, now: now)
             } else {
-                try DeploymentRecord
-                    .filter(Column("serviceArn") == record.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
-                    .updateAll(db, Column("desiredCount").set(to: record.desiredCount), Column("updatedAt").set(to: now))
+                try Self.syncPrimaryDesiredCount(db, service: record, now: now)
             }
             return try ServiceRendering.render(db, record, withTags: false, context: context)
         }
@@ -172,9 +172,7 @@ extension ECSAPI {
             record.updatedAt = now
             record.version += 1
             try record.update(db)
-            try DeploymentRecord
-                .filter(Column("serviceArn") == record.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
-                .updateAll(db, Column("desiredCount").set(to: 0), Column("updatedAt").set(to: now))
+            try Self.syncPrimaryDesiredCount(db, service: record, now: now)
             return try ServiceRendering.render(db, record, withTags: false, context: context)
         }
         serviceObserver?.serviceChanged(arn: service.serviceArn)
@@ -193,9 +191,30 @@ extension ECSAPI {
         return definition
     }
 
-    /// Makes a new PRIMARY deployment of the service's current task definition and settings;
-    /// the previous primary becomes ACTIVE (it is drained by the controller).
-    static func startDeployment(_ db: Database, service: ServiceRecord, document: ServiceDocument, now: Double) throws {
+    /// The service's tasks as a launch would run them: the revision checked against the launch
+    /// type, network configuration and load balancers exactly as RunTask checks a request, so a
+    /// service is never created or updated onto settings none of its tasks could start with.
+    func checkServiceLaunch(_ definition: TaskDefinitionRecord, launchType: ECSLaunchType,
+                            network: TaskNetworkConfiguration?, loadBalancers: [TaskLoadBalancer]) throws(ECSError) {
+        try ServiceValidation.loadBalancers(loadBalancers, definition: definition.rendered, catalog: targetGroups)
+        _ = try TaskBlueprint(definition: definition, request: TaskLaunchRequest(
+            taskDefinition: definition.arn, placement: .scheduler(count: 1, strategies: [], constraints: []),
+            launchType: launchType, networkConfiguration: network, loadBalancers: loadBalancers))
+    }
+
+    /// The launch type and capacity provider a service's tasks run with.
+    static func launchSettings(_ service: ServiceRecord, _ document: ServiceDocument) throws(ECSError)
+        -> (launchType: ECSLaunchType, capacityProvider: String?) {
+        let resolved = try TaskValidation.launchType(service.launchType?.rawValue, capacityProviders: document.capacityProviderStrategy)
+        return (resolved.0, resolved.capacityProvider)
+    }
+
+    /// Makes a new PRIMARY deployment of the service's current task definition and settings
+    /// (what its tasks are launched with); the previous primary becomes ACTIVE (it is drained by
+    /// the controller).
+    static func startDeployment(_ db: Database, service: ServiceRecord, document: ServiceDocument, now: Double,
+                                reason: String? = nil) throws {
+        let (launchType, capacityProvider) = try launchSettings(service, document)
         try DeploymentRecord
             .filter(Column("serviceArn") == service.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
             .updateAll(db, Column("status").set(to: ECSDeploymentStatus.active.rawValue), Column("updatedAt").set(to: now))
@@ -203,10 +222,18 @@ extension ECSAPI {
         let deployment = DeploymentRecord(
             id: id, serviceArn: service.arn, status: .primary, taskDefinitionArn: service.taskDefinitionArn,
             desiredCount: service.desiredCount, rolloutState: .inProgress,
-            rolloutStateReason: "ECS deployment \(id) in progress.", createdAt: now, updatedAt: now,
+            rolloutStateReason: reason ?? "ECS deployment \(id) in progress.", createdAt: now, updatedAt: now,
             document: DeploymentDocument(
-                launchType: service.launchType?.rawValue, capacityProviderStrategy: document.capacityProviderStrategy,
-                platformVersion: document.platformVersion, networkConfiguration: document.networkConfiguration).encoded())
+                launchType: launchType.rawValue, capacityProviderName: capacityProvider,
+                capacityProviderStrategy: document.capacityProviderStrategy, platformVersion: document.platformVersion,
+                networkConfiguration: document.networkConfiguration, loadBalancers: document.loadBalancers).encoded())
         try deployment.insert(db)
+    }
+
+    /// Sets the PRIMARY deployment's desired count to the service's.
+    static func syncPrimaryDesiredCount(_ db: Database, service: ServiceRecord, now: Double) throws {
+        try DeploymentRecord
+            .filter(Column("serviceArn") == service.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
+            .updateAll(db, Column("desiredCount").set(to: service.desiredCount), Column("updatedAt").set(to: now))
     }
 }

@@ -75,12 +75,12 @@ extension ServiceController {
             }
         } else if view.record.schedulingStrategy == "DAEMON", view.record.desiredCount != view.activeInstances {
             let count = view.activeInstances
+            view.record.desiredCount = count
+            let service = view.record
             try api.store.write { db in
                 try db.execute(sql: "UPDATE service SET desiredCount = ?, updatedAt = ? WHERE arn = ?", arguments: [count, now, arn])
-                try db.execute(sql: "UPDATE deployment SET desiredCount = ? WHERE serviceArn = ? AND status = ?",
-                               arguments: [count, arn, ECSDeploymentStatus.primary])
+                try ECSAPI.syncPrimaryDesiredCount(db, service: service, now: now)
             }
-            view.record.desiredCount = count
         }
 
         guard let primary = view.deployments.first(where: { $0.status == .primary }) else { return }
@@ -138,14 +138,21 @@ extension ServiceController {
             try ServiceEventLog.add(db, serviceArn: view.record.arn,
                                     message: ServiceEventLog.deploymentFailed(name, deployment: primary.id), now: now)
             guard breaker.rollback, let previous, var service = try ServiceRecord.fetchOne(db, key: view.record.arn) else { return }
+            // Back to what the previous deployment ran: its revision and its launch settings.
+            let settings = DeploymentDocument.decode(previous.document)
+            var document = view.document
+            document.networkConfiguration = settings.networkConfiguration
+            document.loadBalancers = settings.loadBalancers
+            document.platformVersion = settings.platformVersion
+            document.capacityProviderStrategy = settings.capacityProviderStrategy
+            service.launchType = settings.capacityProviderStrategy == nil ? settings.launchType.flatMap(ECSLaunchType.init) : nil
             service.taskDefinitionArn = previous.taskDefinitionArn
+            service.document = document.encoded()
             service.updatedAt = now
             service.version += 1
             try service.update(db)
-            try ECSAPI.startDeployment(db, service: service, document: view.document, now: now)
-            try db.execute(sql: "UPDATE deployment SET rolloutStateReason = ? WHERE serviceArn = ? AND status = ?", arguments: [
-                "ECS deployment circuit breaker: rolling back to deploymentId \(previous.id).", service.arn, ECSDeploymentStatus.primary,
-            ])
+            try ECSAPI.startDeployment(db, service: service, document: document, now: now,
+                                       reason: "ECS deployment circuit breaker: rolling back to deploymentId \(previous.id).")
             try ServiceEventLog.add(db, serviceArn: service.arn, message: ServiceEventLog.rollingBack(name, to: previous.id), now: now)
         }
         logger.warning("service \(name): deployment \(primary.id) failed (circuit breaker)\(breaker.rollback ? ", rolling back" : "")")
@@ -168,8 +175,8 @@ extension ServiceController {
                 reason = "Scaling activity initiated by (deployment \(primary.id))"
             }
             do {
-                _ = try api.requestTaskStop(cluster: view.record.clusterName, task: id, reason: reason,
-                                            stopCode: "ServiceSchedulerInitiated", context: context)
+                try api.markStopping(cluster: view.record.clusterName, task: id, reason: reason,
+                                     stopCode: "ServiceSchedulerInitiated", context: context)
                 stopped.append(id)
             } catch {
                 logger.warning("service \(view.record.name): stopping task \(id) failed: \(error)")
@@ -180,13 +187,12 @@ extension ServiceController {
         addEvents(messages, serviceArn: view.record.arn, now: context.timestamp)
     }
 
-    /// Starts `count` tasks of the primary deployment, as RunTask would on the service's behalf.
+    /// Starts `count` tasks of the primary deployment with the deployment's launch settings, as
+    /// RunTask would on the service's behalf.
     func launch(_ count: Int, view: ServiceView, primary: DeploymentRecord, context: ECSRequestContext) {
         let document = view.document
-        let launchType = (try? TaskValidation.launchType(view.record.launchType?.rawValue,
-                                                          capacityProviders: document.capacityProviderStrategy))
-            ?? (ECSLaunchType.ec2, nil)
-        // Validated when the service was created or updated.
+        let settings = DeploymentDocument.decode(primary.document)
+        // Placement was validated when the service was created or updated.
         var constraints = (try? TaskValidation.constraints(document.placementConstraints)) ?? []
         if view.record.schedulingStrategy == "DAEMON" { constraints.append(.distinctInstance) }
         let strategies = (try? TaskValidation.strategies(document.placementStrategy)) ?? []
@@ -199,15 +205,16 @@ extension ServiceController {
             let request = TaskLaunchRequest(
                 cluster: view.record.clusterName, taskDefinition: primary.taskDefinitionArn,
                 placement: .scheduler(count: batch, strategies: strategies, constraints: constraints),
-                launchType: launchType.0, capacityProviderName: launchType.1, platformVersion: document.platformVersion,
-                networkConfiguration: document.networkConfiguration, group: "service:\(view.record.name)",
-                startedBy: primary.id, serviceArn: view.record.arn, loadBalancers: document.loadBalancers,
+                launchType: settings.launchType.flatMap(ECSLaunchType.init) ?? .ec2,
+                capacityProviderName: settings.capacityProviderName, platformVersion: settings.platformVersion,
+                networkConfiguration: settings.networkConfiguration, group: "service:\(view.record.name)",
+                startedBy: primary.id, serviceArn: view.record.arn, loadBalancers: settings.loadBalancers,
                 tags: document.propagateTags == "SERVICE" ? view.serviceTags : [],
                 propagateTaskDefinitionTags: document.propagateTags == "TASK_DEFINITION",
                 enableExecuteCommand: document.enableExecuteCommand)
             do {
-                let result = try api.launchTasks(request, context: context)
-                started += result.taskIDs
+                let result = try api.launchTaskRecords(request, context: context)
+                started += result.records.map(\.id)
                 if let failure = result.failures.first {
                     unplaced = failure.reason ?? "no container instance could take the task"
                     break

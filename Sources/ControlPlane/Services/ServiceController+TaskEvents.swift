@@ -5,7 +5,7 @@ import GRDB
 extension ServiceController {
     func record(_ change: TaskStateChange) {
         guard let serviceArn = change.serviceArn else { return }
-        let now = (clock().timeIntervalSince1970 * 1000).rounded() / 1000
+        let now = TaskLifecycle.seconds(clock())
         do {
             try api.store.write { db in
                 guard let service = try ServiceRecord.fetchOne(db, key: serviceArn) else { return }

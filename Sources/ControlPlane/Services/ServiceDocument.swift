@@ -19,12 +19,16 @@ struct ServiceDocument: StoredDocument, Sendable, Equatable {
     var enableExecuteCommand: Bool = false
 }
 
-/// What a ``DeploymentRecord``'s `document` holds.
+/// What a ``DeploymentRecord``'s `document` holds: the settings its tasks are launched with
+/// (fixed when the deployment starts; a rollback starts a deployment from these).
 struct DeploymentDocument: StoredDocument, Sendable, Equatable {
     var launchType: String?
+    /// The capacity provider the strategy resolved to, if the service has a strategy.
+    var capacityProviderName: String?
     var capacityProviderStrategy: [ECSCapacityProviderStrategyItem]?
     var platformVersion: String?
     var networkConfiguration: TaskNetworkConfiguration?
+    var loadBalancers: [TaskLoadBalancer] = []
 }
 
 /// ECS deployment ids: `ecs-svc/` and 19 decimal digits.

@@ -9,7 +9,7 @@ extension ECSAPI {
         let names = try RequestValidation.required(request.services, "services")
         try RequestValidation.atMost(names, Self.maxDescribeServices, member: "services")
         let include = request.include ?? []
-        for item in include { try RequestValidation.oneOf(item, ["TAGS"], member: "include") }
+        for item in include { try RequestValidation.oneOf(item, TaskValidation.includeFields, member: "include") }
         return try snapshot { db -> DescribeServicesResponse in
             let cluster = try ClusterReference.existing(db, request.cluster, context)
             var services: [ECSService] = []
@@ -18,7 +18,7 @@ extension ECSAPI {
                 if let record = try ServiceReference.find(db, text, cluster: cluster.name, context) {
                     services.append(try ServiceRendering.render(db, record, withTags: include.contains("TAGS"), context: context))
                 } else {
-                    failures.append(ECSFailure(arn: ServiceReference.failureARN(text, cluster: cluster.name, context), reason: "MISSING"))
+                    failures.append(ECSFailure(arn: ServiceReference.failureARN(text, cluster: cluster.name, context), reason: ECSFailure.missingReason))
                 }
             }
             return DescribeServicesResponse(services: services, failures: failures)
@@ -29,7 +29,7 @@ extension ECSAPI {
         let page = try PageRequest(operation: "ListServices", maxResults: request.maxResults, nextToken: request.nextToken,
                                    limit: PaginationLimits.listServices, keyCount: 1)
         if let launchType = request.launchType {
-            try RequestValidation.oneOf(launchType, ["EC2", "FARGATE", "EXTERNAL"], member: "launchType")
+            try RequestValidation.oneOf(launchType, TaskValidation.launchTypes, member: "launchType")
         }
         if let strategy = request.schedulingStrategy {
             try RequestValidation.oneOf(strategy, ServiceValidation.schedulingStrategies, member: "schedulingStrategy")

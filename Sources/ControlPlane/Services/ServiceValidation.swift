@@ -5,7 +5,6 @@ enum ServiceValidation {
     static let maxPlacementConstraints = 10
     static let maxPlacementStrategies = 5
     static let schedulingStrategies = ["REPLICA", "DAEMON"]
-    static let propagateTagsValues = ["TASK_DEFINITION", "SERVICE", "NONE"]
     static let maxHealthCheckGracePeriod = 2_147_483_647
 
     static func serviceName(_ name: String?) throws(ECSError) -> String {
@@ -69,7 +68,7 @@ enum ServiceValidation {
 
     static func propagateTags(_ value: String?) throws(ECSError) -> String? {
         guard let value else { return nil }
-        try RequestValidation.oneOf(value, propagateTagsValues, member: "propagateTags")
+        try RequestValidation.oneOf(value, TaskValidation.propagateTagsValues, member: "propagateTags")
         return value
     }
 
@@ -121,19 +120,6 @@ enum ServiceValidation {
             if let catalog, !catalog.targetGroupExists(group) {
                 throw ECSError(.invalidParameterException, "The target group \(group) does not exist.")
             }
-        }
-    }
-
-    /// `networkConfiguration` as the task definition's network mode requires it.
-    static func networkConfiguration(_ configuration: TaskNetworkConfiguration?, definition: TaskDefinition) throws(ECSError) {
-        try TaskValidation.networkConfiguration(configuration)
-        let mode = definition.networkMode ?? "bridge"
-        if mode == "awsvpc", configuration?.awsvpcConfiguration == nil {
-            throw ECSError(.invalidParameterException, "Network Configuration must be provided when networkMode 'awsvpc' is specified.")
-        }
-        if mode != "awsvpc", configuration != nil {
-            throw ECSError(.invalidParameterException,
-                           "Network Configuration is not valid for the given networkMode of this task definition.")
         }
     }
 }

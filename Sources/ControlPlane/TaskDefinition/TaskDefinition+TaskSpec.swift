@@ -30,15 +30,19 @@ extension TaskDefinition {
     ///   `.unsupportedFeatureException` for volumes Wharf cannot provide (EFS, shared or
     ///   non-local Docker volumes).
     public func taskSpec(revision: Int? = nil, overrides: TaskOverride? = nil) throws(TaskDefinitionError) -> TaskSpec {
+        try withOverrides(overrides).mappedTaskSpec(revision: revision ?? self.revision)
+    }
+
+    /// This task definition, validated, with `overrides` applied and the result validated again:
+    /// what a task of it runs (``taskSpec(revision:overrides:)`` maps exactly this).
+    public func withOverrides(_ overrides: TaskOverride?) throws(TaskDefinitionError) -> TaskDefinition {
         try validate()
-        var effective = self
-        if let overrides {
-            effective = try applying(overrides)
-            if let first = effective.validationErrors().first {
-                throw TaskDefinitionError(.invalidParameterException, field: "overrides", message: first.message)
-            }
+        guard let overrides else { return self }
+        let effective = try applying(overrides)
+        if let first = effective.validationErrors().first {
+            throw TaskDefinitionError(.invalidParameterException, field: "overrides", message: first.message)
         }
-        return try effective.mappedTaskSpec(revision: revision ?? self.revision)
+        return effective
     }
 
     /// This task definition with ECS `TaskOverride`s applied: task `cpu`/`memory` replaced; per

@@ -17,25 +17,31 @@ extension ECSAPI {
     /// InvalidParameterException ("The referenced task was not found.").
     public func requestTaskStop(cluster: String?, task: String, reason: String, stopCode: String,
                                 context: ECSRequestContext) throws(ECSError) -> ECSTask {
+        let record = try markStopping(cluster: cluster, task: task, reason: reason, stopCode: stopCode, context: context)
+        return try snapshot { db in try TaskRendering.render(db, [record], withTags: false)[0] }
+    }
+
+    /// Records the stop (desired STOPPED, the code and reason, `stoppingAt`) unless the task is
+    /// already stopping or stopped, tells the reconciler, and returns the row as it now is.
+    @discardableResult
+    func markStopping(cluster: String?, task: String, reason: String, stopCode: String,
+                      context: ECSRequestContext) throws(ECSError) -> TaskRecord {
         let now = context.timestamp
-        let (rendered, changed) = try transaction { db -> (ECSTask, String?) in
+        let (record, changed) = try transaction { db -> (TaskRecord, Bool) in
             let clusterRecord = try ClusterReference.existing(db, cluster, context)
             guard var record = try TaskReference.find(db, task, cluster: clusterRecord.name, context) else {
                 throw ECSError(.invalidParameterException, "The referenced task was not found.")
             }
-            var changed: String?
-            if record.desiredStatus != .stopped, record.lastStatus.holdsResources {
-                record.desiredStatus = .stopped
-                record.stopCode = stopCode
-                record.stoppedReason = reason
-                record.stoppingAt = record.stoppingAt ?? now
-                record.version += 1
-                try record.update(db)
-                changed = record.id
-            }
-            return (try TaskRendering.render(db, [record], withTags: false)[0], changed)
+            guard record.desiredStatus != .stopped, record.lastStatus.holdsResources else { return (record, false) }
+            record.desiredStatus = .stopped
+            record.stopCode = stopCode
+            record.stoppedReason = reason
+            record.stoppingAt = record.stoppingAt ?? now
+            record.version += 1
+            try record.update(db)
+            return (record, true)
         }
-        if let changed { taskObserver?.desiredStateChanged(taskIDs: [changed]) }
-        return rendered
+        if changed { taskObserver?.desiredStateChanged(taskIDs: [record.id]) }
+        return record
     }
 }

@@ -35,14 +35,11 @@ struct TaskBlueprint {
         if launchType != .fargate, request.networkConfiguration?.awsvpcConfiguration?.assignPublicIp == "ENABLED" {
             throw ECSError(.invalidParameterException, "Assign public IP is not supported for this launch type.")
         }
-        // The whole mapping, overrides included, as the host will do it: refusals surface now.
+        // The whole mapping, overrides included, as the host will do it: refusals surface now
+        // (the agent maps the definition again on its side of the boundary).
         do {
-            _ = try td.taskSpec(revision: definition.revision, overrides: request.overrides)
-            if let overrides = request.overrides {
-                effective = try td.applying(overrides)
-            } else {
-                effective = td
-            }
+            effective = try td.withOverrides(request.overrides)
+            _ = try effective.mappedTaskSpec(revision: definition.revision)
         } catch {
             throw ECSError(ECSAPI.kind(of: error.code), error.message)
         }

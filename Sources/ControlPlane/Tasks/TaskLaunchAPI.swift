@@ -9,6 +9,21 @@ extension ECSAPI {
     ///
     /// Tasks that could not be placed are `failures` (per instance, ECS's reasons), not errors.
     public func launchTasks(_ request: TaskLaunchRequest, context: ECSRequestContext) throws(ECSError) -> TaskLaunchResult {
+        let (records, failures) = try launchTaskRecords(request, context: context)
+        let tasks = try snapshot { db in
+            try TaskRendering.render(db, records, withTags: true).map { task in
+                var task = task
+                if task.tags?.isEmpty == true { task.tags = nil }
+                return task
+            }
+        }
+        return TaskLaunchResult(tasks: tasks, failures: failures, taskIDs: records.map(\.id))
+    }
+
+    /// ``launchTasks(_:context:)`` without rendering the tasks: the rows created and the failures
+    /// (what the service controller needs).
+    func launchTaskRecords(_ request: TaskLaunchRequest, context: ECSRequestContext) throws(ECSError)
+        -> (records: [TaskRecord], failures: [ECSFailure]) {
         let startedBy = try TaskValidation.startedBy(request.startedBy)
         let group = try TaskValidation.group(request.group)
         try TaskValidation.overrides(request.overrides)
@@ -25,21 +40,25 @@ extension ECSAPI {
             try RequestValidation.required(request.taskDefinition, "taskDefinition", .invalidParameterException), context)
         let now = context.timestamp
 
-        let result = try transaction { db -> TaskLaunchResult in
-            let cluster = try ClusterReference.active(db, request.cluster, context)
+        // The revision and what its tasks need are worked out before the write transaction:
+        // revisions never change but for their status, checked again inside it.
+        let (definition, launch, blueprint) = try snapshot { db -> (TaskDefinitionRecord, TaskLaunchRequest, TaskBlueprint) in
             guard let definition = try reference.resolve(db) else {
                 throw ECSError(.clientException, "TaskDefinition not found.")
             }
-            // ECS: an INACTIVE revision runs no new standalone tasks, but "existing services that
-            // reference an INACTIVE task definition can still scale up".
-            let usable = definition.status == .active || (definition.status == .inactive && request.serviceArn != nil)
-            guard usable else {
-                throw ECSError(.clientException, "TaskDefinition is inactive")
-            }
+            try Self.checkUsable(definition.status, forService: request.serviceArn != nil)
             var launch = request
             launch.group = group ?? TaskRequirement.defaultGroup(family: definition.family)
             launch.startedBy = startedBy
-            let blueprint = try TaskBlueprint(definition: definition, request: launch)
+            return (definition, launch, try TaskBlueprint(definition: definition, request: launch))
+        }
+
+        let result = try transaction { db -> (records: [TaskRecord], failures: [ECSFailure]) in
+            let cluster = try ClusterReference.active(db, request.cluster, context)
+            guard let status = try TaskDefinitionRecord.fetchOne(db, key: definition.arn)?.status else {
+                throw ECSError(.clientException, "TaskDefinition not found.")
+            }
+            try Self.checkUsable(status, forService: request.serviceArn != nil)
             if request.propagateTaskDefinitionTags {
                 let inherited = try TagRecord.tags(db, resourceArn: definition.arn)
                 tags = inherited.filter { tag in !tags.contains { $0.key == tag.key } } + tags
@@ -67,15 +86,18 @@ extension ECSAPI {
                 try TagRecord.merge(db, resourceArn: record.arn, tags: tags)
                 records.append(record)
             }
-            let tasks = try TaskRendering.render(db, records, withTags: true).map { task in
-                var task = task
-                if task.tags?.isEmpty == true { task.tags = nil }
-                return task
-            }
-            return TaskLaunchResult(tasks: tasks, failures: failures, taskIDs: records.map(\.id))
+            return (records, failures)
         }
-        if !result.taskIDs.isEmpty { taskObserver?.desiredStateChanged(taskIDs: result.taskIDs) }
+        if !result.records.isEmpty { taskObserver?.desiredStateChanged(taskIDs: result.records.map(\.id)) }
         return result
+    }
+
+    /// ECS: an INACTIVE revision runs no new standalone tasks, but "existing services that
+    /// reference an INACTIVE task definition can still scale up".
+    private static func checkUsable(_ status: ECSTaskDefinitionStatus, forService: Bool) throws(ECSError) {
+        guard status == .active || (status == .inactive && forService) else {
+            throw ECSError(.clientException, "TaskDefinition is inactive")
+        }
     }
 
     /// Where the tasks of `request` go: the instance of each task placed, and ECS's failures.

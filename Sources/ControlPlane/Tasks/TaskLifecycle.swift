@@ -109,24 +109,31 @@ extension StoredTask {
             return .deregister(targets(address: document.address))
         }
         let neverStarted = record.lastStatus == .provisioning
+        recordStopped(code: neverStarted ? "TaskFailedToStart" : "EssentialContainerExited",
+                      reason: neverStarted ? "Task was stopped before it started" : TaskLifecycle.lostTaskReason,
+                      containerReason: { ran in ran ? TaskLifecycle.lostTaskReason : nil }, now: now)
+        return .none
+    }
+
+    /// Records the task STOPPED at `now` without a report from its host: the stop code and
+    /// reason (unless a stop already gave them), every container not yet stopped marked stopped
+    /// with `containerReason(ranBefore)`, the stop timestamps and the attachment deleted.
+    private mutating func recordStopped(code: String, reason: String, containerReason: (_ ran: Bool) -> String?, now: Double) {
         record.desiredStatus = .stopped
         if record.stopCode == nil {
-            record.stopCode = neverStarted ? "TaskFailedToStart" : "EssentialContainerExited"
-            record.stoppedReason = neverStarted ? "Task was stopped before it started" : TaskLifecycle.lostTaskReason
+            record.stopCode = code
+            record.stoppedReason = reason
         }
         for index in document.containers.indices where document.containers[index].lastStatus != "STOPPED" {
             let ran = document.containers[index].lastStatus == "RUNNING"
             document.containers[index].lastStatus = "STOPPED"
-            if ran && document.containers[index].reason == nil {
-                document.containers[index].reason = TaskLifecycle.lostTaskReason
-            }
+            document.containers[index].reason = document.containers[index].reason ?? containerReason(ran)
         }
         record.stoppingAt = record.stoppingAt ?? now
         document.executionStoppedAt = document.executionStoppedAt ?? now
         record.stoppedAt = now
         record.lastStatus = .stopped
         document.attachment?.status = "DELETED"
-        return .none
     }
 
     /// The ECS state a report corresponds to.
@@ -216,20 +223,7 @@ extension StoredTask {
 
     /// The host refused to start the task: it stops with `TaskFailedToStart` and the host's reason.
     mutating func failLaunch(stoppedReason: String, now: Double) {
-        record.desiredStatus = .stopped
-        if record.stopCode == nil {
-            record.stopCode = "TaskFailedToStart"
-            record.stoppedReason = stoppedReason
-        }
-        for index in document.containers.indices {
-            document.containers[index].lastStatus = "STOPPED"
-            document.containers[index].reason = document.containers[index].reason ?? stoppedReason
-        }
-        record.stoppingAt = record.stoppingAt ?? now
-        record.stoppedAt = now
-        document.executionStoppedAt = now
-        record.lastStatus = .stopped
-        document.attachment?.status = "DELETED"
+        recordStopped(code: "TaskFailedToStart", reason: stoppedReason, containerReason: { _ in stoppedReason }, now: now)
     }
 
     /// The host accepted a stop request: the task is STOPPING.

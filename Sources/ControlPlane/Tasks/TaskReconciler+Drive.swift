@@ -13,25 +13,33 @@ extension TaskReconciler {
 
     /// Drives one task until it needs nothing more (or an error postpones it).
     func drive(_ id: String) async {
+        let row: TaskRecord?
+        do {
+            row = try await store.read { db in try TaskRecord.fetchOne(db, key: id) }
+        } catch {
+            logger.error("reading a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
+            retryLater(id)
+            return
+        }
+        // The instance never changes; each step's transaction reads the row afresh, and the
+        // next step goes on from what it saved.
+        guard var current = row, let agent = agent(forInstance: current.containerInstanceId) else { return }
+        // The report a launch answered with stands for the first report after it.
+        var launched: AgentTaskReport?
         for _ in 0..<Self.maximumStepsPerDrive {
-            let row: TaskRecord?
-            do {
-                row = try await store.read { db in try TaskRecord.fetchOne(db, key: id) }
-            } catch {
-                logger.error("reading a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
-                retryLater(id)
-                return
-            }
-            guard let row, row.lastStatus.holdsResources else { return }
-            guard let agent = agent(forInstance: row.containerInstanceId) else { return }
-
+            guard current.lastStatus.holdsResources else { return }
             let report: AgentTaskReport?
-            do {
-                report = try await agent.taskReport(id)
-            } catch {
-                logger.warning("asking the agent about a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
-                retryLater(id)
-                return
+            if let known = launched {
+                report = known
+                launched = nil
+            } else {
+                do {
+                    report = try await agent.taskReport(id)
+                } catch {
+                    logger.warning("asking the agent about a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
+                    retryLater(id)
+                    return
+                }
             }
             let now = TaskLifecycle.seconds(clock())
             let advanced: Step?
@@ -43,11 +51,14 @@ extension TaskReconciler {
                 return
             }
             guard let step = advanced else { return }
+            current = step.task.record
             switch step.action {
             case .none:
                 if !step.changed { return }
             case .launch:
-                guard await launch(step.task, taskDefinition: step.taskDefinition, agent: agent) else { return }
+                let outcome = await launch(step.task, taskDefinition: step.taskDefinition, agent: agent)
+                guard outcome.goOn else { return }
+                launched = outcome.report
             case .stop(let reason, let code):
                 guard await stop(step.task, reason: reason, code: code, agent: agent) else { return }
             case .register(let targets):
@@ -64,9 +75,10 @@ extension TaskReconciler {
     private func advance(_ id: String, report: AgentTaskReport?, now: Double) async throws -> Step? {
         let (step, change) = try await store.write { db -> (Step?, TaskStateChange?) in
             guard let record = try TaskRecord.fetchOne(db, key: id) else { return (nil, nil) }
-            var task = StoredTask(record)
+            let before = StoredTask(record)
+            var task = before
             let action = task.advance(report: report, now: now)
-            let change = try Self.save(db, before: StoredTask(record), after: &task)
+            let change = try Self.save(db, before: before, after: &task)
             var definition: TaskDefinition?
             if action == .launch {
                 definition = try TaskDefinitionRecord.fetchOne(db, key: record.taskDefinitionArn)?.rendered
@@ -82,9 +94,10 @@ extension TaskReconciler {
         do {
             let change = try await store.write { db -> TaskStateChange? in
                 guard let record = try TaskRecord.fetchOne(db, key: id) else { return nil }
-                var task = StoredTask(record)
+                let before = StoredTask(record)
+                var task = before
                 mutate(&task)
-                return try Self.save(db, before: StoredTask(record), after: &task)
+                return try Self.save(db, before: before, after: &task)
             }
             if let change { publish(change) }
             return true
@@ -111,25 +124,27 @@ extension TaskReconciler {
 
     // MARK: - Actions
 
-    /// Starts the task on its host. Returns whether to go on driving it.
-    private func launch(_ task: StoredTask, taskDefinition: TaskDefinition?, agent: any ContainerAgent) async -> Bool {
+    /// Starts the task on its host. Returns whether to go on driving it and, when the host
+    /// started it, the host's report (the next step goes on from it).
+    private func launch(_ task: StoredTask, taskDefinition: TaskDefinition?, agent: any ContainerAgent) async
+        -> (goOn: Bool, report: AgentTaskReport?) {
         let id = task.record.id
         guard let taskDefinition else {
-            return await update(id) { $0.failLaunch(stoppedReason: "ClientException: TaskDefinition not found.", now: $0.record.createdAt) }
+            let recorded = await update(id) { $0.failLaunch(stoppedReason: "ClientException: TaskDefinition not found.", now: $0.record.createdAt) }
+            return (recorded, nil)
         }
         let request = AgentTaskStart(taskID: id, taskArn: task.record.arn, taskDefinition: taskDefinition,
                                      overrides: task.document.overrides)
         do {
-            _ = try await agent.startTask(request)
-            return true
+            return (true, try await agent.startTask(request))
         } catch .launchRefused(_, let reason) {
             logger.info("a task failed to start", metadata: ["task": "\(id)", "reason": "\(reason)"])
             let now = TaskLifecycle.seconds(clock())
-            return await update(id) { $0.failLaunch(stoppedReason: reason, now: now) }
+            return (await update(id) { $0.failLaunch(stoppedReason: reason, now: now) }, nil)
         } catch {
             logger.warning("starting a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
             retryLater(id)
-            return false
+            return (false, nil)
         }
     }
 
