@@ -1,6 +1,7 @@
 import AWSProtocol
 import Autoscaler
 import Foundation
+import Logging
 import Synchronization
 import Testing
 @testable import AutoScaling
@@ -18,11 +19,11 @@ struct AutoScalingControllerTests {
         let controller: AutoScalingController
         let seconds = AtomicSeconds()
 
-        init(tuning: TargetTrackingTuning = .standard) throws {
+        init(tuning: TargetTrackingTuning = .standard, logger: Logger = Logger(label: "wharf.autoscaling.test")) throws {
             api = try APIFixture(tuning: tuning)
             let seconds = self.seconds
             controller = AutoScalingController(
-                store: api.store, directory: api.directory, metrics: api.metrics, tuning: tuning,
+                store: api.store, directory: api.directory, metrics: api.metrics, tuning: tuning, logger: logger,
                 clock: { AutoScalingControllerTests.start.addingTimeInterval(Double(seconds.value)) })
         }
 
@@ -146,23 +147,47 @@ struct AutoScalingControllerTests {
         #expect(loop.controller.recentActivities().isEmpty)
     }
 
-    @Test("The per-second history holds request rate and task counts for the dashboard")
-    func history() async throws {
-        let loop = try Loop()
+    @Test("A stored policy that no longer parses is skipped and reported once; putting it again takes effect at once")
+    func unreadablePolicy() async throws {
+        let log = RecordedLog()
+        let loop = try Loop(logger: Logger(label: "wharf.autoscaling.test") { _ in RecordingLogHandler(log: log) })
         try await loop.api.registerWeb()
-        _ = try await loop.api.putRequestPolicy()
-        loop.api.metrics.set(Self.requests, 40)
-        loop.run(10)
+        let arn = try #require(try await loop.api.putRequestPolicy()[member: "PolicyARN"]?.stringValue)
+        // Spoil the stored configuration, as only a document of another version could be.
+        let store = loop.api.store
+        try store.write { db in
+            guard var record = try store.record(ScalingPolicyRecord.self, db, resourceID: "service/default/web", name: "web-requests") else {
+                throw Failure(description: "the policy was not stored")
+            }
+            record.configuration = #"{"TargetValue": "#
+            try store.save(record, db)
+        }
         loop.api.metrics.set(Self.requests, 160)
         loop.run(5)
-        let history = loop.controller.history(resourceID: "service/default/web")
-        #expect(history.count == 15)
-        #expect(history.first?.requestsPerSecond == 40)
-        #expect(history.first?.desired == 4)
-        #expect(history.last?.requestsPerSecond == 160)
-        #expect(history.last?.desired == 16)
-        #expect(history.last?.policyValues["web-requests"] != nil)
-        #expect(loop.controller.resourceIDsWithHistory == ["service/default/web"])
+        #expect(loop.api.directory.changes.isEmpty)
+        let errors = log.errors
+        #expect(errors.count == 1, "\(errors)")
+        #expect(errors.first?.contains(arn) == true)
+
+        _ = try await loop.api.putRequestPolicy()
+        loop.run(3)
+        #expect(loop.api.directory.changes.map(\.count) == [16])
+        #expect(log.errors.count == 1)
+    }
+
+    @Test("A changed schedule is read again on the next tick")
+    func changedSchedule() async throws {
+        let loop = try Loop()
+        try await loop.api.registerWeb(min: 1, max: 10)
+        let start = Int(Self.start.timeIntervalSince1970)
+        try await loop.api.ok("PutScheduledAction", APIFixture.web([
+            "ScheduledActionName": "peak", "Schedule": "rate(1 hour)", "StartTime": .int(start),
+            "ScalableTargetAction": ["MinCapacity": 6],
+        ]))
+        loop.run(30)
+        try await loop.api.ok("PutScheduledAction", APIFixture.web(["ScheduledActionName": "peak", "Schedule": "rate(1 minute)"]))
+        loop.run(35)
+        #expect(loop.api.directory.changes.map(\.count) == [6])
     }
 
     @Test("Several policies: CPU keeps capacity that requests alone would remove")
@@ -197,10 +222,11 @@ struct AutoScalingControllerTests {
         controller.stop()
         // One tick a second: bounded by the time that really passed (a loaded machine sleeps longer).
         let elapsed = Date().timeIntervalSince(started)
-        let count = controller.history(resourceID: "service/default/web").count
+        // The one policy watches one metric: one reading per tick.
+        let count = api.metrics.readingCount
         #expect(count >= 2 && count <= Int(elapsed.rounded(.up)) + 1, "\(count) ticks in \(elapsed) s")
         try await Task.sleep(for: .milliseconds(1200))
-        #expect(controller.history(resourceID: "service/default/web").count == count)
+        #expect(api.metrics.readingCount == count)
     }
 }
 
@@ -209,4 +235,31 @@ final class AtomicSeconds: Sendable {
     private let storage = Synchronization.Atomic<Int>(0)
     var value: Int { storage.load(ordering: .relaxed) }
     func increment() { storage.add(1, ordering: .relaxed) }
+}
+
+/// Log lines a ``RecordingLogHandler`` kept: message and metadata as text, by level.
+final class RecordedLog: Sendable {
+    private let lines = Mutex<[(level: Logger.Level, text: String)]>([])
+
+    func append(_ level: Logger.Level, _ text: String) { lines.withLock { $0.append((level, text)) } }
+
+    /// The error lines.
+    var errors: [String] { lines.withLock { $0.filter { $0.level == .error }.map(\.text) } }
+}
+
+/// A log handler that keeps every line in a ``RecordedLog``.
+struct RecordingLogHandler: LogHandler {
+    let log: RecordedLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let metadata = (event.metadata ?? [:]).merging(self.metadata) { first, _ in first }
+        log.append(event.level, "\(event.message) \(metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })")
+    }
 }

@@ -85,7 +85,7 @@ struct ScalableTargetAPITests {
         _ = try await api.error("RegisterScalableTarget", APIFixture.web(["MinCapacity": -1, "MaxCapacity": 2]), "ValidationException")
         _ = try await api.error("DescribeScalableTargets", [:], "ValidationException")
         _ = try await api.error("DescribeScalableTargets", ["ServiceNamespace": "ecs", "MaxResults": 0], "ValidationException")
-        _ = try await api.error("DescribeScalableTargets", ["ServiceNamespace": "ecs", "NextToken": "garbage"], "ValidationException")
+        _ = try await api.error("DescribeScalableTargets", ["ServiceNamespace": "ecs", "NextToken": "garbage"], "InvalidNextTokenException")
         // A member of the wrong JSON type is the protocol's SerializationException.
         _ = try await api.error("RegisterScalableTarget", APIFixture.web(["MinCapacity": "one"]), "SerializationException")
     }

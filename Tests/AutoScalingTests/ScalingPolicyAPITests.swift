@@ -64,8 +64,8 @@ struct ScalingPolicyAPITests {
         ]))
         let described = try await api.ok("DescribeScalingPolicies", ["ServiceNamespace": "ecs"])
         #expect(described[member: "ScalingPolicies"]?.arrayValue?.count == 3)
-        let records = try api.store.read { db in try api.store.policies(db) }
-        let kinds = records.compactMap { PolicyConfigurationCoding.policy($0, tuning: .standard) }.flatMap(\.metrics)
+        let records = try api.store.read { db in try api.store.records(ScalingPolicyRecord.self, db, resourceID: nil) }
+        let kinds = try records.map { try PolicyConfigurationCoding.policy($0, tuning: .standard) }.flatMap(\.metrics)
         #expect(Set(kinds.map(\.description)) == [
             "ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "TargetResponseTime(\(APIFixture.label))",
         ])

@@ -54,13 +54,18 @@ final class FakeDirectory: ECSServiceDirectory {
 /// Stands in for the load balancer's and cgroups' per-second readings.
 final class FakeMetrics: ScalingMetricSource {
     private let values = Mutex<[ScalingMetric: Double]>([:])
+    private let readings = Mutex(0)
+
+    /// How many readings the controller has taken.
+    var readingCount: Int { readings.withLock { $0 } }
 
     func set(_ metric: ScalingMetric, _ value: Double?) {
         values.withLock { $0[metric] = value }
     }
 
     func reading(of metric: ScalingMetric, for service: ECSServiceReference, at time: Date) -> Double? {
-        values.withLock { $0[metric] }
+        readings.withLock { $0 += 1 }
+        return values.withLock { $0[metric] }
     }
 }
 

@@ -1,3 +1,4 @@
+import AWSProtocol
 import Foundation
 import Testing
 @testable import ControlPlane
@@ -97,7 +98,7 @@ struct PaginationTests {
         let token = PaginationToken.encode(operation: "ListClusters", key: ["name/with+odd?chars"])
         #expect(!token.contains("=") && !token.contains("/") && !token.contains("+"))
         #expect(try PaginationToken.decode(token, operation: "ListClusters", keyCount: 1) == ["name/with+odd?chars"])
-        #expect(throws: ECSError.self) { try PaginationToken.decode(token, operation: "ListClusters", keyCount: 2) }
+        #expect(throws: InvalidPaginationToken.self) { try PaginationToken.decode(token, operation: "ListClusters", keyCount: 2) }
         #expect(try PaginationLimits.pageSize(nil, PaginationLimits.listServices) == 10)
         #expect(try PaginationLimits.pageSize(nil, PaginationLimits.listClusters) == 100)
     }

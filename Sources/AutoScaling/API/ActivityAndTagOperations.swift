@@ -3,16 +3,20 @@ import Foundation
 
 extension AutoScalingAPI {
     func describeScalingActivities(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
-        let filters = try ScalableTargetKey.filters(members)
+        let resourceIDs = try ScalableTargetKey.resourceFilter(members)
         _ = try members.optionalBool("IncludeNotScaledActivities")
+        let operation = "DescribeScalingActivities"
+        let request = try Pagination.request(members, operation: operation, keyCount: 2)
+        var after: (startTime: Double, activityID: String)?
+        if let key = request.after {
+            guard let startTime = Double(key[0]), startTime.isFinite else { throw Pagination.invalidToken(operation) }
+            after = (startTime, key[1])
+        }
         let activities = try snapshot { db in
-            try store.activities(db, resourceID: nil, limit: AutoScalingStore.maximumActivitiesPerTarget * 10)
+            try store.activities(db, resourceIDs: resourceIDs, after: after, limit: request.fetchLimit)
         }
-        let matching = activities.filter { activity in
-            (filters.resourceIDs.map { $0.contains(activity.resourceID) } ?? true)
-                && (filters.dimension.map { $0 == ScalableTargetKey.dimension } ?? true)
-        }
-        let page = try Pagination.page(matching, members)
+        // The start time as Swift writes a Double: the shortest text that reads back exactly.
+        let page = request.page(activities) { ["\($0.startTime)", $0.activityID] }
         return Pagination.output(["ScalingActivities": .array(page.items.map(Self.render))], nextToken: page.nextToken)
     }
 

@@ -1,26 +1,29 @@
 import AWSProtocol
-import Foundation
 
-/// MaxResults / NextToken over an ordered list. Tokens are opaque to clients (the offset of
-/// the next item, base64); one that does not decode is a ValidationException.
+/// MaxResults / NextToken of the Describe operations, on AWSProtocol's keyset
+/// ``AWSProtocol/PageRequest``: tokens name the operation and the sort key of the last item
+/// returned, and each operation queries its page in SQL after that key.
 enum Pagination {
     /// Items per page when MaxResults is not given, and the most a page may hold.
     static let maximumResults = 50
 
-    static func page<T>(_ items: [T], _ members: JSONMembers) throws(AWSServiceError) -> (items: [T], nextToken: String?) {
-        let limit = try members.optionalInt(
+    /// The page `members` ask for: MaxResults out of bounds is a ValidationException, a
+    /// NextToken not issued for `operation` an InvalidNextTokenException (as AWS reports them).
+    static func request(_ members: JSONMembers, operation: String, keyCount: Int) throws(AWSServiceError) -> PageRequest {
+        let size = try members.optionalInt(
             "MaxResults", range: 1...maximumResults,
             message: "MaxResults must be between 1 and \(maximumResults)") ?? maximumResults
-        var start = 0
-        if let token = try members.optionalString("NextToken") {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                  text.hasPrefix("offset:"), let offset = Int(text.dropFirst("offset:".count)), offset >= 0
-            else { throw AutoScalingError.validation("Invalid NextToken") }
-            start = min(offset, items.count)
+        let token = try members.optionalString("NextToken")
+        do {
+            return try PageRequest(operation: operation, size: size, nextToken: token, keyCount: keyCount)
+        } catch {
+            throw invalidToken(operation)
         }
-        let end = min(items.count, start + limit)
-        let next = end < items.count ? Data("offset:\(end)".utf8).base64EncodedString() : nil
-        return (Array(items[start..<end]), next)
+    }
+
+    /// InvalidNextTokenException for a token whose key does not read back.
+    static func invalidToken(_ operation: String) -> AWSServiceError {
+        AWSServiceError(type: "InvalidNextTokenException", message: InvalidPaginationToken(operation: operation).description)
     }
 
     /// `output` with `NextToken` added when there is one.

@@ -151,17 +151,20 @@ enum PolicyConfigurationCoding {
                 ?? StepScalingAlarm.defaultEvaluationSeconds)
     }
 
-    /// The stored policy as an ``Autoscaler/ScalingPolicy``; nil if its stored configuration no
-    /// longer reads (it was validated when put, so only a newer version's document could).
-    static func policy(_ record: ScalingPolicyRecord, tuning: TargetTrackingTuning) -> ScalingPolicy? {
-        guard let value = try? JSONParser().parse(Array(record.configuration.utf8)),
-              let members = try? JSONMembers(value, errorType: "ValidationException")
-        else { return nil }
-        if record.policyType == targetTracking {
-            guard let configuration = try? targetTracking(members, tuning: tuning) else { return nil }
-            return ScalingPolicy(name: record.name, kind: .targetTracking(configuration))
+    /// The stored policy as an ``Autoscaler/ScalingPolicy``, or the reason its stored
+    /// configuration no longer reads (it was validated when put, so only a newer version's
+    /// document could fail).
+    static func policy(_ record: ScalingPolicyRecord, tuning: TargetTrackingTuning) throws(AWSServiceError) -> ScalingPolicy {
+        let value: JSONValue
+        do {
+            value = try JSONParser().parse(Array(record.configuration.utf8))
+        } catch {
+            throw AutoScalingError.validation("The stored configuration of policy \(record.name) is not JSON: \(error)")
         }
-        guard let configuration = try? stepScaling(members) else { return nil }
-        return ScalingPolicy(name: record.name, kind: .stepScaling(configuration))
+        let members = try JSONMembers(value, errorType: "ValidationException")
+        if record.policyType == targetTracking {
+            return ScalingPolicy(name: record.name, kind: .targetTracking(try targetTracking(members, tuning: tuning)))
+        }
+        return ScalingPolicy(name: record.name, kind: .stepScaling(try stepScaling(members)))
     }
 }

@@ -44,13 +44,15 @@ struct ScalableTargetKey: Sendable, Hashable {
         }
     }
 
-    /// Optional ResourceId / ScalableDimension filters of the Describe operations.
-    static func filters(_ members: JSONMembers) throws(AWSServiceError) -> (resourceIDs: [String]?, dimension: String?) {
+    /// The Describe operations' optional filters, checked: ServiceNamespace (required),
+    /// ScalableDimension (when given it must be the one Wharf serves, so it selects every
+    /// target) and ResourceIds / ResourceId, returned as the resource ids to select (nil: all).
+    static func resourceFilter(_ members: JSONMembers) throws(AWSServiceError) -> [String]? {
         try checkNamespace(members)
-        let dimension = try members.optionalString("ScalableDimension")
+        if let dimension = try members.optionalString("ScalableDimension") { try checkDimension(dimension) }
         var resourceIDs: [String]?
         if let list = try members.optionalStringList("ResourceIds"), !list.isEmpty { resourceIDs = list }
         if let single = try members.optionalString("ResourceId") { resourceIDs = (resourceIDs ?? []) + [single] }
-        return (resourceIDs, dimension)
+        return resourceIDs
     }
 }

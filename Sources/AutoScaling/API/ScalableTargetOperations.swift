@@ -60,13 +60,12 @@ extension AutoScalingAPI {
     }
 
     func describeScalableTargets(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
-        let filters = try ScalableTargetKey.filters(members)
-        let all = try snapshot { db in try store.targets(db) }
-        let matching = all.filter { target in
-            (filters.resourceIDs.map { $0.contains(target.resourceID) } ?? true)
-                && (filters.dimension.map { $0 == ScalableTargetKey.dimension } ?? true)
+        let resourceIDs = try ScalableTargetKey.resourceFilter(members)
+        let request = try Pagination.request(members, operation: "DescribeScalableTargets", keyCount: 1)
+        let targets = try snapshot { db in
+            try store.targets(db, resourceIDs: resourceIDs, after: request.after?.first, limit: request.fetchLimit)
         }
-        let page = try Pagination.page(matching, members)
+        let page = request.page(targets) { [$0.resourceID] }
         return Pagination.output(["ScalableTargets": .array(page.items.map(Self.render))], nextToken: page.nextToken)
     }
 

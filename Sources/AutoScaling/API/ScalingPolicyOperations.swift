@@ -46,9 +46,8 @@ extension AutoScalingAPI {
 
         let record = try transaction { db throws -> ScalingPolicyRecord in
             guard try store.target(db, resourceID: key.resourceID) != nil else { throw AutoScalingError.noTarget(key.resourceID) }
-            let existing = try store.policies(db, resourceID: key.resourceID)
-            let previous = existing.first { $0.name == name }
-            if previous == nil, existing.count >= Limits.policiesPerTarget {
+            let previous = try store.record(ScalingPolicyRecord.self, db, resourceID: key.resourceID, name: name)
+            if previous == nil, try store.recordCount(ScalingPolicyRecord.self, db, resourceID: key.resourceID) >= Limits.policiesPerTarget {
                 throw AutoScalingError.limitExceeded("A scalable target may have at most \(Limits.policiesPerTarget) scaling policies")
             }
             let uuid = previous.flatMap(Self.policyUUID) ?? UUID().uuidString.lowercased()
@@ -81,29 +80,13 @@ extension AutoScalingAPI {
     }
 
     func describeScalingPolicies(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
-        let filters = try ScalableTargetKey.filters(members)
-        let names = try members.optionalStringList("PolicyNames").map(Set.init)
-        let all = try snapshot { db in try store.policies(db) }
-        let matching = all.filter { policy in
-            (filters.resourceIDs.map { $0.contains(policy.resourceID) } ?? true)
-                && (filters.dimension.map { $0 == ScalableTargetKey.dimension } ?? true)
-                && (names.map { $0.contains(policy.name) } ?? true)
-        }
-        let page = try Pagination.page(matching, members)
-        return Pagination.output(["ScalingPolicies": .array(page.items.map(Self.render))], nextToken: page.nextToken)
+        try describeTargetScoped(ScalingPolicyRecord.self, members, operation: "DescribeScalingPolicies",
+                                 namesMember: "PolicyNames", outputMember: "ScalingPolicies", render: Self.render)
     }
 
     func deleteScalingPolicy(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
-        let key = try ScalableTargetKey(members)
-        let name = try members.requiredString("PolicyName")
-        try transaction { db in
-            guard let policy = try store.policies(db, resourceID: key.resourceID).first(where: { $0.name == name }) else {
-                throw AutoScalingError.objectNotFound("No scaling policy found for service namespace: ecs, resource ID: \(key.resourceID), "
-                    + "scalable dimension: \(ScalableTargetKey.dimension), policy name: \(name)")
-            }
-            try store.deletePolicy(arn: policy.arn, db)
-        }
-        return .emptyObject
+        try deleteTargetScoped(ScalingPolicyRecord.self, members, nameMember: "PolicyName",
+                               noun: "scaling policy", nameLabel: "policy name")
     }
 
     static func render(_ policy: ScalingPolicyRecord) -> JSONValue {

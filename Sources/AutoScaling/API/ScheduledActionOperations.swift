@@ -35,9 +35,8 @@ extension AutoScalingAPI {
 
         try transaction { db in
             guard try store.target(db, resourceID: key.resourceID) != nil else { throw AutoScalingError.noTarget(key.resourceID) }
-            let existing = try store.scheduledActions(db, resourceID: key.resourceID)
             var record: ScheduledActionRecord
-            if let previous = existing.first(where: { $0.name == name }) {
+            if let previous = try store.record(ScheduledActionRecord.self, db, resourceID: key.resourceID, name: name) {
                 record = previous
                 if let schedule { record.schedule = schedule }
                 if let timezone { record.timezone = timezone }
@@ -46,7 +45,7 @@ extension AutoScalingAPI {
                 if action != nil { (record.minCapacity, record.maxCapacity) = (minimum, maximum) }
             } else {
                 guard let schedule else { throw AutoScalingError.validation("Schedule is required for a new scheduled action") }
-                guard existing.count < Limits.scheduledActionsPerTarget else {
+                guard try store.recordCount(ScheduledActionRecord.self, db, resourceID: key.resourceID) < Limits.scheduledActionsPerTarget else {
                     throw AutoScalingError.limitExceeded("A scalable target may have at most \(Limits.scheduledActionsPerTarget) scheduled actions")
                 }
                 record = ScheduledActionRecord(
@@ -64,29 +63,13 @@ extension AutoScalingAPI {
     }
 
     func describeScheduledActions(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
-        let filters = try ScalableTargetKey.filters(members)
-        let names = try members.optionalStringList("ScheduledActionNames").map(Set.init)
-        let all = try snapshot { db in try store.scheduledActions(db) }
-        let matching = all.filter { action in
-            (filters.resourceIDs.map { $0.contains(action.resourceID) } ?? true)
-                && (filters.dimension.map { $0 == ScalableTargetKey.dimension } ?? true)
-                && (names.map { $0.contains(action.name) } ?? true)
-        }
-        let page = try Pagination.page(matching, members)
-        return Pagination.output(["ScheduledActions": .array(page.items.map(Self.render))], nextToken: page.nextToken)
+        try describeTargetScoped(ScheduledActionRecord.self, members, operation: "DescribeScheduledActions",
+                                 namesMember: "ScheduledActionNames", outputMember: "ScheduledActions", render: Self.render)
     }
 
     func deleteScheduledAction(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
-        let key = try ScalableTargetKey(members)
-        let name = try members.requiredString("ScheduledActionName")
-        try transaction { db in
-            guard let action = try store.scheduledActions(db, resourceID: key.resourceID).first(where: { $0.name == name }) else {
-                throw AutoScalingError.objectNotFound("No scheduled action found for service namespace: ecs, resource ID: \(key.resourceID), "
-                    + "scalable dimension: \(ScalableTargetKey.dimension), scheduled action name: \(name)")
-            }
-            try store.deleteScheduledAction(arn: action.arn, db)
-        }
-        return .emptyObject
+        try deleteTargetScoped(ScheduledActionRecord.self, members, nameMember: "ScheduledActionName",
+                               noun: "scheduled action", nameLabel: "scheduled action name")
     }
 
     static func render(_ action: ScheduledActionRecord) -> JSONValue {

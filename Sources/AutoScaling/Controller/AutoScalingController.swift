@@ -15,12 +15,10 @@ import Synchronization
 public final class AutoScalingController: Sendable {
     /// Seconds between ticks.
     public static let tickIntervalSeconds = 1.0
-    /// Seconds of history kept per target for the dashboard (one hour).
-    public static let historySeconds = 3600
 
     private struct State: Sendable {
         var scalers: [String: TargetScaler] = [:]
-        var histories: [String: ScalingHistory] = [:]
+        var parsed = ParsedConfigurations()
         var lastTick: Date?
     }
 
@@ -100,44 +98,45 @@ public final class AutoScalingController: Sendable {
         (try? store.activities(limit: limit)) ?? []
     }
 
-    /// The last hour of one target's per-second history, oldest first.
-    public func history(resourceID: String) -> [ScalingHistorySample] {
-        state.withLock { $0.histories[resourceID]?.ordered ?? [] }
-    }
-
-    /// The resource ids that have history.
-    public var resourceIDsWithHistory: [String] {
-        state.withLock { $0.histories.keys.sorted() }
-    }
-
     /// One evaluation of every scalable target at `now`.
     public func tick(at now: Date) {
         let snapshot: (targets: [ScalableTargetRecord], policies: [ScalingPolicyRecord], actions: [ScheduledActionRecord])
         do {
-            snapshot = try store.read { db in (try store.targets(db), try store.policies(db), try store.scheduledActions(db)) }
+            snapshot = try store.read { db in
+                (try store.targets(db), try store.records(ScalingPolicyRecord.self, db, resourceID: nil),
+                 try store.records(ScheduledActionRecord.self, db, resourceID: nil))
+            }
         } catch {
             logger.error("autoscaling: reading the store failed", metadata: ["error": "\(error)"])
             return
         }
-        let previousTick = state.withLock { state -> Date in
+        let tuning = self.tuning
+        let (previousTick, parsed, failures) = state.withLock { state in
             let previous = state.lastTick ?? now.addingTimeInterval(-Self.tickIntervalSeconds)
             state.lastTick = now
             let live = Set(snapshot.targets.map(\.resourceID))
             state.scalers = state.scalers.filter { live.contains($0.key) }
-            state.histories = state.histories.filter { live.contains($0.key) }
-            return previous
+            let failures = state.parsed.refresh(policies: snapshot.policies, actions: snapshot.actions, tuning: tuning)
+            return (previous, state.parsed, failures)
+        }
+        for failure in failures {
+            logger.error("autoscaling: a stored configuration does not parse; it is ignored until it is put again",
+                         metadata: ["arn": "\(failure.arn)", "error": "\(failure.reason)"])
         }
         for var target in snapshot.targets {
             if !target.scheduledScalingSuspended {
                 target = runScheduledActions(
-                    snapshot.actions.filter { $0.resourceID == target.resourceID }, on: target, after: previousTick, through: now)
+                    snapshot.actions.filter { $0.resourceID == target.resourceID }, schedules: parsed,
+                    on: target, after: previousTick, through: now)
             }
-            let policies = snapshot.policies.filter { $0.resourceID == target.resourceID }
-            evaluate(target, policies: policies, at: now)
+            let records = snapshot.policies.filter { $0.resourceID == target.resourceID }
+            evaluate(target, records: records, policies: records.compactMap { parsed.policy(arn: $0.arn) }, at: now)
         }
     }
 
-    private func evaluate(_ target: ScalableTargetRecord, policies records: [ScalingPolicyRecord], at now: Date) {
+    private func evaluate(
+        _ target: ScalableTargetRecord, records: [ScalingPolicyRecord], policies: [ScalingPolicy], at now: Date
+    ) {
         guard let service = target.service else { return }
         let capacity: CapacitySnapshot
         do {
@@ -147,13 +146,10 @@ public final class AutoScalingController: Sendable {
             logger.warning("autoscaling: reading the service's counts failed", metadata: ["service": "\(service)", "error": "\(error)"])
             return
         }
-        let policies = records.compactMap { PolicyConfigurationCoding.policy($0, tuning: tuning) }
         var readings = MetricReadings()
         for metric in Set(policies.flatMap(\.metrics)) {
             readings[metric] = metrics.reading(of: metric, for: service, at: now)
         }
-        let requestRate = readings.values.filter { if case .requestCountPerTarget = $0.key { return true } else { return false } }
-            .map(\.value)
         let instant = Instant(secondsSinceEpoch: now.timeIntervalSince1970)
 
         let decision = state.withLock { state -> ScalingDecision? in
@@ -161,12 +157,6 @@ public final class AutoScalingController: Sendable {
             let decision = scaler.evaluate(
                 policies: policies, readings: readings, capacity: capacity, bounds: target.bounds,
                 suspension: target.suspension, at: instant)
-            var history = state.histories[target.resourceID] ?? ScalingHistory(capacity: Self.historySeconds)
-            history.append(ScalingHistorySample(
-                time: now, requestsPerSecond: requestRate.isEmpty ? nil : requestRate.reduce(0, +),
-                desired: decision?.newDesired ?? capacity.desired, running: capacity.running, healthy: capacity.healthy,
-                policyValues: scaler.latestValues))
-            state.histories[target.resourceID] = history
             state.scalers[target.resourceID] = scaler
             return decision
         }
@@ -216,13 +206,14 @@ public final class AutoScalingController: Sendable {
     /// Runs the actions due in `(after, through]` in the order they fell due; returns the
     /// target with the bounds they set.
     private func runScheduledActions(
-        _ actions: [ScheduledActionRecord], on target: ScalableTargetRecord, after start: Date, through end: Date
+        _ actions: [ScheduledActionRecord], schedules: ParsedConfigurations, on target: ScalableTargetRecord,
+        after start: Date, through end: Date
     ) -> ScalableTargetRecord {
         let from = Instant(secondsSinceEpoch: start.timeIntervalSince1970)
         let to = Instant(secondsSinceEpoch: end.timeIntervalSince1970)
         var due: [(time: Instant, action: ScheduledActionRecord)] = []
         for action in actions {
-            guard let expression = try? ScheduleExpression(parsing: action.schedule) else { continue }
+            guard let expression = schedules.schedule(arn: action.arn) else { continue }
             let anchor = Instant(secondsSinceEpoch: action.startTime ?? action.creationTime)
             guard let fire = expression.lastFire(after: from, through: to, anchor: anchor) else { continue }
             if let startTime = action.startTime, fire.secondsSinceEpoch < startTime { continue }

@@ -106,6 +106,18 @@ public final class AutoScalingStore: Sendable {
                            sql: "SELECT document FROM autoscaling_scalable_targets ORDER BY resource_id")
     }
 
+    /// Up to `limit` targets of `resourceIDs` (nil: all) in resource-id order, after the one
+    /// whose resource id is `after`.
+    func targets(_ db: Database, resourceIDs: [String]?, after: String?, limit: Int) throws -> [ScalableTargetRecord] {
+        var selection = DocumentSelection()
+        selection.require("resource_id", in: resourceIDs)
+        if let after { selection.require("resource_id > ?", [after]) }
+        return try Self.documents(
+            ScalableTargetRecord.self, db, table: Self.targetsTable,
+            sql: "SELECT document FROM autoscaling_scalable_targets \(selection.whereClause) ORDER BY resource_id LIMIT ?",
+            arguments: selection.arguments + [limit])
+    }
+
     func targetCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM autoscaling_scalable_targets") ?? 0
     }
@@ -120,8 +132,9 @@ public final class AutoScalingStore: Sendable {
     /// DeregisterScalableTarget); its activities stay.
     func deleteTarget(_ target: ScalableTargetRecord, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM autoscaling_scalable_targets WHERE resource_id = ?", arguments: [target.resourceID])
-        try db.execute(sql: "DELETE FROM autoscaling_policies WHERE resource_id = ?", arguments: [target.resourceID])
-        try db.execute(sql: "DELETE FROM autoscaling_scheduled_actions WHERE resource_id = ?", arguments: [target.resourceID])
+        for table in [ScalingPolicyRecord.table, ScheduledActionRecord.table] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE resource_id = ?", arguments: [target.resourceID])
+        }
         try db.execute(sql: "DELETE FROM autoscaling_tags WHERE resource_arn = ?", arguments: [target.arn])
     }
 
@@ -130,52 +143,50 @@ public final class AutoScalingStore: Sendable {
                            sql: "SELECT document FROM autoscaling_scalable_targets WHERE arn = ?", arguments: [arn]).first
     }
 
-    // MARK: Policies
+    // MARK: Policies and scheduled actions
 
-    static let policiesTable = "autoscaling_policies"
-
-    func policies(_ db: Database, resourceID: String? = nil) throws -> [ScalingPolicyRecord] {
-        if let resourceID {
-            return try Self.documents(ScalingPolicyRecord.self, db, table: Self.policiesTable,
-                                      sql: "SELECT document FROM autoscaling_policies WHERE resource_id = ? ORDER BY name",
-                                      arguments: [resourceID])
-        }
-        return try Self.documents(ScalingPolicyRecord.self, db, table: Self.policiesTable,
-                                  sql: "SELECT document FROM autoscaling_policies ORDER BY resource_id, name")
+    /// The records of one target (`resourceID`) or of all, ordered by resource id and name.
+    func records<R: TargetScopedRecord>(_ type: R.Type, _ db: Database, resourceID: String?) throws -> [R] {
+        try Self.documents(R.self, db, table: R.table, sql: """
+            SELECT document FROM \(R.table) WHERE (? IS NULL OR resource_id = ?) ORDER BY resource_id, name
+            """, arguments: [resourceID, resourceID])
     }
 
-    func save(_ policy: ScalingPolicyRecord, _ db: Database) throws {
+    /// Up to `limit` records of `resourceIDs` named one of `names` (nil: any), ordered by
+    /// resource id and name, after the record whose `[resourceID, name]` is `after`.
+    func records<R: TargetScopedRecord>(
+        _ type: R.Type, _ db: Database, resourceIDs: [String]?, names: [String]?, after: [String]?, limit: Int
+    ) throws -> [R] {
+        var selection = DocumentSelection()
+        selection.require("resource_id", in: resourceIDs)
+        selection.require("name", in: names)
+        if let after, after.count == 2 { selection.require("(resource_id, name) > (?, ?)", [after[0], after[1]]) }
+        return try Self.documents(R.self, db, table: R.table, sql: """
+            SELECT document FROM \(R.table) \(selection.whereClause) ORDER BY resource_id, name LIMIT ?
+            """, arguments: selection.arguments + [limit])
+    }
+
+    /// The record named `name` of target `resourceID`.
+    func record<R: TargetScopedRecord>(_ type: R.Type, _ db: Database, resourceID: String, name: String) throws -> R? {
+        try Self.documents(R.self, db, table: R.table, sql: "SELECT document FROM \(R.table) WHERE resource_id = ? AND name = ?",
+                           arguments: [resourceID, name]).first
+    }
+
+    /// How many records target `resourceID` has.
+    func recordCount<R: TargetScopedRecord>(_ type: R.Type, _ db: Database, resourceID: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(R.table) WHERE resource_id = ?", arguments: [resourceID]) ?? 0
+    }
+
+    func save<R: TargetScopedRecord>(_ record: R, _ db: Database) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO autoscaling_policies (arn, resource_id, name, document) VALUES (?, ?, ?, ?)",
-            arguments: [policy.arn, policy.resourceID, policy.name, try Self.encode(policy, table: Self.policiesTable)])
+            sql: "INSERT OR REPLACE INTO \(R.table) (arn, resource_id, name, document) VALUES (?, ?, ?, ?)",
+            arguments: [record.arn, record.resourceID, record.name, try Self.encode(record, table: R.table)])
     }
 
-    func deletePolicy(arn: String, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM autoscaling_policies WHERE arn = ?", arguments: [arn])
-    }
-
-    // MARK: Scheduled actions
-
-    static let actionsTable = "autoscaling_scheduled_actions"
-
-    func scheduledActions(_ db: Database, resourceID: String? = nil) throws -> [ScheduledActionRecord] {
-        if let resourceID {
-            return try Self.documents(ScheduledActionRecord.self, db, table: Self.actionsTable,
-                                      sql: "SELECT document FROM autoscaling_scheduled_actions WHERE resource_id = ? ORDER BY name",
-                                      arguments: [resourceID])
-        }
-        return try Self.documents(ScheduledActionRecord.self, db, table: Self.actionsTable,
-                                  sql: "SELECT document FROM autoscaling_scheduled_actions ORDER BY resource_id, name")
-    }
-
-    func save(_ action: ScheduledActionRecord, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO autoscaling_scheduled_actions (arn, resource_id, name, document) VALUES (?, ?, ?, ?)",
-            arguments: [action.arn, action.resourceID, action.name, try Self.encode(action, table: Self.actionsTable)])
-    }
-
-    func deleteScheduledAction(arn: String, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM autoscaling_scheduled_actions WHERE arn = ?", arguments: [arn])
+    /// Deletes the record named `name` of target `resourceID`; false when there was none.
+    func deleteRecord<R: TargetScopedRecord>(_ type: R.Type, resourceID: String, name: String, _ db: Database) throws -> Bool {
+        try db.execute(sql: "DELETE FROM \(R.table) WHERE resource_id = ? AND name = ?", arguments: [resourceID, name])
+        return db.changesCount > 0
     }
 
     // MARK: Activities
@@ -196,15 +207,27 @@ public final class AutoScalingStore: Sendable {
     }
 
     func activities(_ db: Database, resourceID: String?, limit: Int) throws -> [ScalingActivity] {
-        if let resourceID {
-            return try Self.documents(ScalingActivity.self, db, table: Self.activitiesTable, sql: """
-                SELECT document FROM autoscaling_activities WHERE resource_id = ?
-                ORDER BY start_time DESC, activity_id LIMIT ?
-                """, arguments: [resourceID, limit])
+        try Self.documents(ScalingActivity.self, db, table: Self.activitiesTable, sql: """
+            SELECT document FROM autoscaling_activities WHERE (? IS NULL OR resource_id = ?)
+            ORDER BY start_time DESC, activity_id LIMIT ?
+            """, arguments: [resourceID, resourceID, limit])
+    }
+
+    /// Up to `limit` activities of `resourceIDs` (nil: all), newest first, after the one that
+    /// started at `after.startTime` with id `after.activityID`.
+    func activities(
+        _ db: Database, resourceIDs: [String]?, after: (startTime: Double, activityID: String)?, limit: Int
+    ) throws -> [ScalingActivity] {
+        var selection = DocumentSelection()
+        selection.require("resource_id", in: resourceIDs)
+        if let after {
+            selection.require("start_time < ? OR (start_time = ? AND activity_id > ?)",
+                              [after.startTime, after.startTime, after.activityID])
         }
         return try Self.documents(ScalingActivity.self, db, table: Self.activitiesTable, sql: """
-            SELECT document FROM autoscaling_activities ORDER BY start_time DESC, activity_id LIMIT ?
-            """, arguments: [limit])
+            SELECT document FROM autoscaling_activities \(selection.whereClause)
+            ORDER BY start_time DESC, activity_id LIMIT ?
+            """, arguments: selection.arguments + [limit])
     }
 
     /// Inserts or replaces `activity`, dropping the target's oldest beyond the limit.

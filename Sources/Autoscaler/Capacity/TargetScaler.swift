@@ -72,11 +72,6 @@ public struct TargetScaler: Sendable {
         return nil
     }
 
-    /// The latest per-target value each target-tracking policy saw, by policy name.
-    public var latestValues: [String: Double] {
-        targetTracking.compactMapValues(\.latestValue)
-    }
-
     private func recommendation(of name: String, at now: Instant, capacity: CapacitySnapshot) -> PolicyRecommendation {
         if let evaluator = targetTracking[name] { return evaluator.recommend(at: now, capacity: capacity) }
         if let evaluator = stepScaling[name] { return evaluator.recommend(at: now, capacity: capacity) }

@@ -48,9 +48,6 @@ public struct TargetTrackingEvaluator: Sendable {
         window.append(Sample(value: value, need: need), at: time)
     }
 
-    /// The last per-target value observed, for display.
-    public var latestValue: Double? { window.entries.last?.sample.value }
-
     /// What this policy asks for now, given the target's capacity.
     public func recommend(at now: Instant, capacity: CapacitySnapshot) -> PolicyRecommendation {
         if let scaleOut = scaleOutRecommendation(at: now, desired: capacity.desired) { return scaleOut }

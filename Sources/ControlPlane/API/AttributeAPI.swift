@@ -1,3 +1,4 @@
+import AWSProtocol
 import GRDB
 
 /// PutAttributes, DeleteAttributes, ListAttributes (attributes of container instances).
@@ -134,7 +135,7 @@ extension ECSAPI {
                                                    targetId: row["arn"]))
                 }
         }
-        let (items, token) = page.page(rows, operation: operation) { [$0.id, $0.attribute.name ?? ""] }
+        let (items, token) = page.page(rows) { [$0.id, $0.attribute.name ?? ""] }
         return ListAttributesResponse(attributes: items.map(\.attribute), nextToken: token)
     }
 }

@@ -1,3 +1,4 @@
+import AWSProtocol
 import GRDB
 
 /// DescribeClusters and ListClusters.
@@ -38,7 +39,7 @@ extension ECSAPI {
             if let after = page.after { query = query.filter(Column("name") > after[0]) }
             return try query.order(Column("name")).limit(page.size + 1).fetchAll(db)
         }
-        let (items, token) = page.page(rows, operation: operation) { [$0.name] }
+        let (items, token) = page.page(rows) { [$0.name] }
         return ListClustersResponse(clusterArns: items.map(\.arn), nextToken: token)
     }
 }

@@ -1,3 +1,4 @@
+import AWSProtocol
 import GRDB
 
 /// DescribeContainerInstances and ListContainerInstances.
@@ -75,7 +76,7 @@ extension ECSAPI {
             let ids = Set(chosen.map(\.id))
             selected = selected.filter { ids.contains($0.id) }
         }
-        let (items, token) = page.page(Array(selected.prefix(page.size + 1)), operation: operation) { [$0.id] }
+        let (items, token) = page.page(Array(selected.prefix(page.size + 1))) { [$0.id] }
         return ListContainerInstancesResponse(containerInstanceArns: items.map(\.arn), nextToken: token)
     }
 }

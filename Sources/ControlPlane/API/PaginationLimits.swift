@@ -1,3 +1,5 @@
+import AWSProtocol
+
 /// `maxResults` bounds of ECS's paginated operations (ECS API Reference, each operation's
 /// `maxResults`): "This value can be between 1 and 100. If this parameter isn't used, then
 /// [the operation] returns up to 100 results" — except ListServices, whose default page is 10.
@@ -29,5 +31,20 @@ public enum PaginationLimits {
                            "maxResults must be between \(minimum) and \(limit.maximum); \(maxResults) was given.")
         }
         return maxResults
+    }
+}
+
+extension PageRequest {
+    /// An ECS list operation's page: `maxResults` within `limit`, and a `nextToken` that
+    /// ``AWSProtocol/PaginationToken`` issued for `operation`; either wrong is
+    /// InvalidParameterException.
+    init(operation: String, maxResults: Int?, nextToken: String?, limit: PaginationLimits.Limit,
+         keyCount: Int) throws(ECSError) {
+        let size = try PaginationLimits.pageSize(maxResults, limit)
+        do {
+            try self.init(operation: operation, size: size, nextToken: nextToken, keyCount: keyCount)
+        } catch {
+            throw ECSError(.invalidParameterException, error.description)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import AWSProtocol
 import GRDB
 
 /// DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies.
@@ -61,7 +62,7 @@ extension ECSAPI {
                 : query.order(Column("family"), Column("revision"))
             return try query.limit(page.size + 1).fetchAll(db)
         }
-        let (items, token) = page.page(rows, operation: operation) { [$0.family, String($0.revision)] }
+        let (items, token) = page.page(rows) { [$0.family, String($0.revision)] }
         return ListTaskDefinitionsResponse(taskDefinitionArns: items.map(\.arn), nextToken: token)
     }
 
@@ -100,7 +101,7 @@ extension ECSAPI {
                 ) ORDER BY family LIMIT ?
                 """, arguments: StatementArguments(arguments))
         }
-        let (items, token) = page.page(families, operation: operation) { [$0] }
+        let (items, token) = page.page(families) { [$0] }
         return ListTaskDefinitionFamiliesResponse(families: items, nextToken: token)
     }
 }

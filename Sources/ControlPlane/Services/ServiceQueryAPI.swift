@@ -1,3 +1,4 @@
+import AWSProtocol
 import GRDB
 
 /// DescribeServices and ListServices.
@@ -42,7 +43,7 @@ extension ECSAPI {
             if let strategy = request.schedulingStrategy { query = query.filter(Column("schedulingStrategy") == strategy) }
             if let after = page.after?.first { query = query.filter(Column("arn") > after) }
             let records = try query.order(Column("arn")).limit(page.size + 1).fetchAll(db)
-            let (kept, token) = page.page(records, operation: "ListServices") { [$0.arn] }
+            let (kept, token) = page.page(records) { [$0.arn] }
             return ListServicesResponse(serviceArns: kept.map(\.arn), nextToken: token)
         }
     }

@@ -1,3 +1,4 @@
+import AWSProtocol
 import GRDB
 
 /// DescribeTasks and ListTasks.
@@ -73,7 +74,7 @@ extension ECSAPI {
             if let after = page.after { query = query.filter(Column("id") > after[0]) }
             return try query.order(Column("id")).limit(page.size + 1).fetchAll(db)
         }
-        let (items, token) = page.page(records, operation: operation) { [$0.id] }
+        let (items, token) = page.page(records) { [$0.id] }
         return ListTasksResponse(taskArns: items.map(\.arn), nextToken: token)
     }
 }
