@@ -84,7 +84,7 @@ let package = Package(
         // OCI Distribution client: pulls images from registries into the image store.
         .target(
             name: "Registry",
-            dependencies: ["ImageStore", "HTTPCore", "COpenSSL", "CZlib", "LinuxHost", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ImageStore", "HTTPCore", "WharfIO", .product(name: "Logging", package: "swift-log")]
         ),
         // The health dashboard and /metrics, served on Wharf's HTTP engine.
         .target(name: "Dashboard", dependencies: ["LB", "HTTPCore"]),
@@ -131,7 +131,7 @@ let package = Package(
             name: "AutoScalingTests",
             dependencies: ["AutoScaling", "Autoscaler", "AWSProtocol", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "LinuxHost"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "WharfIO", "LinuxHost"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "LB", "HTTPCore", "WharfIO"]),
     ]
 )

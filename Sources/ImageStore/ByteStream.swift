@@ -5,8 +5,9 @@ import Musl
 #endif
 
 /// A pull-based source of bytes: the tar reader, gunzip and hashing are stacked on it so a
-/// layer streams from disk through decompression into the unpacker in fixed-size chunks.
-protocol ByteStream: AnyObject {
+/// layer streams from disk (or from a registry download handed to `ImageStore.ingestLayer`)
+/// through decompression into the unpacker in fixed-size chunks.
+public protocol ByteStream: AnyObject {
     /// Reads up to `buffer.count` bytes; returns 0 only at end of stream.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ImageStoreError) -> Int
 }
@@ -40,7 +41,7 @@ final class FileInputStream: ByteStream {
 /// same pass that consumes the data.
 final class HashingStream: ByteStream {
     private let upstream: ByteStream
-    private var hasher = SHA256()
+    private let hasher = SHA256()
     /// Bytes passed through so far.
     private(set) var count: Int64 = 0
 

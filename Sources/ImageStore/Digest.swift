@@ -19,7 +19,7 @@ public struct Digest: Hashable, Comparable, Codable, Sendable, CustomStringConve
 
     /// The digest of `bytes`.
     public static func of(_ bytes: [UInt8]) -> Digest {
-        var hasher = SHA256()
+        let hasher = SHA256()
         hasher.update(bytes)
         return Digest(hex: hasher.finalizeHex())
     }

@@ -17,6 +17,22 @@ extension ImageStore {
         #endif
     }
 
+    /// The manifest of an image index for this machine's platform: linux on its architecture
+    /// (for arm64, the `v8` variant first, then one without a variant, then any), whose media
+    /// type is an image manifest (assumed OCI when absent).
+    public static func platformManifest(in manifests: [OCIDescriptor]) -> OCIDescriptor? {
+        let host = hostPlatform
+        let candidates = manifests.filter { descriptor in
+            guard let platform = descriptor.platform else { return false }
+            return platform.os == host.os && platform.architecture == host.architecture
+                && MediaType.manifests.contains(descriptor.mediaType ?? MediaType.ociManifest)
+        }
+        if host.architecture == "arm64" {
+            return candidates.first { $0.platform?.variant == "v8" } ?? candidates.first { $0.platform?.variant == nil } ?? candidates.first
+        }
+        return candidates.first
+    }
+
     /// Imports every image of the OCI image layout at `directory` (for an image index, the
     /// manifest for this machine's platform). Images are named by the descriptor's
     /// `io.containerd.image.name` or `org.opencontainers.image.ref.name` annotation, or by
@@ -130,12 +146,7 @@ extension ImageStore {
             if MediaType.indexes.contains(mediaType) {
                 let bytes = try readVerifiedBlob(directory, descriptor, label: label)
                 let nested: OCIIndex = try decodeJSON(bytes, step: "parse image index of \(label)", file: descriptor.digest.description)
-                let match = nested.manifests.first { candidate in
-                    guard let platform = candidate.platform else { return false }
-                    return platform.os == host.os && platform.architecture == host.architecture
-                        && MediaType.manifests.contains(candidate.mediaType ?? MediaType.ociManifest)
-                }
-                guard let match else {
+                guard let match = Self.platformManifest(in: nested.manifests) else {
                     throw .noMatchingPlatform(image: label, os: host.os, architecture: host.architecture)
                 }
                 selected.append((match, names, label))
@@ -392,19 +403,8 @@ extension ImageStore {
         let staging = try FileSystem.makeTemporaryDirectory(in: tempDirectory, prefix: "layer-", step: "unpack \(layerName)")
         do throws(ImageStoreError) {
             let rootfs = staging + "/rootfs"
-            guard mkdir(rootfs, 0o755) == 0 else { throw ImageStoreError.syscall("unpack \(layerName)", path: rootfs, call: "mkdir") }
-            let input = PeekableStream(try FileInputStream(path: blobPath(blob), step: "read \(layerName)"))
-            let magic = try input.peek(4)
-            if magic == [0x28, 0xb5, 0x2f, 0xfd] {
-                throw ImageStoreError.unknownMediaType(step: "unpack \(layerName)", image: label, mediaType: "zstd-compressed layer")
-            }
-            // Trust the bytes over the media type: some tools label gzip layers as plain tar.
-            let gzip = compression == .gzip || magic.starts(with: [0x1f, 0x8b])
-            let tarStream: ByteStream = gzip ? try GzipInputStream(input, name: layerName) : input
-            let hashing = HashingStream(tarStream)
-            try LayerUnpacker(root: rootfs, layerName: layerName).unpack(TarReader(stream: hashing, name: layerName))
-            try hashing.drain()
-            let actual = hashing.finalize()
+            let actual = try LayerUnpacker.unpackBlob(FileInputStream(path: blobPath(blob), step: "read \(layerName)"),
+                                                      compression: compression, into: rootfs, layerName: layerName, label: label)
             guard actual == diffID else {
                 throw ImageStoreError.digestMismatch(step: "verify diffID of \(layerName)", file: blobPath(blob),
                                                      expected: diffID.description, actual: actual.description)

@@ -4,13 +4,6 @@ import Glibc
 import Musl
 #endif
 
-/// A pull-based source of a blob's bytes handed to `ImageStore.ingestLayer`, such as a
-/// registry download. Its owner keeps the real failure and throws `.sourceFailed` here.
-public protocol BlobSource: AnyObject {
-    /// Reads up to `buffer.count` bytes; returns 0 only at the end of the blob.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(ImageStoreError) -> Int
-}
-
 /// Keeps the store's garbage collection and staging cleanup away while blobs and layers are
 /// ingested outside the store's exclusive lock: a shared `flock` on `root/lock`, held by its
 /// own descriptor so concurrent ingests (threads or processes) proceed side by side.
@@ -42,39 +35,25 @@ public final class IngestLease: @unchecked Sendable {
     deinit { release() }
 }
 
-/// Passes a blob's bytes through while writing them to a staging file and hashing them.
-private final class TeeToFileStream: ByteStream {
-    private let source: BlobSource
+/// Passes a blob's bytes through while writing them to a staging file.
+private final class FileWritingStream: ByteStream {
+    private let upstream: ByteStream
     private let fd: Int32
     private let path: String
-    private var hasher = SHA256()
-    private(set) var count: Int64 = 0
 
-    init(_ source: BlobSource, fd: Int32, path: String) {
-        self.source = source
+    init(_ upstream: ByteStream, fd: Int32, path: String) {
+        self.upstream = upstream
         self.fd = fd
         self.path = path
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ImageStoreError) -> Int {
-        let n = try source.read(into: buffer)
+        let n = try upstream.read(into: buffer)
         if n > 0 {
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            hasher.update(bytes)
-            try FileSystem.writeAll(fd: fd, bytes, step: "stage downloaded blob", path: path)
-            count += Int64(n)
+            try FileSystem.writeAll(fd: fd, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), step: "stage downloaded blob", path: path)
         }
         return n
     }
-
-    /// Reads whatever the consumer left (bytes after the gzip trailer are part of the blob).
-    func drain() throws(ImageStoreError) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
-        defer { buffer.deallocate() }
-        while try read(into: buffer) > 0 {}
-    }
-
-    func finalize() -> Digest { Digest(hex: hasher.finalizeHex()) }
 }
 
 extension ImageStore {
@@ -94,8 +73,9 @@ extension ImageStore {
     public func storedImage(reference: Reference, manifestDigest: Digest) throws(ImageStoreError) -> ImageRecord? {
         try withLock(exclusive: false) { () throws(ImageStoreError) in
             let records = try loadIndex()
-            guard let record = records.first(where: { $0.reference == reference && $0.manifestDigest == manifestDigest })
-                ?? records.first(where: { $0.manifestDigest == manifestDigest }) else { return nil }
+            guard let record = records.first(where: { $0.reference == reference && $0.manifestDigest == manifestDigest }) else {
+                return nil
+            }
             let complete = record.layers.allSatisfy { hasBlob($0.blobDigest) && hasLayer(diffID: $0.diffID) }
                 && hasBlob(record.id) && hasBlob(record.manifestDigest)
             return complete ? record : nil
@@ -108,8 +88,9 @@ extension ImageStore {
     /// only then are the blob and the unpacked layer renamed into place, so a failed or
     /// interrupted download never leaves a half-written layer. A layer already stored is
     /// not read at all. Call while holding an `IngestLease`; no store lock is taken, so
-    /// layers of one or several images ingest concurrently.
-    public func ingestLayer(from source: BlobSource, blobDigest: Digest, blobSize: Int64, mediaType: String,
+    /// layers of one or several images ingest concurrently. A `source` that fails for its
+    /// own reasons (a registry download) keeps the real failure and throws `.sourceFailed`.
+    public func ingestLayer(from source: ByteStream, blobDigest: Digest, blobSize: Int64, mediaType: String,
                             diffID: Digest, label: String) throws(ImageStoreError) -> LayerRecord {
         let record = LayerRecord(diffID: diffID, blobDigest: blobDigest, mediaType: mediaType, size: blobSize)
         let unpack = !hasLayer(diffID: diffID)
@@ -125,30 +106,21 @@ extension ImageStore {
         guard fd >= 0 else { throw .syscall("stage \(layerName)", path: blobTemp, call: "open") }
         defer { close(fd) }
 
-        let tee = TeeToFileStream(source, fd: fd, path: blobTemp)
+        // The blob's bytes are staged and hashed as the unpacker (or the drain) pulls them.
+        let blob = HashingStream(FileWritingStream(source, fd: fd, path: blobTemp))
         let rootfs = staging + "/rootfs"
         if unpack {
-            guard mkdir(rootfs, 0o755) == 0 else { throw .syscall("unpack \(layerName)", path: rootfs, call: "mkdir") }
-            let input = PeekableStream(tee)
-            let magic = try input.peek(4)
-            if magic == [0x28, 0xb5, 0x2f, 0xfd] {
-                throw .unknownMediaType(step: "unpack \(layerName)", image: label, mediaType: "zstd-compressed layer")
-            }
-            let gzip = compression == .gzip || magic.starts(with: [0x1f, 0x8b])
-            let tarStream: ByteStream = gzip ? try GzipInputStream(input, name: layerName) : input
-            let hashing = HashingStream(tarStream)
-            try LayerUnpacker(root: rootfs, layerName: layerName).unpack(TarReader(stream: hashing, name: layerName))
-            try hashing.drain()
-            let actualDiffID = hashing.finalize()
-            try tee.drain()
-            try verify(tee, blobDigest: blobDigest, blobSize: blobSize, layerName: layerName)
+            let actualDiffID = try LayerUnpacker.unpackBlob(blob, compression: compression, into: rootfs, layerName: layerName, label: label)
+            // Bytes after the gzip trailer are part of the blob too.
+            try blob.drain()
+            try verify(blob, blobDigest: blobDigest, blobSize: blobSize, layerName: layerName)
             guard actualDiffID == diffID else {
                 throw .digestMismatch(step: "verify diffID of \(layerName)", file: blobDigest.description,
                                       expected: diffID.description, actual: actualDiffID.description)
             }
         } else {
-            try tee.drain()
-            try verify(tee, blobDigest: blobDigest, blobSize: blobSize, layerName: layerName)
+            try blob.drain()
+            try verify(blob, blobDigest: blobDigest, blobSize: blobSize, layerName: layerName)
         }
         guard fsync(fd) == 0 else { throw .syscall("stage \(layerName)", path: blobTemp, call: "fsync") }
         try FileSystem.rename(blobTemp, to: blobPath(blobDigest), step: "commit blob of \(layerName)")
@@ -164,14 +136,14 @@ extension ImageStore {
 
     /// Records a pulled image under `reference`: stores its manifest, config (and index)
     /// blobs, checks that every layer is still in place, and adds the record, moving the
-    /// name from any image that had it. Takes the exclusive lock (release the
+    /// name from any image that had it. `config` is `configBytes` as the caller parsed it
+    /// (its diffIDs must be `layers`'). Takes the exclusive lock (release the
     /// `IngestLease` first). Throws `.missingBlob` when a layer vanished meanwhile (a
     /// concurrent `remove` or `prune`); pulling again repairs that.
     @discardableResult
-    public func commitImage(reference: Reference, manifestBytes: [UInt8], configBytes: [UInt8], indexBytes: [UInt8]?,
-                            layers: [LayerRecord]) throws(ImageStoreError) -> ImageRecord {
+    public func commitImage(reference: Reference, manifestBytes: [UInt8], config: ImageConfig, configBytes: [UInt8],
+                            indexBytes: [UInt8]?, layers: [LayerRecord]) throws(ImageStoreError) -> ImageRecord {
         let label = reference.familiar
-        let config: ImageConfig = try decodeJSON(configBytes, step: "parse config of \(label)", file: Digest.of(configBytes).description)
         guard config.rootfs.diffIDs == layers.map(\.diffID) else {
             throw .layerCountMismatch(image: label, layers: layers.count, diffIDs: config.rootfs.diffIDs.count)
         }
@@ -246,11 +218,11 @@ extension ImageStore {
         }
     }
 
-    private func verify(_ tee: TeeToFileStream, blobDigest: Digest, blobSize: Int64, layerName: String) throws(ImageStoreError) {
-        guard tee.count == blobSize else {
-            throw .sizeMismatch(step: "verify \(layerName)", file: blobDigest.description, expected: blobSize, actual: tee.count)
+    private func verify(_ blob: HashingStream, blobDigest: Digest, blobSize: Int64, layerName: String) throws(ImageStoreError) {
+        guard blob.count == blobSize else {
+            throw .sizeMismatch(step: "verify \(layerName)", file: blobDigest.description, expected: blobSize, actual: blob.count)
         }
-        let actual = tee.finalize()
+        let actual = blob.finalize()
         guard actual == blobDigest else {
             throw .digestMismatch(step: "verify \(layerName)", file: blobDigest.description,
                                   expected: blobDigest.description, actual: actual.description)

@@ -1,26 +1,30 @@
 /// Media types the store understands, from the OCI image spec and Docker's v2 schema.
-enum MediaType {
-    static let ociIndex = "application/vnd.oci.image.index.v1+json"
-    static let ociManifest = "application/vnd.oci.image.manifest.v1+json"
-    static let ociConfig = "application/vnd.oci.image.config.v1+json"
-    static let ociLayer = "application/vnd.oci.image.layer.v1.tar"
-    static let ociLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip"
-    static let dockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json"
-    static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
-    static let dockerConfig = "application/vnd.docker.container.image.v1+json"
-    static let dockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+public enum MediaType {
+    public static let ociIndex = "application/vnd.oci.image.index.v1+json"
+    public static let ociManifest = "application/vnd.oci.image.manifest.v1+json"
+    public static let ociConfig = "application/vnd.oci.image.config.v1+json"
+    public static let ociLayer = "application/vnd.oci.image.layer.v1.tar"
+    public static let ociLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip"
+    public static let dockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json"
+    public static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
+    public static let dockerConfig = "application/vnd.docker.container.image.v1+json"
+    public static let dockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip"
 
-    static let indexes: Set<String> = [ociIndex, dockerManifestList]
-    static let manifests: Set<String> = [ociManifest, dockerManifest]
-    static let configs: Set<String> = [ociConfig, dockerConfig]
+    /// Image indexes (multi-platform images).
+    public static let indexes: Set<String> = [ociIndex, dockerManifestList]
+    /// Single-platform image manifests.
+    public static let manifests: Set<String> = [ociManifest, dockerManifest]
+    /// Image configs.
+    public static let configs: Set<String> = [ociConfig, dockerConfig]
 
     /// How a layer blob is compressed, judged by its media type.
-    enum LayerCompression: String, Codable, Sendable {
+    public enum LayerCompression: String, Codable, Sendable {
         case none, gzip
     }
 
-    /// The compression a layer media type implies; nil for unknown (or unsupported, such as zstd).
-    static func layerCompression(_ mediaType: String) -> LayerCompression? {
+    /// The compression a layer media type implies; nil for unknown (or unsupported, such as
+    /// zstd): a layer type the store can unpack is one with a compression.
+    public static func layerCompression(_ mediaType: String) -> LayerCompression? {
         switch mediaType {
         case ociLayer, "application/vnd.oci.image.layer.nondistributable.v1.tar", "application/vnd.docker.image.rootfs.diff.tar":
             return LayerCompression.none
@@ -34,19 +38,20 @@ enum MediaType {
 }
 
 /// The platform a manifest in an image index is for.
-struct OCIPlatform: Codable, Sendable {
-    var architecture: String
-    var os: String
-    var variant: String?
+public struct OCIPlatform: Codable, Sendable {
+    public var architecture: String
+    public var os: String
+    public var variant: String?
 }
 
-/// An OCI content descriptor.
-struct OCIDescriptor: Codable, Sendable {
-    var mediaType: String?
-    var digest: Digest
-    var size: Int64
-    var annotations: [String: String]?
-    var platform: OCIPlatform?
+/// An OCI content descriptor (as found in manifests and indexes).
+public struct OCIDescriptor: Codable, Sendable {
+    /// Absent in some documents; readers assume the usual type for the position.
+    public var mediaType: String?
+    public var digest: Digest
+    public var size: Int64
+    public var annotations: [String: String]?
+    public var platform: OCIPlatform?
 }
 
 /// `index.json` of a layout, or an image index blob.

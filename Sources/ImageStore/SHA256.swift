@@ -1,86 +1,39 @@
 import COpenSSL
 
-/// A streaming SHA-256, computed by OpenSSL's EVP digest API.
+/// A streaming SHA-256, computed by OpenSSL's EVP digest API over one `EVP_MD_CTX`.
 ///
 /// The store hashes every blob and every uncompressed layer as it streams, so the state is
-/// fixed-size and arbitrarily large layers hash in constant memory. `SHA256` has value
-/// semantics: copying a hasher and updating the copy leaves the original untouched (the
-/// OpenSSL context is duplicated on the first write to a shared copy).
+/// fixed-size and arbitrarily large layers hash in constant memory. A reference type: a
+/// hasher is one running computation, owned by whoever feeds it (one thread at a time).
 ///
 /// OpenSSL only fails these calls when it cannot allocate memory or has no SHA-256
 /// implementation at all (a broken installation); neither leaves a way to go on hashing,
 /// so such a failure stops the process with a message naming the call and OpenSSL's reason.
-struct SHA256: Sendable {
-    private var context: DigestContext
-
-    /// A hasher that has seen no bytes yet.
-    init() { context = DigestContext() }
-
-    /// Feeds `bytes` into the hash.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        makeContextUnique()
-        context.update(base, count: bytes.count)
-    }
-
-    /// Feeds an array of bytes into the hash.
-    mutating func update(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { update($0) }
-    }
-
-    /// Finishes and returns the lowercase hex digest. The hasher then starts over, empty.
-    mutating func finalizeHex() -> String {
-        makeContextUnique()
-        let digest = context.finalize()
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(digest.count * 2)
-        for byte in digest {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: hex, as: UTF8.self)
-    }
-
-    /// Copy-on-write: gives this hasher its own context before it changes it.
-    private mutating func makeContextUnique() {
-        if !isKnownUniquelyReferenced(&context) { context = context.copy() }
-    }
-}
-
-/// Owns one `EVP_MD_CTX` set up for SHA-256, and frees it.
-///
-/// `@unchecked Sendable`: the context is only ever changed through a `SHA256` that holds the
-/// sole reference to it (see `SHA256.makeContextUnique`), so no two threads touch it at once.
-private final class DigestContext: @unchecked Sendable {
+final class SHA256 {
     private let context: OpaquePointer
 
-    /// A fresh context initialised for SHA-256.
+    /// A hasher that has seen no bytes yet.
     init() {
         guard let context = EVP_MD_CTX_new() else { Self.fail("EVP_MD_CTX_new") }
         self.context = context
         start()
     }
 
-    /// A context holding the same intermediate state as `source`.
-    private init(copying source: OpaquePointer) {
-        guard let context = EVP_MD_CTX_new() else { Self.fail("EVP_MD_CTX_new") }
-        self.context = context
-        guard EVP_MD_CTX_copy_ex(context, source) == 1 else { Self.fail("EVP_MD_CTX_copy_ex") }
-    }
-
     deinit { EVP_MD_CTX_free(context) }
 
-    /// An independent context with the same state.
-    func copy() -> DigestContext { DigestContext(copying: context) }
-
-    /// Hashes `count` bytes at `base`.
-    func update(_ base: UnsafeRawPointer, count: Int) {
-        guard EVP_DigestUpdate(context, base, count) == 1 else { Self.fail("EVP_DigestUpdate") }
+    /// Feeds `bytes` into the hash.
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        guard EVP_DigestUpdate(context, base, bytes.count) == 1 else { Self.fail("EVP_DigestUpdate") }
     }
 
-    /// Finishes the hash, returns the 32 digest bytes and starts the context over.
-    func finalize() -> [UInt8] {
+    /// Feeds an array of bytes into the hash.
+    func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// Finishes and returns the lowercase hex digest. The hasher then starts over, empty.
+    func finalizeHex() -> String {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let finished = digest.withUnsafeMutableBufferPointer { buffer in
@@ -88,7 +41,14 @@ private final class DigestContext: @unchecked Sendable {
         }
         guard finished == 1 else { Self.fail("EVP_DigestFinal_ex") }
         start()
-        return Array(digest.prefix(Int(length)))
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(Int(length) * 2)
+        for byte in digest.prefix(Int(length)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// (Re)initialises the context for SHA-256.

@@ -1,15 +1,10 @@
 import ImageStore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
-/// Streams one blob from the registry into the image store (`BlobSource`). When the
-/// connection fails, stalls or ends early, it reconnects and resumes with
+/// Streams one blob from the registry into the image store (the `ByteStream` handed to
+/// `ingestLayer`). When the connection fails, stalls or ends early, it reconnects and resumes with
 /// `Range: bytes=<received>-` (or, if the registry ignores ranges, skips what it already
 /// delivered), up to the retry policy's attempts. The store verifies size and digest.
-final class BlobDownload: BlobSource {
+final class BlobDownload: ByteStream {
     private let session: RegistrySession
     private let digest: Digest
     private let size: Int64
@@ -43,22 +38,20 @@ final class BlobDownload: BlobSource {
         }
     }
 
+    /// Reads from the open response, reopening (resuming) it after a transient failure;
+    /// the retry policy bounds the resumes of the whole download.
     private func readResuming(into buffer: UnsafeMutableRawBufferPointer) throws(RegistryError) -> Int {
-        var backoff = session.retry.initialBackoff
-        while true {
+        var failures = resumes
+        defer { resumes = failures }
+        return try session.withRetries(failures: &failures) { () throws(RegistryError) in
             do throws(RegistryError) {
                 let response: HTTPClientResponse
                 if let current = self.response { response = current } else { response = try open() }
                 // Never read past the declared size: a longer body is the store's size error.
                 return try response.read(into: buffer)
             } catch {
-                response = nil
-                guard error.isTransient, resumes + 1 < session.retry.attempts, PullStep.now() + backoff < session.deadline else {
-                    throw error
-                }
-                resumes += 1
-                usleep(UInt32(backoff * 1_000_000))
-                backoff *= 2
+                self.response = nil
+                throw error
             }
         }
     }

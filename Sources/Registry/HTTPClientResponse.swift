@@ -1,4 +1,5 @@
 import HTTPCore
+import WharfIO
 
 /// One HTTP/1.1 request on its own connection (`Connection: close`) and its response: the
 /// head parsed by HTTPCore's strict `HTTPResponseParser`, the body read incrementally by
@@ -10,8 +11,6 @@ final class HTTPClientResponse {
         static let maxDocumentBytes = 8 * 1024 * 1024
         /// A response head.
         static let maxHeadBytes = 64 * 1024
-        /// Socket read size.
-        static let readChunkBytes = 256 * 1024
     }
 
     let status: Int
@@ -30,7 +29,7 @@ final class HTTPClientResponse {
     private(set) var delivered: Int64 = 0
 
     /// Sends `method target` with `headers` on a new connection and reads the response head.
-    init(method: String, url: RegistryURL, headers requestHeaders: [(String, String)], tls: TLSClientContext?,
+    init(method: String, url: RegistryURL, headers requestHeaders: [(String, String)], tls: TLSClientContext,
          timeouts: PullTimeouts, step: PullStep) throws(RegistryError) {
         self.step = step
         connection = try RegistryConnection(host: url.host, port: url.port, tls: url.secure ? tls : nil, timeouts: timeouts, step: step)
@@ -44,16 +43,22 @@ final class HTTPClientResponse {
         var head = HTTPResponseHead()
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
         defer { chunk.deallocate() }
+        // After a 1xx head the next head may already be buffered: parse it before reading
+        // again (a read would wait for bytes the registry has already sent).
+        var needsRead = true
         while true {
-            let n = try connection.read(into: chunk)
-            guard n > 0 else { throw step.protocolViolation("connection closed before a complete response head") }
-            buffer.append(contentsOf: chunk[0..<n])
+            if needsRead {
+                let n = try connection.read(into: chunk)
+                guard n > 0 else { throw step.protocolViolation("connection closed before a complete response head") }
+                buffer.append(contentsOf: chunk[0..<n])
+            }
             let status = buffer.withUnsafeBytes { raw in
                 parser.parse(raw, into: &head, requestMethod: method == "HEAD" ? .head : .get, requestWasUpgrade: false)
             }
             switch status {
             case .incomplete:
                 guard buffer.count < Limits.maxHeadBytes else { throw step.protocolViolation("response head too large") }
+                needsRead = true
                 continue
             case let .failed(error):
                 throw step.protocolViolation("malformed response head: \(error)")
@@ -63,6 +68,7 @@ final class HTTPClientResponse {
             if head.isInformational {
                 buffer.removeFirst(head.headLength)
                 parser.reset()
+                needsRead = buffer.isEmpty
                 continue
             }
             break

@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import Logging
 import Synchronization
+import WharfIO
 
 /// Pulls images from OCI / Docker registries into an `ImageStore`.
 ///
@@ -15,10 +16,12 @@ public final class ImagePuller: Sendable {
     public let configuration: RegistryConfiguration
     public let timeouts: PullTimeouts
     public let retry: PullRetryPolicy
-    /// Layer downloads running at once per pull.
+    /// Layer downloads running at once per pull (at least 1; callers validate user input).
     public let maxConcurrentLayers: Int
     let logger: Logger
-    /// TLS contexts by registry host (built once: loading the system CA store is slow).
+    /// TLS contexts by registry host (built once: loading the system CA store is slow). Built
+    /// for insecure registries too: `insecure` picks only the registry's own scheme, and its
+    /// redirects or token realm may still be HTTPS.
     private let tlsContexts = Mutex<[String: TLSClientContext]>([:])
     private let imageFlights = Mutex<[String: PullFlight<Result<PullResult, RegistryError>>]>([:])
     private let layerFlights = Mutex<[Digest: PullFlight<Result<LayerRecord, RegistryError>>]>([:])
@@ -100,7 +103,7 @@ public final class ImagePuller: Sendable {
         if credentials == nil, let path = settings.credentialsFile { credentials = try RegistryCredentials.load(path: path) }
         let session = try RegistrySession(
             registry: registry, repository: reference.path, image: image, settings: settings,
-            tls: settings.insecure ? nil : tlsContext(for: registry, settings: settings), credentials: credentials,
+            tls: tlsContext(for: registry, settings: settings, image: image), credentials: credentials,
             timeouts: timeouts, retry: retry, deadline: PullStep.now() + timeouts.overall)
 
         // Manifest (through the index for multi-platform images).
@@ -108,15 +111,15 @@ public final class ImagePuller: Sendable {
                                     expected: reference.digest, step: "resolve manifest")
         var manifest = top
         var indexBytes: [UInt8]?
-        if RegistryMediaType.indexes.contains(top.mediaType) {
-            guard let selected = PlatformSelection.select(from: top.document.manifests ?? []) else {
+        if MediaType.indexes.contains(top.mediaType) {
+            guard let selected = ImageStore.platformManifest(in: top.document.manifests ?? []) else {
                 let host = ImageStore.hostPlatform
                 throw .noMatchingPlatform(image: image, registry: registry, os: host.os, architecture: host.architecture)
             }
             indexBytes = top.bytes
             manifest = try fetchManifest(session, reference: selected.digest.description, expected: selected.digest,
                                          step: "fetch platform manifest \(selected.digest)")
-            guard RegistryMediaType.manifests.contains(manifest.mediaType) else {
+            guard MediaType.manifests.contains(manifest.mediaType) else {
                 throw .unsupportedMediaType(image: image, registry: registry, step: "fetch platform manifest", mediaType: manifest.mediaType)
             }
         }
@@ -124,8 +127,8 @@ public final class ImagePuller: Sendable {
             throw session.step("parse manifest \(manifest.digest)").protocolViolation("manifest has no config or layers")
         }
         for layer in layers {
-            let mediaType = layer.mediaType ?? "application/vnd.oci.image.layer.v1.tar"
-            guard RegistryMediaType.layers.contains(mediaType) else {
+            let mediaType = layer.mediaType ?? MediaType.ociLayer
+            guard MediaType.layerCompression(mediaType) != nil else {
                 throw .unsupportedMediaType(image: image, registry: registry, step: "check layer \(layer.digest)", mediaType: mediaType)
             }
         }
@@ -134,15 +137,15 @@ public final class ImagePuller: Sendable {
         // Second pull: the store already has exactly this manifest under this name.
         if let stored = try storeCall(image, registry, "look up stored image", { () throws(ImageStoreError) in
             try store.storedImage(reference: reference, manifestDigest: manifest.digest)
-        }), stored.reference == reference {
+        }) {
             for layer in layers { progress(.layerCompleted(digest: layer.digest, size: layer.size, downloaded: false)) }
             return PullResult(record: stored, contactedRegistry: true, layersDownloaded: 0, bytesDownloaded: 0,
                               startedAt: started, stoppedAt: Date(), fallbackError: nil)
         }
 
         let configBytes = try fetchBlob(session, configDescriptor, step: "fetch config \(configDescriptor.digest)")
-        let config: ConfigDocument
-        do { config = try JSONDecoder().decode(ConfigDocument.self, from: Data(configBytes)) } catch {
+        let config: ImageConfig
+        do { config = try JSONDecoder().decode(ImageConfig.self, from: Data(configBytes)) } catch {
             throw session.step("parse config \(configDescriptor.digest)").protocolViolation("invalid image config: \(error)")
         }
         guard config.rootfs.diffIDs.count == layers.count else {
@@ -151,7 +154,7 @@ public final class ImagePuller: Sendable {
         }
 
         let jobs = layers.enumerated().map { index, layer in
-            LayerJob(digest: layer.digest, size: layer.size, mediaType: layer.mediaType ?? "application/vnd.oci.image.layer.v1.tar",
+            LayerJob(digest: layer.digest, size: layer.size, mediaType: layer.mediaType ?? MediaType.ociLayer,
                      diffID: config.rootfs.diffIDs[index])
         }
         var record: ImageRecord
@@ -163,8 +166,8 @@ public final class ImagePuller: Sendable {
             downloaded += count
             bytes += size
             do {
-                record = try store.commitImage(reference: reference, manifestBytes: manifest.bytes, configBytes: configBytes,
-                                               indexBytes: indexBytes, layers: records)
+                record = try store.commitImage(reference: reference, manifestBytes: manifest.bytes, config: config,
+                                               configBytes: configBytes, indexBytes: indexBytes, layers: records)
                 break
             } catch {
                 // A concurrent remove/prune/import collected a layer between ingest and
@@ -240,8 +243,11 @@ public final class ImagePuller: Sendable {
                 return (flight, true)
             }
             if !leader {
-                // Another pull is fetching this blob; on its failure, try ourselves.
-                if case .success = flight.wait() { continue }
+                // Another pull is fetching this blob. Once it is done, look again: on its
+                // success the layer is stored; on its failure, try ourselves as a new leader
+                // (or follow whichever pull became one meanwhile).
+                _ = flight.wait()
+                continue
             }
             let result = download(job, session: session, progress: progress)
             layerFlights.withLock { $0[job.digest] = nil }
@@ -286,9 +292,9 @@ public final class ImagePuller: Sendable {
 
     private func fetchManifest(_ session: RegistrySession, reference: String, expected: Digest?, step name: String) throws(RegistryError) -> FetchedManifest {
         let step = session.step(name)
-        let (response, bytes) = try session.withRetries(step: name) { () throws(RegistryError) in
+        let (response, bytes) = try session.withRetries { () throws(RegistryError) in
             let response = try session.requestOnce("GET", session.url("manifests/" + reference),
-                                                   headers: [("Accept", RegistryMediaType.accept)], step: step)
+                                                   headers: [("Accept", MediaType.manifestAccept)], step: step)
             return (response, try response.readAll())
         }
         let digest = Digest.of(bytes)
@@ -303,16 +309,16 @@ public final class ImagePuller: Sendable {
             throw step.protocolViolation("invalid manifest JSON: \(error)")
         }
         let contentType = response.header("content-type").map { String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces) }
-        let mediaType = document.mediaType ?? contentType ?? (document.manifests != nil ? RegistryMediaType.ociIndex : RegistryMediaType.ociManifest)
-        guard RegistryMediaType.indexes.contains(mediaType) || RegistryMediaType.manifests.contains(mediaType) else {
+        let mediaType = document.mediaType ?? contentType ?? (document.manifests != nil ? MediaType.ociIndex : MediaType.ociManifest)
+        guard MediaType.indexes.contains(mediaType) || MediaType.manifests.contains(mediaType) else {
             throw .unsupportedMediaType(image: session.image, registry: session.registry, step: name, mediaType: mediaType)
         }
         return FetchedManifest(bytes: bytes, digest: digest, mediaType: mediaType, document: document)
     }
 
     /// A small blob (the config), read whole and verified.
-    private func fetchBlob(_ session: RegistrySession, _ descriptor: RegistryDescriptor, step name: String) throws(RegistryError) -> [UInt8] {
-        let bytes = try session.withRetries(step: name) { () throws(RegistryError) in
+    private func fetchBlob(_ session: RegistrySession, _ descriptor: OCIDescriptor, step name: String) throws(RegistryError) -> [UInt8] {
+        let bytes = try session.withRetries { () throws(RegistryError) in
             try session.requestOnce("GET", session.url("blobs/" + descriptor.digest.description), headers: [], step: session.step(name)).readAll()
         }
         guard Int64(bytes.count) == descriptor.size else {
@@ -328,9 +334,17 @@ public final class ImagePuller: Sendable {
 
     // MARK: - Helpers
 
-    private func tlsContext(for registry: String, settings: RegistryHostSettings) throws(RegistryError) -> TLSClientContext {
+    /// The registry's TLS client context: peer verification against the system CA store plus
+    /// the registry's extra CA files.
+    private func tlsContext(for registry: String, settings: RegistryHostSettings, image: String) throws(RegistryError) -> TLSClientContext {
         if let existing = tlsContexts.withLock({ $0[registry] }) { return existing }
-        let context = try TLSClientContext(caFiles: settings.caFiles, registry: registry)
+        let context: TLSClientContext
+        do { context = try TLSClientContext(verifyPeer: true, additionalCAFiles: settings.caFiles) } catch {
+            if case let .loadCertificateAuthorities(path, reason) = error {
+                throw .tls(image: image, registry: registry, step: "load CA file \(path)", function: "SSL_CTX_load_verify_locations", reason: reason)
+            }
+            throw .tls(image: image, registry: registry, step: "create TLS context", function: "TLSClientContext", reason: error.description)
+        }
         return tlsContexts.withLock { contexts in
             if let existing = contexts[registry] { return existing }
             contexts[registry] = context

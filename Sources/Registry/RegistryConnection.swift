@@ -1,17 +1,19 @@
-import COpenSSL
+import WharfIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// One blocking TCP connection to a registry, plain or TLS, used by one thread for one
-/// request. Connect is bounded by `PullTimeouts.connect`; every read and write by the idle
-/// timeout (`SO_RCVTIMEO`/`SO_SNDTIMEO`, never past the pull's deadline), so a stalled
-/// registry surfaces as `.timedOut` naming the step.
+/// One blocking TCP connection to a registry, plain or TLS (WharfIO's `TLSStream` over the
+/// blocking socket), used by one thread for one request. Connect is bounded by
+/// `PullTimeouts.connect`; every read and write by the idle timeout
+/// (`SO_RCVTIMEO`/`SO_SNDTIMEO`, never past the pull's deadline), so a stalled registry
+/// surfaces as `.timedOut` naming the step: the socket call fails with `EAGAIN`, which the
+/// TLS stream reports as `.wantRead`/`.wantWrite`.
 final class RegistryConnection {
     private let fd: Int32
-    private var ssl: OpaquePointer?
+    private var stream: TLSStream?
     private let step: PullStep
     private let idleTimeout: Double
 
@@ -23,7 +25,7 @@ final class RegistryConnection {
         fd = try Self.connect(host: host, port: port, timeout: min(timeouts.connect, max(step.remaining, 0.001)), step: step)
         do throws(RegistryError) {
             try applyIdleTimeout()
-            if let tls { try handshake(tls, host: host, timeout: timeouts.connect) }
+            if let tls { try handshake(tls, host: host) }
         } catch {
             closeAll()
             throw error
@@ -33,10 +35,8 @@ final class RegistryConnection {
     deinit { closeAll() }
 
     private func closeAll() {
-        if let ssl {
-            SSL_free(ssl)
-            self.ssl = nil
-        }
+        // The stream does not own the descriptor: free it first.
+        stream = nil
         close(fd)
     }
 
@@ -47,57 +47,69 @@ final class RegistryConnection {
         var offset = 0
         while offset < bytes.count {
             try applyIdleTimeout()
-            let n: Int = bytes.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress else { return 0 }
-                if let ssl { return Int(SSL_write(ssl, base + offset, Int32(min(bytes.count - offset, Int(Int32.max))))) }
-                return send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            if let stream {
+                let result = bytes.withUnsafeBytes { raw in stream.write(from: UnsafeRawBufferPointer(rebasing: raw[offset...])) }
+                switch result {
+                case let .bytes(n): offset += n
+                case .wantRead, .wantWrite: throw stalled()
+                case .closed, .done: throw step.connectionError("SSL_write_ex", EPIPE)
+                case let .failed(error): throw failure(error)
+                }
+                continue
             }
+            let n = bytes.withUnsafeBytes { raw in send(fd, raw.baseAddress.map { $0 + offset }, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
             if n > 0 {
                 offset += n
                 continue
             }
-            try failure(n, call: ssl == nil ? "send" : "SSL_write")
+            try socketFailure(call: "send")
         }
     }
 
     /// Reads up to `buffer.count` bytes; 0 when the registry closed the connection.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(RegistryError) -> Int {
-        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        guard buffer.count > 0 else { return 0 }
         while true {
             try applyIdleTimeout()
-            let n: Int
-            if let ssl {
-                n = Int(SSL_read(ssl, base, Int32(min(buffer.count, Int(Int32.max)))))
-                if n <= 0 && SSL_get_error(ssl, Int32(n)) == SSL_ERROR_ZERO_RETURN { return 0 }
-            } else {
-                n = recv(fd, base, buffer.count, 0)
-                if n == 0 { return 0 }
+            if let stream {
+                switch stream.read(into: buffer) {
+                case let .bytes(n): return n
+                case .closed, .done: return 0
+                case .wantRead, .wantWrite: throw stalled()
+                case let .failed(error): throw failure(error)
+                }
             }
-            if n > 0 { return n }
-            try failure(n, call: ssl == nil ? "recv" : "SSL_read")
+            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if n >= 0 { return n }
+            try socketFailure(call: "recv")
         }
     }
 
-    /// Turns a failed read or write into the right error; returns to retry after EINTR.
-    private func failure(_ result: Int, call: String) throws(RegistryError) {
+    /// Turns a failed plain `send`/`recv` into the right error; returns to retry after EINTR.
+    private func socketFailure(call: String) throws(RegistryError) {
         let code = errno
-        if let ssl {
-            let kind = SSL_get_error(ssl, Int32(result))
-            switch kind {
-            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-                throw stalled()
-            case SSL_ERROR_SYSCALL:
-                if code == EINTR { return }
-                if code == EAGAIN || code == EWOULDBLOCK { throw stalled() }
-                throw step.connectionError(call, code == 0 ? ECONNRESET : code)
-            default:
-                throw .tls(image: step.image, registry: step.registry, step: step.step, function: call,
-                           reason: TLSClientContext.drainErrors())
-            }
-        }
         if code == EINTR { return }
         if code == EAGAIN || code == EWOULDBLOCK { throw stalled() }
         throw step.connectionError(call, code)
+    }
+
+    /// A failed TLS step: a socket failure is a (transient) connection error, anything else
+    /// (certificate verification included) a TLS error carrying OpenSSL's reason.
+    private func failure(_ error: TLSError) -> RegistryError {
+        switch error {
+        case let .handshake(_, code) where code != 0: return step.connectionError("SSL_do_handshake", code)
+        case let .read(_, code) where code != 0: return step.connectionError("SSL_read_ex", code)
+        case let .write(_, code) where code != 0: return step.connectionError("SSL_write_ex", code)
+        case let .handshake(reason, _): return tlsError("SSL_do_handshake", reason)
+        case let .read(reason, _): return tlsError("SSL_read_ex", reason)
+        case let .write(reason, _): return tlsError("SSL_write_ex", reason)
+        case let .createConnection(function, reason): return tlsError(function, reason)
+        default: return tlsError("TLS", error.description)
+        }
+    }
+
+    private func tlsError(_ function: String, _ reason: String) -> RegistryError {
+        .tls(image: step.image, registry: step.registry, step: step.step, function: function, reason: reason)
     }
 
     private func stalled() -> RegistryError {
@@ -119,37 +131,17 @@ final class RegistryConnection {
 
     // MARK: - Setup
 
-    private func handshake(_ tls: TLSClientContext, host: String, timeout: Double) throws(RegistryError) {
-        func tlsError(_ function: String, _ reason: String = TLSClientContext.drainErrors()) -> RegistryError {
-            .tls(image: step.image, registry: step.registry, step: step.step, function: function, reason: reason)
-        }
-        guard let ssl = SSL_new(tls.context) else { throw tlsError("SSL_new") }
-        self.ssl = ssl
-        guard SSL_set_fd(ssl, fd) == 1 else { throw tlsError("SSL_set_fd") }
-        var address = in6_addr()
-        let isIPLiteral = inet_pton(AF_INET, host, &address) == 1 || inet_pton(AF_INET6, host, &address) == 1
-        if !isIPLiteral {
-            guard wharf_SSL_set_tlsext_host_name(ssl, host) == 1 else { throw tlsError("SSL_set_tlsext_host_name") }
-            guard SSL_set1_host(ssl, host) == 1 else { throw tlsError("SSL_set1_host") }
-        } else {
-            guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 else { throw tlsError("X509_VERIFY_PARAM_set1_ip_asc") }
-        }
-        let rc = SSL_connect(ssl)
-        guard rc == 1 else {
-            let verify = SSL_get_verify_result(ssl)
-            if verify != X509_V_OK {
-                let reason = X509_verify_cert_error_string(verify).map { String(cString: $0) } ?? "verification failed"
-                _ = TLSClientContext.drainErrors()
-                throw tlsError("SSL_connect", "certificate verification failed: \(reason)")
-            }
-            let code = errno
-            let kind = SSL_get_error(ssl, rc)
-            if kind == SSL_ERROR_WANT_READ || kind == SSL_ERROR_WANT_WRITE
-                || (kind == SSL_ERROR_SYSCALL && (code == EAGAIN || code == EWOULDBLOCK)) {
-                throw step.timedOut(idleTimeout)
-            }
-            if kind == SSL_ERROR_SYSCALL { throw step.connectionError("SSL_connect", code == 0 ? ECONNRESET : code) }
-            throw tlsError("SSL_connect")
+    /// Runs the client handshake; each blocking socket call inside is bounded by the idle
+    /// timeout set just before.
+    private func handshake(_ tls: TLSClientContext, host: String) throws(RegistryError) {
+        let stream: TLSStream
+        do { stream = try TLSStream(clientContext: tls, fd: fd, serverName: host) } catch { throw failure(error) }
+        self.stream = stream
+        switch stream.handshake() {
+        case .done, .bytes: return
+        case .wantRead, .wantWrite: throw stalled()
+        case .closed: throw step.connectionError("SSL_do_handshake", ECONNRESET)
+        case let .failed(error): throw failure(error)
         }
     }
 

@@ -46,9 +46,13 @@ public struct RegistryConfiguration: Sendable, Equatable, Codable {
         registries[host] ?? RegistryHostSettings()
     }
 
-    /// Reads the configuration file; a missing file means no registry is configured.
-    public static func load(path: String) throws(RegistryError) -> RegistryConfiguration {
-        guard FileManager.default.fileExists(atPath: path) else { return RegistryConfiguration() }
+    /// Reads the configuration file. A missing file means no registry is configured, unless
+    /// `required` (the file was named explicitly, so a missing one is a mistake to report).
+    public static func load(path: String, required: Bool = false) throws(RegistryError) -> RegistryConfiguration {
+        guard FileManager.default.fileExists(atPath: path) else {
+            if required { throw .configuration(path: path, detail: "no such file") }
+            return RegistryConfiguration()
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .configuration(path: path, detail: "cannot read file")
         }

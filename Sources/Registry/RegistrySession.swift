@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WharfIO
 
 /// Talks to one repository of one registry for one pull: builds endpoint URLs, answers
 /// authentication challenges (anonymous, bearer token from the challenge's realm, basic),
@@ -16,7 +17,8 @@ final class RegistrySession: Sendable {
     let repository: String
     let image: String
     let base: RegistryURL
-    let tls: TLSClientContext?
+    /// Used for every HTTPS URL, the base's or a redirect's or token realm's.
+    let tls: TLSClientContext
     let credentials: RegistryCredentials?
     let timeouts: PullTimeouts
     let retry: PullRetryPolicy
@@ -24,7 +26,7 @@ final class RegistrySession: Sendable {
     /// The `Authorization` value that worked last (nil: anonymous so far).
     private let authorization = Mutex<String?>(nil)
 
-    init(registry: String, repository: String, image: String, settings: RegistryHostSettings, tls: TLSClientContext?,
+    init(registry: String, repository: String, image: String, settings: RegistryHostSettings, tls: TLSClientContext,
          credentials: RegistryCredentials?, timeouts: PullTimeouts, retry: PullRetryPolicy, deadline: Double) throws(RegistryError) {
         guard let base = RegistryURL.registryBase(registry, secure: !settings.insecure) else {
             throw .invalidReference(image, reason: "bad registry host \(registry)")
@@ -50,26 +52,29 @@ final class RegistrySession: Sendable {
         return url
     }
 
-    /// Sends a request, retrying transient failures; returns a 2xx response (body unread).
-    func request(_ method: String, _ path: String, headers: [(String, String)] = [], step name: String) throws(RegistryError) -> HTTPClientResponse {
-        try withRetries(step: name) { () throws(RegistryError) in
-            try self.requestOnce(method, url(path), headers: headers, step: step(name))
-        }
+    /// Runs `body` until it succeeds, fails permanently, or runs out of attempts or time.
+    func withRetries<T>(_ body: () throws(RegistryError) -> T) throws(RegistryError) -> T {
+        var failures = 0
+        return try withRetries(failures: &failures, body)
     }
 
     /// Runs `body` until it succeeds, fails permanently, or runs out of attempts or time.
-    func withRetries<T>(step name: String, _ body: () throws(RegistryError) -> T) throws(RegistryError) -> T {
-        var attempt = 1
-        var backoff = retry.initialBackoff
+    /// `failures` counts the transient failures survived so far and is carried across calls
+    /// by work that spans several (a resumable blob download), so the policy's attempts and
+    /// backoff bound the whole of it. The backoff doubles with each failure.
+    func withRetries<T>(failures: inout Int, _ body: () throws(RegistryError) -> T) throws(RegistryError) -> T {
         while true {
             do { return try body() } catch {
-                guard error.isTransient, attempt < retry.attempts, PullStep.now() + backoff < deadline else { throw error }
-                attempt += 1
+                let backoff = retry.initialBackoff * Double(1 << min(failures, Self.maxBackoffDoublings))
+                guard error.isTransient, failures + 1 < retry.attempts, PullStep.now() + backoff < deadline else { throw error }
+                failures += 1
                 usleep(UInt32(backoff * 1_000_000))
-                backoff *= 2
             }
         }
     }
+
+    /// Doublings of the initial backoff at most (bounds the shift; the deadline bounds the rest).
+    static let maxBackoffDoublings = 20
 
     /// One request, with authentication and redirects, no retries.
     func requestOnce(_ method: String, _ start: RegistryURL, headers: [(String, String)], step: PullStep) throws(RegistryError) -> HTTPClientResponse {
@@ -137,7 +142,7 @@ final class RegistrySession: Sendable {
         let tokenStep = step.with(step: "authenticate at \(realm.authority)")
         var headers: [(String, String)] = [("Accept", "application/json")]
         if let credentials { headers.append(("Authorization", credentials.basicAuthorization)) }
-        let response = try withRetries(step: tokenStep.step) { () throws(RegistryError) in
+        let response = try withRetries { () throws(RegistryError) in
             try HTTPClientResponse(method: "GET", url: tokenURL, headers: headers, tls: tls, timeouts: timeouts, step: tokenStep)
         }
         let body = try response.readAll()

@@ -1,6 +1,6 @@
 import COpenSSL
 
-/// The client side of TLS: for health checks of HTTPS targets and for tests.
+/// The client side of TLS: for health checks of HTTPS targets, registry pulls and tests.
 ///
 /// `@unchecked Sendable`: the `SSL_CTX` is configured in `init` and only read afterwards, which
 /// OpenSSL allows from many threads.
@@ -15,9 +15,12 @@ public final class TLSClientContext: @unchecked Sendable {
     ///   - caFile: PEM file of trusted certificates.
     ///   - alpn: protocols to offer, in preference order (none: no ALPN extension).
     ///   - minimumVersion, maximumVersion: the versions to offer.
+    ///   - additionalCAFiles: PEM files trusted on top of `caFile` (or the system's CAs), such
+    ///     as a private registry's CA.
     public init(
         verifyPeer: Bool, caFile: String? = nil, alpn: [String] = [],
-        minimumVersion: TLSVersion = .tls12, maximumVersion: TLSVersion = .tls13
+        minimumVersion: TLSVersion = .tls12, maximumVersion: TLSVersion = .tls13,
+        additionalCAFiles: [String] = []
     ) throws(TLSError) {
         guard let method = TLS_client_method(), let context = SSL_CTX_new(method) else {
             throw .createContext(function: "SSL_CTX_new", openSSL: OpenSSLErrorQueue.drain())
@@ -49,6 +52,11 @@ public final class TLSClientContext: @unchecked Sendable {
                 }
             } else {
                 try require(SSL_CTX_set_default_verify_paths(context) == 1, "SSL_CTX_set_default_verify_paths")
+            }
+            for file in additionalCAFiles {
+                guard SSL_CTX_load_verify_locations(context, file, nil) == 1 else {
+                    throw .loadCertificateAuthorities(path: file, openSSL: OpenSSLErrorQueue.drain())
+                }
             }
         } else {
             SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)

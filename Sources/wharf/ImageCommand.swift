@@ -81,7 +81,7 @@ struct ImageCommand: ParsableCommand {
         @Argument(help: "Image reference, e.g. busybox, registry:5000/team/app:1.4, name@sha256:<digest>.")
         var reference: String
 
-        @Option(help: "Registry settings file (JSON; default: DATA_DIR/registries.json).")
+        @Option(help: "Registry settings file (JSON; must exist when given; default: DATA_DIR/registries.json, if present).")
         var registries: String?
 
         @Option(name: .customLong("insecure-registry"), help: "Reach this registry host[:port] over plain HTTP (repeatable).")
@@ -90,13 +90,18 @@ struct ImageCommand: ParsableCommand {
         @Option(help: "A JSON credentials file {\"username\", \"password\"} for the image's registry.")
         var credentials: String?
 
-        @Option(help: "Layers downloaded at once.")
+        @Option(help: "Layers downloaded at once (at least 1).")
         var parallel: Int = 4
 
         @OptionGroup var store: StoreOptions
 
+        func validate() throws {
+            guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1 (layers downloaded at once), got \(parallel)") }
+        }
+
         func run() throws {
-            var settings = try RegistryConfiguration.load(path: registries ?? store.dataDir + "/registries.json")
+            // A file named with --registries must exist; the default one is optional.
+            var settings = try RegistryConfiguration.load(path: registries ?? store.dataDir + "/registries.json", required: registries != nil)
             for host in insecureRegistries {
                 var entry = settings.settings(for: host)
                 entry.insecure = true
@@ -117,7 +122,13 @@ struct ImageCommand: ParsableCommand {
 
     struct Prune: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove untagged images and every layer and blob no image uses.")
+            abstract: "Remove untagged images, then every blob and unpacked layer no remaining image uses.",
+            discussion: """
+                Images without a name (imported without one, or left untagged when a pull or import \
+                moved their name to a newer image) are deleted first. Then every blob (layer, config, manifest, index) and every \
+                unpacked layer that no remaining image uses is deleted: the leftovers of removed or \
+                untagged images and of interrupted pulls. Named images are never removed.
+                """)
 
         @OptionGroup var store: StoreOptions
 

@@ -302,6 +302,33 @@ final class RegistryPullTests: RegistryTestCase {
         try assertStoreHoldsOnlyRecords(puller.store)
     }
 
+    /// `insecure` picks plain HTTP for the registry only: its HTTPS token realm is still
+    /// reached over TLS, verified with the registry's extra CA file.
+    func testInsecureRegistryWithHTTPSTokenRealm() throws {
+        let directory = scratch + "/tokens"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let tokens = try TokenServer(directory: directory, username: "robot", password: "t0ken", tls: true)
+        defer { tokens.stop() }
+        let registry = try startRegistry(tokenServer: tokens)
+        try registry.push(layout: busyboxLayout(), to: "team/busybox:1", credentials: ("robot", "t0ken"))
+        let reference = "\(registry.host)/team/busybox:1"
+        let credentials = RegistryCredentials(username: "robot", password: "t0ken")
+
+        // Without the token service's CA its certificate is refused (so TLS was spoken).
+        let untrusting = try plainPuller(registry)
+        XCTAssertThrowsError(try untrusting.pull(reference, credentials: credentials)) { error in
+            guard case let .tls(_, _, step, _, reason) = error as? RegistryError else { return XCTFail("\(error)") }
+            XCTAssertEqual(step, "authenticate at 127.0.0.1:\(tokens.port)")
+            XCTAssertTrue(reason.contains("certificate"), reason)
+        }
+        let puller = ImagePuller(store: untrusting.store, configuration: RegistryConfiguration(registries: [
+            registry.host: RegistryHostSettings(insecure: true, caFiles: [tokens.caFile]),
+        ]))
+        let result = try puller.pull(reference, credentials: credentials)
+        XCTAssertEqual(result.layersDownloaded, 1)
+        try assertStoreHoldsOnlyRecords(puller.store)
+    }
+
     // MARK: - Pull policies and prune
 
     func testPullPoliciesAndPrune() throws {
@@ -374,6 +401,20 @@ final class RegistryPullTests: RegistryTestCase {
         XCTAssertEqual(challenge?.parameters["scope"], "repository:library/busybox:pull")
         XCTAssertEqual(AuthenticationChallenge(parsing: #"Basic realm="wharf \"test\"""#)?.parameters["realm"], #"wharf "test""#)
         XCTAssertNil(AuthenticationChallenge(parsing: "  "))
+    }
+
+    func testRegistrySettingsFileMustExistOnlyWhenRequired() throws {
+        let missing = scratch + "/no-such-registries.json"
+        XCTAssertEqual(try RegistryConfiguration.load(path: missing), RegistryConfiguration())
+        XCTAssertThrowsError(try RegistryConfiguration.load(path: missing, required: true)) { error in
+            guard case let .configuration(path, detail) = error as? RegistryError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, missing)
+            XCTAssertEqual(detail, "no such file")
+        }
+        let present = scratch + "/registries.json"
+        try Data(#"{"registries": {"127.0.0.1:5000": {"insecure": true}}}"#.utf8).write(to: URL(fileURLWithPath: present))
+        XCTAssertEqual(try RegistryConfiguration.load(path: present, required: true).settings(for: "127.0.0.1:5000"),
+                       RegistryHostSettings(insecure: true))
     }
 
     func testRegistryURLs() {

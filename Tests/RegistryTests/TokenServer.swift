@@ -4,18 +4,25 @@ import Foundation
 /// Hub and ECR-style registries use), run as a small python3 program on 127.0.0.1: it
 /// checks basic credentials and issues RS256 JWTs (signed with openssl, the certificate in
 /// the `x5c` header) granting the requested repository actions. Anonymous requests get a
-/// token that grants nothing.
+/// token that grants nothing. With `tls`, it serves HTTPS with a certificate for 127.0.0.1
+/// signed by its own CA (`caFile`).
 final class TokenServer {
     static let service = "wharf-test-registry"
     static let issuer = "wharf-test-issuer"
 
     let port: Int
     let certificate: String
+    let tls: Bool
+    /// The CA that signed the HTTPS certificate (with `tls`).
+    var caFile: String { directory + "/tls-ca.pem" }
+    private let directory: String
     private let process = Process()
 
-    init(directory: String, username: String, password: String) throws {
+    init(directory: String, username: String, password: String, tls: Bool = false) throws {
         port = try LocalRegistry.unusedPort()
         certificate = directory + "/token.pem"
+        self.tls = tls
+        self.directory = directory
         try shell("""
         cd '\(directory)' && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=wharf token issuer' \
           -keyout token.key -out token.pem 2>/dev/null
@@ -25,12 +32,23 @@ final class TokenServer {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--pdeathsig", "KILL", "python3", script, String(port), directory + "/token.key", certificate,
                              Self.service, Self.issuer, username, password]
+        if tls {
+            try shell("""
+            cd '\(directory)' && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=wharf token CA' \
+              -keyout tls-ca.key -out tls-ca.pem 2>/dev/null && \
+            openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout tls.key -out tls.csr 2>/dev/null && \
+            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > tls-ext.cnf && \
+            openssl x509 -req -in tls.csr -CA tls-ca.pem -CAkey tls-ca.key -CAcreateserial -days 2 -extfile tls-ext.cnf \
+              -out tls.pem 2>/dev/null
+            """)
+            process.arguments? += [directory + "/tls.pem", directory + "/tls.key"]
+        }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if (try? shell("curl -s -o /dev/null http://127.0.0.1:\(port)/token")) != nil { return }
+            if (try? shell("curl -s -k -o /dev/null \(realm)")) != nil { return }
             usleep(50_000)
         }
         stop()
@@ -39,7 +57,7 @@ final class TokenServer {
 
     deinit { stop() }
 
-    var realm: String { "http://127.0.0.1:\(port)/token" }
+    var realm: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)/token" }
 
     func stop() {
         if process.isRunning {
@@ -79,6 +97,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = json.dumps({"token": signing_input.decode() + "." + b64(signature)}).encode()
         self.send_response(200); self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), Handler).serve_forever()
+server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), Handler)
+if len(sys.argv) > 9:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[8], sys.argv[9])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
 """#
 }
