@@ -114,17 +114,21 @@ let package = Package(
         // Drives the runtime benchmarks of bench/ (not shipped).
         .executableTarget(name: "wharf-bench", dependencies: ["Runtime", "LinuxHost", "ImageStore", "Scheduler"]),
 
+        // Helpers shared by test targets (subprocesses, temporary directories, free ports, the
+        // busybox image): a regular target because test targets cannot depend on each other.
+        .target(name: "WharfTestSupport", path: "Tests/Support"),
+
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ShimProtocolTests", dependencies: ["ShimProtocol", "LinuxHost"]),
         .testTarget(name: "LaunchTests", dependencies: ["CWharfLaunch", "LinuxHost"]),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol", "WharfTestSupport"]),
         // Scripts/ holds the boto3 script the tests run with python3 (read by path, not a resource).
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime", "LinuxHost"], exclude: ["Scripts"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "WharfIOTests", dependencies: ["WharfIO", "LinuxHost"]),
-        .testTarget(name: "LBTests", dependencies: ["LB", "HTTPCore", "WharfIO"]),
-        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol"]),
+        .testTarget(name: "LBTests", dependencies: ["LB", "HTTPCore", "WharfIO", "WharfTestSupport"]),
+        .testTarget(name: "AWSProtocolTests", dependencies: ["AWSProtocol", "WharfTestSupport"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler"]),
         .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
         .testTarget(

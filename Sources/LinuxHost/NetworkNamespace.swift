@@ -19,13 +19,23 @@ public enum NetworkNamespace {
     /// `/proc/self`: the latter names the main thread, which may be somewhere else.
     static let currentThreadPath = "/proc/thread-self/ns/net"
 
+    /// Creates `directory` for namespace files and, like `ip netns add` does for `/run/netns`,
+    /// makes it a shared mount of itself, once, before any namespace is created in it. Use a
+    /// directory dedicated to namespace files (e.g. `/run/wharf/netns`). Call it while nothing
+    /// else creates namespaces there: two first-time calls racing would both bind-mount the
+    /// directory onto itself.
+    public static func prepareDirectory(_ directory: String) throws(SystemError) {
+        let step = "prepare network namespace directory \(directory)"
+        try FileSystem.makeDirectories(directory)
+        try makeSharedMount(directory, step: step)
+    }
+
     /// Creates a new, empty network namespace and pins it at `path` with a bind mount.
     ///
-    /// The parent directory is created if missing and, like `ip netns add` does for
-    /// `/run/netns`, turned into a shared mount of itself. That way the bind mounts below it
-    /// propagate to mount namespaces cloned later (containers), and `remove(at:)`'s unmount
-    /// propagates too, instead of leaving copies that keep the namespace alive and make the
-    /// file busy. Use a directory dedicated to namespace files (e.g. `/run/wharf/netns`).
+    /// The parent directory must have been prepared by `prepareDirectory(_:)` (once, not per
+    /// namespace): it is a shared mount of itself, so the bind mounts below it propagate to
+    /// mount namespaces cloned later (containers), and `remove(at:)`'s unmount propagates too,
+    /// instead of leaving copies that keep the namespace alive and make the file busy.
     ///
     /// Works on the calling thread: `unshare(CLONE_NEWNET)`, bind-mount the thread's new
     /// namespace onto `path`, then `setns` back to the namespace the thread had before, which
@@ -33,21 +43,8 @@ public enum NetworkNamespace {
     /// original namespace when this returns or throws.
     ///
     /// - Throws: `SystemError` naming the failing step; `EEXIST` when `path` already exists.
-    /// Creates `directory` for namespace files and makes it a shared mount of itself, once,
-    /// before any namespace is created in it. Call it while nothing else creates namespaces
-    /// there: two first-time calls racing would both bind-mount the directory onto itself.
-    public static func prepareDirectory(_ directory: String) throws(SystemError) {
-        let step = "prepare network namespace directory \(directory)"
-        try makeDirectories(directory, step: step)
-        try makeSharedMount(directory, step: step)
-    }
-
     public static func create(at path: String) throws(SystemError) {
         let step = "create network namespace at \(path)"
-        let parent = parentDirectory(of: path)
-        try makeDirectories(parent, step: step)
-        try makeSharedMount(parent, step: step)
-
         // The mount point must exist as a file; O_EXCL so two tasks never share a namespace.
         let placeholder = try retryingOnInterrupt(step: step, call: "open(O_CREAT|O_EXCL)") {
             Glibc.open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0)
@@ -123,31 +120,6 @@ public enum NetworkNamespace {
         if wharf_setns(original, WHARF_CLONE_NEWNET) != 0 {
             let error = SystemError.current(step: step(), call: "setns(back to original)")
             fatalError("thread stuck in a foreign network namespace: \(error)")
-        }
-    }
-
-    /// Everything before the last `/`; `"."` when there is none, `"/"` for top-level paths.
-    static func parentDirectory(of path: String) -> String {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
-        if slash == path.utf8.startIndex { return "/" }
-        return String(path[..<slash])
-    }
-
-    /// `mkdir -p` with mode 0755.
-    static func makeDirectories(_ directory: String, step: String) throws(SystemError) {
-        if mkdir(directory, 0o755) == 0 { return }
-        switch Glibc.errno {
-        case EEXIST:
-            return
-        case ENOENT:
-            let parent = parentDirectory(of: directory)
-            guard parent != directory else { throw SystemError(step: step, call: "mkdir", errno: ENOENT) }
-            try makeDirectories(parent, step: step)
-            if mkdir(directory, 0o755) != 0 && Glibc.errno != EEXIST {
-                throw SystemError.current(step: step, call: "mkdir")
-            }
-        default:
-            throw SystemError.current(step: step, call: "mkdir")
         }
     }
 

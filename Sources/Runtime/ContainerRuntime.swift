@@ -23,6 +23,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     public init(configuration: RuntimeConfiguration = RuntimeConfiguration(), logger: Logger = Logger(label: "wharf.runtime"))
         throws(RuntimeError)
     {
+        try configuration.validate()
         self.configuration = configuration
         self.logger = logger
         do {
@@ -60,7 +61,7 @@ public final class ContainerRuntime: @unchecked Sendable {
         let cgroupPath = configuration.cgroupParent + "/" + id
         var attachment = TaskNetwork.Attachment()
         var plan = SupervisorPlan(
-            taskID: id, networkNamespacePath: nil, hostname: nil, cgroupPath: cgroupPath, resources: TaskResources(),
+            taskID: id, hostname: nil, cgroupPath: cgroupPath, cgroupHierarchy: hierarchy, resources: TaskResources(),
             containers: [])
         do {
             for directory in [layout.directory, layout.logs, layout.containers] {
@@ -76,14 +77,13 @@ public final class ContainerRuntime: @unchecked Sendable {
             }
             try createCgroups(for: spec, plan: plan)
 
-            do {
+            // What was attached goes into the plan whether or not attaching finished, so a
+            // rollback removes exactly that.
+            let attached = Result { () throws(SystemError) in
                 try network.attach(taskID: id, mode: spec.networkMode, attachment: &attachment)
-            } catch {
-                plan.resources = resources(from: attachment)
-                throw error
             }
             plan.resources = resources(from: attachment)
-            plan.networkNamespacePath = attachment.namespacePath
+            try attached.get()
             let hostname = spec.hostname ?? Self.hostname(address: attachment.address, taskID: id)
             plan.hostname = spec.networkMode == .host ? nil : hostname
             record.address = attachment.address?.description
@@ -134,7 +134,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     }
 
     private func rollBack(plan: SupervisorPlan, layout: TaskLayout) {
-        for failure in TaskTeardown(plan: plan, layout: layout, hierarchy: hierarchy).run() {
+        for failure in TaskTeardown(plan: plan, layout: layout).run() {
             logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
         }
         try? FileSystem.removeTree(layout.directory)

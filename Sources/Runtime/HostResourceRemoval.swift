@@ -15,7 +15,8 @@ extension ContainerRuntime {
             try? remove(task.id)
         }
         reconcile()
-        ContainerRuntime.removeHostResources(of: configuration)
+        try? network.deleteLink(named: configuration.bridgeName)
+        Self.removeCgroupParentAndRunDirectory(of: configuration, hierarchy: hierarchy)
     }
 
     /// Removes the bridge, the cgroup parent and the run directory (mounts detached) named by
@@ -25,7 +26,11 @@ extension ContainerRuntime {
         if let netlink = try? RouteNetlink() {
             _ = try? netlink.deleteLink(named: configuration.bridgeName)
         }
-        if let hierarchy = try? CgroupHierarchy.detect() {
+        removeCgroupParentAndRunDirectory(of: configuration, hierarchy: try? CgroupHierarchy.detect())
+    }
+
+    private static func removeCgroupParentAndRunDirectory(of configuration: RuntimeConfiguration, hierarchy: CgroupHierarchy?) {
+        if let hierarchy {
             try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent).remove()
         }
         try? FileSystem.removeTree(configuration.runDirectory)

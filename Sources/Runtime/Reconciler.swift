@@ -42,7 +42,7 @@ extension ContainerRuntime {
             for container in plan.containers {
                 Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name).signalAll(SIGKILL)
             }
-            for failure in TaskTeardown(plan: plan, layout: layout, hierarchy: hierarchy).run() {
+            for failure in TaskTeardown(plan: plan, layout: layout).run() {
                 logger.warning("cleanup step failed", metadata: ["task": "\(id)", "error": "\(failure)"])
             }
         } else {
@@ -79,30 +79,29 @@ extension ContainerRuntime {
     /// Removes veths, namespace files, cgroups and addresses named after tasks that are not live.
     private func sweepOrphans(live: Set<String>) {
         let liveVeths = Set(live.map { network.vethName(for: $0) })
-        for veth in (try? network.taskVeths()) ?? [] where !liveVeths.contains(veth) {
-            logger.info("removing orphaned veth", metadata: ["link": "\(veth)"])
-            try? network.deleteLink(named: veth)
-        }
-        for name in (try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? [] where !live.contains(name) {
-            try? NetworkNamespace.remove(at: configuration.networkNamespaceDirectory + "/" + name)
-        }
-        let parent = Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent)
-        for directory in hierarchy.directories(of: configuration.cgroupParent) {
-            for name in (try? FileSystem.listDirectory(directory)) ?? [] where name.count == 32 && !live.contains(name) {
-                var info = stat()
-                guard lstat(directory + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
-                let task = Cgroup(hierarchy: hierarchy, path: parent.path + "/" + name)
-                let children = ((try? FileSystem.listDirectory(directory + "/" + name)) ?? []).filter {
-                    var childInfo = stat()
-                    return lstat(directory + "/" + name + "/" + $0, &childInfo) == 0 && (childInfo.st_mode & S_IFMT) == S_IFDIR
+        var sweptCgroups: Set<String> = []
+        for resource in taskHostResources() {
+            switch resource.kind {
+            case .veth where !liveVeths.contains(resource.name):
+                logger.info("removing orphaned veth", metadata: ["link": "\(resource.name)"])
+                try? network.deleteLink(named: resource.name)
+            case .netns where !live.contains(resource.name):
+                try? NetworkNamespace.remove(at: configuration.networkNamespaceDirectory + "/" + resource.name)
+            case .address where resource.name.hasPrefix(Self.addressOwnerPrefix):
+                let owner = String(resource.name.dropFirst(Self.addressOwnerPrefix.count))
+                if !live.contains(owner) { try? IPAddressPool.release(owner: owner, directory: configuration.addressPoolDirectory) }
+            case .cgroup:
+                // The directory is named after its task. One removal per task: on v1 it covers
+                // every controller's directory.
+                let id = String(resource.name.split(separator: "/").last ?? "")
+                guard !live.contains(id), sweptCgroups.insert(id).inserted else { continue }
+                let children = ((try? FileSystem.listDirectory(resource.name)) ?? []).filter {
+                    Self.isDirectory(resource.name + "/" + $0)
                 }
-                try? task.remove(children: children)
+                try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + id).remove(children: children)
+            case .veth, .netns, .address, .mount:
+                break
             }
-        }
-        let poolDirectory = configuration.addressPoolDirectory
-        for name in (try? FileSystem.listDirectory(poolDirectory)) ?? [] where name.hasPrefix("owner.") {
-            let owner = String(name.dropFirst("owner.".count))
-            if !live.contains(owner) { try? IPAddressPool.release(owner: owner, directory: poolDirectory) }
         }
     }
 }

@@ -3,6 +3,8 @@ import LinuxHost
 
 /// Why the runtime refused or failed a request. Each case names what it was about.
 public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A field of the runtime's configuration is invalid; `field` names it, e.g. `vethPrefix`.
+    case invalidConfiguration(field: String, message: String)
     /// A field of the task spec is invalid; `field` is its path, e.g. `containers[1].memory`.
     case invalidSpec(field: String, message: String)
     /// A container's image is not in the local store.
@@ -26,6 +28,7 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .invalidConfiguration(let field, let message): return "invalid runtime configuration: \(field): \(message)"
         case .invalidSpec(let field, let message): return "invalid task: \(field): \(message)"
         case .imageNotFound(let field, let image, let underlying):
             return "invalid task: \(field): image \(image) not found: \(underlying)"

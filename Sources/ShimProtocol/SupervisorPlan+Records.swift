@@ -1,3 +1,5 @@
+import LinuxHost
+
 /// The plan's file form: a `task` record, a `resources` record, then one `container` record each.
 extension SupervisorPlan {
     /// Errors reading a plan file.
@@ -9,9 +11,16 @@ extension SupervisorPlan {
     public var encoded: String {
         var task = Record("task")
         task.add("id", taskID)
-        task.add("netns", networkNamespacePath)
         task.add("hostname", hostname)
         task.add("cgroup", cgroupPath)
+        switch cgroupHierarchy {
+        case .unified(let root):
+            task.add("cgroup.v2", root)
+        case .legacy(let mounts):
+            for controller in mounts.keys.sorted() {
+                task.add("cgroup.v1", controller + ":" + (mounts[controller] ?? ""))
+            }
+        }
         var owned = Record("resources")
         owned.add("veth", resources.vethName)
         owned.add("netns", resources.networkNamespacePath)
@@ -27,17 +36,32 @@ extension SupervisorPlan {
         let records = Record.parseAll(text)
         guard let task = records.first(where: { $0.kind == "task" }), let id = task["id"], let cgroup = task["cgroup"]
         else { throw DecodingError(description: "plan has no task record with id and cgroup") }
+        let hierarchy = try Self.decodeHierarchy(task)
         let owned = records.first(where: { $0.kind == "resources" })
         var containers: [ContainerPlan] = []
         for record in records where record.kind == "container" {
             containers.append(try ContainerPlan(record: record))
         }
         self.init(
-            taskID: id, networkNamespacePath: task["netns"], hostname: task["hostname"], cgroupPath: cgroup,
+            taskID: id, hostname: task["hostname"], cgroupPath: cgroup, cgroupHierarchy: hierarchy,
             resources: TaskResources(
                 vethName: owned?["veth"], networkNamespacePath: owned?["netns"],
                 addressPoolDirectory: owned?["pool"], address: owned?["address"]),
             containers: containers)
+    }
+
+    /// `cgroup.v2=ROOT`, or one `cgroup.v1=CONTROLLER:MOUNT` per controller.
+    private static func decodeHierarchy(_ task: Record) throws(DecodingError) -> CgroupHierarchy {
+        if let root = task["cgroup.v2"] { return .unified(root: root) }
+        var mounts: [String: String] = [:]
+        for text in task.all("cgroup.v1") {
+            guard let colon = text.firstIndex(of: ":") else {
+                throw DecodingError(description: "plan: bad cgroup.v1 field \(text)")
+            }
+            mounts[String(text[..<colon])] = String(text[text.index(after: colon)...])
+        }
+        guard !mounts.isEmpty else { throw DecodingError(description: "plan names no cgroup hierarchy") }
+        return .legacy(mounts: mounts)
     }
 }
 

@@ -1,3 +1,5 @@
+import LinuxHost
+
 /// Everything a task's supervisor needs to run the task, already resolved by the runtime:
 /// image layers to directories, users to ids, capability names to a mask, volumes to paths.
 ///
@@ -5,23 +7,25 @@
 /// supervisor never decides anything the plan does not say.
 public struct SupervisorPlan: Equatable, Sendable {
     public var taskID: String
-    /// Network namespace to join (`nil`: the host's).
-    public var networkNamespacePath: String?
     public var hostname: String?
     /// The task's cgroup, relative to the hierarchy root (`wharf/TASKID`); containers are below it.
     public var cgroupPath: String
-    /// Resources named after the task, for exact cleanup.
+    /// The host's cgroup hierarchy as the runtime detected it once, so a supervisor does not
+    /// parse `/proc/self/mountinfo` (a line per live task's namespace pin) on every launch.
+    public var cgroupHierarchy: CgroupHierarchy
+    /// Resources named after the task: what the containers join (the network namespace) and
+    /// what teardown removes.
     public var resources: TaskResources
     public var containers: [ContainerPlan]
 
     public init(
-        taskID: String, networkNamespacePath: String?, hostname: String?, cgroupPath: String,
+        taskID: String, hostname: String?, cgroupPath: String, cgroupHierarchy: CgroupHierarchy,
         resources: TaskResources, containers: [ContainerPlan]
     ) {
         self.taskID = taskID
-        self.networkNamespacePath = networkNamespacePath
         self.hostname = hostname
         self.cgroupPath = cgroupPath
+        self.cgroupHierarchy = cgroupHierarchy
         self.resources = resources
         self.containers = containers
     }
@@ -31,7 +35,7 @@ public struct SupervisorPlan: Equatable, Sendable {
 public struct TaskResources: Equatable, Sendable {
     /// Host end of the task's veth pair.
     public var vethName: String?
-    /// Bind-mounted network namespace file.
+    /// Bind-mounted network namespace file the containers join (`nil`: the host's network).
     public var networkNamespacePath: String?
     /// IPAM pool directory and the address the task holds in it.
     public var addressPoolDirectory: String?

@@ -12,12 +12,10 @@ import Glibc
 public struct TaskTeardown {
     public var plan: SupervisorPlan
     public var layout: TaskLayout
-    public var hierarchy: CgroupHierarchy
 
-    public init(plan: SupervisorPlan, layout: TaskLayout, hierarchy: CgroupHierarchy) {
+    public init(plan: SupervisorPlan, layout: TaskLayout) {
         self.plan = plan
         self.layout = layout
-        self.hierarchy = hierarchy
     }
 
     /// Runs every step; returns the failures (each already names its step), empty when clean.
@@ -29,7 +27,7 @@ public struct TaskTeardown {
         }
         // Processes first: nothing may hold the network namespace or the rootfs any more.
         attempt { () throws(SystemError) in
-            try Cgroup(hierarchy: hierarchy, path: plan.cgroupPath).remove(children: plan.containers.map(\.name))
+            try Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath).remove(children: plan.containers.map(\.name))
         }
         if let veth = plan.resources.vethName {
             attempt { () throws(SystemError) in

@@ -114,15 +114,6 @@ func makeRuntime(_ options: Options) -> ContainerRuntime {
     return runtime
 }
 
-/// Values of /proc/meminfo in KiB.
-func meminfo(_ key: String) -> Int64? {
-    guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
-        return Int64(line.split(separator: " ").dropFirst().first ?? "")
-    }
-    return nil
-}
-
 /// A "Key:   N kB" value from a /proc file, in KiB.
 func procValue(_ path: String, _ key: String) -> Int64? {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
@@ -315,8 +306,8 @@ func runDensity(_ options: Options) {
     warmUp(runtime)
     sync()
     usleep(500_000)
-    let availableBefore = meminfo("MemAvailable") ?? 0
-    let freeBefore = meminfo("MemFree") ?? 0
+    let availableBefore = procValue("/proc/meminfo", "MemAvailable") ?? 0
+    let freeBefore = procValue("/proc/meminfo", "MemFree") ?? 0
     var ids: [String] = []
     var toRunning: [Double] = []
     var launchCalls: [Double] = []
@@ -355,8 +346,8 @@ func runDensity(_ options: Options) {
     // Let page cache and lazily allocated state settle, then measure.
     sync()
     usleep(1_000_000)
-    let availableAfter = meminfo("MemAvailable") ?? 0
-    let freeAfter = meminfo("MemFree") ?? 0
+    let availableAfter = procValue("/proc/meminfo", "MemAvailable") ?? 0
+    let freeAfter = procValue("/proc/meminfo", "MemFree") ?? 0
     var supervisorPss: [Double] = []
     var supervisorRss: [Double] = []
     var containerPss: [Double] = []
@@ -387,7 +378,7 @@ func runDensity(_ options: Options) {
     let stopDeadline = 120.0
     let (stopMs, stopFailures) = stopAll(runtime, ids: ids, timeout: stopDeadline)
     runtime.reconcile()
-    let leftovers = leftoverCount(options)
+    let leftovers = runtime.taskHostResources().count
     emit(
         "wharf density n=\(running)/\(count) first10=\(f1(first10)) last10=\(f1(last10)) ms ratio=\(f2(last10 / first10))"
             + " (launch call first10 \(f1(median(Array(launchCalls.prefix(10))))) last10 \(f1(median(Array(launchCalls.suffix(10))))) ms;"
@@ -399,25 +390,6 @@ func runDensity(_ options: Options) {
             + (failure.map { " STOPPED-EARLY: \($0)" } ?? ""))
 }
 
-/// Host resources still named after this bench run.
-func leftoverCount(_ options: Options) -> Int {
-    let configuration = options.configuration
-    var found = 0
-    if let links = try? RouteNetlink().links() {
-        found += links.filter { $0.name.hasPrefix(configuration.vethPrefix) && $0.name != configuration.bridgeName }.count
-    }
-    found += ((try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? []).count
-    if let hierarchy = try? CgroupHierarchy.detect() {
-        for directory in hierarchy.directories(of: configuration.cgroupParent) {
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-            found += entries.filter { $0.count == 32 }.count
-        }
-    }
-    let pool = (try? FileManager.default.contentsOfDirectory(atPath: configuration.addressPoolDirectory)) ?? []
-    found += pool.filter { $0.hasPrefix("owner.") || IPv4Address($0) != nil }.count
-    return found
-}
-
 // MARK: - cleanup
 
 /// Stops and removes every task of this bench run, then the bridge, cgroup parent and directories.
@@ -426,27 +398,14 @@ func runCleanup(_ options: Options) {
     if FileManager.default.fileExists(atPath: configuration.dataDirectory),
         let runtime = try? ContainerRuntime(configuration: configuration)
     {
-        let live = runtime.tasks().filter { $0.lastStatus != "STOPPED" }.map(\.id)
-        if !live.isEmpty { log("cleanup: stopping \(live.count) tasks") }
-        _ = stopAll(runtime, ids: live, timeout: 60)
-        for id in runtime.taskIDs() { try? runtime.remove(id) }
-        runtime.reconcile()
-        let left = leftoverCount(options)
-        if left > 0 { log("cleanup: \(left) task resources left after reconcile") }
+        let live = runtime.tasks().filter { $0.lastStatus != "STOPPED" }.count
+        if live > 0 { log("cleanup: stopping \(live) tasks") }
+        runtime.removeEverything(timeout: 60)
+        let left = runtime.taskHostResources()
+        if !left.isEmpty { log("cleanup: left behind: \(left.map(\.description).joined(separator: ", "))") }
+    } else {
+        ContainerRuntime.removeHostResources(of: configuration)
     }
-    if let netlink = try? RouteNetlink() {
-        _ = try? netlink.deleteLink(named: configuration.bridgeName)
-    }
-    if let hierarchy = try? CgroupHierarchy.detect() {
-        do {
-            try Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent).remove()
-        } catch {
-            if !hierarchy.directories(of: configuration.cgroupParent).allSatisfy({ !FileManager.default.fileExists(atPath: $0) }) {
-                log("cleanup: cgroup parent not removed: \(error)")
-            }
-        }
-    }
-    try? FileSystem.removeTree(configuration.runDirectory)
     try? FileManager.default.removeItem(atPath: options.root)
 }
 

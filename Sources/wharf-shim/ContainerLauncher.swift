@@ -11,11 +11,10 @@ import Glibc
 struct ContainerLauncher {
     let plan: SupervisorPlan
     let layout: TaskLayout
-    let hierarchy: CgroupHierarchy
 
     /// The container's cgroup (below the task's).
     func cgroup(of container: ContainerPlan) -> Cgroup {
-        Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name)
+        Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath + "/" + container.name)
     }
 
     /// Starts `container` with its stdout and stderr on `outputFD`; returns its pid once exec'd.
@@ -44,7 +43,7 @@ struct ContainerLauncher {
         }
 
         var spec = wharf_launch_spec()
-        spec.netns_path = arena.optionalString(plan.networkNamespacePath)
+        spec.netns_path = arena.optionalString(plan.resources.networkNamespacePath)
         spec.hostname = arena.optionalString(plan.hostname)
         spec.rootfs = arena.string(rootfs)
         spec.overlay_lower = arena.string(container.layerDirectories.joined(separator: ":"))
@@ -92,7 +91,8 @@ struct ContainerLauncher {
         var code: Int32 = 0
         let checkPID = message.withUnsafeMutableBufferPointer { buffer in
             wharf_exec_in(
-                pid, arena.stringArray(arguments), arena.stringArray(container.environment), nil,
+                pid, arena.stringArray(arguments), arena.stringArray(container.environment),
+                arena.string(container.workingDirectory),
                 container.uid, container.gid, UnsafePointer(procs), procsFiles.count, -1, -1,
                 buffer.baseAddress, buffer.count, &code)
         }

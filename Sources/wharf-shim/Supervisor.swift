@@ -24,10 +24,10 @@ final class Supervisor {
     /// The task cgroup's OOM kill count already attributed to a container.
     var taskOOMKillsSeen = 0
 
-    init(plan: SupervisorPlan, layout: TaskLayout, hierarchy: CgroupHierarchy, events: EventLog) throws(SystemError) {
+    init(plan: SupervisorPlan, layout: TaskLayout, events: EventLog) throws(SystemError) {
         self.plan = plan
         self.layout = layout
-        self.launcher = ContainerLauncher(plan: plan, layout: layout, hierarchy: hierarchy)
+        self.launcher = ContainerLauncher(plan: plan, layout: layout)
         self.events = events
         self.signals = try SignalSource()
         self.containers = plan.containers.map(SupervisedContainer.init)
@@ -96,8 +96,6 @@ final class Supervisor {
                 return .waiting
             case "HEALTHY":
                 if other.health == .healthy { continue }
-                // Without a health check the dependency can never become HEALTHY.
-                if other.plan.healthCheck == nil { return failed }
                 if other.isStopped { return failed }
                 return .waiting
             default:
@@ -273,7 +271,7 @@ final class Supervisor {
         _ = container.log?.drain()
         if let checkPID = container.checkPID { kill(checkPID, SIGKILL) }
         var reason: String?
-        let taskOOMKills = Cgroup(hierarchy: launcher.hierarchy, path: plan.cgroupPath).oomKillCount()
+        let taskOOMKills = Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath).oomKillCount()
         if code == 128 + Int(SIGKILL),
             launcher.cgroup(of: container.plan).oomKillCount() > 0 || taskOOMKills > taskOOMKillsSeen
         {

@@ -45,12 +45,11 @@ wharf_set_child_subreaper()
 
 do {
     let plan = try SupervisorPlan(decoding: try FileSystem.read(layout.plan))
-    let hierarchy = try CgroupHierarchy.detect()
     let events = try EventLog(path: layout.events)
     events.append(.supervisorStarted(pid: getpid(), at: Clock.wallNanoseconds()))
-    let supervisor = try Supervisor(plan: plan, layout: layout, hierarchy: hierarchy, events: events)
+    let supervisor = try Supervisor(plan: plan, layout: layout, events: events)
     supervisor.run()
-    for failure in TaskTeardown(plan: plan, layout: layout, hierarchy: hierarchy).run() {
+    for failure in TaskTeardown(plan: plan, layout: layout).run() {
         report("teardown: \(failure)")
     }
     events.append(.taskStopped(at: Clock.wallNanoseconds()))

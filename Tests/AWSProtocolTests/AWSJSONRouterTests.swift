@@ -32,7 +32,7 @@ struct AWSJSONRouterTests {
     }
 
     /// A request for `target` signed by this module's signer (botocore-signed requests are
-    /// covered by the signature tests and the CLI test).
+    /// covered by the signature tests; the real AWS CLI by ControlPlaneTests' ServeAWSCLITests).
     static func request(
         _ target: String?, body: String = "{}", service: String = "ecs", region: String = "us-east-1",
         contentType: String? = "application/x-amz-json-1.1", method: String = "POST", path: String = "/", sign: Bool = true

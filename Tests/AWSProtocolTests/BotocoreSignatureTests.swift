@@ -67,6 +67,24 @@ struct BotocoreSignatureTests {
         }
     }
 
+    @Test("A botocore-signed ListClusters through the router reaches its handler with the signer's identity")
+    func throughRouter() async throws {
+        let request = try #require(try Botocore.sign([Fixtures.ecsCall("ListClusters")], at: Fixtures.time).first)
+        let seen = ContextLog()
+        var router = AWSJSONRouter(verifier: Fixtures.verifier())
+        router.register(.ecs, operations: ["ListClusters"]) { _, _, context in
+            seen.record(context)
+            return ["clusterArns": []]
+        }
+        let response = await router.handle(request)
+        #expect(response.status == 200)
+        #expect(try JSONParser().parse(response.body) == ["clusterArns": []])
+        let context = try #require(seen.all.first)
+        #expect(context.operation == "ListClusters")
+        #expect(context.identity == AuthenticatedIdentity(
+            accessKeyID: Fixtures.wharf.accessKeyID, profile: "wharf", region: "us-east-1", service: "ecs"))
+    }
+
     @Test("This module's signer writes the same Authorization header as botocore")
     func signerMatchesBotocore() throws {
         let requests = try Self.signedRequests()

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import WharfTestSupport
 @testable import AWSProtocol
 
 @Suite("Credentials file and store")

@@ -94,23 +94,6 @@ struct JSONTests {
         #expect(try parser.parse(JSONWriter.bytes(value)) == value)
     }
 
-    struct Shape: Codable, Equatable {
-        var name: String
-        var count: Int
-        var createdAt: Date
-        var tags: [String]?
-    }
-
-    @Test("Codable bridge, timestamps as epoch seconds")
-    func codable() throws {
-        let shape = Shape(name: "web", count: 3, createdAt: Date(timeIntervalSince1970: 1_795_342_500.5), tags: ["a"])
-        let value = try JSONValue(encoding: shape)
-        #expect(value[member: "createdAt"] == .double(1_795_342_500.5))
-        #expect(try value.decode(Shape.self) == shape)
-        let wrong: JSONValue = ["name": 1, "count": 3, "createdAt": 0]
-        #expect(throws: DecodingError.self) { try wrong.decode(Shape.self) }
-    }
-
     @Test("Timestamp helper keeps millisecond precision")
     func timestamps() {
         #expect(JSONValue.timestamp(Date(timeIntervalSince1970: 1_795_342_500)) == .integer(1_795_342_500))

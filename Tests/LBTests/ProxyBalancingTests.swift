@@ -1,6 +1,7 @@
 import Foundation
 import LB
 import Synchronization
+import WharfTestSupport
 import XCTest
 
 /// How requests are spread over targets, and what happens when a target dies: round robin,

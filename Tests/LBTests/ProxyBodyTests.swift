@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfTestSupport
 import XCTest
 
 /// Bodies larger than any buffer, streamed both ways: uploads with Content-Length and chunked

@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfTestSupport
 import XCTest
 
 /// Active health checks against real backends: thresholds, ALB's reasons, the history

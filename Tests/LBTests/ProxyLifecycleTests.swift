@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfTestSupport
 import XCTest
 
 /// Targets leaving (draining), configuration reloads while clients run, and a graceful shutdown.

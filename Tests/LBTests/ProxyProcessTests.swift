@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LB
+import WharfTestSupport
 import XCTest
 
 /// `wharf lb --config FILE` as users run it: serving, SIGHUP reloads (good and bad), SIGTERM

@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfTestSupport
 import XCTest
 
 /// HTTP/1.1 semantics through the proxy: pipelining, hop-by-hop fields and forwarding

@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfTestSupport
 import XCTest
 
 /// What the load balancer refuses: slow heads, malformed requests (answered by the LB itself,

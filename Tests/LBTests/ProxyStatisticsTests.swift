@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfTestSupport
 import XCTest
 
 /// What real traffic leaves in `statistics.snapshot` and in the Prometheus exposition.

@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfTestSupport
 import XCTest
 
 /// An HTTPS listener: two certificates chosen by SNI, TLS 1.2 and 1.3, ALPN `http/1.1`,
@@ -20,29 +21,29 @@ final class ProxyTLSTests: ProxyTestCase {
         // SNI picks the certificate; no SNI gets the first. Both TLS versions, ALPN http/1.1.
         for version in ["-tls1_2", "-tls1_3"] {
             let a = try sClient(port: port, serverName: "a.test", version: version, trust: certificates.certificate("a"))
-            XCTAssertTrue(a.stdout.contains("subject=CN = a.test"), a.output)
-            XCTAssertTrue(a.stdout.contains(version == "-tls1_2" ? "New, TLSv1.2" : "New, TLSv1.3"), a.output)
-            XCTAssertTrue(a.stdout.contains("ALPN protocol: http/1.1"), a.output)
-            XCTAssertTrue(a.stdout.contains("Verify return code: 0 (ok)"), a.output)
-            XCTAssertTrue(a.stdout.contains("HTTP/1.1 200 OK"), a.output)
-            XCTAssertTrue(a.stdout.contains("backend=b0 path=/tls"), a.output)
+            XCTAssertTrue(a.stdoutText.contains("subject=CN = a.test"), a.outputText)
+            XCTAssertTrue(a.stdoutText.contains(version == "-tls1_2" ? "New, TLSv1.2" : "New, TLSv1.3"), a.outputText)
+            XCTAssertTrue(a.stdoutText.contains("ALPN protocol: http/1.1"), a.outputText)
+            XCTAssertTrue(a.stdoutText.contains("Verify return code: 0 (ok)"), a.outputText)
+            XCTAssertTrue(a.stdoutText.contains("HTTP/1.1 200 OK"), a.outputText)
+            XCTAssertTrue(a.stdoutText.contains("backend=b0 path=/tls"), a.outputText)
 
             let b = try sClient(port: port, serverName: "b.test", version: version, trust: certificates.certificate("b"))
-            XCTAssertTrue(b.stdout.contains("subject=CN = b.test"), b.output)
-            XCTAssertTrue(b.stdout.contains("Verify return code: 0 (ok)"), b.output)
-            XCTAssertTrue(b.stdout.contains("backend=b0 path=/tls"), b.output)
+            XCTAssertTrue(b.stdoutText.contains("subject=CN = b.test"), b.outputText)
+            XCTAssertTrue(b.stdoutText.contains("Verify return code: 0 (ok)"), b.outputText)
+            XCTAssertTrue(b.stdoutText.contains("backend=b0 path=/tls"), b.outputText)
         }
         let noSNI = try sClient(port: port, serverName: nil, version: "-tls1_3", trust: certificates.certificate("a"))
-        XCTAssertTrue(noSNI.stdout.contains("subject=CN = a.test"), noSNI.output)
+        XCTAssertTrue(noSNI.stdoutText.contains("subject=CN = a.test"), noSNI.outputText)
 
         // curl, verifying the chain and name: TLS 1.2 (capped) and 1.3; X-Forwarded-Proto https.
         for versionArguments in [["--tlsv1.2", "--tls-max", "1.2"], ["--tlsv1.3"]] {
             let result = try curl(port: port, host: "b.test", path: "/echo", trust: certificates.certificate("b"), extra: versionArguments)
-            XCTAssertEqual(result.status, 0, result.output)
-            XCTAssertTrue(result.stdout.contains("X-Forwarded-Proto: https\r\n"), result.output)
-            XCTAssertTrue(result.stdout.contains("X-Forwarded-Port: \(port)\r\n"), result.output)
-            XCTAssertTrue(result.stdout.hasSuffix("\n200"), result.output)
-            XCTAssertTrue(result.stderr.contains(versionArguments[0] == "--tlsv1.2" ? "TLSv1.2" : "TLSv1.3"), result.stderr)
+            XCTAssertEqual(result.status, 0, result.outputText)
+            XCTAssertTrue(result.stdoutText.contains("X-Forwarded-Proto: https\r\n"), result.outputText)
+            XCTAssertTrue(result.stdoutText.contains("X-Forwarded-Port: \(port)\r\n"), result.outputText)
+            XCTAssertTrue(result.stdoutText.hasSuffix("\n200"), result.outputText)
+            XCTAssertTrue(result.stderrText.contains(versionArguments[0] == "--tlsv1.2" ? "TLSv1.2" : "TLSv1.3"), result.stderrText)
         }
 
         // A renewed certificate for a.test, loaded by reload: new connections get it.
@@ -51,9 +52,9 @@ final class ProxyTLSTests: ProxyTestCase {
         renewed.listeners[0].certificates = [certificates.pair("a2"), certificates.pair("b")]
         try balancer.reload(configuration: renewed.parsed())
         let after = try sClient(port: port, serverName: "a.test", version: "-tls1_3", trust: certificates.certificate("a2"))
-        XCTAssertTrue(after.stdout.contains("subject=CN = a.test, O = renewed"), after.output)
-        XCTAssertTrue(after.stdout.contains("Verify return code: 0 (ok)"), after.output)
-        XCTAssertTrue(after.stdout.contains("backend=b0 path=/tls"), after.output)
+        XCTAssertTrue(after.stdoutText.contains("subject=CN = a.test, O = renewed"), after.outputText)
+        XCTAssertTrue(after.stdoutText.contains("Verify return code: 0 (ok)"), after.outputText)
+        XCTAssertTrue(after.stdoutText.contains("backend=b0 path=/tls"), after.outputText)
         let oldTrust = try curl(port: port, host: "a.test", path: "/", trust: certificates.certificate("a"), extra: [])
         XCTAssertNotEqual(oldTrust.status, 0, "the old certificate is no longer served")
 
@@ -64,27 +65,24 @@ final class ProxyTLSTests: ProxyTestCase {
             guard case LoadBalancerError.certificates = error else { return XCTFail("unexpected \(error)") }
         }
         let still = try sClient(port: port, serverName: "a.test", version: "-tls1_2", trust: certificates.certificate("a2"))
-        XCTAssertTrue(still.stdout.contains("O = renewed"), still.output)
-        XCTAssertTrue(still.stdout.contains("backend=b0 path=/tls"), still.output)
+        XCTAssertTrue(still.stdoutText.contains("O = renewed"), still.outputText)
+        XCTAssertTrue(still.stdoutText.contains("backend=b0 path=/tls"), still.outputText)
     }
 
     /// One request with `openssl s_client`.
-    private func sClient(port: Int, serverName: String?, version: String, trust: String) throws -> Command.Result {
+    private func sClient(port: Int, serverName: String?, version: String, trust: String) throws -> Subprocess.Result {
         var arguments = ["s_client", "-connect", "127.0.0.1:\(port)", version, "-alpn", "http/1.1", "-CAfile", trust, "-ign_eof"]
         arguments += serverName.map { ["-servername", $0] } ?? ["-noservername"]
-        return try Command.run(
-            "/usr/bin/openssl", arguments,
-            stdin: "GET /tls HTTP/1.1\r\nHost: \(serverName ?? "test")\r\nConnection: close\r\n\r\n", in: directory
-        )
+        return try Subprocess.run(
+            executable: "/usr/bin/openssl", arguments: arguments,
+            stdin: Data("GET /tls HTTP/1.1\r\nHost: \(serverName ?? "test")\r\nConnection: close\r\n\r\n".utf8))
     }
 
     /// One request with curl, name resolved to 127.0.0.1; stdout ends with the status code.
-    private func curl(port: Int, host: String, path: String, trust: String, extra: [String]) throws -> Command.Result {
-        try Command.run(
-            "/usr/bin/curl",
-            ["-sS", "-v", "--http1.1", "--max-time", "10", "--cacert", trust, "--resolve", "\(host):\(port):127.0.0.1", "-w", "\n%{http_code}"]
-                + extra + ["https://\(host):\(port)\(path)"],
-            in: directory
-        )
+    private func curl(port: Int, host: String, path: String, trust: String, extra: [String]) throws -> Subprocess.Result {
+        try Subprocess.run(
+            executable: "/usr/bin/curl",
+            arguments: ["-sS", "-v", "--http1.1", "--max-time", "10", "--cacert", trust, "--resolve", "\(host):\(port):127.0.0.1", "-w", "\n%{http_code}"]
+                + extra + ["https://\(host):\(port)\(path)"])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LB
+import WharfTestSupport
 import XCTest
 
 /// `Upgrade: websocket` through the proxy: the 101 handshake is relayed, then frames flow both

@@ -18,6 +18,7 @@ final class NetlinkTests: XCTestCase {
         let netlink = try RouteNetlink()
         host = netlink
         directory = NetTestNamespaceDirectory()
+        try NetworkNamespace.prepareDirectory(directory.path)
         bridgeName = "wtb" + netTestRandomHex()
         // A random 10.231.x.0/24 that no existing host route overlaps.
         let routes = try netlink.routes()

@@ -4,7 +4,7 @@ import XCTest
 @testable import LinuxHost
 
 /// A unique directory for namespace files under /tmp, cleaned up (including the shared
-/// self-bind-mount `NetworkNamespace.create` puts on it) by `remove()`.
+/// self-bind-mount `NetworkNamespace.prepareDirectory` puts on it) by `remove()`.
 struct NetTestNamespaceDirectory {
     let path: String
 
@@ -40,8 +40,9 @@ let netTestCurrentThreadNamespace = "/proc/thread-self/ns/net"
 final class NetworkNamespaceTests: XCTestCase {
     private var directory = NetTestNamespaceDirectory()
 
-    override func setUp() {
+    override func setUpWithError() throws {
         directory = NetTestNamespaceDirectory()
+        try NetworkNamespace.prepareDirectory(directory.path)
     }
 
     override func tearDown() {
@@ -77,12 +78,14 @@ final class NetworkNamespaceTests: XCTestCase {
         XCTAssertEqual(netTestNamespaceInode(path), 0, "file must be gone")
     }
 
-    func testParentDirectoryBecomesSharedMount() throws {
+    func testPreparedDirectoryIsOneSharedMount() throws {
+        // Preparing again (a second runtime on the same directory) adds no second self-bind.
+        try NetworkNamespace.prepareDirectory(directory.path)
         try NetworkNamespace.create(at: directory.namespacePath())
         try NetworkNamespace.create(at: directory.namespacePath("second"))
         let mountInfo = try netTestReadFile("/proc/self/mountinfo")
         let lines = mountInfo.split(separator: "\n").filter { $0.split(separator: " ")[4] == directory.path }
-        // Exactly one self-bind (not one per namespace), and it is shared.
+        // Exactly one self-bind (not one per preparation or namespace), and it is shared.
         XCTAssertEqual(lines.count, 1, lines.joined(separator: "\n"))
         XCTAssertTrue(lines.first?.contains("shared:") ?? false, lines.joined(separator: "\n"))
     }

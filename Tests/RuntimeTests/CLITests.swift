@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import WharfTestSupport
 import XCTest
 
 /// The real `wharf` binary, run as a user would, on the fixture's directories, bridge, subnet,
@@ -19,7 +20,7 @@ final class CLITests: XCTestCase {
         else {
             throw XCTSkip("wharf and wharf-shim are not built next to the test bundle in \(directory)")
         }
-        let layout = try RuntimeFixture.busybox(file: #filePath)
+        let layout = try RuntimeFixture.busybox()
         let imported = try run(["image", "import", layout, "--data-dir", fixture.configuration.dataDirectory])
         XCTAssertEqual(imported.status, 0, imported.stderr)
         XCTAssertTrue(imported.stdout.contains("imported"), imported.stdout)
@@ -109,33 +110,11 @@ final class CLITests: XCTestCase {
         return path
     }
 
-    /// Runs `wharf ARGS`, output to files (so nothing can block on a full pipe), for at most
-    /// `timeout` seconds; a run that takes longer is killed and fails the test.
+    /// Runs `wharf ARGS` for at most `timeout` seconds; a run that takes longer is killed and
+    /// fails the test.
     private func run(_ arguments: [String], timeout: Double = 10) throws -> (status: Int32, stdout: String, stderr: String) {
-        let token = UUID().uuidString
-        let outPath = fixture.root + "/cli-\(token).out"
-        let errPath = fixture.root + "/cli-\(token).err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wharf)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            _ = exited.wait(timeout: .now() + 5)
-            XCTFail("wharf \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
-        }
-        return (
-            process.isRunning ? -1 : process.terminationStatus,
-            (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        )
+        let result = try Subprocess.run(executable: wharf, arguments: arguments, timeLimit: timeout)
+        return (result.status, result.stdoutText, result.stderrText)
     }
 
     private func firstMatch(_ pattern: String, in text: String) -> String? {

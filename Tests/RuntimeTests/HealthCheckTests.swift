@@ -41,10 +41,16 @@ final class HealthCheckTests: XCTestCase {
         XCTAssertEqual(try firstHealthStatus(ofCheck: ["CMD", "false"]), "UNHEALTHY")
     }
 
+    func testCheckRunsInTheContainersWorkingDirectory() throws {
+        let check = ["CMD-SHELL", "[ \"$(pwd)\" = /srv/check ]"]
+        XCTAssertEqual(try firstHealthStatus(ofCheck: check, workingDirectory: "/srv/check"), "HEALTHY")
+    }
+
     /// The first health status an idle container reaches with `command` as its check (retries 1).
-    private func firstHealthStatus(ofCheck command: [String]) throws -> String? {
+    private func firstHealthStatus(ofCheck command: [String], workingDirectory: String? = nil) throws -> String? {
         let spec = RuntimeFixture.task(["sleep", "100"]) {
             $0.initProcessEnabled = true
+            $0.workingDirectory = workingDirectory
             $0.healthCheck = HealthCheckSpec(command: command, interval: 5, retries: 1)
         }
         let launched = try fixture.runtime.launch(spec)
@@ -86,16 +92,17 @@ final class HealthCheckTests: XCTestCase {
         XCTAssertGreaterThan(clientStarted.timeIntervalSince(webStarted), 0.8)
     }
 
-    func testHealthyDependencyWithoutHealthCheckFailsInsteadOfWaitingForever() throws {
-        // web has no health check, so it can never be HEALTHY: the client must not hang in PENDING.
+    func testHealthyDependencyWithoutHealthCheckIsRefusedAtLaunch() throws {
+        // web has no health check, so it can never be HEALTHY: the client would hang in PENDING.
         let web = ContainerSpec(name: "web", image: "busybox", command: ["sleep", "100"], initProcessEnabled: true)
         var client = ContainerSpec(name: "client", image: "busybox", command: ["sleep", "100"], initProcessEnabled: true)
         client.dependsOn = [.init(containerName: "web", condition: .healthy)]
-        let launched = try fixture.runtime.launch(TaskSpec(containers: [client, web]))
-        let stopped = try fixture.runtime.wait(launched.id, timeout: 10)
-        let clientStatus = try XCTUnwrap(stopped.container(named: "client"))
-        XCTAssertNil(clientStatus.startedAt)
-        XCTAssertTrue(clientStatus.reason?.hasPrefix("DependencyViolation") == true, "reason: \(clientStatus.reason ?? "nil")")
-        XCTAssertEqual(stopped.stopCode, "TaskFailedToStart")
+        XCTAssertThrowsError(try fixture.runtime.launch(TaskSpec(containers: [client, web]))) { error in
+            guard case .invalidSpec(let field, _)? = error as? RuntimeError else {
+                return XCTFail("expected invalidSpec, got \(error)")
+            }
+            XCTAssertEqual(field, "containers[0].dependsOn[0].condition")
+        }
+        XCTAssertEqual(fixture.runtime.tasks().count, 0, "a refused spec created a task")
     }
 }

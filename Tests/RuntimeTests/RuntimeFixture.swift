@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import LinuxHost
 import Runtime
+import WharfTestSupport
 import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -16,10 +17,7 @@ final class RuntimeFixture {
     let configuration: RuntimeConfiguration
     let root: String
 
-    /// The built-in busybox image, built once per test process.
-    nonisolated(unsafe) private static var busyboxLayout: String?
-
-    init(file: StaticString = #filePath) throws {
+    init() throws {
         let token = String(UInt32.random(in: 0...0xfff_ffff), radix: 16)
         root = NSTemporaryDirectory() + "wharf-rt-" + token
         let subnetOctet = Int.random(in: 0...255)
@@ -28,28 +26,16 @@ final class RuntimeFixture {
             bridgeName: "wtb" + token.prefix(7), subnet: IPv4Network("10.237.\(subnetOctet).0/24"),
             cgroupParent: "wharf-test-" + token, vethPrefix: "wt" + String(token.suffix(2)))
         runtime = try ContainerRuntime(configuration: configuration)
-        try runtime.images.importOCILayout(directory: try Self.busybox(file: file))
+        try runtime.images.importOCILayout(directory: try Self.busybox())
     }
 
-    /// Builds the busybox OCI layout with the project's script (once per process).
-    static func busybox(file: StaticString) throws -> String {
-        if let busyboxLayout { return busyboxLayout }
-        let repository = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let output = NSTemporaryDirectory() + "wharf-busybox-\(getpid())"
-        if !FileManager.default.fileExists(atPath: output + "/index.json") {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [repository.path + "/scripts/build-busybox-image.sh", output]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw XCTSkip("scripts/build-busybox-image.sh failed with \(process.terminationStatus)")
-            }
+    /// The busybox OCI layout (built once per process); a host that cannot build it skips the test.
+    static func busybox() throws -> String {
+        do {
+            return try BusyboxImage.layout()
+        } catch {
+            throw XCTSkip("\(error)")
         }
-        busyboxLayout = output
-        return output
     }
 
     /// Launches a task and waits until `condition` holds (default: RUNNING).
@@ -81,27 +67,9 @@ final class RuntimeFixture {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    /// Host resources still named after this fixture (what a leak check looks at).
+    /// Host resources still named after this fixture's tasks (what a leak check looks at).
     func leftovers() -> [String] {
-        var found: [String] = []
-        if let links = try? RouteNetlink().links() {
-            found += links.map(\.name).filter { $0.hasPrefix(configuration.vethPrefix) }.map { "veth \($0)" }
-        }
-        found += ((try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? []).map { "netns \($0)" }
-        if let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) {
-            found += mounts.split(separator: "\n").filter {
-                $0.contains(configuration.dataDirectory) || $0.contains(configuration.networkNamespaceDirectory + "/")
-            }.map { "mount \($0)" }
-        }
-        if let hierarchy = try? CgroupHierarchy.detect() {
-            for directory in hierarchy.directories(of: configuration.cgroupParent) {
-                let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-                found += entries.filter { $0.count == 32 }.map { "cgroup \(directory)/\($0)" }
-            }
-        }
-        let pool = (try? FileManager.default.contentsOfDirectory(atPath: configuration.addressPoolDirectory)) ?? []
-        found += pool.filter { $0.hasPrefix("owner.") || IPv4Address($0) != nil }.map { "address \($0)" }
-        return found
+        runtime.taskHostResources().map(\.description)
     }
 }
 

@@ -53,6 +53,22 @@ final class SpecValidationTests: XCTestCase {
             "containers[0].dependsOn[0].containerName"
         ),
         (
+            "SUCCESS dependency on an essential container",
+            TaskSpec(containers: [
+                container("a"),
+                container("b") { $0.dependsOn = [ContainerDependency(containerName: "a", condition: .success)] },
+            ]),
+            "containers[1].dependsOn[0].condition"
+        ),
+        (
+            "HEALTHY dependency on a container without a health check",
+            TaskSpec(containers: [
+                container("a") { $0.dependsOn = [ContainerDependency(containerName: "b", condition: .healthy)] },
+                container("b") { $0.essential = false },
+            ]),
+            "containers[0].dependsOn[0].condition"
+        ),
+        (
             "mount point on an undeclared volume",
             TaskSpec(
                 containers: [container { $0.mountPoints = [MountPoint(sourceVolume: "undeclared", containerPath: "/data")] }],

@@ -5,8 +5,8 @@ import XCTest
 final class SupervisorPlanTests: XCTestCase {
     func testPlanRoundTrips() throws {
         let plan = SupervisorPlan(
-            taskID: "0123456789abcdef0123456789abcdef", networkNamespacePath: "/run/wharf/netns/0123",
-            hostname: "ip-10-213-0-2", cgroupPath: "wharf/0123",
+            taskID: "0123456789abcdef0123456789abcdef", hostname: "ip-10-213-0-2", cgroupPath: "wharf/0123",
+            cgroupHierarchy: .unified(root: "/sys/fs/cgroup"),
             resources: TaskResources(
                 vethName: "wh0123456789abc", networkNamespacePath: "/run/wharf/netns/0123",
                 addressPoolDirectory: "/var/lib/wharf/ipam/wharf0", address: "10.213.0.2"),
@@ -30,9 +30,25 @@ final class SupervisorPlanTests: XCTestCase {
         XCTAssertEqual(try SupervisorPlan(decoding: plan.encoded), plan)
     }
 
+    func testLegacyHierarchyRoundTrips() throws {
+        let plan = SupervisorPlan(
+            taskID: "t", hostname: nil, cgroupPath: "wharf/t",
+            cgroupHierarchy: .legacy(mounts: [
+                "cpu": "/sys/fs/cgroup/cpu,cpuacct", "cpuacct": "/sys/fs/cgroup/cpu,cpuacct",
+                "memory": "/sys/fs/cgroup/memory", "pids": "/sys/fs/cgroup/pids",
+            ]),
+            resources: TaskResources(), containers: [])
+        XCTAssertEqual(try SupervisorPlan(decoding: plan.encoded), plan)
+    }
+
     func testPlanWithoutTaskRecordIsAnError() {
         XCTAssertThrowsError(try SupervisorPlan(decoding: "container name=web\n"))
-        XCTAssertThrowsError(try SupervisorPlan(decoding: "task id=x cgroup=y\ncontainer name=web uid=zero\n"))
+        XCTAssertThrowsError(try SupervisorPlan(decoding: "task id=x cgroup=y cgroup.v2=/sys/fs/cgroup\ncontainer name=web uid=zero\n"))
+    }
+
+    func testPlanWithoutHierarchyIsAnError() {
+        XCTAssertThrowsError(try SupervisorPlan(decoding: "task id=x cgroup=y\n"))
+        XCTAssertThrowsError(try SupervisorPlan(decoding: "task id=x cgroup=y cgroup.v1=memory\n"))
     }
 
     func testEventsRoundTrip() {

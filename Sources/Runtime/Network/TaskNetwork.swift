@@ -23,8 +23,11 @@ final class TaskNetwork: @unchecked Sendable {
         var subnet: IPv4Network?
     }
 
+    /// The prefix, then as much of the task id as fits in an interface name (the prefix's
+    /// length was checked by `RuntimeConfiguration.validate()`; task ids are ASCII).
     func vethName(for taskID: String) -> String {
-        configuration.vethPrefix + String(taskID.prefix(15 - configuration.vethPrefix.count))
+        let room = RuntimeConfiguration.interfaceNameMaxLength - configuration.vethPrefix.utf8.count
+        return configuration.vethPrefix + String(taskID.prefix(room))
     }
 
     func namespacePath(for taskID: String) -> String {
@@ -35,8 +38,8 @@ final class TaskNetwork: @unchecked Sendable {
     /// caller's teardown removes exactly that.
     func attach(taskID: String, mode: NetworkMode, attachment: inout Attachment) throws(SystemError) {
         guard mode != .host else { return }
+        // The directory was prepared (made a shared mount) once, by `ContainerRuntime.init`.
         let path = namespacePath(for: taskID)
-        try FileSystem.makeDirectories(configuration.networkNamespaceDirectory)
         attachment.namespacePath = path
         try NetworkNamespace.create(at: path)
         let namespaceFD = try NetworkNamespace.open(at: path)
@@ -121,9 +124,7 @@ final class TaskNetwork: @unchecked Sendable {
     func taskVeths() throws(SystemError) -> [String] {
         lock.lock()
         defer { lock.unlock() }
-        return try hostSocket().links().filter { $0.kind == "veth" }.map(\.name).filter {
-            $0.hasPrefix(configuration.vethPrefix) && $0 != configuration.bridgeName
-        }
+        return try hostSocket().links().filter { $0.kind == "veth" && $0.name.hasPrefix(configuration.vethPrefix) }.map(\.name)
     }
 
     func deleteLink(named name: String) throws(SystemError) {

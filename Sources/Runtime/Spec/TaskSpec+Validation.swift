@@ -56,18 +56,21 @@ extension TaskSpec {
         try validateDependencies()
     }
 
-    /// Dependencies name other containers of the task and form no cycle.
+    /// Dependencies name other containers of the task, with a condition the other container
+    /// can reach, and form no cycle.
     private func validateDependencies() throws(RuntimeError) {
-        let names = Set(containers.map(\.name))
         for (index, container) in containers.enumerated() {
             for (position, dependency) in container.dependsOn.enumerated() {
-                let field = "containers[\(index)].dependsOn[\(position)].containerName"
-                guard names.contains(dependency.containerName) else {
-                    throw .invalidSpec(field: field, message: "no container named \(dependency.containerName) in the task")
+                let field = "containers[\(index)].dependsOn[\(position)]"
+                guard let other = containers.first(where: { $0.name == dependency.containerName }) else {
+                    throw .invalidSpec(
+                        field: field + ".containerName", message: "no container named \(dependency.containerName) in the task")
                 }
                 guard dependency.containerName != container.name else {
-                    throw .invalidSpec(field: field, message: "container \(container.name) cannot depend on itself")
+                    throw .invalidSpec(
+                        field: field + ".containerName", message: "container \(container.name) cannot depend on itself")
                 }
+                try Self.validateCondition(dependency.condition, on: other, field: field + ".condition")
             }
         }
         // Depth-first search; a container met again on the current path closes a cycle.
@@ -87,6 +90,28 @@ extension TaskSpec {
             finished.insert(name)
         }
         for container in containers { try visit(container.name) }
+    }
+
+    /// ECS `ContainerDependency.condition`: COMPLETE and SUCCESS cannot be set on an essential
+    /// container (its exit stops the task), and HEALTHY needs a container with a health check
+    /// (without one it never becomes HEALTHY and the dependent would wait forever).
+    private static func validateCondition(
+        _ condition: ContainerDependency.Condition, on other: ContainerSpec, field: String
+    ) throws(RuntimeError) {
+        switch condition {
+        case .complete, .success:
+            if other.essential {
+                throw .invalidSpec(
+                    field: field, message: "the \(condition.rawValue) condition cannot be set on essential container \(other.name)")
+            }
+        case .healthy:
+            if other.healthCheck == nil {
+                throw .invalidSpec(
+                    field: field, message: "the HEALTHY condition requires container \(other.name) to have a health check")
+            }
+        case .start:
+            break
+        }
     }
 
     static func isValidName(_ name: String) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WharfTestSupport
 @testable import AWSProtocol
 
 /// Signs requests with the real botocore (`botocore.auth.SigV4Auth`), through a Python

@@ -1,4 +1,5 @@
 import Foundation
+import WharfTestSupport
 
 /// A test backend: the Python HTTP/1.1 server of `BackendScript` running as a process of its
 /// own on an ephemeral loopback port. It counts the requests it serves (health checks apart)
@@ -28,7 +29,7 @@ final class Backend: Sendable {
     static let startTimeout = 10.0
 
     /// Starts backend `name`; `health` is the status `/health` answers with at first.
-    init(name: String, directory: TestDirectory, health: Int = 200, port: Int = 0) throws {
+    init(name: String, directory: TemporaryDirectory, health: Int = 200, port: Int = 0) throws {
         let script = directory.file("backend.py")
         if !FileManager.default.fileExists(atPath: script) {
             try directory.write("backend.py", BackendScript.source)

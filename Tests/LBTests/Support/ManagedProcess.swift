@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import WharfTestSupport
 
 /// A child process a test starts (a backend, `wharf lb`), its output going to files in the
 /// test's directory so a chatty child never blocks on a full pipe. `kill()` ends it and reaps
@@ -15,7 +16,7 @@ final class ManagedProcess: @unchecked Sendable {
         var description: String
     }
 
-    init(name: String, executable: String, arguments: [String], directory: TestDirectory) throws {
+    init(name: String, executable: String, arguments: [String], directory: TemporaryDirectory) throws {
         self.name = name
         stdoutPath = directory.file("\(name).stdout")
         stderrPath = directory.file("\(name).stderr")

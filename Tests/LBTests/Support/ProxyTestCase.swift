@@ -1,20 +1,21 @@
 import Foundation
 import LB
 import Logging
+import WharfTestSupport
 import XCTest
 
 /// The base of the end-to-end proxy tests: a temporary directory, backends, load balancers and
 /// processes started through it are all stopped and removed in `tearDown`, whether the test
 /// passed or not.
 class ProxyTestCase: XCTestCase {
-    private(set) var directory: TestDirectory!
+    private(set) var directory: TemporaryDirectory!
     private var backends: [Backend] = []
     private var balancers: [LoadBalancer] = []
     private var processes: [ManagedProcess] = []
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        directory = try TestDirectory(prefix: "wharf-lbtests")
+        directory = try TemporaryDirectory(prefix: "wharf-lbtests")
     }
 
     override func tearDown() {

@@ -1,0 +1,38 @@
+extension RuntimeConfiguration {
+    /// Linux's longest interface name (`IFNAMSIZ` 16, less the terminating NUL).
+    public static let interfaceNameMaxLength = 15
+    /// The longest veth prefix: it leaves at least 7 hex digits (28 bits) of the task id in a
+    /// veth name, so names of live tasks do not collide in practice; with 6 or fewer digits a
+    /// host with a thousand tasks would see a collision in a few percent of launches.
+    public static let vethPrefixMaxLength = 8
+
+    /// Checks the names the runtime gives host interfaces: the bridge name and the veth prefix
+    /// must make valid Linux interface names, and the prefix must leave room for the task id.
+    public func validate() throws(RuntimeError) {
+        guard (1...Self.interfaceNameMaxLength).contains(bridgeName.utf8.count) else {
+            throw .invalidConfiguration(
+                field: "bridgeName",
+                message: "\(bridgeName) must be 1 to \(Self.interfaceNameMaxLength) characters (a Linux interface name)")
+        }
+        guard Self.isValidInterfaceName(bridgeName) else {
+            throw .invalidConfiguration(
+                field: "bridgeName", message: "\(bridgeName) is not a valid interface name (no /, :, whitespace, . or ..)")
+        }
+        guard (1...Self.vethPrefixMaxLength).contains(vethPrefix.utf8.count) else {
+            throw .invalidConfiguration(
+                field: "vethPrefix",
+                message: "\(vethPrefix) must be 1 to \(Self.vethPrefixMaxLength) characters, leaving room for the task id")
+        }
+        guard Self.isValidInterfaceName(vethPrefix) else {
+            throw .invalidConfiguration(
+                field: "vethPrefix", message: "\(vethPrefix) cannot start an interface name (no /, :, whitespace, . or ..)")
+        }
+    }
+
+    /// The kernel's `dev_valid_name` rule, length aside: not `.` or `..`, and no `/`, `:` or
+    /// whitespace.
+    static func isValidInterfaceName(_ name: String) -> Bool {
+        name != "." && name != ".."
+            && !name.unicodeScalars.contains { $0 == "/" || $0 == ":" || $0.properties.isWhitespace }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import LinuxHost
+
+/// A host resource named after a task of one runtime: what a leak check looks at and what the
+/// orphan sweep removes.
+public struct TaskHostResource: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// A host-side veth carrying the runtime's veth prefix; `name` is the link name.
+        case veth
+        /// A namespace file in the runtime's namespace directory; `name` is the task ID.
+        case netns
+        /// A mount below the data directory or the namespace directory; `name` is the mountinfo line.
+        case mount
+        /// A task cgroup below the cgroup parent; `name` is its directory (one per v1 controller mount).
+        case cgroup
+        /// An address pool entry: `owner.TASKID` or an allocated address.
+        case address
+    }
+
+    public var kind: Kind
+    public var name: String
+
+    public init(kind: Kind, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    /// `KIND NAME`, e.g. `netns 0123…` or `address owner.0123…`.
+    public var description: String { kind.rawValue + " " + name }
+}
+
+extension ContainerRuntime {
+    /// Every host resource named after a task of this runtime, live or not: veths, namespace
+    /// files, mounts, task cgroups and address pool entries. Once every task is removed,
+    /// anything listed has leaked. Unreadable places contribute nothing.
+    public func taskHostResources() -> [TaskHostResource] {
+        var found: [TaskHostResource] = []
+        found += ((try? network.taskVeths()) ?? []).map { TaskHostResource(kind: .veth, name: $0) }
+        found += ((try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? []).map {
+            TaskHostResource(kind: .netns, name: $0)
+        }
+        if let mounts = try? FileSystem.read("/proc/self/mountinfo") {
+            found += mounts.split(separator: "\n").filter {
+                $0.contains(configuration.dataDirectory) || $0.contains(configuration.networkNamespaceDirectory + "/")
+            }.map { TaskHostResource(kind: .mount, name: String($0)) }
+        }
+        for parent in hierarchy.directories(of: configuration.cgroupParent) {
+            // Task IDs are 32 characters; anything else there is not a task's.
+            for name in (try? FileSystem.listDirectory(parent)) ?? [] where name.count == 32 {
+                let directory = parent + "/" + name
+                if Self.isDirectory(directory) { found.append(TaskHostResource(kind: .cgroup, name: directory)) }
+            }
+        }
+        found += ((try? FileSystem.listDirectory(configuration.addressPoolDirectory)) ?? []).filter {
+            $0.hasPrefix(Self.addressOwnerPrefix) || IPv4Address($0) != nil
+        }.map { TaskHostResource(kind: .address, name: $0) }
+        return found
+    }
+
+    /// The pool's per-owner file, `owner.TASKID` (see `IPAddressPool`).
+    static let addressOwnerPrefix = "owner."
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}

@@ -1,0 +1,46 @@
+import Runtime
+import XCTest
+
+/// A configuration whose interface names Linux would refuse (or whose veth names would collide)
+/// is refused when the runtime is created, naming the field, before anything is created.
+final class ConfigurationValidationTests: XCTestCase {
+    private func assertRefused(_ configure: (inout RuntimeConfiguration) -> Void, field: String, file: StaticString = #filePath, line: UInt = #line) {
+        let root = NSTemporaryDirectory() + "wharf-config-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        var configuration = RuntimeConfiguration(dataDirectory: root + "/data", runDirectory: root + "/run")
+        configure(&configuration)
+        XCTAssertThrowsError(try ContainerRuntime(configuration: configuration), file: file, line: line) { error in
+            guard case .invalidConfiguration(let named, let message)? = error as? RuntimeError else {
+                return XCTFail("expected invalidConfiguration, got \(error)", file: file, line: line)
+            }
+            XCTAssertEqual(named, field, message, file: file, line: line)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root), "a refused configuration created \(root)", file: file, line: line)
+    }
+
+    func testVethPrefixLongerThanEightIsRefused() {
+        assertRefused({ $0.vethPrefix = "wharfveth" }, field: "vethPrefix")
+    }
+
+    func testVethPrefixLongerThanAnInterfaceNameIsRefused() {
+        assertRefused({ $0.vethPrefix = "a-very-long-veth-prefix" }, field: "vethPrefix")
+    }
+
+    func testEmptyVethPrefixIsRefused() {
+        assertRefused({ $0.vethPrefix = "" }, field: "vethPrefix")
+    }
+
+    func testBridgeNameLongerThanFifteenIsRefused() {
+        assertRefused({ $0.bridgeName = "wharf-bridge-0001" }, field: "bridgeName")
+    }
+
+    func testBridgeNameWithSlashIsRefused() {
+        assertRefused({ $0.bridgeName = "wharf/0" }, field: "bridgeName")
+    }
+
+    func testLongestValidNamesPass() throws {
+        var configuration = RuntimeConfiguration(bridgeName: "wharf-bridge-01", vethPrefix: "wharfvth")
+        XCTAssertNoThrow(try configuration.validate())
+        configuration.vethPrefix = "w"
+        XCTAssertNoThrow(try configuration.validate())
+    }
+}
