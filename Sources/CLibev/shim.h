@@ -29,11 +29,6 @@ static inline void wharf_ev_timer_set(ev_timer *watcher, ev_tstamp after, ev_tst
     ev_timer_set(watcher, after, repeat);
 }
 
-/* The repeat interval ev_timer_again uses; may be changed while the timer runs. */
-static inline void wharf_ev_timer_set_repeat(ev_timer *watcher, ev_tstamp repeat) {
-    watcher->repeat = repeat;
-}
-
 /* ev_async_init. */
 static inline void wharf_ev_async_init(ev_async *watcher, wharf_ev_async_callback callback) {
     ev_async_init(watcher, callback);

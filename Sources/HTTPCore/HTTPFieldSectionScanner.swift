@@ -46,7 +46,7 @@ struct HTTPFieldSectionScanner: Sendable {
     @inline(__always)
     mutating func scan(
         _ bytes: UnsafePointer<UInt8>, position: inout Int, end: Int,
-        fields: inout [HTTPField], maxFieldCount: Int, sender: HTTPFieldFacts.Sender
+        fields: inout [HTTPField], limits: HTTPLimits, sender: HTTPFieldFacts.Sender
     ) -> Outcome {
         var index = position
         var state = self.state
@@ -129,11 +129,14 @@ struct HTTPFieldSectionScanner: Sendable {
                     return .needMore
                 }
                 guard bytes[index] == ASCII.lineFeed else { return .failed(.bareCarriageReturn) }
+                // Checked once the line is whole, so that the error does not depend on how the
+                // head was split across reads (a line's earlier error wins either way).
+                guard index &- 1 &- nameStart <= limits.maxFieldLineLength else { return .failed(.fieldLineTooLong) }
                 // The CR is at index - 1; trailing whitespace is trimmed back to the value start.
                 var valueEnd = index &- 1
                 while valueEnd > valueStart, ASCII.isWhitespace(bytes[valueEnd &- 1]) { valueEnd &-= 1 }
                 index &+= 1
-                guard fields.count < maxFieldCount else { return .failed(.tooManyFields) }
+                guard fields.count < limits.maxFieldCount else { return .failed(.tooManyFields) }
                 if kind != .other,
                     let error = facts.record(
                         kind: kind, index: fields.count, value: bytes, from: valueStart, to: valueEnd, sender: sender)

@@ -44,6 +44,9 @@ public enum HTTPParseError: Error, Equatable, Hashable, Sendable {
     case invalidFieldValue
     /// The head is longer than `HTTPLimits.maxHeadLength`.
     case headTooLarge
+    /// One field line (name, colon and value, CRLF excluded) is longer than
+    /// `HTTPLimits.maxFieldLineLength`.
+    case fieldLineTooLong
     /// More field lines than `HTTPLimits.maxFieldCount`.
     case tooManyFields
 
@@ -109,7 +112,7 @@ public enum HTTPParseError: Error, Equatable, Hashable, Sendable {
     public var status: Int {
         switch self {
         case .requestLineTooLong: 414
-        case .headTooLarge, .tooManyFields: 431
+        case .headTooLarge, .fieldLineTooLong, .tooManyFields: 431
         case .unsupportedVersion: 505
         case .unsupportedTransferCoding: 501
         case .unsupportedExpectation: 417
@@ -137,6 +140,7 @@ public enum HTTPParseError: Error, Equatable, Hashable, Sendable {
         case .underscoreInFramingFieldName: "underscore in a framing field name"
         case .invalidFieldValue: "control character in field value"
         case .headTooLarge: "header section too large"
+        case .fieldLineTooLong: "header field too long"
         case .tooManyFields: "too many header fields"
         case .missingHost: "missing Host"
         case .duplicateHost: "more than one Host"

@@ -178,7 +178,7 @@ public struct HTTPRequestParser: Sendable {
             case .fields:
                 switch fieldSection.scan(
                     base, position: &index, end: end, fields: &head.fields,
-                    maxFieldCount: limits.maxFieldCount, sender: .client)
+                    limits: limits, sender: .client)
                 {
                 case .needMore:
                     return .incomplete

@@ -93,7 +93,7 @@ public struct HTTPResponseParser: Sendable {
             case .fields:
                 switch fieldSection.scan(
                     base, position: &index, end: end, fields: &head.fields,
-                    maxFieldCount: limits.maxFieldCount, sender: .server)
+                    limits: limits, sender: .server)
                 {
                 case .needMore:
                     return .incomplete

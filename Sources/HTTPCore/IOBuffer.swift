@@ -125,46 +125,4 @@ public final class IOBuffer {
         var string = string
         return string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
-
-    /// Appends `n` in decimal (with a `-` if negative); false, writing nothing, if it does not fit.
-    public func appendDecimal(_ n: Int) -> Bool {
-        var magnitude = n.magnitude
-        var digits = 1
-        var probe = magnitude
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
-        }
-        let length = digits + (n < 0 ? 1 : 0)
-        guard reserve(length) else { return false }
-        if n < 0 { storage.storeBytes(of: UInt8(ascii: "-"), toByteOffset: writerIndex, as: UInt8.self) }
-        var offset = writerIndex + length - 1
-        for _ in 0..<digits {
-            storage.storeBytes(of: UInt8(truncatingIfNeeded: magnitude % 10) + ASCII.zero, toByteOffset: offset, as: UInt8.self)
-            magnitude /= 10
-            offset -= 1
-        }
-        writerIndex += length
-        return true
-    }
-
-    /// Appends non-negative `n` in lower-case hexadecimal, as a chunk size is written; false,
-    /// writing nothing, if it does not fit.
-    public func appendHexadecimal(_ n: Int) -> Bool {
-        precondition(n >= 0, "appendHexadecimal takes a non-negative value")
-        var value = UInt(n)
-        var digits = 1
-        while value >> (4 * UInt(digits)) != 0, digits < 16 { digits += 1 }
-        guard reserve(digits) else { return false }
-        var offset = writerIndex + digits - 1
-        for _ in 0..<digits {
-            let digit = UInt8(truncatingIfNeeded: value & 0xF)
-            let byte = digit < 10 ? digit + ASCII.zero : digit - 10 + UInt8(ascii: "a")
-            storage.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
-            value >>= 4
-            offset -= 1
-        }
-        writerIndex += digits
-        return true
-    }
 }

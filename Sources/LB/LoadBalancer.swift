@@ -146,8 +146,9 @@ public final class LoadBalancer: Sendable {
                 }
                 state.tlsContexts[listener.name] = tls
             }
-            let limit = min(listener.maxConnections, configuration.limits.maxConnectionsPerListener)
-            plans.append(ListenerPlan(name: listener.name, address: address, tls: tls, application: nil, connections: ListenerConnectionCount(limit: limit)))
+            plans.append(ListenerPlan(
+                name: listener.name, address: address, tls: tls, application: nil,
+                connections: ListenerConnectionCount(limit: listener.maxConnections)))
         }
         for application in state.applications {
             plans.append(ListenerPlan(

@@ -26,8 +26,6 @@ public enum IOError: Error, Equatable, Sendable, CustomStringConvertible {
     case listen(address: SocketAddress, errno: Int32)
     /// `getsockname(2)` failed.
     case localAddress(errno: Int32)
-    /// `open(2)` of the spare descriptor (`/dev/null`) kept for `EMFILE` failed.
-    case reserveDescriptor(errno: Int32)
 
     /// The C library's text for an `errno`.
     static func reason(_ code: Int32) -> String {
@@ -53,8 +51,6 @@ public enum IOError: Error, Equatable, Sendable, CustomStringConvertible {
             return "listen on \(address): listen: \(Self.reason(code))"
         case .localAddress(let code):
             return "read local address: getsockname: \(Self.reason(code))"
-        case .reserveDescriptor(let code):
-            return "open spare descriptor /dev/null: open: \(Self.reason(code))"
         }
     }
 }

@@ -9,7 +9,7 @@ import Musl
 /// Non-blocking, close-on-exec TCP sockets as plain descriptors.
 ///
 /// Set-up calls (`listen`, options) throw `IOError`; per-event calls (`accept`, `read`,
-/// `write`, `writev`) return result enums and never allocate. `EINTR` is retried inside.
+/// `write`) return result enums and never allocate. `EINTR` is retried inside.
 ///
 /// SIGPIPE: never raised. Every write goes through `send`/`sendmsg` with `MSG_NOSIGNAL`
 /// (TLS too: its BIO writes with `send(MSG_NOSIGNAL)`), so WharfIO leaves the process's
@@ -54,8 +54,8 @@ public enum Socket {
     /// `ECONNABORTED` (the client reset before we accepted) is skipped, not reported. Call it
     /// until `.wouldBlock` (or a per-wake-up budget) on each readiness event. On
     /// `.failed(EMFILE)` or `.failed(ENFILE)` the connection stays queued and the listener
-    /// stays readable: shed it with `DescriptorReserve.shedPendingConnection(listener:)`, and
-    /// if that fails too, stop the listener's watcher and restart it from a timer.
+    /// stays readable: stop the listener's watcher and restart it from a timer, or the
+    /// level-triggered loop wakes again at once.
     public static func accept(_ listener: Int32) -> AcceptResult {
         var storage = sockaddr_storage()
         while true {

@@ -1,10 +1,6 @@
 import CLibev
 
-/// A relative timer (`ev_timer`) on the loop's monotonic clock.
-///
-/// Idle timeouts: `start(after: idle, repeat: idle)` once, then `again()` on every bit of
-/// activity. `again()` moves the deadline to `now + repeatInterval` with one heap adjustment,
-/// no stop/start. The handler then fires only after `idle` seconds without activity.
+/// A relative timer (`ev_timer`) on the loop's monotonic clock: one shot, or repeating.
 ///
 /// The struct is allocated once at a stable address; firing costs no allocation and no lock.
 /// Ownership is as for `IOWatcher`: the timer retains its loop, the owner retains the timer,
@@ -52,22 +48,6 @@ public final class TimerWatcher {
     public func stop() {
         ev_timer_stop(loop.raw, watcher)
     }
-
-    /// `ev_timer_again`: with a positive `repeatInterval`, (re)starts the timer to fire
-    /// `repeatInterval` seconds from now; with zero, stops it.
-    public func again() {
-        ev_timer_again(loop.raw, watcher)
-    }
-
-    /// The interval `again()` and repeating firings use. Changing it takes effect at the next
-    /// `again()` or firing.
-    public var repeatInterval: Double {
-        get { watcher.pointee.repeat }
-        set { wharf_ev_timer_set_repeat(watcher, newValue) }
-    }
-
-    /// Seconds until the timer fires (`ev_timer_remaining`); meaningless when stopped.
-    public var remaining: Double { ev_timer_remaining(loop.raw, watcher) }
 }
 
 /// The `ev_timer` trampoline. Holds the timer for the whole handler so the handler may release it.

@@ -89,11 +89,12 @@ final class Supervisor {
                 if other.isStopped { return failed }
                 return .waiting
             case "COMPLETE":
-                if other.isStopped { return other.everStarted ? .ready : failed }
-                return .waiting
+                // A satisfied dependency only lets the next one be checked.
+                guard other.isStopped else { return .waiting }
+                if !other.everStarted { return failed }
             case "SUCCESS":
-                if other.isStopped { return other.exitCode == 0 ? .ready : failed }
-                return .waiting
+                guard other.isStopped else { return .waiting }
+                if other.exitCode != 0 { return failed }
             case "HEALTHY":
                 if other.health == .healthy { continue }
                 if other.isStopped { return failed }

@@ -48,9 +48,10 @@ final class DashboardServingTests: XCTestCase {
         XCTAssertEqual(metrics.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8")
         XCTAssertTrue(metrics.text.contains(#"wharf_lb_target_group_requests_total{target_group="web"} 25"#), metrics.text)
         XCTAssertTrue(metrics.text.contains(#"wharf_service_desired_tasks{cluster="demo",service="web"} 3"#))
-        XCTAssertTrue(metrics.text.contains(#"wharf_tasks{cluster="demo",state="STOPPED"} 1"#))
-        XCTAssertTrue(metrics.text.contains(#"wharf_container_exits_total{cluster="demo",service="worker",container="worker",exit_code="137"} 1"#))
-        XCTAssertTrue(metrics.text.contains(#"wharf_autoscaling_max_capacity{resource_id="service/demo/web"} 8"#))
+        XCTAssertTrue(metrics.text.contains(#"wharf_tasks{cluster="demo",state="RUNNING"} 1"#))
+        XCTAssertFalse(metrics.text.contains(#"state="STOPPED""#), "stopped tasks are not counted")
+        XCTAssertTrue(
+            metrics.text.contains(#"wharf_autoscaling_recent_activities{resource_id="service/demo/web",status="Successful"} 1"#))
 
         let health = try HTTPTestClient.request(port: port, path: "/healthz")
         XCTAssertEqual(health.status, 200)

@@ -56,8 +56,6 @@ final class IOBufferTests: XCTestCase {
         XCTAssertFalse(buffer.append("fghi"))
         XCTAssertEqual(readable(buffer), "abcde")
         XCTAssertFalse(buffer.append(ascii: "0123"))
-        XCTAssertFalse(buffer.appendDecimal(1234))
-        XCTAssertFalse(buffer.appendHexadecimal(0x1234))
         XCTAssertEqual(readable(buffer), "abcde")
         XCTAssertTrue(buffer.append("fgh"))
         XCTAssertEqual(readable(buffer), "abcdefgh")
@@ -83,24 +81,6 @@ final class IOBufferTests: XCTestCase {
         XCTAssertTrue(buffer.append(ascii: dynamic))
         XCTAssertTrue(buffer.append(UnsafeRawBufferPointer(start: nil, count: 0)))
         XCTAssertEqual(readable(buffer), "HTTP/1.1 200 OK!!")
-    }
-
-    func testAppendDecimal() {
-        let buffer = IOBuffer(capacity: 128)
-        for value in [0, 7, 42, 1000, -1, -905, Int.max, Int.min] {
-            buffer.clear()
-            XCTAssertTrue(buffer.appendDecimal(value))
-            XCTAssertEqual(readable(buffer), String(value))
-        }
-    }
-
-    func testAppendHexadecimal() {
-        let buffer = IOBuffer(capacity: 128)
-        for value in [0, 9, 10, 255, 4096, 0x1234_abcd, Int.max] {
-            buffer.clear()
-            XCTAssertTrue(buffer.appendHexadecimal(value))
-            XCTAssertEqual(readable(buffer), String(value, radix: 16))
-        }
     }
 
     func testClear() {

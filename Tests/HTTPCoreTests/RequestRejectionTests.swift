@@ -162,6 +162,21 @@ final class RequestRejectionTests: XCTestCase {
         XCTAssertEqual(Wire.parseRequest("GET / HTTP/1.1\r\nHost: a\r\nA: " + String(repeating: "x", count: 60), limits: limits).status, .failed(.headTooLarge))
     }
 
+    func testFieldLineLongerThanItsLimitIs431() {
+        // "A: " + 13 bytes: a 16-byte field line.
+        let head = "GET / HTTP/1.1\r\nHost: a\r\nA: " + String(repeating: "x", count: 13) + "\r\n\r\n"
+        let atLimit = HTTPLimits(maxFieldLineLength: 16)
+        XCTAssertEqual(Wire.parseRequest(head, limits: atLimit).status, .complete)
+        let below = HTTPLimits(maxFieldLineLength: 15)
+        XCTAssertEqual(Wire.parseRequest(head, limits: below).status, .failed(.fieldLineTooLong))
+        XCTAssertEqual(Wire.parseRequestByteAtATime(Wire.bytes(head), limits: below).status, .failed(.fieldLineTooLong))
+        XCTAssertEqual(HTTPParseError.fieldLineTooLong.status, 431)
+        // A bad byte later in the same line is reported the same way however the head arrives.
+        let badValue = "GET / HTTP/1.1\r\nHost: a\r\nA: " + String(repeating: "x", count: 20) + "\u{1}\r\n\r\n"
+        XCTAssertEqual(Wire.parseRequest(badValue, limits: below).status, .failed(.invalidFieldValue))
+        XCTAssertEqual(Wire.parseRequestByteAtATime(Wire.bytes(badValue), limits: below).status, .failed(.invalidFieldValue))
+    }
+
     func testHeadAndRequestLineExactlyAtTheirLimitsAreAccepted() {
         let requestLine = "GET /" + String(repeating: "a", count: 16 - 14) + " HTTP/1.1"
         XCTAssertEqual(requestLine.utf8.count, 16)

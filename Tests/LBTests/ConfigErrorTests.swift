@@ -88,6 +88,22 @@ final class ConfigErrorTests: XCTestCase {
             line: 2)
     }
 
+    /// Limits the engine cannot honour are refused with the real maximum, not capped silently.
+    func testHeadLimitsAboveWhatTheEngineHoldsAreRefused() {
+        assertRefused(
+            "limits:\n  maxHeadLength: 65537", kind: .outOfRange, field: "limits.maxHeadLength", line: 2,
+            messageContains: "between 256 and 65536, found 65537")
+        assertRefused(
+            "limits:\n  maxHeaderFieldLength: 100000", kind: .outOfRange, field: "limits.maxHeaderFieldLength", line: 2,
+            messageContains: "between 64 and 65536")
+        assertRefused(
+            "limits:\n  maxRequestLineLength: 8192\n  maxHeadLength: 4096", kind: .conflict, field: "limits.maxHeadLength",
+            line: 3, messageContains: "at least maxRequestLineLength (8192)")
+        assertRefused(
+            "limits:\n  maxHeadLength: 4096\n  maxRequestLineLength: 8192", kind: .conflict, field: "limits.maxHeadLength",
+            line: 2)
+    }
+
     func testTimeoutMustBeBelowInterval() {
         assertRefused(
             twoGroups(healthCheck: "      intervalSeconds: 10\n      timeoutSeconds: 10"), kind: .conflict,

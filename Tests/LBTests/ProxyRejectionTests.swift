@@ -9,14 +9,15 @@ final class ProxyRejectionTests: ProxyTestCase {
     private var backend: Backend!
     private var port = 0
 
-    private func start(timeouts: [(String, Double)] = [], limits: [(String, Int)] = []) throws {
+    @discardableResult
+    private func start(timeouts: [(String, Double)] = [], limits: [(String, Int)] = []) throws -> LoadBalancer {
         backend = try startBackend("b0")
         port = try FreePort.pick()
         var config = TestLBConfig.simple(port: port, targets: [backend.port])
         config.groups[0].healthCheck.enabled = false
         config.timeouts += timeouts
         config.limits = limits
-        _ = try startBalancer(config)
+        return try startBalancer(config)
     }
 
     func testSlowHeadGets408AfterClientHeaderReadAndIsClosed() throws {
@@ -43,11 +44,12 @@ final class ProxyRejectionTests: ProxyTestCase {
     }
 
     func testMalformedRequestsAreAnsweredByTheParserAndNeverForwarded() throws {
-        try start(limits: [("maxRequestLineLength", 2048), ("maxHeadLength", 4096)])
+        let balancer = try start(limits: [("maxRequestLineLength", 2048), ("maxHeaderFieldLength", 1024), ("maxHeadLength", 4096)])
         let cases: [(name: String, request: String, status: Int)] = [
             ("Content-Length with Transfer-Encoding", "POST /x HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
             ("bad chunk size", "POST /x HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 400),
             ("header longer than maxHeadLength", "GET /x HTTP/1.1\r\nHost: test\r\nX-Long: \(String(repeating: "a", count: 5000))\r\n\r\n", 431),
+            ("header field longer than maxHeaderFieldLength", "GET /x HTTP/1.1\r\nHost: test\r\nX-Long: \(String(repeating: "a", count: 1100))\r\n\r\n", 431),
             ("request line longer than maxRequestLineLength", "GET /\(String(repeating: "p", count: 3000)) HTTP/1.1\r\nHost: test\r\n\r\n", 414),
             ("HTTP/1.1 without Host", "GET /x HTTP/1.1\r\nAccept: */*\r\n\r\n", 400),
             ("two Host fields", "GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
@@ -67,9 +69,38 @@ final class ProxyRejectionTests: ProxyTestCase {
             XCTAssertTrue(connection.waitForClose(timeout: 2), "\(name): connection closed")
         }
         XCTAssertEqual(try backend.requestCount(), 0, "no malformed request reached the backend")
+        // Every refusal is counted under its own status, 417, 501 and 505 included.
+        var expected = LBErrorCounts()
+        for (_, _, status) in cases {
+            guard let code = LBErrorCode(rawValue: status) else {
+                XCTFail("\(status) is not an LBErrorCode")
+                continue
+            }
+            expected[code] += 1
+        }
+        let snapshot = settledStatistics(balancer) { $0.listeners.first?.traffic.counts.lbErrors.total == UInt64(cases.count) }
+        XCTAssertEqual(try snapshot.listener("front").traffic.counts.lbErrors, expected)
         // The same connection-level rules do not stop a good request.
         XCTAssertEqual(try TestRequest.fetch(port: port, "/fine").status, 200)
         XCTAssertEqual(try backend.requestCount(), 1)
+    }
+
+    /// The keep-alive race: the target drops a pooled connection just as a request goes out on
+    /// it. The request (a POST, not idempotent) is sent again on a new connection, not answered 502.
+    func testRequestOnAPooledConnectionTheTargetDropsIsRetriedOnANewConnection() throws {
+        let balancer = try start()
+        let connection = try TestConnection(port: port)
+        XCTAssertEqual(try connection.get("/drop-next").status, 200)
+        try connection.send("POST /after-drop HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello")
+        let response = try connection.readResponse()
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.backend, "b0")
+        connection.close()
+        XCTAssertEqual(try backend.requestCount(), 2, "/drop-next, then the POST once, on the new connection")
+        let snapshot = settledStatistics(balancer) { $0.targetGroups.first?.targets.first?.traffic.counts.retries == 1 }
+        let target = try XCTUnwrap(snapshot.targetGroups.first?.targets.first).traffic.counts
+        XCTAssertEqual(target.retries, 1)
+        XCTAssertEqual(target.lbErrors.total, 0)
     }
 
     /// ALB answers 502 when the target refuses the connection; 503 means the group has no

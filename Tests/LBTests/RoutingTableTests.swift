@@ -63,6 +63,6 @@ final class RoutingTableTests: XCTestCase {
         XCTAssertEqual(worker.pick(group: 1, now: 0), 1, "the round-robin position is kept too")
         worker.requestFinished(groupName: "web", target: TargetID(rawValue: 1), outcome: .response(status: 200), now: 0)
         XCTAssertEqual(worker.pickers[1].outstanding(0), 0)
-        XCTAssertEqual(worker.target(group: 1, index: 1).host, "10.0.0.2")
+        XCTAssertEqual(worker.table.groups[1].targets[1].host, "10.0.0.2")
     }
 }

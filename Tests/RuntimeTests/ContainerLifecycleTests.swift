@@ -87,6 +87,20 @@ final class ContainerLifecycleTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(bStarted, try XCTUnwrap(a.stoppedAt))
     }
 
+    func testSatisfiedSuccessDependencyStillWaitsForTheNextOne() throws {
+        // a exits 0 at once; c only after 2 s: b must wait for both, not only the first.
+        let spec = TaskSpec(containers: [
+            shell("b", "exit 0", dependsOn: [.init(containerName: "a", condition: .success),
+                                              .init(containerName: "c", condition: .complete)]),
+            shell("a", "exit 0", essential: false),
+            shell("c", "sleep 2; exit 3", essential: false),
+        ])
+        let launched = try fixture.runtime.launch(spec)
+        let stopped = try fixture.runtime.wait(launched.id, timeout: 15)
+        let bStarted = try XCTUnwrap(stopped.container(named: "b")?.startedAt, "b never started")
+        XCTAssertGreaterThanOrEqual(bStarted, try XCTUnwrap(stopped.container(named: "c")?.stoppedAt), "b started before c completed")
+    }
+
     func testSuccessDependencyOnFailedContainerNeverStartsAndStopsTask() throws {
         let spec = TaskSpec(containers: [
             shell("b", "exit 0", dependsOn: [.init(containerName: "a", condition: .success)]),

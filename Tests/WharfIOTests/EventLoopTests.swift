@@ -38,35 +38,6 @@ final class EventLoopTests: XCTestCase {
         XCTAssertFalse(timer.isActive)
     }
 
-    func testAgainPostponesAnIdleTimeout() throws {
-        let loop = try EventLoop()
-        let idle = 0.1
-        var started = 0.0
-        var firedAt = 0.0
-        let timeout = TimerWatcher(loop: loop) {
-            loop.updateNow()
-            firedAt = loop.now
-            loop.stop()
-        }
-        // Activity every 40 ms for 200 ms: each again() pushes the 100 ms deadline back.
-        var activity = 0
-        var activityTimer: TimerWatcher!
-        activityTimer = TimerWatcher(loop: loop) {
-            activity += 1
-            timeout.again()
-            if activity == 5 { activityTimer.stop() }
-        }
-        loop.updateNow()
-        started = loop.now
-        timeout.start(after: idle, repeat: idle)
-        activityTimer.start(after: 0.04, repeat: 0.04)
-        XCTAssertTrue(runLoop(loop))
-        // Last activity at ~200 ms, so the timeout fires at ~300 ms, not at 100 ms.
-        XCTAssertEqual(activity, 5)
-        XCTAssertGreaterThan(firedAt - started, 0.28)
-        XCTAssertLessThan(firedAt - started, 1.0)
-    }
-
     func testExecuteFromOtherThreadsRunsOnTheLoopThreadInOrder() throws {
         let worker = try EventLoopThread(name: "wharf-test-loop")
         defer { worker.stopAndJoin() }

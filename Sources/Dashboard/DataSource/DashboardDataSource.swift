@@ -14,20 +14,15 @@ public struct ECSDashboardSection: Sendable, Equatable {
     public var tasks: [DashboardTask]
     /// Newest first.
     public var scalingActivities: [DashboardScalingActivity]
-    /// Figures for `/metrics` beyond what the lists above show: container restarts and exits,
-    /// scalable targets, and (when the lists hold only recent activities) the activity totals.
-    /// Task and service counts left empty here are derived from `tasks` and `services`.
-    public var metrics: WharfMetricFigures
 
     public init(
         clusters: [DashboardCluster] = [], services: [DashboardService] = [], tasks: [DashboardTask] = [],
-        scalingActivities: [DashboardScalingActivity] = [], metrics: WharfMetricFigures = WharfMetricFigures()
+        scalingActivities: [DashboardScalingActivity] = []
     ) {
         self.clusters = clusters
         self.services = services
         self.tasks = tasks
         self.scalingActivities = scalingActivities
-        self.metrics = metrics
     }
 }
 

@@ -42,13 +42,9 @@ public final class WharfDashboardSource: DashboardDataSource {
     public func prometheusMetrics() async -> String {
         let ecs = await provider.ecsSection()
         record(ecs.services, at: wallClock())
-        var figures = ecs.metrics
-        let derived = WharfMetricFigures(
+        let figures = WharfMetricFigures(
             snapshot: DashboardSnapshot(
                 generatedAt: 0, services: ecs.services, tasks: ecs.tasks, scalingActivities: ecs.scalingActivities))
-        if figures.tasks.isEmpty { figures.tasks = derived.tasks }
-        if figures.services.isEmpty { figures.services = derived.services }
-        if figures.scalingActivities.isEmpty { figures.scalingActivities = derived.scalingActivities }
         return section.prometheusText() + WharfMetricsText.render(figures)
     }
 

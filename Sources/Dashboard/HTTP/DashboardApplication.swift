@@ -50,7 +50,7 @@ public final class DashboardApplication: HTTPApplication {
 
     private static func dataResponse(route: DashboardRoute, source: any DashboardDataSource) async -> HTTPServerResponse {
         if route == .metrics {
-            return response(status: 200, contentType: WharfMetricsText.contentType, body: Array(await source.prometheusMetrics().utf8))
+            return response(status: 200, contentType: PrometheusExposition.contentType, body: Array(await source.prometheusMetrics().utf8))
         }
         do {
             return response(status: 200, contentType: DashboardJSON.contentType, body: try DashboardJSON.encode(await source.snapshot()))

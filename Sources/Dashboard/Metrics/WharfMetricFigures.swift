@@ -1,39 +1,31 @@
-/// The control plane's figures for `/metrics`, beside the load balancer's: tasks by state,
-/// container restarts and exits (runtime), desired/running tasks per service and scaling
-/// activities (autoscaler). Rendered by ``WharfMetricsText``.
+/// The control plane's figures for `/metrics`, beside the load balancer's: live tasks by
+/// state, desired/running/pending tasks per service, and the recent scaling activities.
+/// Rendered by ``WharfMetricsText``.
 public struct WharfMetricFigures: Sendable, Equatable {
-    /// Tasks per cluster and last status (`wharf_tasks`).
+    /// Live tasks (not `STOPPED`) per cluster and last status (`wharf_tasks`).
     public var tasks: [TaskStateCount]
-    /// Restarts per container since the daemon started (`wharf_container_restarts_total`).
-    public var containerRestarts: [ContainerCount]
-    /// Container exits by exit code (`wharf_container_exits_total`).
-    public var containerExits: [ContainerExitCount]
     /// Task counts per service (`wharf_service_{desired,running,pending}_tasks`).
     public var services: [ServiceTaskCounts]
-    /// Scalable targets (`wharf_autoscaling_{min,max}_capacity`).
-    public var scalableTargets: [ScalableTargetFigures]
-    /// Scaling activities by resource and status (`wharf_autoscaling_activities_total`).
-    public var scalingActivities: [ScalingActivityCount]
+    /// The recent scaling activities the dashboard lists, by resource and status
+    /// (`wharf_autoscaling_recent_activities`).
+    public var recentScalingActivities: [ScalingActivityCount]
 
     public init(
-        tasks: [TaskStateCount] = [], containerRestarts: [ContainerCount] = [], containerExits: [ContainerExitCount] = [],
-        services: [ServiceTaskCounts] = [], scalableTargets: [ScalableTargetFigures] = [],
-        scalingActivities: [ScalingActivityCount] = []
+        tasks: [TaskStateCount] = [], services: [ServiceTaskCounts] = [], recentScalingActivities: [ScalingActivityCount] = []
     ) {
         self.tasks = tasks
-        self.containerRestarts = containerRestarts
-        self.containerExits = containerExits
         self.services = services
-        self.scalableTargets = scalableTargets
-        self.scalingActivities = scalingActivities
+        self.recentScalingActivities = recentScalingActivities
     }
 
-    /// The figures a dashboard snapshot already holds: tasks by state, service counts, and
-    /// the activities it lists (counted by resource and status). Restarts, exits and scalable
-    /// targets are the caller's to add.
+    /// The figures of a dashboard snapshot: its live tasks by state, its service counts and
+    /// the activities it lists, counted by resource and status.
+    ///
+    /// Stopped tasks are left out: a snapshot lists only the most recently stopped ones, so
+    /// their count would be a cap, not a figure.
     public init(snapshot: DashboardSnapshot) {
         var taskCounts: [TaskStateCount] = []
-        for task in snapshot.tasks {
+        for task in snapshot.tasks where task.lastStatus != WharfMetricFigures.stoppedStatus {
             if let index = taskCounts.firstIndex(where: { $0.cluster == task.cluster && $0.state == task.lastStatus }) {
                 taskCounts[index].count += 1
             } else {
@@ -53,51 +45,22 @@ public struct WharfMetricFigures: Sendable, Equatable {
             services: snapshot.services.map {
                 ServiceTaskCounts(cluster: $0.cluster, service: $0.name, desired: $0.desiredCount, running: $0.runningCount, pending: $0.pendingCount)
             },
-            scalingActivities: activities)
+            recentScalingActivities: activities)
     }
+
+    /// The last status of a task that has stopped.
+    static let stoppedStatus = "STOPPED"
 }
 
 public struct TaskStateCount: Sendable, Equatable {
     public var cluster: String
-    /// The task's last status (`RUNNING`, `STOPPED`, ...).
+    /// The task's last status (`RUNNING`, `PENDING`, ...).
     public var state: String
     public var count: Int
 
     public init(cluster: String, state: String, count: Int) {
         self.cluster = cluster
         self.state = state
-        self.count = count
-    }
-}
-
-public struct ContainerCount: Sendable, Equatable {
-    public var cluster: String
-    /// The service of the task, "" for a standalone task.
-    public var service: String
-    public var container: String
-    public var count: Int
-
-    public init(cluster: String, service: String, container: String, count: Int) {
-        self.cluster = cluster
-        self.service = service
-        self.container = container
-        self.count = count
-    }
-}
-
-public struct ContainerExitCount: Sendable, Equatable {
-    public var cluster: String
-    public var service: String
-    public var container: String
-    /// The exit code; `oom` and signal exits are the caller's codes as they report them (137, ...).
-    public var exitCode: Int
-    public var count: Int
-
-    public init(cluster: String, service: String, container: String, exitCode: Int, count: Int) {
-        self.cluster = cluster
-        self.service = service
-        self.container = container
-        self.exitCode = exitCode
         self.count = count
     }
 }
@@ -115,19 +78,6 @@ public struct ServiceTaskCounts: Sendable, Equatable {
         self.desired = desired
         self.running = running
         self.pending = pending
-    }
-}
-
-public struct ScalableTargetFigures: Sendable, Equatable {
-    /// `service/CLUSTER/SERVICE`.
-    public var resourceId: String
-    public var minCapacity: Int
-    public var maxCapacity: Int
-
-    public init(resourceId: String, minCapacity: Int, maxCapacity: Int) {
-        self.resourceId = resourceId
-        self.minCapacity = minCapacity
-        self.maxCapacity = maxCapacity
     }
 }
 

@@ -1,42 +1,23 @@
+import LB
+
 /// Renders ``WharfMetricFigures`` in the Prometheus text format (0.0.4), families named
-/// `wharf_*` beside the load balancer's `wharf_lb_*` (``LB/PrometheusExposition``).
+/// `wharf_*` beside the load balancer's `wharf_lb_*` (``LB/PrometheusExposition``, whose
+/// writer and `contentType` this shares).
 ///
-/// - `wharf_tasks{cluster,state}` gauge
-/// - `wharf_container_restarts_total{cluster,service,container}` counter
-/// - `wharf_container_exits_total{cluster,service,container,exit_code}` counter
+/// - `wharf_tasks{cluster,state}` gauge (live tasks: stopped ones are not counted)
 /// - `wharf_service_desired_tasks`, `wharf_service_running_tasks`,
 ///   `wharf_service_pending_tasks{cluster,service}` gauges
-/// - `wharf_autoscaling_min_capacity`, `wharf_autoscaling_max_capacity{resource_id}` gauges
-/// - `wharf_autoscaling_activities_total{resource_id,status}` counter
+/// - `wharf_autoscaling_recent_activities{resource_id,status}` gauge: among the recent
+///   activities the dashboard lists, so it can go down as older ones drop off
 ///
 /// A family with no series is left out (Prometheus accepts either).
 public enum WharfMetricsText {
-    /// The `Content-Type` of the text.
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
-
     public static func render(_ figures: WharfMetricFigures) -> String {
-        var writer = PrometheusWriter()
+        var writer = PrometheusTextWriter()
         if !figures.tasks.isEmpty {
-            writer.family("wharf_tasks", .gauge, help: "Tasks by cluster and last status.")
+            writer.family("wharf_tasks", .gauge, help: "Live tasks by cluster and last status (stopped tasks are not counted).")
             for entry in figures.tasks {
                 writer.sample("wharf_tasks", [("cluster", entry.cluster), ("state", entry.state)], entry.count)
-            }
-        }
-        if !figures.containerRestarts.isEmpty {
-            writer.family("wharf_container_restarts_total", .counter, help: "Container restarts by the runtime.")
-            for entry in figures.containerRestarts {
-                writer.sample(
-                    "wharf_container_restarts_total",
-                    [("cluster", entry.cluster), ("service", entry.service), ("container", entry.container)], entry.count)
-            }
-        }
-        if !figures.containerExits.isEmpty {
-            writer.family("wharf_container_exits_total", .counter, help: "Container exits by exit code.")
-            for entry in figures.containerExits {
-                writer.sample(
-                    "wharf_container_exits_total",
-                    [("cluster", entry.cluster), ("service", entry.service), ("container", entry.container),
-                     ("exit_code", String(entry.exitCode))], entry.count)
             }
         }
         if !figures.services.isEmpty {
@@ -52,23 +33,11 @@ public enum WharfMetricsText {
                 }
             }
         }
-        if !figures.scalableTargets.isEmpty {
-            let families: [(String, String, KeyPath<ScalableTargetFigures, Int>)] = [
-                ("wharf_autoscaling_min_capacity", "Minimum capacity of the scalable target.", \.minCapacity),
-                ("wharf_autoscaling_max_capacity", "Maximum capacity of the scalable target.", \.maxCapacity),
-            ]
-            for (name, help, value) in families {
-                writer.family(name, .gauge, help: help)
-                for entry in figures.scalableTargets {
-                    writer.sample(name, [("resource_id", entry.resourceId)], entry[keyPath: value])
-                }
-            }
-        }
-        if !figures.scalingActivities.isEmpty {
-            writer.family("wharf_autoscaling_activities_total", .counter, help: "Scaling activities by resource and status.")
-            for entry in figures.scalingActivities {
-                writer.sample(
-                    "wharf_autoscaling_activities_total", [("resource_id", entry.resourceId), ("status", entry.status)], entry.count)
+        if !figures.recentScalingActivities.isEmpty {
+            let name = "wharf_autoscaling_recent_activities"
+            writer.family(name, .gauge, help: "Recent scaling activities (those the dashboard lists) by resource and status.")
+            for entry in figures.recentScalingActivities {
+                writer.sample(name, [("resource_id", entry.resourceId), ("status", entry.status)], entry.count)
             }
         }
         return writer.text

@@ -309,8 +309,13 @@ struct ConfigurationDecoder {
         for field in LimitConfiguration.fields {
             if let value = fields.optional(field.key) { limits[keyPath: field.path] = try value.int(in: field.range) }
         }
-        if let headNode = fields.optional("maxHeadLength"), limits.maxHeadLength < limits.maxRequestLineLength {
-            throw headNode.error(.conflict, "must be at least maxRequestLineLength (\(limits.maxRequestLineLength))")
+        if limits.maxHeadLength < limits.maxRequestLineLength {
+            if let headNode = fields.optional("maxHeadLength") {
+                throw headNode.error(.conflict, "must be at least maxRequestLineLength (\(limits.maxRequestLineLength))")
+            }
+            if let lineNode = fields.optional("maxRequestLineLength") {
+                throw lineNode.error(.conflict, "must be at most maxHeadLength (\(limits.maxHeadLength))")
+            }
         }
         return limits
     }

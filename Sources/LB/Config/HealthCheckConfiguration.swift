@@ -45,9 +45,10 @@ public struct HealthCheckConfiguration: Sendable, Equatable {
     /// The request target of the check, `/path?query`.
     public var path = "/"
     public var port: Port = .trafficPort
-    /// Seconds between checks of one target (5-300, default 30).
+    /// Seconds between checks of one target (2-300, `intervalRange`; default 30).
     public var intervalSeconds = 30
-    /// Seconds without a response after which a check fails (2-120, below the interval, default 5).
+    /// Seconds without a response after which a check fails (1-120, `timeoutRange`, below the
+    /// interval; default 5).
     public var timeoutSeconds = 5
     /// Consecutive successes that bring an unhealthy target back (2-10, default 5).
     public var healthyThresholdCount = 5

@@ -7,6 +7,7 @@ public struct LimitConfiguration: Sendable, Equatable {
     /// Longest single header field (name, colon and value), in bytes; longer is `431`.
     public var maxHeaderFieldLength: Int = 16 * 1024
     /// Longest request head (request line and all header fields), in bytes; longer is `431`.
+    /// At most 64 KiB (`headLengthRange`): a head is held whole in one I/O buffer.
     public var maxHeadLength: Int = 64 * 1024
     /// Most header fields in one request; more is `431`.
     public var maxFieldCount: Int = 100
@@ -21,12 +22,15 @@ public struct LimitConfiguration: Sendable, Equatable {
 
     public init() {}
 
+    /// What `maxHeadLength` may be set to (ALB's own quota is the upper bound).
+    public static let headLengthRange = 256...65_536
+
     /// The file's key for each limit, its range, and the key path that sets it.
     static let fields:
         [(key: String, range: ClosedRange<Int>, path: WritableKeyPath<LimitConfiguration, Int> & Sendable)] = [
-            ("maxRequestLineLength", 64...1_048_576, \.maxRequestLineLength),
-            ("maxHeaderFieldLength", 64...1_048_576, \.maxHeaderFieldLength),
-            ("maxHeadLength", 256...8_388_608, \.maxHeadLength),
+            ("maxRequestLineLength", 64...65_536, \.maxRequestLineLength),
+            ("maxHeaderFieldLength", 64...65_536, \.maxHeaderFieldLength),
+            ("maxHeadLength", headLengthRange, \.maxHeadLength),
             ("maxFieldCount", 1...10_000, \.maxFieldCount),
             ("maxConnectionsPerListener", 1...1_000_000, \.maxConnectionsPerListener),
             ("maxIdleConnectionsPerTarget", 0...10_000, \.maxIdleConnectionsPerTarget),

@@ -56,7 +56,4 @@ final class BufferPool {
         if let buffer = slot { give(buffer) }
         slot = nil
     }
-
-    /// Buffers currently waiting for reuse.
-    var idleCount: Int { free.count }
 }

@@ -23,7 +23,7 @@ extension ClientConnection {
             application.bodyComplete = true
         case .contentLength(let length):
             guard length <= app.maxRequestBodyBytes else {
-                respondWithError(status: 413, close: true)
+                respondWithError(.contentTooLarge, close: true)
                 return
             }
             application.bodyRemaining = length
@@ -50,15 +50,17 @@ extension ClientConnection {
         guard let input, let app = listener.application, !application.bodyComplete else { return }
         let bytes = input.readableBytesView
         if application.chunked {
-            var body = application.request.body
+            // Swapped out while the scanner appends, so the collected body is never copied.
+            var body: [UInt8] = []
+            swap(&body, &application.request.body)
             var tooLarge = false
             let result = application.chunks.scan(bytes) { data in
                 if body.count + data.count > app.maxRequestBodyBytes { tooLarge = true; return }
                 body.append(contentsOf: data)
             }
-            application.request.body = body
+            swap(&body, &application.request.body)
             if tooLarge {
-                respondWithError(status: 413, close: true)
+                respondWithError(.contentTooLarge, close: true)
                 return
             }
             switch result {
@@ -66,7 +68,7 @@ extension ClientConnection {
                 input.consume(used)
                 application.bodyComplete = finished
             case .failed:
-                respondWithError(status: 400, close: true)
+                respondWithError(.badRequest, close: true)
                 return
             }
         } else {
@@ -100,7 +102,6 @@ extension ClientConnection {
     func applicationResponded(_ response: HTTPServerResponse) {
         guard state == .application, !application.responding else { return }
         application.responding = true
-        worker.noteResponseHead(self, status: response.status)
         let keepAlive = application.keepAlive && !clientReadClosed && !worker.isShuttingDown
         exchange.clientKeepAlive = keepAlive
         var head = "HTTP/1.1 \(response.status) \(String(describing: HTTPStatus.reasonPhrase(response.status)))\r\n"
@@ -136,7 +137,7 @@ extension ClientConnection {
         }
         // Everything is in the output buffer: the exchange is over.
         application = ApplicationExchange()
-        worker.noteResponseCompleted(self, status: exchange.responseStatus)
+        worker.noteApplicationResponseCompleted(self, status: exchange.responseStatus)
         finishExchange()
     }
 

@@ -30,15 +30,13 @@ extension ClientConnection {
             state = .readingHead
             setDeadline(.clientHeaderRead)
         }
+        // A buffer holds more than the longest head (`WorkerSettings.bufferSize`), so an
+        // incomplete head always has room to grow: the parser's 431 comes first.
         switch parser.parse(input.readableBytesView, into: &head) {
         case .incomplete:
-            if input.readableBytes >= input.capacity {
-                // A head larger than a whole buffer: the configured head limit is at most the
-                // buffer size, so this is the same 431 the parser would give.
-                respondWithError(status: 431, close: true)
-            }
+            break
         case .failed(let error):
-            respondWithError(status: error.status, close: true)
+            respondWithError(LBErrorCode(refusing: error), close: true)
         case .complete:
             parser.reset()
             beginRequest()
@@ -89,12 +87,12 @@ extension ClientConnection {
                     exchange.retainedLength = headLength + count
                 }
             case .failed:
-                respondWithError(status: 400, close: true)
+                respondWithError(.badRequest, close: true)
                 return
             }
         }
         guard let group = listener.defaultGroupIndex else {
-            respondWithError(status: 503, close: !exchange.requestComplete)
+            respondWithError(.serviceUnavailable, close: !exchange.requestComplete)
             return
         }
         exchange.groupIndex = group
@@ -107,14 +105,18 @@ extension ClientConnection {
     /// failed attempt that never reached its target (a streamed request that cannot be rebuilt).
     /// `statusWhenNoTarget` answers when no target can be picked: 503 for a first attempt, the
     /// failed attempt's own status (502, 504) for a retry that finds no other target.
-    func sendToTarget(excluding excluded: TargetID?, carrying: IOBuffer?, statusWhenNoTarget: Int = 503) {
+    /// `newConnection` skips the target's pool (a retry after a pooled connection went stale).
+    func sendToTarget(
+        excluding excluded: TargetID?, carrying: IOBuffer?, statusWhenNoTarget: LBErrorCode = .serviceUnavailable,
+        newConnection: Bool = false
+    ) {
         guard let (index, target) = worker.pickTarget(group: exchange.groupIndex, excluding: excluded) else {
             if let carrying { worker.buffers.give(carrying) }
-            respondWithError(status: statusWhenNoTarget, close: !exchange.requestComplete)
+            respondWithError(statusWhenNoTarget, close: !exchange.requestComplete)
             return
         }
         // A retry is counted (on the failed target, still the exchange's) once it has somewhere to go.
-        if excluded != nil { worker.noteRetry(self) }
+        if exchange.attempts > 0 { worker.noteRetry(self) }
         exchange.targetIndex = index
         exchange.targetID = target.id
         exchange.generation = worker.routing.table.generation
@@ -124,7 +126,7 @@ extension ClientConnection {
 
         let upstream: UpstreamConnection
         var connected = true
-        if let pooled = target.takeIdle() {
+        if !newConnection, let pooled = target.takeIdle() {
             pooled.state = .attached
             upstream = pooled
         } else {
@@ -168,7 +170,7 @@ extension ClientConnection {
         let out = upstream.outputBuffer()
         let base = input.readableBytesView
         guard HeadRewriter.writeRequestHead(head, base: base, connection: self, into: out) else {
-            respondWithError(status: 431, close: true)
+            respondWithError(.requestHeaderFieldsTooLarge, close: true)
             return
         }
         if exchange.retained {
@@ -203,7 +205,7 @@ extension ClientConnection {
                     if finished { exchange.requestComplete = true }
                 case .failed:
                     abortExchange()
-                    respondWithError(status: 400, close: true)
+                    respondWithError(.badRequest, close: true)
                     return
                 }
             } else {
@@ -260,7 +262,6 @@ extension ClientConnection {
             return
         }
         upstream.state = .attached
-        try? Socket.setNoDelay(upstream.fd)
         exchange.phase = .sendingRequest
         if exchange.requestComplete {
             setDeadline(.targetResponse)
@@ -291,14 +292,23 @@ extension ClientConnection {
         exchange.upstream = nil
         worker.noteTargetRequestFinished(self, outcome: .timedOut)
         upstream.close(reset: true)
-        respondWithError(status: 504, close: true)
+        respondWithError(.gatewayTimeout, close: true)
     }
 
     /// An attempt failed before any response byte: retry on another target when the rules
     /// allow it (the request never reached the target, or it is idempotent and can be rebuilt),
     /// else answer 502 (504 for a connect timeout).
+    ///
+    /// A pooled connection that breaks before any response byte is the keep-alive race: the
+    /// target closed it while idle just as the request went out, so it never processed the
+    /// request. That request is sent again, whatever its method, on a new connection to any
+    /// target (the same one included, which is not at fault), as HAProxy does.
     func targetFailed(_ upstream: UpstreamConnection?, _ failure: TargetFailure, carrying: IOBuffer?) {
         let reachedTarget = (upstream?.sentBytes ?? 0) > 0
+        var staleConnection = false
+        if case .broken = failure, upstream?.reused == true, !exchange.responseBytesReceived, !exchange.retriedStaleConnection {
+            staleConnection = true
+        }
         var carried = carrying
         if let upstream {
             // A request that never reached its target is still whole in the output buffer.
@@ -309,28 +319,34 @@ extension ClientConnection {
             exchange.upstream = nil
             upstream.close(reset: true)
         }
-        worker.noteTargetRequestFinished(self, outcome: failure.outcome)
+        worker.noteTargetRequestFinished(self, outcome: staleConnection ? .abandoned : failure.outcome)
         let failedTarget = exchange.targetID
         let retryable: Bool
-        if exchange.responseBytesReceived || exchange.attempts >= worker.settings.maxAttempts {
+        let countedAttempts = exchange.attempts - (exchange.retriedStaleConnection ? 1 : 0)
+        if exchange.responseBytesReceived || (!staleConnection && countedAttempts >= worker.settings.maxAttempts) {
             retryable = false
         } else if !reachedTarget {
             retryable = exchange.retained || carried != nil
+        } else if staleConnection {
+            retryable = exchange.retained
         } else {
             retryable = exchange.retained && exchange.isIdempotent
         }
-        var status = 502
-        if case .connect(let error) = failure, error == ETIMEDOUT { status = 504 }
+        var status = LBErrorCode.badGateway
+        if case .connect(let error) = failure, error == ETIMEDOUT { status = .gatewayTimeout }
         if retryable {
+            if staleConnection { exchange.retriedStaleConnection = true }
             // With no other target, the client learns of this failure (ALB: 502 for a refused
             // connection), not of an empty group (503).
             // A retained request is rebuilt from the client's buffer; only a streamed one that
             // never reached its target carries its bytes over (`carried` is nil otherwise).
-            sendToTarget(excluding: failedTarget, carrying: carried, statusWhenNoTarget: status)
+            sendToTarget(
+                excluding: staleConnection ? nil : failedTarget, carrying: carried, statusWhenNoTarget: status,
+                newConnection: staleConnection)
             return
         }
         if let carried { worker.buffers.give(carried) }
-        respondWithError(status: status, close: !exchange.requestComplete)
+        respondWithError(status, close: !exchange.requestComplete)
     }
 
     /// Drops the exchange's target connection without answering (the client is going away or

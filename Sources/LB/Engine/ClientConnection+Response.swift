@@ -117,10 +117,7 @@ extension ClientConnection {
             return true
         }
         if response.isSwitchingProtocols {
-            guard exchange.requestIsUpgrade else {
-                badResponse(upstream)
-                return false
-            }
+            // Only ever for an upgrade request: the parser refuses a 101 to any other.
             exchange.responseStatus = response.status
             _ = HeadRewriter.writeResponseHead(response, base: input.readableBytesView, exchange: exchange, keepAlive: true, into: out)
             input.consume(response.headLength)
@@ -248,7 +245,7 @@ extension ClientConnection {
         if exchange.responseHeadSent {
             abort()
         } else {
-            respondWithError(status: 502, close: true)
+            respondWithError(.badGateway, close: true)
         }
     }
 

@@ -329,7 +329,7 @@ final class ClientConnection {
             }
             close(graceful: state == .idle)
         case .clientHeaderRead:
-            respondWithError(status: 408, close: true)
+            respondWithError(.requestTimeout, close: true)
         case .targetConnect:
             targetConnectTimedOut()
         case .targetResponse:

@@ -33,7 +33,7 @@ enum HeadRewriter {
         var requestID = false
         for field in head.fields where ok {
             switch field.kind {
-            case .connection, .keepAlive, .proxyConnection, .te, .xForwardedProto, .xForwardedPort:
+            case .xForwardedProto, .xForwardedPort:
                 continue
             case .upgrade:
                 if !head.upgradeRequested { continue }
@@ -43,7 +43,7 @@ enum HeadRewriter {
             case .xRequestID:
                 requestID = true
             default:
-                if field.isListedInConnection { continue }
+                if isHopByHop(field) { continue }
             }
             ok = ok && writeField(field, base: base, into: out)
         }
@@ -82,14 +82,12 @@ enum HeadRewriter {
         var ok = writeStatusLine(response, base: base, into: out)
         for field in response.fields where ok {
             switch field.kind {
-            case .connection, .keepAlive, .proxyConnection, .te:
-                continue
             case .upgrade:
                 if !response.isSwitchingProtocols { continue }
             case .transferEncoding:
                 if exchange.dechunkForClient { continue }
             default:
-                if field.isListedInConnection { continue }
+                if isHopByHop(field) { continue }
             }
             ok = ok && writeField(field, base: base, into: out)
         }
@@ -108,18 +106,23 @@ enum HeadRewriter {
     static func writeInformationalHead(_ response: HTTPResponseHead, base: UnsafeRawBufferPointer, into out: IOBuffer) -> Bool {
         var ok = writeStatusLine(response, base: base, into: out)
         for field in response.fields where ok {
-            switch field.kind {
-            case .connection, .keepAlive, .proxyConnection, .te, .upgrade:
-                continue
-            default:
-                if field.isListedInConnection { continue }
-            }
+            if field.kind == .upgrade || isHopByHop(field) { continue }
             ok = ok && writeField(field, base: base, into: out)
         }
         return ok && out.append("\r\n")
     }
 
     // MARK: Pieces
+
+    /// Whether a field is hop-by-hop (`Connection`, `Keep-Alive`, `Proxy-Connection`, `TE`, or
+    /// one that `Connection` lists), so never forwarded. `Upgrade` is decided by each head.
+    @inline(__always)
+    private static func isHopByHop(_ field: HTTPField) -> Bool {
+        switch field.kind {
+        case .connection, .keepAlive, .proxyConnection, .te: return true
+        default: return field.isListedInConnection
+        }
+    }
 
     /// `HTTP/1.1` followed by the target's status code and reason phrase as sent.
     private static func writeStatusLine(_ response: HTTPResponseHead, base: UnsafeRawBufferPointer, into out: IOBuffer) -> Bool {

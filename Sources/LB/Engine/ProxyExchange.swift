@@ -37,8 +37,6 @@ struct ProxyExchange {
     var requestBodyChunked = false
     var requestChunks = ChunkedScanner()
     var requestComplete = false
-    /// Any byte of this request has been written to the current target.
-    var requestBytesSent = false
 
     // The target.
     var groupIndex = 0
@@ -48,6 +46,9 @@ struct ProxyExchange {
     var generation: UInt64 = 0
     var groupName = ""
     var attempts = 0
+    /// One attempt was sent again after the pooled connection it used went stale (the
+    /// keep-alive race); that retry does not count against `limits.targetConnectAttempts`.
+    var retriedStaleConnection = false
     var upstream: UpstreamConnection?
 
     // The response.

@@ -91,9 +91,15 @@ extension ProxyWorker {
         )
     }
 
+    /// The listener's in-process application's response to the current request is out.
+    func noteApplicationResponseCompleted(_ client: ClientConnection, status: Int) {
+        statistics.applicationResponded(
+            listener: client.listener.index, status: status, duration: micros(loop.now - client.exchange.startedAt)
+        )
+    }
+
     /// The LB answered with an error of its own.
-    func noteLBError(_ client: ClientConnection, status: Int) {
-        guard let code = LBErrorCode(rawValue: status) else { return }
+    func noteLBError(_ client: ClientConnection, _ code: LBErrorCode) {
         let exchange = client.exchange
         let duration = micros(client.state == .readingHead || exchange.startedAt == 0 ? 0 : loop.now - exchange.startedAt)
         if let position = statisticsPosition(exchange) {

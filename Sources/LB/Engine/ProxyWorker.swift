@@ -19,8 +19,6 @@ final class ProxyWorker {
     var listeners: [WorkerListener] = []
     /// Open client connections, so a shutdown or a routing change can reach them.
     private(set) var clients: [ObjectIdentifier: ClientConnection] = [:]
-    /// Target connections open (attached, connecting or pooled).
-    private(set) var upstreamCount = 0
     private(set) var isShuttingDown = false
     /// The routing snapshot in use and a picker per target group (`ProxyWorker+Routing`).
     var routing: WorkerRouting
@@ -50,8 +48,7 @@ final class ProxyWorker {
         self.buffers = BufferPool(bufferSize: settings.bufferSize, maxIdleBuffers: settings.maxIdleBuffers)
         var prefix: [UInt8] = []
         var random = SystemRandomNumberGenerator()
-        let hex = Array("0123456789abcdef".utf8)
-        for _ in 0..<16 { prefix.append(hex[Int(random.next() % 16)]) }
+        for _ in 0..<16 { prefix.append(ProxyWorker.hexDigits[Int(random.next() % 16)]) }
         self.requestIDPrefix = prefix
         self.targets = ProxyWorker.workerTargets(for: table, reusing: [:])
     }
@@ -186,12 +183,7 @@ final class ProxyWorker {
         if isShuttingDown { finishShutdownIfDone() }
     }
 
-    func upstreamOpened() {
-        upstreamCount += 1
-    }
-
     func upstreamClosed(_ upstream: UpstreamConnection) {
-        upstreamCount -= 1
         noteTargetConnectionClosed(upstream.target)
     }
 
@@ -244,5 +236,6 @@ final class ProxyWorker {
         }
     }
 
+    /// Lower-case hexadecimal digits, for the request-id prefix and counter.
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

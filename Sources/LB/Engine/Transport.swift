@@ -54,7 +54,6 @@ enum Transport {
         case .plain(let fd):
             switch Socket.write(fd, from: buffer) {
             case .bytes(let n): return .bytes(n)
-            case .endOfFile: return .closed
             case .wouldBlock: return .wantWrite
             case .failed(let e): return .failed(errno: e)
             }

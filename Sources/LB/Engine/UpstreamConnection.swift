@@ -30,8 +30,9 @@ final class UpstreamConnection {
     var output: IOBuffer?
     /// Bytes from the target not yet processed.
     var input: IOBuffer?
-    /// This connection has carried at least one complete exchange (so a failure on it may be the
-    /// target closing an idle keep-alive connection, the classic pooled-connection race).
+    /// This connection has been pooled after a complete exchange: a failure on it before any
+    /// response byte is taken for the target closing it while idle (the keep-alive race), and
+    /// the request is retried (`ClientConnection.targetFailed`).
     var reused = false
     var idleSince = 0.0
     /// Bytes written to the target for the current exchange (0: the request never reached it).
@@ -46,12 +47,15 @@ final class UpstreamConnection {
         self.target = target
         self.state = connecting ? .connecting : .attached
         self.responseParser = HTTPResponseParser(limits: worker.httpLimits)
+        // Set here so that an immediate connect gets it as well as one that completes later
+        // (TCP_NODELAY may be set before the connect finishes). Best effort: a socket without it
+        // still works, only slower for small writes.
+        try? Socket.setNoDelay(fd)
         let watcher = IOWatcher(loop: worker.loop, fd: fd, events: connecting ? .write : .read) { [unowned(unsafe) self] events in
             self.handle(events)
         }
         self.watcher = watcher
         watcher.start()
-        worker.upstreamOpened()
     }
 
     /// Sets which readiness events are delivered (libev is touched only on a change).
@@ -101,8 +105,6 @@ final class UpstreamConnection {
                 sentBytes += n
             case .wouldBlock:
                 return .pending
-            case .endOfFile:
-                return .failed(errno: 0)
             case .failed(let e):
                 return .failed(errno: e)
             }

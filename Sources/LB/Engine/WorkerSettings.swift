@@ -2,20 +2,8 @@ import HTTPCore
 
 /// What a worker needs of the configuration, resolved once.
 struct WorkerSettings: Sendable {
-    /// Every timeout of a connection's life, in seconds (`LBConfiguration.timeouts`).
-    struct Timeouts: Sendable {
-        var clientHeaderRead: Double
-        var clientIdleKeepAlive: Double
-        var targetConnect: Double
-        var targetResponse: Double
-        var targetIdle: Double
-        var shutdownGrace: Double
-        var clientBodyIdle: Double
-        var clientWriteStall: Double
-        var tlsHandshake: Double
-    }
-
-    var timeouts: Timeouts
+    /// Every timeout of a connection's life, in seconds.
+    var timeouts: TimeoutConfiguration
     var httpLimits: HTTPLimits
     /// Size of every I/O buffer; a request head must fit in one.
     var bufferSize = 16 * 1024
@@ -30,24 +18,22 @@ struct WorkerSettings: Sendable {
 }
 
 extension WorkerSettings {
+    /// Room in a buffer beyond the longest head: the head limit, not the buffer, is what
+    /// refuses a head (so a head one byte over the limit is a 431, not a full buffer).
+    static let bufferSlack = 1024
+
     /// The worker-side settings of `configuration`.
     init(configuration: LBConfiguration) {
-        let timeouts = configuration.timeouts
         let limits = configuration.limits
-        self.timeouts = Timeouts(
-            clientHeaderRead: timeouts.clientHeaderRead, clientIdleKeepAlive: timeouts.clientIdleKeepAlive,
-            targetConnect: timeouts.targetConnect, targetResponse: timeouts.targetResponse,
-            targetIdle: timeouts.targetIdle, shutdownGrace: timeouts.shutdownGrace,
-            clientBodyIdle: timeouts.clientBodyIdle, clientWriteStall: timeouts.clientWriteStall,
-            tlsHandshake: timeouts.tlsHandshake
-        )
+        self.timeouts = configuration.timeouts
         self.maxAttempts = max(1, limits.targetConnectAttempts)
-        // A request head must fit in one buffer: the buffer grows to the head limit (bounded
-        // at 64 KiB, ALB's own quota), never the other way round.
-        let bufferSize = max(16 * 1024, min(limits.maxHeadLength + 1024, 64 * 1024 + 1024))
+        // A request head must fit in one buffer: the buffer grows to the head limit (which the
+        // configuration bounds at `LimitConfiguration.headLengthRange`), never the other way round.
+        let bufferSize = max(16 * 1024, limits.maxHeadLength + Self.bufferSlack)
         var http = HTTPLimits()
         http.maxRequestLineLength = limits.maxRequestLineLength
-        http.maxHeadLength = min(limits.maxHeadLength, bufferSize - 1)
+        http.maxHeadLength = limits.maxHeadLength
+        http.maxFieldLineLength = limits.maxHeaderFieldLength
         http.maxFieldCount = limits.maxFieldCount
         self.httpLimits = http
         self.bufferSize = bufferSize

@@ -33,10 +33,9 @@ final class HealthProbe {
         self.request = Array("GET \(target.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: ELB-HealthChecker/2.0\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
         guard let address = try? SocketAddress(ip: target.endpoint.host, port: target.endpoint.port) else { return nil }
         switch Socket.connect(to: address) {
-        case .connected(let fd):
-            self.fd = fd
-            phase = .sending
-        case .inProgress(let fd):
+        case .connected(let fd), .inProgress(let fd):
+            // An immediate connect takes the same path as one in progress: the socket is
+            // writable at once, and `step()` sets up the transport (and TLS) in `.connecting`.
             self.fd = fd
         case .failed(let error):
             self.fd = -1

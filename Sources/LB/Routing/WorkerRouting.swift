@@ -42,12 +42,6 @@ public struct WorkerRouting: Sendable {
         pickers[group].pick(now: now, excluding: excluding)
     }
 
-    /// The target a pick returned.
-    @inline(__always)
-    public func target(group: Int, index: Int) -> RouteTarget {
-        table.groups[group].targets[index]
-    }
-
     public mutating func requestStarted(group: Int, index: Int) {
         pickers[group].requestStarted(index)
     }

@@ -4,10 +4,13 @@ public struct LBErrorCounts: Hashable, Sendable {
     public var requestTimeout: UInt64 = 0
     public var contentTooLarge: UInt64 = 0
     public var uriTooLong: UInt64 = 0
+    public var expectationFailed: UInt64 = 0
     public var requestHeaderFieldsTooLarge: UInt64 = 0
+    public var notImplemented: UInt64 = 0
     public var badGateway: UInt64 = 0
     public var serviceUnavailable: UInt64 = 0
     public var gatewayTimeout: UInt64 = 0
+    public var httpVersionNotSupported: UInt64 = 0
 
     public init() {}
 
@@ -20,10 +23,13 @@ public struct LBErrorCounts: Hashable, Sendable {
             case .requestTimeout: return requestTimeout
             case .contentTooLarge: return contentTooLarge
             case .uriTooLong: return uriTooLong
+            case .expectationFailed: return expectationFailed
             case .requestHeaderFieldsTooLarge: return requestHeaderFieldsTooLarge
+            case .notImplemented: return notImplemented
             case .badGateway: return badGateway
             case .serviceUnavailable: return serviceUnavailable
             case .gatewayTimeout: return gatewayTimeout
+            case .httpVersionNotSupported: return httpVersionNotSupported
             }
         }
         set {
@@ -32,10 +38,13 @@ public struct LBErrorCounts: Hashable, Sendable {
             case .requestTimeout: requestTimeout = newValue
             case .contentTooLarge: contentTooLarge = newValue
             case .uriTooLong: uriTooLong = newValue
+            case .expectationFailed: expectationFailed = newValue
             case .requestHeaderFieldsTooLarge: requestHeaderFieldsTooLarge = newValue
+            case .notImplemented: notImplemented = newValue
             case .badGateway: badGateway = newValue
             case .serviceUnavailable: serviceUnavailable = newValue
             case .gatewayTimeout: gatewayTimeout = newValue
+            case .httpVersionNotSupported: httpVersionNotSupported = newValue
             }
         }
     }
@@ -45,9 +54,9 @@ public struct LBErrorCounts: Hashable, Sendable {
         LBErrorCode.allCases.reduce(0) { $0 &+ self[$1] }
     }
 
-    /// Generated errors with a 5xx code (502, 503, 504).
+    /// Generated errors with a 5xx code (501, 502, 503, 504, 505).
     public var serverErrors: UInt64 {
-        badGateway &+ serviceUnavailable &+ gatewayTimeout
+        LBErrorCode.allCases.reduce(0) { $1.isServerError ? $0 &+ self[$1] : $0 }
     }
 
     /// Adds `other`'s counts to these.

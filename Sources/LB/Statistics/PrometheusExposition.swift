@@ -119,7 +119,7 @@ private struct Scope {
     private func writeResponses(_ writer: inout PrometheusTextWriter) {
         let name = prefix + "responses_total"
         if level == .listener {
-            writer.family(name, .counter, help: "Target responses forwarded to clients by status class (generated errors are lb_errors).")
+            writer.family(name, .counter, help: "Target (or in-process application) responses sent to clients by status class (generated errors are lb_errors).")
             for (labels, traffic) in series {
                 let classes = traffic.counts.responses
                 for (label, count) in [

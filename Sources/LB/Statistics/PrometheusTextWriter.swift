@@ -1,23 +1,29 @@
 /// Writes the Prometheus text exposition format, version 0.0.4: `# HELP` and `# TYPE` lines
 /// before each family's samples, label values and help text escaped as the format requires.
-struct PrometheusTextWriter {
+///
+/// Used by ``PrometheusExposition`` for the load balancer and by the dashboard for the
+/// control plane's `wharf_*` families, so both halves of `/metrics` are written alike.
+public struct PrometheusTextWriter: Sendable {
     /// One label of a sample.
-    typealias Label = (name: String, value: String)
+    public typealias Label = (name: String, value: String)
 
     /// The metric types this exposition uses.
-    enum MetricType: String {
+    public enum MetricType: String, Sendable {
         case counter, gauge, summary
     }
 
-    private(set) var text = ""
+    /// The text written so far.
+    public private(set) var text = ""
+
+    public init() {}
 
     /// Starts a metric family; every sample written after it until the next family belongs to it.
-    mutating func family(_ name: String, _ type: MetricType, help: String) {
+    public mutating func family(_ name: String, _ type: MetricType, help: String) {
         text += "# HELP \(name) \(Self.escapedHelp(help))\n# TYPE \(name) \(type.rawValue)\n"
     }
 
     /// One sample line: `name{labels} value`.
-    mutating func sample(_ name: String, _ labels: [Label], _ value: String) {
+    public mutating func sample(_ name: String, _ labels: [Label], _ value: String) {
         text += name
         if !labels.isEmpty {
             text += "{"
@@ -30,22 +36,26 @@ struct PrometheusTextWriter {
         text += " " + value + "\n"
     }
 
-    mutating func sample(_ name: String, _ labels: [Label], _ value: UInt64) {
+    public mutating func sample(_ name: String, _ labels: [Label], _ value: UInt64) {
         sample(name, labels, String(value))
     }
 
-    mutating func sample(_ name: String, _ labels: [Label], _ value: Int64) {
+    public mutating func sample(_ name: String, _ labels: [Label], _ value: Int64) {
+        sample(name, labels, String(value))
+    }
+
+    public mutating func sample(_ name: String, _ labels: [Label], _ value: Int) {
         sample(name, labels, String(value))
     }
 
     /// A sample in seconds from a value in microseconds.
-    mutating func sample(_ name: String, _ labels: [Label], microseconds: UInt64) {
+    public mutating func sample(_ name: String, _ labels: [Label], microseconds: UInt64) {
         sample(name, labels, Self.formatted(Double(microseconds) / 1_000_000))
     }
 
     /// A float as the format writes it (`NaN`, `+Inf`, `-Inf`, otherwise Swift's shortest
     /// round-tripping form, which Prometheus parses).
-    static func formatted(_ value: Double) -> String {
+    public static func formatted(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         return value.description
@@ -53,12 +63,12 @@ struct PrometheusTextWriter {
 
     /// A label value with `\`, `"` and line feeds escaped. Works on Unicode scalars, so a
     /// carriage return and line feed (one `Character`) still has its line feed escaped.
-    static func escapedLabelValue(_ value: String) -> String {
+    public static func escapedLabelValue(_ value: String) -> String {
         escaped(value, quotes: true)
     }
 
     /// Help text with `\` and line feeds escaped.
-    static func escapedHelp(_ help: String) -> String {
+    public static func escapedHelp(_ help: String) -> String {
         escaped(help, quotes: false)
     }
 

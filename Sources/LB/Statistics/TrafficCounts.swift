@@ -1,14 +1,15 @@
 /// The counters kept for one listener, target group or target.
 ///
 /// A worker's ``StatisticsDelta`` carries these for the last interval; the hub adds them into
-/// cumulative totals. At every level `responses` are responses that came from a target and
-/// `lbErrors` the responses the load balancer generated itself, so the two never overlap
-/// (what a listener sent its clients is their sum). Which fields a level uses:
+/// cumulative totals. At every level `responses` are responses that came from a target (or, on
+/// a listener serving an in-process application, from that application) and `lbErrors` the
+/// responses the load balancer generated itself, so the two never overlap (what a listener sent
+/// its clients is their sum). Which fields a level uses:
 ///
 /// | field | listener | target group | target |
 /// | --- | --- | --- | --- |
 /// | `requests` | requests received | requests routed to the group | attempts sent to the target |
-/// | `responses` | target responses forwarded to clients | sum of its targets | responses received from the target |
+/// | `responses` | target (or application) responses sent to clients | sum of its targets | responses received from the target |
 /// | `lbErrors` | generated on this listener | generated for a request of this group | generated because of this target |
 /// | `bytesReceived` / `bytesSent` | from / to clients | sum of its targets | from / to the target |
 /// | `connectionsOpened` / `connectionsClosed` | client connections | sum of its targets | connections to the target |

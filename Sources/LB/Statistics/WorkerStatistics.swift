@@ -170,6 +170,18 @@ extension WorkerStatistics {
         targetRequestDurations[slot].record(microseconds)
     }
 
+    /// A listener's in-process application (the ECS API, the dashboard) answered a request and
+    /// its response is out: counts the response by status class on the listener and records the
+    /// request duration (request received to response completed), in microseconds. Application
+    /// requests have no target group or target.
+    @inlinable
+    public func applicationResponded(listener: Int, status: Int, duration: UInt64) {
+        let microseconds = LatencyScale.clamped(duration)
+        listenerCounts[listener].responses.count(status: status)
+        listenerCounts[listener].requestDurationMicroseconds &+= microseconds
+        listenerRequestDurations[listener].record(microseconds)
+    }
+
     /// The load balancer answered a request with `error` before choosing a target group
     /// (a malformed or oversized request, or a client timeout).
     @inlinable

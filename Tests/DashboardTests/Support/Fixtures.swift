@@ -46,11 +46,7 @@ enum Fixtures {
                     resourceId: "service/demo/web", activityId: "a-2", description: "Setting desired count to 3.",
                     cause: "monitor alarm TargetTracking-service/demo/web-AlarmHigh in state ALARM triggered policy requests-per-target",
                     statusCode: "Successful", startTime: now - 400, endTime: now - 395),
-            ],
-            metrics: WharfMetricFigures(
-                containerRestarts: [ContainerCount(cluster: "demo", service: "worker", container: "worker", count: 2)],
-                containerExits: [ContainerExitCount(cluster: "demo", service: "worker", container: "worker", exitCode: 137, count: 1)],
-                scalableTargets: [ScalableTargetFigures(resourceId: "service/demo/web", minCapacity: 1, maxCapacity: 8)]))
+            ])
     }
 
     /// A target group section as the load balancer would build it: one failing target.

@@ -129,6 +129,12 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         path = url.path
+        if getattr(self, "drop_next", False):
+            # Armed by /drop-next: close this keep-alive connection without answering, as a
+            # target does when its idle timeout fires just as a request arrives.
+            self.drop_next = False
+            self.close_connection = True
+            return
         if path.startswith("/__control/"):
             return self.control(path, query)
         if path == "/health":
@@ -163,6 +169,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.large(int(query.get("bytes", "0")), query.get("chunked") == "1")
         if path == "/broken":
             return self.broken(query.get("kind", "garbage"))
+        if path == "/drop-next":
+            self.drop_next = True
+            return self.reply(200, b"the next request on this connection is dropped\n")
         if path == "/hop":
             headers = [("Connection", "X-Hop-Response"), ("X-Hop-Response", "1"),
                        ("Keep-Alive", "timeout=5"), ("X-End-To-End", "kept")]

@@ -43,13 +43,15 @@ class ProxyTestCase: XCTestCase {
         try (0..<count).map { try startBackend("b\($0)") }
     }
 
-    /// Starts a load balancer in this process with `config`.
-    func startBalancer(_ config: TestLBConfig) throws -> LoadBalancer {
+    /// Starts a load balancer in this process with `config`; `prepare` runs before it starts
+    /// (to add application listeners).
+    func startBalancer(_ config: TestLBConfig, prepare: (LoadBalancer) throws -> Void = { _ in }) throws -> LoadBalancer {
         var logger = Logger(label: "wharf.lb.test")
         logger.logLevel = .warning
         let balancer = LoadBalancer(configuration: try config.parsed(), logger: logger)
-        try balancer.start()
         balancers.append(balancer)
+        try prepare(balancer)
+        try balancer.start()
         return balancer
     }
 
