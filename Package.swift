@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol", "WharfTestSupport"]),
         // Scripts/ holds the boto3 script the tests run with python3 (read by path, not a resource).
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime", "LinuxHost"], exclude: ["Scripts"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime", "LinuxHost", "WharfTestSupport"], exclude: ["Scripts"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "WharfIOTests", dependencies: ["WharfIO", "LinuxHost"]),
         .testTarget(name: "LBTests", dependencies: ["LB", "HTTPCore", "WharfIO", "WharfTestSupport"]),

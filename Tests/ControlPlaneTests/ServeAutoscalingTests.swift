@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import WharfTestSupport
 import XCTest
 
 /// Target tracking on request rate end to end: a service behind the load balancer, a load step
@@ -11,7 +12,7 @@ final class ServeAutoscalingTests: XCTestCase {
 
     override func setUpWithError() throws {
         daemon = try ServeDaemon()
-        lbPort = try ServeDaemon.freePort()
+        lbPort = try FreePort.pick()
     }
 
     override func tearDown() {

@@ -2,6 +2,7 @@ import Foundation
 @testable import ControlPlane
 import Runtime
 import XCTest
+import WharfTestSupport
 
 /// A `wharf serve` process for end-to-end tests: its own data directory, runtime resources
 /// (bridge, cgroup parent, veth prefix, subnet) and ports, the real AWS CLI pointed at it, and
@@ -27,8 +28,8 @@ final class ServeDaemon {
             throw XCTSkip("wharf is not built next to the test bundle")
         }
         dataDirectory = NSTemporaryDirectory() + "wharf-e2e-\(token)"
-        apiPort = try Self.freePort()
-        dashboardPort = try Self.freePort()
+        apiPort = try FreePort.pick()
+        dashboardPort = try FreePort.pick()
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         guard (try? aws(["--version"], endpoint: false).status) == 0 else {
             throw XCTSkip("the aws CLI is not installed (scripts/setup.sh installs it)")
@@ -36,8 +37,8 @@ final class ServeDaemon {
     }
 
     /// Imports the busybox image (built from Debian's busybox-static) into the daemon's store.
-    func importBusybox(file: StaticString = #filePath) throws {
-        let layout = try TaskRuntimeFixture.busybox(file: file)
+    func importBusybox() throws {
+        let layout = try BusyboxImage.layout()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wharf)
         process.arguments = ["image", "import", layout, "--data-dir", dataDirectory]
@@ -98,24 +99,17 @@ final class ServeDaemon {
     /// Runs the AWS CLI against the daemon with its generated credentials.
     @discardableResult
     func aws(_ arguments: [String], endpoint: Bool = true, credentialsFile: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["aws"] + arguments
-            + (endpoint ? ["--endpoint-url", "http://127.0.0.1:\(apiPort)", "--region", "us-east-1", "--output", "json"] : [])
         var environment = ProcessInfo.processInfo.environment
         environment["AWS_SHARED_CREDENTIALS_FILE"] = credentialsFile ?? dataDirectory + "/credentials"
         environment["AWS_PROFILE"] = "wharf"
         environment["AWS_CONFIG_FILE"] = "/dev/null"
         environment["AWS_MAX_ATTEMPTS"] = "1"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let result = try Subprocess.run(
+            executable: "/usr/bin/env",
+            arguments: ["aws"] + arguments
+                + (endpoint ? ["--endpoint-url", "http://127.0.0.1:\(apiPort)", "--region", "us-east-1", "--output", "json"] : []),
+            environment: environment, timeLimit: 120)
+        return (result.status, result.stdoutText, result.stderrText)
     }
 
     /// The CLI's JSON output, parsed; fails the test when the command fails.
@@ -128,25 +122,12 @@ final class ServeDaemon {
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         return object as? [String: Any] ?? [:]
     }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
-/// A plain HTTP/1.1 GET over a fresh loopback connection (`Connection: close`), with timeouts:
-/// the status and body, or nil when no response came.
+/// A plain HTTP/1.1 GET over a fresh connection (`Connection: close`) to a loopback or task
+/// address, with timeouts: the status and body, or nil when no response came.
 enum HTTPGet {
-    static func get(port: Int, path: String = "/", timeout: Int = 5) -> (status: Int, body: String)? {
+    static func get(host: String = "127.0.0.1", port: Int, path: String = "/", timeout: Int = 5) -> (status: Int, body: String)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -155,13 +136,13 @@ enum HTTPGet {
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return nil }
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return nil }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: wharf.test\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8)
         guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else { return nil }
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

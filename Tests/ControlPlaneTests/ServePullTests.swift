@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WharfTestSupport
 
 /// A task whose image is not on the host is pulled from a registry on first use, through
 /// `wharf serve` and the real AWS CLI: a real `docker-registry` on loopback (listed insecure in
@@ -26,7 +27,7 @@ final class ServePullTests: XCTestCase {
         }
         let daemon = try ServeDaemon()
         self.daemon = daemon
-        let port = try ServeDaemon.freePort()
+        let port = try FreePort.pick()
         registryDirectory = daemon.dataDirectory + "-registry"
         try FileManager.default.createDirectory(atPath: registryDirectory, withIntermediateDirectories: true)
         try """
@@ -46,7 +47,7 @@ final class ServePullTests: XCTestCase {
         while Date() < deadline, HTTPGet.get(port: port, path: "/v2/")?.status != 200 { Thread.sleep(forTimeInterval: 0.1) }
         XCTAssertEqual(HTTPGet.get(port: port, path: "/v2/")?.status, 200, "docker-registry answers")
 
-        let layout = try TaskRuntimeFixture.busybox(file: #filePath)
+        let layout = try BusyboxImage.layout()
         let push = Process()
         push.executableURL = URL(fileURLWithPath: "/usr/bin/skopeo")
         push.arguments = ["copy", "--quiet", "--dest-tls-verify=false", "oci:\(layout)", "docker://127.0.0.1:\(port)/team/busybox:1.0"]

@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import Synchronization
+import WharfTestSupport
 import XCTest
 
 /// A service behind the built-in load balancer, driven end to end by the real AWS CLI against
@@ -12,7 +13,7 @@ final class ServeServiceTests: XCTestCase {
 
     override func setUpWithError() throws {
         daemon = try ServeDaemon()
-        lbPort = try ServeDaemon.freePort()
+        lbPort = try FreePort.pick()
     }
 
     override func tearDown() {

@@ -104,16 +104,3 @@ func array(_ value: Any?) -> [Any] { value as? [Any] ?? [] }
 func objects(_ value: Any?) -> [[String: Any]] { array(value).map(object) }
 func strings(_ value: Any?) -> [String] { array(value).compactMap { $0 as? String } }
 
-/// A directory under the system's temporary directory, removed by `cleanup()`.
-struct TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = (NSTemporaryDirectory() as NSString).appendingPathComponent("wharf-store-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func cleanup() {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}

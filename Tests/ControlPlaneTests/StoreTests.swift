@@ -1,14 +1,15 @@
 import Foundation
 import GRDB
 import Testing
+import WharfTestSupport
 @testable import ControlPlane
 
 @Suite("ECS store")
 struct StoreTests {
     @Test("a file store is migrated, in WAL mode, and keeps everything across reopening")
     func reopenKeepsEverything() throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
+        let dir = try TemporaryDirectory(prefix: "wharf-store-test")
+        defer { dir.remove() }
         let path = ECSStore.defaultPath(dataDirectory: dir.path + "/data")
         var instanceArn = ""
         do {
@@ -46,8 +47,8 @@ struct StoreTests {
 
     @Test("a database migrated by a newer version is refused rather than written to")
     func newerSchemaRefused() throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
+        let dir = try TemporaryDirectory(prefix: "wharf-store-test")
+        defer { dir.remove() }
         let path = dir.path + "/ecs.sqlite"
         do {
             let store = try ECSStore(path: path)
@@ -87,8 +88,8 @@ struct StoreTests {
             #expect(reason.contains("UNIQUE"))
         }
         // A path under a regular file cannot be created.
-        let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
+        let dir = try TemporaryDirectory(prefix: "wharf-store-test")
+        defer { dir.remove() }
         let file = dir.path + "/file"
         #expect(FileManager.default.createFile(atPath: file, contents: Data()))
         #expect(throws: StoreError.self) { _ = try ECSStore(path: file + "/sub/ecs.sqlite") }
@@ -106,8 +107,8 @@ struct StoreTests {
 
     @Test("concurrent registrations of one family get distinct consecutive revisions")
     func concurrentRevisions() async throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
+        let dir = try TemporaryDirectory(prefix: "wharf-store-test")
+        defer { dir.remove() }
         let h = try ECSHarness(store: ECSStore(path: dir.path + "/ecs.sqlite"))
         let api = h.api, context = h.context
         let revisions = try await withThrowingTaskGroup(of: Int.self) { group in

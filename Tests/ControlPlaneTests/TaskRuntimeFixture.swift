@@ -3,6 +3,7 @@ import LinuxHost
 import Runtime
 import Synchronization
 import Testing
+import WharfTestSupport
 @testable import ControlPlane
 
 /// The control plane on a real runtime, as `wharf serve` assembles it: a file store, the ECS API,
@@ -31,8 +32,6 @@ final class TaskRuntimeFixture: @unchecked Sendable {
 
     /// Subnet octets handed out in this process, so fixtures never share a subnet.
     private static let nextSubnetOctet = Mutex(Int.random(in: 0...200))
-    /// The busybox OCI layout, built once per test process.
-    private static let busyboxLayout = Mutex<String?>(nil)
 
     /// A request context at the current time.
     var context: ECSRequestContext {
@@ -73,7 +72,7 @@ final class TaskRuntimeFixture: @unchecked Sendable {
             stateDirectory: LocalAgentConfiguration.defaultStateDirectory(dataDirectory: runtimeConfiguration.dataDirectory),
             region: region, instanceID: "i-" + String(format: "%017x", UInt64.random(in: 0...UInt64(1) << 60)))
         let storePath = ECSStore.defaultPath(dataDirectory: runtimeConfiguration.dataDirectory)
-        let layout = try busybox(file: file)
+        let layout = try BusyboxImage.layout()
         let parts = try await assemble(runtimeConfiguration, agentConfiguration, storePath: storePath, busybox: layout)
         return TaskRuntimeFixture(root: root, runtimeConfiguration: runtimeConfiguration,
                                   agentConfiguration: agentConfiguration, storePath: storePath, parts: parts)
@@ -171,29 +170,6 @@ final class TaskRuntimeFixture: @unchecked Sendable {
         let instance = try #require(objects(response["containerInstances"]).first)
         return try #require(objects(instance["registeredResources"]).first { $0["name"] as? String == name }?["integerValue"] as? Int)
     }
-
-    // MARK: - Images
-
-    /// Builds the busybox OCI layout with the project's script (once per process).
-    static func busybox(file: StaticString) throws -> String {
-        try busyboxLayout.withLock { layout in
-            if let layout { return layout }
-            let repository = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent()
-            let output = NSTemporaryDirectory() + "wharf-busybox-\(getpid())"
-            if !FileManager.default.fileExists(atPath: output + "/index.json") {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                process.arguments = [repository.path + "/scripts/build-busybox-image.sh", output]
-                process.standardOutput = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                try #require(process.terminationStatus == 0, "scripts/build-busybox-image.sh failed")
-            }
-            layout = output
-            return output
-        }
-    }
 }
 
 /// Runs `body` with a fresh fixture and tears the fixture down afterwards, also when `body` throws.
@@ -242,42 +218,13 @@ func busyboxDefinition(family: String, command: [String], extraContainer: String
     """
 }
 
-/// Fetches `http://host:port/` (one attempt per 50 ms for up to `seconds`); the body or nil.
+/// Fetches `http://host:port/` (one attempt per 50 ms for up to `seconds`); the body of a 200
+/// answer, or nil.
 func fetchHTTP(_ host: String, port: Int = 8080, seconds: Double = 5) -> String? {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        if let body = httpGetOnce(host, port: port) { return body }
+        if let response = HTTPGet.get(host: host, port: port, timeout: 1), response.status == 200 { return response.body }
         usleep(50_000)
     }
     return nil
-}
-
-/// One HTTP/1.0 GET over a plain socket (loopback-routed task addresses only), with timeouts.
-private func httpGetOnce(_ host: String, port: Int) -> String? {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 1, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return nil }
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { return nil }
-    let request = Array("GET / HTTP/1.0\r\nHost: \(host)\r\n\r\n".utf8)
-    guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { return nil }
-    var response: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count <= 0 { break }
-        response += buffer[0..<count]
-    }
-    let text = String(decoding: response, as: UTF8.self)
-    guard text.hasPrefix("HTTP/1.") && text.contains(" 200 "), let split = text.range(of: "\r\n\r\n") else { return nil }
-    return String(text[split.upperBound...])
 }
