@@ -57,7 +57,7 @@ let package = Package(
         // HTTP/1.1 wire format: parser, framing rules, chunked scanner, bounded buffers (pure, no Foundation).
         .target(name: "HTTPCore", swiftSettings: dataPlaneSettings),
         // Event loops (libev), non-blocking sockets and TLS (OpenSSL) (no Foundation).
-        .target(name: "WharfIO", dependencies: ["CLibev", "COpenSSL", "LinuxHost"], swiftSettings: dataPlaneSettings),
+        .target(name: "WharfIO", dependencies: ["CLibev", "COpenSSL"], swiftSettings: dataPlaneSettings),
         // The layer-7 load balancer and the one HTTP/1.1 server engine.
         .target(
             name: "LB",
@@ -87,7 +87,7 @@ let package = Package(
             dependencies: ["ImageStore", "HTTPCore", "WharfIO", .product(name: "Logging", package: "swift-log")]
         ),
         // The health dashboard and /metrics, served on Wharf's HTTP engine.
-        .target(name: "Dashboard", dependencies: ["LB", "HTTPCore"]),
+        .target(name: "Dashboard", dependencies: ["LB"]),
         // AWS JSON 1.1 protocol and Signature Version 4 (pure).
         .target(name: "AWSProtocol", dependencies: ["COpenSSL"]),
         // ECS task placement: strategies, constraints, cluster query language (pure).
@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: [
-                "Runtime", "ImageStore", "AWSProtocol", "Scheduler", "LB", "HTTPCore", "WharfIO",
+                "Runtime", "AWSProtocol", "Scheduler", "LB", "WharfIO",
                 "Autoscaler", "AutoScaling", "Registry", "Dashboard",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),

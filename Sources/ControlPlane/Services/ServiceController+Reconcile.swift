@@ -60,7 +60,6 @@ extension ServiceController {
         let context = passContext()
         let now = context.timestamp
         guard var view = try load(arn) else { return }
-        let name = view.record.name
 
         if view.record.status == .draining {
             if view.live.isEmpty && view.stopping == 0 {

@@ -90,7 +90,7 @@ extension ClientConnection {
         let loop = worker.loop
         let request = application.request
         application.request.body = []
-        nonisolated(unsafe) weak var connection = self
+        nonisolated(unsafe) weak let connection = self
         app.handle(request) { response in
             loop.execute {
                 connection?.applicationResponded(response)

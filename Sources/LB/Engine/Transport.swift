@@ -68,7 +68,8 @@ enum Transport {
         case .plain(let fd):
             Socket.close(fd)
         case .tls(let fd, let stream):
-            if graceful { stream.shutdown() }
+            // One attempt: a close_notify that would block is not worth holding the socket for.
+            if graceful { _ = stream.shutdown() }
             Socket.close(fd)
         }
     }
