@@ -50,10 +50,17 @@ http:
 EOF
 setpriv --pdeathsig KILL docker-registry serve "$WORK/config.yml" >"$WORK/registry.log" 2>&1 &
 REGISTRY_PID=$!
+registry_up=0
 for _ in $(seq 100); do
-    curl -sf -o /dev/null "http://$HOST/v2/" && break
+    if curl -sf -o /dev/null "http://$HOST/v2/"; then registry_up=1; break; fi
+    kill -0 "$REGISTRY_PID" 2>/dev/null || break
     sleep 0.1
 done
+if [[ $registry_up -ne 1 ]]; then
+    echo "bench/pull.sh: docker-registry did not answer on http://$HOST/v2/ within 10 s; its log:" >&2
+    cat "$WORK/registry.log" >&2
+    exit 1
+fi
 
 # The image: an OCI layout with 5 gzip layers (12 MB of random bytes and a few small files each).
 python3 - "$WORK/layout" <<'PY'
