@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CLibev", path: "Sources/CLibev", providers: [.apt(["libev-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
         // The one C target of the launch path: clone -> namespaces -> mounts -> pivot_root -> exec.
         .target(
@@ -49,7 +50,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
-        .target(name: "ImageStore", dependencies: ["CZlib", "COpenSSL", "CWharfLaunch", "LinuxHost", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ImageStore", dependencies: ["CZlib", "CZstd", "COpenSSL", "CWharfLaunch", "LinuxHost", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Runtime",
             dependencies: ["LinuxHost", "ShimProtocol", "ImageStore", "CWharfLaunch", .product(name: "Logging", package: "swift-log")]
@@ -121,7 +122,7 @@ let package = Package(
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ShimProtocolTests", dependencies: ["ShimProtocol", "LinuxHost"]),
         .testTarget(name: "LaunchTests", dependencies: ["CWharfLaunch", "LinuxHost"]),
-        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore"]),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "CZstd"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol", "WharfTestSupport"]),
         // Scripts/ holds the boto3 script the tests run with python3 (read by path, not a resource).
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime", "LinuxHost", "WharfTestSupport"], exclude: ["Scripts"]),

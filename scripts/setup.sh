@@ -9,18 +9,20 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# Building: SwiftPM needs git and pkg-config (COpenSSL and CZlib are found through it); libev
-# and OpenSSL for the load balancer, zlib for image layers, SQLite for the control plane's store.
-build_packages=(git pkg-config libev-dev libssl-dev libsqlite3-dev zlib1g-dev)
+# Building: SwiftPM needs git and pkg-config (COpenSSL, CZlib and CZstd are found through it);
+# libev and OpenSSL for the load balancer, zlib and zstd for gzip and zstd image layers, SQLite
+# for the control plane's store.
+build_packages=(git pkg-config libev-dev libssl-dev libsqlite3-dev zlib1g-dev libzstd-dev)
 # Running tasks and the demo: busybox-static for the built-in busybox image, iproute2, curl and
 # python3; wrk puts load on the demo (and bench/autoscale.sh).
 run_packages=(busybox-static iproute2 curl python3 ca-certificates wrk)
 # Tests only (scripts/demo.sh installs them too, so one setup serves both): openssl and nginx
 # for certificates and backends; chromium renders the dashboard in its tests (headless);
 # docker-registry (the CNCF distribution registry), skopeo and apache2-utils (htpasswd) for the
-# registry tests and bench/pull.sh; the AWS CLI, botocore and boto3, because the end-to-end
-# tests drive Wharf with the real tools users have.
-test_packages=(openssl nginx chromium docker-registry skopeo apache2-utils awscli python3-botocore python3-boto3)
+# registry tests and bench/pull.sh; the zstd tool makes zstd layers for the image store and
+# registry tests; the AWS CLI, botocore and boto3, because the end-to-end tests drive Wharf
+# with the real tools users have.
+test_packages=(openssl nginx chromium docker-registry skopeo apache2-utils zstd awscli python3-botocore python3-boto3)
 
 # Debian's packages of these start a system service on install: nginx on :80, and
 # docker-registry as an open registry anyone can push to on :5000 of every interface. Wharf

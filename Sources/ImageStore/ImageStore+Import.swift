@@ -47,7 +47,7 @@ extension ImageStore {
         }
     }
 
-    /// Imports a tar file (optionally gzip-compressed) holding either an OCI image layout
+    /// Imports a tar file (optionally gzip- or zstd-compressed) holding either an OCI image layout
     /// (`oci-layout` + `index.json`) or a `docker save` archive (`manifest.json`; preferred
     /// when both are present, because its `RepoTags` carry full names).
     @discardableResult
@@ -58,7 +58,8 @@ extension ImageStore {
                 let staging = try FileSystem.makeTemporaryDirectory(in: tempDirectory, prefix: "archive-", step: "extract \(tarFile)")
                 defer { try? FileSystem.removeTree(staging, step: "clean up extracted archive") }
                 let input = PeekableStream(try FileInputStream(path: tarFile, step: "open image archive"))
-                let stream: ByteStream = try input.peek(2) == [0x1f, 0x8b] ? GzipInputStream(input, name: tarFile) : input
+                let stream = try LayerUnpacker.decompressing(input, compression: MediaType.LayerCompression.sniff(try input.peek(4)) ?? .none,
+                                                             name: tarFile)
                 try LayerUnpacker(root: staging, layerName: tarFile).unpack(TarReader(stream: stream, name: tarFile))
                 if FileSystem.exists(staging + "/manifest.json") {
                     return try importDockerArchive(staging, label: tarFile, nameOverride: override)
@@ -273,12 +274,16 @@ extension ImageStore {
                     throw .missingBlob(image: imageLabel, digest: config.rootfs.diffIDs[index].description, path: layerPath)
                 }
                 let (digest, size) = try storeBlob(from: source, expected: nil, expectedSize: nil, label: imageLabel)
-                // `docker save` has no media types; the content says whether it is gzip.
-                let magic = try PeekableStream(FileInputStream(path: blobPath(digest), step: "inspect layer")).peek(2)
-                let compression: MediaType.LayerCompression = magic == [0x1f, 0x8b] ? .gzip : .none
+                // `docker save` has no media types; the content says how it is compressed.
+                let magic = try PeekableStream(FileInputStream(path: blobPath(digest), step: "inspect layer")).peek(4)
+                let compression = MediaType.LayerCompression.sniff(magic) ?? .none
                 try ensureLayer(blob: digest, compression: compression, diffID: config.rootfs.diffIDs[index], label: imageLabel)
-                layers.append(LayerRecord(diffID: config.rootfs.diffIDs[index], blobDigest: digest,
-                                          mediaType: compression == .gzip ? MediaType.ociLayerGzip : MediaType.ociLayer, size: size))
+                let mediaType = switch compression {
+                case .none: MediaType.ociLayer
+                case .gzip: MediaType.ociLayerGzip
+                case .zstd: MediaType.ociLayerZstd
+                }
+                layers.append(LayerRecord(diffID: config.rootfs.diffIDs[index], blobDigest: digest, mediaType: mediaType, size: size))
             }
             let configDigest = try storeBlob(bytes: configBytes, label: imageLabel)
             // Synthesize an OCI manifest so every stored image has the same shape.

@@ -83,7 +83,7 @@ extension ImageStore {
     }
 
     /// Streams one layer blob from `source` into the store: the bytes are written to a
-    /// staging file and, in the same pass, gunzipped (when compressed) and unpacked. The blob
+    /// staging file and, in the same pass, decompressed (gzip or zstd) and unpacked. The blob
     /// must hash to `blobDigest` and be `blobSize` bytes, the tar must hash to `diffID`;
     /// only then are the blob and the unpacked layer renamed into place, so a failed or
     /// interrupted download never leaves a half-written layer. A layer already stored is
@@ -111,7 +111,7 @@ extension ImageStore {
         let rootfs = staging + "/rootfs"
         if unpack {
             let actualDiffID = try LayerUnpacker.unpackBlob(blob, compression: compression, into: rootfs, layerName: layerName, label: label)
-            // Bytes after the gzip trailer are part of the blob too.
+            // Bytes after the compressed stream's end are part of the blob too.
             try blob.drain()
             try verify(blob, blobDigest: blobDigest, blobSize: blobSize, layerName: layerName)
             guard actualDiffID == diffID else {

@@ -26,6 +26,9 @@ public enum ImageStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case sizeMismatch(step: String, file: String, expected: Int64, actual: Int64)
     /// A gzip stream could not be inflated.
     case decompressionFailed(file: String, zlibCode: Int32, message: String)
+    /// A zstd stream could not be decompressed: the libzstd `function` that failed and its
+    /// `ZSTD_getErrorName` text (or why the stream ended early).
+    case zstdFailed(file: String, function: String, message: String)
     /// A media type the store does not know how to handle.
     case unknownMediaType(step: String, image: String, mediaType: String)
     /// A blob named by a manifest, index or docker manifest is not in the archive.
@@ -78,6 +81,8 @@ public enum ImageStoreError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(step): \(file) is \(actual) bytes, expected \(expected)"
         case let .decompressionFailed(file, code, message):
             return "gunzip \(file): zlib error \(code): \(message)"
+        case let .zstdFailed(file, function, message):
+            return "unzstd \(file): \(function): \(message)"
         case let .unknownMediaType(step, image, mediaType):
             return "\(step) for \(image): unknown media type \(mediaType)"
         case let .missingBlob(image, digest, path):

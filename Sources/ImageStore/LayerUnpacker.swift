@@ -240,22 +240,28 @@ struct LayerUnpacker {
 extension LayerUnpacker {
     /// Unpacks a layer blob into the new directory `root` and returns the layer's diffID
     /// (the digest of its uncompressed tar, padding included). The tar streams from `blob`
-    /// through gunzip (when compressed) into the unpacker while being hashed. Trusts the
-    /// bytes over the media type: some tools label gzip layers as plain tar.
+    /// through gunzip or zstd (when compressed) into the unpacker while being hashed. Trusts
+    /// the bytes over the media type: some tools label gzip layers as plain tar.
     static func unpackBlob(_ blob: ByteStream, compression: MediaType.LayerCompression, into root: String,
                            layerName: String, label: String) throws(ImageStoreError) -> Digest {
         guard mkdir(root, 0o755) == 0 else { throw .syscall("unpack \(layerName)", path: root, call: "mkdir") }
         let input = PeekableStream(blob)
-        let magic = try input.peek(4)
-        if magic == [0x28, 0xb5, 0x2f, 0xfd] {
-            throw .unknownMediaType(step: "unpack \(layerName)", image: label, mediaType: "zstd-compressed layer")
-        }
-        let gzip = compression == .gzip || magic.starts(with: [0x1f, 0x8b])
-        let tarStream: ByteStream = gzip ? try GzipInputStream(input, name: layerName) : input
+        let tarStream = try decompressing(input, compression: MediaType.LayerCompression.sniff(try input.peek(4)) ?? compression,
+                                          name: layerName)
         let hashing = HashingStream(tarStream)
         try LayerUnpacker(root: root, layerName: layerName).unpack(TarReader(stream: hashing, name: layerName))
         // Tar padding after the end-of-archive blocks belongs to the diffID too.
         try hashing.drain()
         return hashing.finalize()
+    }
+
+    /// `input` decompressed as `compression` says; `name` identifies the blob in errors.
+    static func decompressing(_ input: ByteStream, compression: MediaType.LayerCompression,
+                              name: String) throws(ImageStoreError) -> ByteStream {
+        switch compression {
+        case .none: return input
+        case .gzip: return try GzipInputStream(input, name: name)
+        case .zstd: return try ZstdInputStream(input, name: name)
+        }
     }
 }

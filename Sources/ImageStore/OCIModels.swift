@@ -5,6 +5,7 @@ public enum MediaType {
     public static let ociConfig = "application/vnd.oci.image.config.v1+json"
     public static let ociLayer = "application/vnd.oci.image.layer.v1.tar"
     public static let ociLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip"
+    public static let ociLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd"
     public static let dockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json"
     public static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
     public static let dockerConfig = "application/vnd.docker.container.image.v1+json"
@@ -19,11 +20,20 @@ public enum MediaType {
 
     /// How a layer blob is compressed, judged by its media type.
     public enum LayerCompression: String, Codable, Sendable {
-        case none, gzip
+        case none, gzip, zstd
+
+        /// The compression the first bytes of a blob announce (gzip's and zstd's magic
+        /// numbers), nil when they announce neither. Zstd's skippable frames are not sniffed:
+        /// a blob that starts with one is taken at its media type's word.
+        static func sniff(_ leading: [UInt8]) -> LayerCompression? {
+            if leading.starts(with: [0x1f, 0x8b]) { return .gzip }
+            if leading.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) { return .zstd }
+            return nil
+        }
     }
 
-    /// The compression a layer media type implies; nil for unknown (or unsupported, such as
-    /// zstd): a layer type the store can unpack is one with a compression.
+    /// The compression a layer media type implies; nil for unknown media types: a layer
+    /// type the store can unpack is one with a compression.
     public static func layerCompression(_ mediaType: String) -> LayerCompression? {
         switch mediaType {
         case ociLayer, "application/vnd.oci.image.layer.nondistributable.v1.tar", "application/vnd.docker.image.rootfs.diff.tar":
@@ -31,6 +41,8 @@ public enum MediaType {
         case ociLayerGzip, dockerLayerGzip, "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
              "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip":
             return .gzip
+        case ociLayerZstd, "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd":
+            return .zstd
         default:
             return nil
         }

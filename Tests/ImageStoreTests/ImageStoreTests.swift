@@ -332,22 +332,23 @@ final class ImageStoreTests: ImageStoreTestCase {
         }
         try assertStoreClean(store)
 
-        let zstdLayout = try writeLayout(scratch + "/zstd", name: "zstd", tars: [tar.finish()])
-        try shell("cd '\(zstdLayout)/blobs/sha256' && sed -i 's/tar+gzip/tar+zstd/' $(grep -l 'tar+gzip' *)")
+        // A compression the store does not know (zstd and gzip it does).
+        let unknownLayout = try writeLayout(scratch + "/lz4", name: "lz4", tars: [tar.finish()])
+        try shell("cd '\(unknownLayout)/blobs/sha256' && sed -i 's/tar+gzip/tar+lz4/' $(grep -l 'tar+gzip' *)")
         // The manifest changed, so re-point index.json at its new digest.
-        let manifestName = try shell("cd '\(zstdLayout)/blobs/sha256' && grep -l 'tar+zstd' *").trimmingCharacters(in: .whitespacesAndNewlines)
-        let manifestBytes = try FileSystem.readFile(zstdLayout + "/blobs/sha256/" + manifestName, step: "t")
+        let manifestName = try shell("cd '\(unknownLayout)/blobs/sha256' && grep -l 'tar+lz4' *").trimmingCharacters(in: .whitespacesAndNewlines)
+        let manifestBytes = try FileSystem.readFile(unknownLayout + "/blobs/sha256/" + manifestName, step: "t")
         let newDigest = Digest.of(manifestBytes)
-        try FileManager.default.moveItem(atPath: zstdLayout + "/blobs/sha256/" + manifestName, toPath: zstdLayout + "/blobs/sha256/" + newDigest.hex)
+        try FileManager.default.moveItem(atPath: unknownLayout + "/blobs/sha256/" + manifestName, toPath: unknownLayout + "/blobs/sha256/" + newDigest.hex)
         try write(json(["schemaVersion": 2, "manifests": [[
             "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": newDigest.description, "size": manifestBytes.count,
-            "annotations": ["org.opencontainers.image.ref.name": "zstd"],
-        ]]]), to: zstdLayout + "/index.json")
-        XCTAssertThrowsError(try store.importOCILayout(directory: zstdLayout)) { error in
+            "annotations": ["org.opencontainers.image.ref.name": "lz4"],
+        ]]]), to: unknownLayout + "/index.json")
+        XCTAssertThrowsError(try store.importOCILayout(directory: unknownLayout)) { error in
             guard case .unknownMediaType(_, _, let mediaType)? = error as? ImageStoreError else {
                 return XCTFail("expected unknown media type, got \(error)")
             }
-            XCTAssertEqual(mediaType, "application/vnd.oci.image.layer.v1.tar+zstd")
+            XCTAssertEqual(mediaType, "application/vnd.oci.image.layer.v1.tar+lz4")
         }
         try assertStoreClean(store)
     }

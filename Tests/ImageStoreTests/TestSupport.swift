@@ -130,10 +130,11 @@ class ImageStoreTestCase: XCTestCase {
         Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
     }
 
-    /// Writes an OCI layout with one image whose layers are `tars` (gzip when `compress`).
-    /// Returns the layout directory. `mutateLayerBlob` may corrupt a layer after hashing.
+    /// Writes an OCI layout with one image whose layers are `tars` (gzip when `compress`, zstd
+    /// made by libzstd when `zstd`). Returns the layout directory. `mutateLayerBlob` may
+    /// corrupt a layer after hashing.
     @discardableResult
-    func writeLayout(_ directory: String, name: String?, tars: [[UInt8]], compress: Bool = true,
+    func writeLayout(_ directory: String, name: String?, tars: [[UInt8]], compress: Bool = true, zstd: Bool = false,
                      config extra: [String: Any] = [:], transformBeforeHash: (([UInt8]) -> [UInt8])? = nil,
                      mutateLayerBlob: (([UInt8]) -> [UInt8])? = nil) throws -> String {
         let blobs = directory + "/blobs/sha256"
@@ -147,14 +148,15 @@ class ImageStoreTestCase: XCTestCase {
         var diffIDs: [String] = []
         for tar in tars {
             diffIDs.append(Digest.of(tar).description)
-            var content = compress ? try gzip(tar) : tar
+            var content = zstd ? try zstdCompress(tar, level: 3) : compress ? try gzip(tar) : tar
             if let transformBeforeHash { content = transformBeforeHash(content) }
             let (digest, size) = try blob(content)
             if let mutateLayerBlob {
                 try write(mutateLayerBlob(content), to: blobs + "/" + Digest(digest).hex)
             }
             layerDescriptors.append([
-                "mediaType": compress ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar",
+                "mediaType": zstd ? "application/vnd.oci.image.layer.v1.tar+zstd"
+                    : compress ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar",
                 "digest": digest, "size": size,
             ])
         }

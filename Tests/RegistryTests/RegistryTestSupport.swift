@@ -80,9 +80,13 @@ final class LocalRegistry {
         }
     }
 
-    /// Pushes an OCI layout (`oci:DIR`) to `repository:tag` with skopeo; `all` copies a whole index.
-    func push(layout: String, to reference: String, all: Bool = false, credentials: (String, String)? = nil) throws {
-        var command = "skopeo copy --quiet --preserve-digests --dest-tls-verify=false"
+    /// Pushes an OCI layout (`oci:DIR`) to `repository:tag` with skopeo; `all` copies a whole
+    /// index. With `recompress` (a skopeo compression format such as `zstd`) skopeo
+    /// recompresses every layer and writes a new manifest; without it the digests are kept.
+    func push(layout: String, to reference: String, all: Bool = false, credentials: (String, String)? = nil,
+              recompress: String? = nil) throws {
+        var command = "skopeo copy --quiet --dest-tls-verify=false"
+        if let recompress { command += " --dest-compress-format \(recompress)" } else { command += " --preserve-digests" }
         if all { command += " --all" }
         if let credentials { command += " --dest-creds '\(credentials.0):\(credentials.1)'" }
         command += " 'oci:\(layout)' 'docker://\(host)/\(reference)'"
@@ -176,9 +180,21 @@ struct LayoutWriter {
         return Descriptor(mediaType: mediaType, digest: digest, size: bytes.count)
     }
 
+    /// How `layer` compresses a layer's tar (with the `gzip` and `zstd` command line tools).
+    enum Compression { case none, gzip, zstd }
+
     /// A layer holding `files` (path -> contents), as a reproducible tar, gzipped when `gzip`.
     /// Returns the descriptor and the diffID.
     func layer(_ files: [String: [UInt8]], gzip: Bool) throws -> (Descriptor, Digest) {
+        try layer(files, compression: gzip ? .gzip : .none)
+    }
+
+    /// A layer holding `files` (path -> contents), as a reproducible tar compressed as
+    /// `compression` says. `mangle` changes the compressed bytes before they are hashed (a
+    /// cut or corrupted blob that its descriptor names correctly). Returns the descriptor
+    /// and the diffID.
+    func layer(_ files: [String: [UInt8]], compression: Compression,
+               mangle: ([UInt8]) -> [UInt8] = { $0 }) throws -> (Descriptor, Digest) {
         let source = directory + "/.layer-src"
         try? FileManager.default.removeItem(atPath: source)
         for (path, contents) in files {
@@ -191,15 +207,24 @@ struct LayoutWriter {
         try FileManager.default.removeItem(atPath: source)
         let tar = Array(try Data(contentsOf: URL(fileURLWithPath: tarPath)))
         let diffID = Digest.of(tar)
-        var content = tar
-        if gzip {
+        let compressedPath: String
+        let mediaType: String
+        switch compression {
+        case .none:
+            compressedPath = tarPath
+            mediaType = "application/vnd.oci.image.layer.v1.tar"
+        case .gzip:
             try shell("gzip -n -1 -f '\(tarPath)'")
-            content = Array(try Data(contentsOf: URL(fileURLWithPath: tarPath + ".gz")))
-            try FileManager.default.removeItem(atPath: tarPath + ".gz")
-        } else {
-            try FileManager.default.removeItem(atPath: tarPath)
+            compressedPath = tarPath + ".gz"
+            mediaType = "application/vnd.oci.image.layer.v1.tar+gzip"
+        case .zstd:
+            // Piped, as a streaming writer would: no content size in the frame header.
+            try shell("zstd -q -3 -c < '\(tarPath)' > '\(tarPath).zst' && rm '\(tarPath)'")
+            compressedPath = tarPath + ".zst"
+            mediaType = "application/vnd.oci.image.layer.v1.tar+zstd"
         }
-        let mediaType = gzip ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar"
+        let content = mangle(Array(try Data(contentsOf: URL(fileURLWithPath: compressedPath))))
+        try FileManager.default.removeItem(atPath: compressedPath)
         return (try blob(content, mediaType: mediaType), diffID)
     }
 
