@@ -82,6 +82,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Secrets Manager: its AWS JSON API and the secrets' own SQLite file (mode 0600), which
+        // a task's repositoryCredentials are resolved from. Knows nothing of ECS.
+        .target(
+            name: "SecretsManager",
+            dependencies: ["AWSProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // OCI Distribution client: pulls images from registries into the image store.
         .target(
             name: "Registry",
@@ -106,7 +112,8 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "AutoScaling", "LinuxHost", "AWSProtocol", "Registry", "Dashboard",
+                "Runtime", "ImageStore", "ControlPlane", "LB", "Autoscaler", "AutoScaling", "SecretsManager", "LinuxHost", "AWSProtocol",
+                "Registry", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -136,6 +143,7 @@ let package = Package(
             name: "AutoScalingTests",
             dependencies: ["AutoScaling", "Autoscaler", "AWSProtocol", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "SecretsManagerTests", dependencies: ["SecretsManager", "AWSProtocol", "WharfTestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "WharfIO", "LinuxHost"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "LB", "HTTPCore", "WharfIO"]),
     ]

@@ -8,10 +8,12 @@ import Foundation
 import Glibc
 import LB
 import Logging
+import SecretsManager
 
-/// `wharf serve`: the daemon. Serves the Amazon ECS API (AWS JSON 1.1, SigV4) on Wharf's HTTP
-/// engine, keeps its state in SQLite under the data directory, and runs the load balancer's
-/// listeners from the configuration file.
+/// `wharf serve`: the daemon. Serves the Amazon ECS API, with Application Auto Scaling and
+/// Secrets Manager beside it (AWS JSON 1.1, SigV4), on Wharf's HTTP engine, keeps its state in
+/// SQLite under the data directory, and runs the load balancer's listeners from the
+/// configuration file.
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -78,6 +80,13 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError("store: \(error)")
         }
+        // Secrets Manager: its own file, mode 0600; the agent reads repositoryCredentials from it.
+        let secrets: SecretsStore
+        do {
+            secrets = try SecretsStore(path: SecretsStore.defaultPath(dataDirectory: dataDir))
+        } catch {
+            throw ValidationError("\(error)")
+        }
         // Blocked before anything starts, so no signal can arrive with its default action.
         var signals = SignalWaiter([SIGTERM, SIGINT])
         let balancer = LoadBalancer(configuration: configuration.loadBalancer, logger: logger)
@@ -92,6 +101,7 @@ struct ServeCommand: ParsableCommand {
                 configuration: LocalAgentConfiguration(
                     stateDirectory: LocalAgentConfiguration.defaultStateDirectory(dataDirectory: dataDir), region: configuration.region,
                     registriesFile: dataDir + "/registries.json"),
+                secrets: SecretsManagerRegistrySecrets(store: secrets),
                 logger: logger)
         } catch {
             throw ValidationError("agent: \(error)")
@@ -135,6 +145,7 @@ struct ServeCommand: ParsableCommand {
         tuning.scaleInStabilizationSeconds = configuration.scaleInStabilizationSeconds
         AutoScalingAPI(store: scalingStore, directory: scalingDirectory, accountID: configuration.accountID, tuning: tuning)
             .register(on: &router)
+        SecretsManagerAPI(store: secrets, accountID: configuration.accountID).register(on: &router)
         let autoscaler = AutoScalingController(
             store: scalingStore, directory: scalingDirectory,
             metrics: ECSScalingMetrics(store: store, balancer: balancer, context: context, usage: { runtime.usage(of: $0) }),

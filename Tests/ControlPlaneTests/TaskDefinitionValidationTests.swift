@@ -265,6 +265,15 @@ let validationCases: [ValidationCase] = [
           "Invalid 'linuxParameters' setting for container 'main'. 'swappiness' must be between 0 and 100.") {
         main(&$0) { $0.linuxParameters = .init(swappiness: 101) }
     },
+    // Registry credentials.
+    .init("repositoryCredentials without credentialsParameter", "containerDefinitions[0].repositoryCredentials.credentialsParameter",
+          "RepositoryCredentials.credentialsParameter should not be null or empty.") {
+        main(&$0) { $0.repositoryCredentials = .init() }
+    },
+    .init("repositoryCredentials empty credentialsParameter", "containerDefinitions[1].repositoryCredentials.credentialsParameter",
+          "RepositoryCredentials.credentialsParameter should not be null or empty.") {
+        side(&$0) { $0.repositoryCredentials = .init(credentialsParameter: "") }
+    },
 ]
 
 @Suite("TaskDefinition validation")
@@ -295,7 +304,10 @@ struct TaskDefinitionValidationTests {
         td.containerDefinitions![0].linuxParameters = .init(capabilities: .init(add: ["ALL"], drop: ["WAKE_ALARM", "SYSLOG"]))
         td.containerDefinitions![1].dependsOn = [.init(containerName: "main", condition: "START")]
         td.containerDefinitions![1].ulimits = [.init(name: "nofile", softLimit: 1024, hardLimit: 1024)]
+        td.containerDefinitions![1].repositoryCredentials = .init(credentialsParameter: "registry/robot")
         try td.validate()
+        // Carried into the runtime (the agent resolves it), so not listed as unsupported.
+        #expect(!td.unsupportedMembers().contains { $0.contains("repositoryCredentials") })
 
         // bridge: hostPort may differ from containerPort, links allowed.
         var bridge = TaskDefinitionFixtures.minimal()

@@ -24,6 +24,8 @@ public final class LocalAgent: ContainerAgent {
     /// One per agent: concurrent pulls of one image or layer download it once.
     private let puller: ImagePuller
     private let monitor: RuntimeTaskMonitor
+    /// Reads the secrets containers' `repositoryCredentials` name.
+    private let registrySecrets: RepositoryCredentialsResolver
 
     private struct State {
         var ledger: LocalAgentLedger
@@ -37,11 +39,15 @@ public final class LocalAgent: ContainerAgent {
     private let state: Mutex<State>
 
     /// Opens the agent's records and starts following every task it knows that is not stopped.
+    /// `secrets` is where containers' `repositoryCredentials` are read; without it a task that
+    /// has them stops with ResourceInitializationError.
     public init(runtime: ContainerRuntime, configuration: LocalAgentConfiguration,
+                secrets: (any RegistrySecretSource)? = nil,
                 logger: Logger = Logger(label: "wharf.agent")) throws(AgentError) {
         self.runtime = runtime
         self.configuration = configuration
         self.logger = logger
+        registrySecrets = RepositoryCredentialsResolver(source: secrets)
         runner = BlockingRunner(label: "wharf.agent.runtime", width: configuration.runtimeConcurrency)
         var registries = RegistryConfiguration()
         if let file = configuration.registriesFile {
@@ -195,11 +201,18 @@ public final class LocalAgent: ContainerAgent {
             throw .launchRefused(taskID: taskID, stoppedReason: "CannotCreateContainerError: \(error.message)")
         }
         let label = spec.taskDefinition ?? request.familyAndRevision
-        // Images first (ECS's pull phase): a task whose image cannot be had never launches.
+        // Registry credentials, then images (ECS's pull phase): a task whose image cannot be had
+        // never launches.
         let pullStartedAt = Date().timeIntervalSince1970
+        let credentials: [String: RegistryCredentials]
+        do {
+            credentials = try registrySecrets.credentials(for: request.taskDefinition)
+        } catch {
+            throw .launchRefused(taskID: taskID, stoppedReason: error.stoppedReason)
+        }
         for image in Set(spec.containers.map(\.image)) {
             do {
-                _ = try puller.ensureImage(image, policy: configuration.imagePullBehavior)
+                _ = try puller.ensureImage(image, policy: configuration.imagePullBehavior, credentials: credentials[image])
             } catch {
                 throw .launchRefused(taskID: taskID, stoppedReason: "CannotPullContainerError: \(error.cannotPullContainerReason)")
             }

@@ -142,7 +142,6 @@ extension TaskDefinition {
         note(ephemeralStorage != nil, "ephemeralStorage")
         for (i, c) in (containerDefinitions ?? []).enumerated() {
             let base = "containerDefinitions[\(i)]"
-            note(c.repositoryCredentials != nil, "\(base).repositoryCredentials")
             note(c.links?.isEmpty == false, "\(base).links")
             note(c.restartPolicy?.enabled == true, "\(base).restartPolicy")
             note(c.environmentFiles?.isEmpty == false, "\(base).environmentFiles")

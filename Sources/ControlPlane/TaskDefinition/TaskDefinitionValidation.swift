@@ -360,6 +360,11 @@ private struct Validator {
             checkLinuxParameters(linux, base: "\(base).linuxParameters", this: this)
         }
 
+        // [API] `RepositoryCredentials.credentialsParameter` is required: the secret's name or ARN.
+        if let credentials = c.repositoryCredentials, (credentials.credentialsParameter ?? "").isEmpty {
+            fail("\(base).repositoryCredentials.credentialsParameter",
+                 "RepositoryCredentials.credentialsParameter should not be null or empty.")
+        }
         for (j, secret) in (c.secrets ?? []).enumerated() {
             if (secret.name ?? "").isEmpty {
                 fail("\(base).secrets[\(j)].name", "Secret.name should not be null or empty.")

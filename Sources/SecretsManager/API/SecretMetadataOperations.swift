@@ -1,0 +1,111 @@
+import AWSProtocol
+import Foundation
+
+extension SecretsManagerAPI {
+    /// ListSecrets' page sizes: MaxResults 1...100, all of them when not given.
+    static let maximumListResults = 100
+    /// DeleteSecret's recovery window, in days, and its default.
+    static let recoveryWindowDays = 7...30
+    static let defaultRecoveryWindowDays = 30
+    /// ListSecrets filter keys served (AWS's others name replication and owning services).
+    static let filterKeys = ["name", "description", "tag-key", "tag-value", "all"]
+
+    /// DescribeSecret: metadata, versions and tags (never the value); answers for a secret
+    /// marked for deletion too, with its DeletedDate.
+    func describeSecret(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
+        let id = try SecretInput.secretID(members)
+        return try transaction { store in
+            SecretRendering.metadata(try store.secret(id: id), versionMember: "VersionIdsToStages")
+        }
+    }
+
+    /// ListSecrets: by name (SortOrder `asc`, the default, or `desc`), paginated with keyset
+    /// tokens on the name; secrets marked for deletion only with IncludePlannedDeletion.
+    func listSecrets(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
+        let size = try members.optionalInt("MaxResults", range: 1...Self.maximumListResults, message:
+            "MaxResults must be between 1 and \(Self.maximumListResults).") ?? Self.maximumListResults
+        let token = try members.optionalString("NextToken")
+        let page: PageRequest
+        do {
+            page = try PageRequest(operation: "ListSecrets", size: size, nextToken: token, keyCount: 1)
+        } catch {
+            throw SecretsManagerError.invalidNextToken("ListSecrets")
+        }
+        let includeDeleted = try members.optionalBool("IncludePlannedDeletion") ?? false
+        let descending = try members.optionalEnum("SortOrder", allowed: ["asc", "desc"]) == "desc"
+        if let sortBy = try members.optionalString("SortBy"), sortBy != "name" {
+            throw SecretsManagerError.invalidParameter("Wharf sorts secrets by name only; SortBy '\(sortBy)' is not supported.")
+        }
+        let filters = try Self.filters(members)
+        return try transaction { store in
+            var secrets = try store.allSecrets().filter { secret in
+                (includeDeleted || !secret.isMarkedForDeletion) && filters.allSatisfy { $0.matches(secret) }
+            }
+            if descending { secrets.reverse() }
+            if let after = page.after?.first {
+                secrets.removeAll { descending ? $0.name >= after : $0.name <= after }
+            }
+            let (items, next) = page.page(Array(secrets.prefix(page.fetchLimit))) { [$0.name] }
+            var output: [String: JSONValue] = [
+                "SecretList": .array(items.map { SecretRendering.metadata($0, versionMember: "SecretVersionsToStages") }),
+            ]
+            if let next { output["NextToken"] = .string(next) }
+            return .object(output)
+        }
+    }
+
+    /// DeleteSecret: immediately (ForceDeleteWithoutRecovery) or after a recovery window of 7
+    /// to 30 days, during which the secret is refused by GetSecretValue and PutSecretValue.
+    func deleteSecret(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
+        let id = try SecretInput.secretID(members)
+        let force = try members.optionalBool("ForceDeleteWithoutRecovery") ?? false
+        let window = try members.optionalInt("RecoveryWindowInDays")
+        if force, window != nil {
+            throw SecretsManagerError.invalidParameter(
+                "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.")
+        }
+        if let window, !Self.recoveryWindowDays.contains(window) {
+            throw SecretsManagerError.invalidParameter("The RecoveryWindowInDays value must be between "
+                + "\(Self.recoveryWindowDays.lowerBound) and \(Self.recoveryWindowDays.upperBound) days (inclusive).")
+        }
+        let now = self.now
+        return try transaction { store in
+            var secret = try store.secret(id: id)
+            let deletionDate: Double
+            if force {
+                try store.delete(named: secret.name)
+                deletionDate = now
+            } else {
+                guard !secret.isMarkedForDeletion else {
+                    throw SecretsManagerError.invalidRequest(
+                        "You can't perform this operation on the secret because it was already scheduled for deletion.")
+                }
+                deletionDate = now + Double(window ?? Self.defaultRecoveryWindowDays) * 86_400
+                secret.deletedDate = now
+                secret.deletionDate = deletionDate
+                try store.save(secret)
+            }
+            return .object([
+                "ARN": .string(secret.arn), "Name": .string(secret.name), "DeletionDate": SecretRendering.time(deletionDate),
+            ])
+        }
+    }
+
+    /// ListSecrets' `Filters`: each a key and up to ten values, a secret matching when any value
+    /// is a prefix of the field (a value starting with `!` negates), as AWS filters.
+    static func filters(_ members: JSONMembers) throws(AWSServiceError) -> [SecretFilter] {
+        guard let list = try members.optionalObjectList("Filters") else { return [] }
+        guard list.count <= 10 else { throw SecretsManagerError.validation("At most 10 filters may be given.") }
+        var filters: [SecretFilter] = []
+        for filter in list {
+            let key = try filter.requiredString("Key")
+            guard let field = SecretFilter.Field(rawValue: key) else {
+                throw SecretsManagerError.invalidParameter(
+                    "Filter key '\(key)' is not supported; use one of \(filterKeys.joined(separator: ", ")).")
+            }
+            let values = try filter.requiredStringList("Values", count: 1...10)
+            filters.append(SecretFilter(field: field, values: values))
+        }
+        return filters
+    }
+}

@@ -1,0 +1,105 @@
+import AWSProtocol
+import Foundation
+import Testing
+@testable import SecretsManager
+
+@Suite("Secrets Manager API: describe, list, delete")
+struct SecretMetadataAPITests {
+    @Test("DescribeSecret gives metadata, tags and versions, never the value")
+    func describe() async throws {
+        let api = try APIFixture()
+        let created = try await api.ok("CreateSecret", [
+            "Name": "app", "SecretString": "v1", "Description": "the app's", "Tags": [["Key": "env", "Value": "prod"]],
+        ])
+        let described = try await api.ok("DescribeSecret", ["SecretId": "app"])
+        #expect(described[member: "ARN"] == created[member: "ARN"])
+        #expect(described[member: "Name"] == "app")
+        #expect(described[member: "Description"] == "the app's")
+        #expect(described[member: "Tags"] == [["Key": "env", "Value": "prod"]])
+        let versionID = try #require(created[member: "VersionId"]?.stringValue)
+        #expect(described[member: "VersionIdsToStages"] == .object([versionID: ["AWSCURRENT"]]))
+        #expect(described[member: "CreatedDate"]?.timestampValue == Signing.date)
+        #expect(described[member: "LastChangedDate"]?.timestampValue == Signing.date)
+        #expect(described[member: "DeletedDate"] == nil)
+        #expect(described[member: "SecretString"] == nil)
+        _ = try await api.error("DescribeSecret", ["SecretId": "other"], "ResourceNotFoundException")
+    }
+
+    @Test("ListSecrets pages by name with NextToken and MaxResults, in either order, with filters")
+    func list() async throws {
+        let api = try APIFixture()
+        for name in ["e", "c", "a", "d", "b"] {
+            try await api.ok("CreateSecret", ["Name": .string(name), "SecretString": "x", "Description": .string("about \(name)"),
+                                              "Tags": [["Key": "letter", "Value": .string(name)]]])
+        }
+        var names: [String] = []
+        var token: JSONValue = nil
+        var pages = 0
+        repeat {
+            let page = try await api.ok("ListSecrets", ["MaxResults": 2, "NextToken": token])
+            let entries = try #require(page[member: "SecretList"]?.arrayValue)
+            #expect(entries.count <= 2)
+            names += entries.compactMap { $0[member: "Name"]?.stringValue }
+            #expect(entries.allSatisfy { $0[member: "SecretVersionsToStages"]?.objectValue?.count == 1 && $0[member: "ARN"] != nil })
+            token = page[member: "NextToken"] ?? nil
+            pages += 1
+        } while token != nil
+        #expect(names == ["a", "b", "c", "d", "e"])
+        #expect(pages == 3)
+
+        let descending = try await api.ok("ListSecrets", ["SortOrder": "desc", "MaxResults": 3])
+        #expect(descending[member: "SecretList"]?.arrayValue?.compactMap { $0[member: "Name"]?.stringValue } == ["e", "d", "c"])
+        let rest = try await api.ok("ListSecrets", ["SortOrder": "desc", "NextToken": descending[member: "NextToken"] ?? nil])
+        #expect(rest[member: "SecretList"]?.arrayValue?.compactMap { $0[member: "Name"]?.stringValue } == ["b", "a"])
+        #expect(rest[member: "NextToken"] == nil)
+
+        let filtered = try await api.ok("ListSecrets", ["Filters": [["Key": "tag-value", "Values": ["b", "d"]]]])
+        #expect(filtered[member: "SecretList"]?.arrayValue?.compactMap { $0[member: "Name"]?.stringValue } == ["b", "d"])
+        let negated = try await api.ok("ListSecrets", ["Filters": [["Key": "name", "Values": ["!a"]]]])
+        #expect(negated[member: "SecretList"]?.arrayValue?.count == 4)
+
+        _ = try await api.error("ListSecrets", ["MaxResults": 101], "InvalidParameterException")
+        _ = try await api.error("ListSecrets", ["NextToken": "garbage"], "InvalidNextTokenException")
+        _ = try await api.error("ListSecrets", ["Filters": [["Key": "owning-service", "Values": ["x"]]]], "InvalidParameterException")
+        _ = try await api.error("ListSecrets", ["SortOrder": "sideways"], "InvalidParameterException")
+    }
+
+    @Test("DeleteSecret with a recovery window: refused by GetSecretValue, listed only on request, gone after the window")
+    func deleteWithRecoveryWindow() async throws {
+        let api = try APIFixture()
+        let created = try await api.ok("CreateSecret", ["Name": "old", "SecretString": "x"])
+        let deleted = try await api.ok("DeleteSecret", ["SecretId": "old", "RecoveryWindowInDays": 7])
+        #expect(deleted[member: "ARN"] == created[member: "ARN"])
+        #expect(deleted[member: "Name"] == "old")
+        #expect(deleted[member: "DeletionDate"]?.timestampValue == Signing.date + 7 * 86_400)
+
+        #expect(try await api.error("GetSecretValue", ["SecretId": "old"], "InvalidRequestException")
+            == "You can't perform this operation on the secret because it was marked for deletion.")
+        _ = try await api.error("PutSecretValue", ["SecretId": "old", "SecretString": "y"], "InvalidRequestException")
+        _ = try await api.error("DeleteSecret", ["SecretId": "old"], "InvalidRequestException")
+        _ = try await api.error("CreateSecret", ["Name": "old", "SecretString": "y"], "InvalidRequestException")
+        #expect(try await api.ok("DescribeSecret", ["SecretId": "old"])[member: "DeletedDate"]?.timestampValue == Signing.date)
+        #expect(try await api.ok("ListSecrets", [:])[member: "SecretList"]?.arrayValue?.isEmpty == true)
+        #expect(try await api.ok("ListSecrets", ["IncludePlannedDeletion": true])[member: "SecretList"]?.arrayValue?.count == 1)
+
+        api.clock.advance(days: 7)
+        _ = try await api.error("DescribeSecret", ["SecretId": "old"], "ResourceNotFoundException")
+        try await api.ok("CreateSecret", ["Name": "old", "SecretString": "again"])
+    }
+
+    @Test("DeleteSecret's refusals and the default window; forced deletion is immediate")
+    func deleteErrors() async throws {
+        let api = try APIFixture()
+        try await api.ok("CreateSecret", ["Name": "s", "SecretString": "x"])
+        _ = try await api.error("DeleteSecret", ["SecretId": "s", "RecoveryWindowInDays": 6], "InvalidParameterException")
+        _ = try await api.error("DeleteSecret", ["SecretId": "s", "RecoveryWindowInDays": 31], "InvalidParameterException")
+        _ = try await api.error("DeleteSecret", ["SecretId": "s", "RecoveryWindowInDays": 7, "ForceDeleteWithoutRecovery": true],
+                                "InvalidParameterException")
+        _ = try await api.error("DeleteSecret", ["SecretId": "nope"], "ResourceNotFoundException")
+        let deleted = try await api.ok("DeleteSecret", ["SecretId": "s"])
+        #expect(deleted[member: "DeletionDate"]?.timestampValue == Signing.date + 30 * 86_400)
+        // A secret scheduled for deletion can still be deleted at once.
+        try await api.ok("DeleteSecret", ["SecretId": "s", "ForceDeleteWithoutRecovery": true])
+        _ = try await api.error("DescribeSecret", ["SecretId": "s"], "ResourceNotFoundException")
+    }
+}
