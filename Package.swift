@@ -125,6 +125,8 @@ let package = Package(
         // Helpers shared by test targets (subprocesses, temporary directories, free ports, the
         // busybox image): a regular target because test targets cannot depend on each other.
         .target(name: "WharfTestSupport", path: "Tests/Support"),
+        // Signed AWS JSON 1.1 requests and answer checks for the API tests of AWSProtocol's users.
+        .target(name: "AWSTestSupport", dependencies: ["AWSProtocol"], path: "Tests/AWSSupport"),
 
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ShimProtocolTests", dependencies: ["ShimProtocol", "LinuxHost"]),
@@ -141,9 +143,9 @@ let package = Package(
         .testTarget(name: "AutoscalerTests", dependencies: ["Autoscaler"]),
         .testTarget(
             name: "AutoScalingTests",
-            dependencies: ["AutoScaling", "Autoscaler", "AWSProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["AutoScaling", "Autoscaler", "AWSProtocol", "AWSTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "SecretsManagerTests", dependencies: ["SecretsManager", "AWSProtocol", "WharfTestSupport"]),
+        .testTarget(name: "SecretsManagerTests", dependencies: ["SecretsManager", "AWSProtocol", "AWSTestSupport", "WharfTestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "WharfIO", "LinuxHost"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "LB", "HTTPCore", "WharfIO"]),
     ]

@@ -1,4 +1,5 @@
 import AWSProtocol
+import AWSTestSupport
 import Autoscaler
 import Foundation
 import Synchronization
@@ -71,34 +72,24 @@ final class FakeMetrics: ScalingMetricSource {
 
 /// A fixed test key, and requests signed with it through AWSProtocol's signer.
 enum Signing {
-    static let credential = AWSCredential(
-        profile: "wharf", accessKeyID: "AKIAWHARFAUTOSCALE01", secretAccessKey: "aUt0Sc4l3+T3stS3cr3t/Abcdefghijklmnopqrs")
-    static let region = "eu-west-1"
+    static let requests = SignedJSONRequests(
+        credential: AWSCredential(
+            profile: "wharf", accessKeyID: "AKIAWHARFAUTOSCALE01", secretAccessKey: "aUt0Sc4l3+T3stS3cr3t/Abcdefghijklmnopqrs"),
+        region: "eu-west-1", service: "application-autoscaling", targetPrefix: "AnyScaleFrontendService")
     static let date = Date(timeIntervalSince1970: 1_795_342_500)
 
     static func verifier() throws -> SigV4Verifier {
         let now = date
-        return SigV4Verifier(credentials: try CredentialStore(credentials: [credential]), clock: { now })
+        return try requests.verifier(clock: { now })
     }
 
     static func request(_ operation: String, _ body: JSONValue, sign: Bool = true) throws -> AWSRequest {
-        var request = AWSRequest(
-            method: "POST", path: "/",
-            headers: [
-                (name: "Host", value: "127.0.0.1:8080"),
-                (name: "Content-Type", value: "application/x-amz-json-1.1"),
-                (name: "X-Amz-Target", value: "AnyScaleFrontendService.\(operation)"),
-            ],
-            body: JSONWriter.bytes(body))
-        if sign {
-            try SigV4Signer(credential: credential, region: region, service: "application-autoscaling").sign(&request, date: date)
-        }
-        return request
+        try requests.request(operation, body, date: sign ? date : nil)
     }
 }
 
 /// An API, its router, a fake directory with `service/default/web`, and helpers to call it.
-struct APIFixture {
+struct APIFixture: AWSJSONCalling {
     static let account = "123456789012"
     static let web = ECSServiceReference(cluster: "default", service: "web")
     static let label = "app/web-lb/50dc6c495c0c9188/targetgroup/web/73e2d6bc24d8a067"
@@ -121,23 +112,6 @@ struct APIFixture {
     func call(_ operation: String, _ body: JSONValue) async throws -> (status: Int, body: JSONValue) {
         let response = await router.handle(try Signing.request(operation, body))
         return (response.status, try JSONParser().parse(response.body))
-    }
-
-    /// Calls `operation`, which must succeed.
-    @discardableResult
-    func ok(_ operation: String, _ body: JSONValue) async throws -> JSONValue {
-        let (status, output) = try await call(operation, body)
-        guard status == 200 else { throw Failure(description: "\(operation) answered \(status): \(JSONWriter.string(output))") }
-        return output
-    }
-
-    /// Calls `operation`, which must fail with `type`; returns the message.
-    func error(_ operation: String, _ body: JSONValue, _ type: String, status: Int = 400) async throws -> String {
-        let (answered, output) = try await call(operation, body)
-        guard answered == status, output[member: "__type"]?.stringValue == type else {
-            throw Failure(description: "\(operation) answered \(answered): \(JSONWriter.string(output)), expected \(type)")
-        }
-        return output[member: "message"]?.stringValue ?? ""
     }
 
     static let webTarget: JSONValue = [

@@ -1,33 +1,22 @@
 import AWSProtocol
+import AWSTestSupport
 import Foundation
 @testable import SecretsManager
 
-struct Failure: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// Signs requests as the AWS CLI would for Secrets Manager, at a fixed time.
 enum Signing {
-    static let credential = AWSCredential(
-        profile: "wharf", accessKeyID: "AKIAWHARFSECRETS0001", secretAccessKey: "s3cr3tsM4n4g3r+T3st/Abcdefghijklmnopqrstu")
-    static let region = "eu-west-1"
+    static let requests = SignedJSONRequests(
+        credential: AWSCredential(
+            profile: "wharf", accessKeyID: "AKIAWHARFSECRETS0001", secretAccessKey: "s3cr3tsM4n4g3r+T3st/Abcdefghijklmnopqrstu"),
+        region: "eu-west-1", service: "secretsmanager", targetPrefix: "secretsmanager")
     static let date = Date(timeIntervalSince1970: 1_795_342_500)
 
     static func verifier(clock: @escaping @Sendable () -> Date) throws -> SigV4Verifier {
-        SigV4Verifier(credentials: try CredentialStore(credentials: [credential]), clock: clock)
+        try requests.verifier(clock: clock)
     }
 
     static func request(_ operation: String, _ body: JSONValue, date: Date, service: String = "secretsmanager") throws -> AWSRequest {
-        var request = AWSRequest(
-            method: "POST", path: "/",
-            headers: [
-                (name: "Host", value: "127.0.0.1:8080"),
-                (name: "Content-Type", value: "application/x-amz-json-1.1"),
-                (name: "X-Amz-Target", value: "secretsmanager.\(operation)"),
-            ],
-            body: JSONWriter.bytes(body))
-        try SigV4Signer(credential: credential, region: region, service: service).sign(&request, date: date)
-        return request
+        try requests.request(operation, body, date: date, service: service)
     }
 }
 
@@ -50,7 +39,7 @@ final class TestClock: @unchecked Sendable {
 }
 
 /// The API on an in-memory store behind a real router with SigV4, and helpers to call it.
-struct APIFixture {
+struct APIFixture: AWSJSONCalling {
     static let account = "123456789012"
 
     let store: SecretsStore
@@ -68,22 +57,5 @@ struct APIFixture {
     func call(_ operation: String, _ body: JSONValue) async throws -> (status: Int, body: JSONValue) {
         let response = await router.handle(try Signing.request(operation, body, date: clock.now))
         return (response.status, try JSONParser().parse(response.body))
-    }
-
-    /// Calls `operation`, which must succeed.
-    @discardableResult
-    func ok(_ operation: String, _ body: JSONValue) async throws -> JSONValue {
-        let (status, output) = try await call(operation, body)
-        guard status == 200 else { throw Failure(description: "\(operation) answered \(status): \(JSONWriter.string(output))") }
-        return output
-    }
-
-    /// Calls `operation`, which must fail with `type`; returns the message.
-    func error(_ operation: String, _ body: JSONValue, _ type: String, status: Int = 400) async throws -> String {
-        let (answered, output) = try await call(operation, body)
-        guard answered == status, output[member: "__type"]?.stringValue == type else {
-            throw Failure(description: "\(operation) answered \(answered): \(JSONWriter.string(output)), expected \(type)")
-        }
-        return output[member: "message"]?.stringValue ?? ""
     }
 }
