@@ -123,7 +123,8 @@ let package = Package(
         .executableTarget(name: "wharf-bench", dependencies: ["Runtime", "LinuxHost", "ImageStore", "Scheduler"]),
 
         // Helpers shared by test targets (subprocesses, temporary directories, free ports, the
-        // busybox image): a regular target because test targets cannot depend on each other.
+        // busybox image, a local docker-registry, loopback TLS certificates): a regular target
+        // because test targets cannot depend on each other.
         .target(name: "WharfTestSupport", path: "Tests/Support"),
         // Signed AWS JSON 1.1 requests and answer checks for the API tests of AWSProtocol's users.
         .target(name: "AWSTestSupport", dependencies: ["AWSProtocol"], path: "Tests/AWSSupport"),
@@ -146,7 +147,7 @@ let package = Package(
             dependencies: ["AutoScaling", "Autoscaler", "AWSProtocol", "AWSTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "SecretsManagerTests", dependencies: ["SecretsManager", "AWSProtocol", "AWSTestSupport", "WharfTestSupport"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "WharfIO", "LinuxHost"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "WharfIO", "LinuxHost", "WharfTestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "LB", "HTTPCore", "WharfIO"]),
     ]
 )

@@ -8,52 +8,24 @@ import WharfTestSupport
 /// stops its task with ECS's `CannotPullContainerError`.
 final class ServePullTests: XCTestCase {
     private var daemon: ServeDaemon?
-    private var registry: Process?
-    private var registryDirectory = ""
+    private var registry: LocalRegistry?
 
     override func tearDown() {
-        if let registry, registry.isRunning {
-            kill(registry.processIdentifier, SIGKILL)
-            registry.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: registryDirectory)
+        registry?.remove()
         daemon?.remove()
     }
 
     func testImagePulledOnFirstUseAndMissingTagFailsTheTask() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-registry"),
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/skopeo") else {
-            throw XCTSkip("docker-registry and skopeo are not installed (scripts/setup.sh installs them)")
+        let missingTools = LocalRegistry.Configuration().missingTools
+        guard missingTools.isEmpty else {
+            throw XCTSkip("\(missingTools.joined(separator: ", ")) not installed (scripts/setup.sh installs them)")
         }
         let daemon = try ServeDaemon()
         self.daemon = daemon
-        let port = try FreePort.pick()
-        registryDirectory = daemon.dataDirectory + "-registry"
-        try FileManager.default.createDirectory(atPath: registryDirectory, withIntermediateDirectories: true)
-        try """
-            version: 0.1
-            log: {level: error, accesslog: {disabled: true}}
-            storage: {filesystem: {rootdirectory: \(registryDirectory)/data}}
-            http: {addr: 127.0.0.1:\(port)}
-            """.write(toFile: registryDirectory + "/config.yml", atomically: true, encoding: .utf8)
-        let registry = Process()
-        registry.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        registry.arguments = ["--pdeathsig", "KILL", "/usr/bin/docker-registry", "serve", registryDirectory + "/config.yml"]
-        registry.standardOutput = FileHandle.nullDevice
-        registry.standardError = FileHandle.nullDevice
-        try registry.run()
+        let registry = try LocalRegistry()
         self.registry = registry
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, HTTPGet.get(port: port, path: "/v2/")?.status != 200 { Thread.sleep(forTimeInterval: 0.1) }
-        XCTAssertEqual(HTTPGet.get(port: port, path: "/v2/")?.status, 200, "docker-registry answers")
-
-        let layout = try BusyboxImage.layout()
-        let push = Process()
-        push.executableURL = URL(fileURLWithPath: "/usr/bin/skopeo")
-        push.arguments = ["copy", "--quiet", "--dest-tls-verify=false", "oci:\(layout)", "docker://127.0.0.1:\(port)/team/busybox:1.0"]
-        try push.run()
-        push.waitUntilExit()
-        XCTAssertEqual(push.terminationStatus, 0, "skopeo pushed busybox")
+        let port = registry.port
+        try registry.push(layout: BusyboxImage.layout(), to: "team/busybox:1.0")
 
         // The daemon's store has no image at all; the registry is reachable over plain HTTP only
         // because it is listed insecure.

@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import XCTest
 import WharfTestSupport
 
@@ -9,38 +8,33 @@ import WharfTestSupport
 /// credentials stored with `aws secretsmanager create-secret`; tasks run with the real AWS CLI.
 final class ServeRepositoryCredentialsTests: XCTestCase {
     private var daemon: ServeDaemon?
-    private var registry: Process?
-    private var registryDirectory = ""
-    /// How long the registry may take to answer after starting.
-    private let registryStartTimeout: TimeInterval = 15
+    private var registry: LocalRegistry?
 
     override func tearDown() {
-        if let registry, registry.isRunning {
-            kill(registry.processIdentifier, SIGKILL)
-            registry.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: registryDirectory)
+        registry?.remove()
         daemon?.remove()
     }
 
     func testPrivateRegistryWithRepositoryCredentials() throws {
-        for tool in ["/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/htpasswd", "/usr/bin/openssl", "/usr/bin/curl"]
-        where !FileManager.default.isExecutableFile(atPath: tool) {
-            throw XCTSkip("\(tool) is not installed (scripts/setup.sh installs it)")
+        let configuration = LocalRegistry.Configuration(tls: true, authentication: .htpasswd(users: ["robot": "s3cret"]))
+        let missingTools = configuration.missingTools
+        guard missingTools.isEmpty else {
+            throw XCTSkip("\(missingTools.joined(separator: ", ")) not installed (scripts/setup.sh installs them)")
         }
         let daemon = try ServeDaemon()
         self.daemon = daemon
-        let port = try FreePort.pick()
-        let host = "127.0.0.1:\(port)"
-        try startRegistry(port: port, user: "robot", password: "s3cret", under: daemon.dataDirectory + "-registry")
+        let registry = try LocalRegistry(configuration)
+        self.registry = registry
+        let host = registry.host
+        let caFile = try XCTUnwrap(registry.caFile)
         let layout = try BusyboxImage.layout()
         for tag in ["1.0", "2.0", "3.0"] {
-            try run("/usr/bin/skopeo", ["copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", "robot:s3cret",
-                                        "oci:\(layout)", "docker://\(host)/private/busybox:\(tag)"])
+            try registry.push(layout: layout, to: "private/busybox:\(tag)",
+                              credentials: LocalRegistry.Credentials(username: "robot", password: "s3cret"))
         }
 
         // The daemon trusts the registry's CA; it has no credentials for it but the tasks'.
-        try #"{"registries": {"\#(host)": {"caFiles": ["\#(registryDirectory)/ca.pem"]}}}"#
+        try #"{"registries": {"\#(host)": {"caFiles": ["\#(caFile)"]}}}"#
             .write(toFile: daemon.dataDirectory + "/registries.json", atomically: true, encoding: .utf8)
         try daemon.start(config: "region: us-east-1\naccountId: \"123456789012\"\n")
         let good = try daemon.awsJSON(["secretsmanager", "create-secret", "--name", "registry/robot",
@@ -83,63 +77,6 @@ final class ServeRepositoryCredentialsTests: XCTestCase {
         XCTAssertTrue(notJSONReason.contains("registry/not-json"), notJSONReason)
 
         XCTAssertEqual(try daemon.aws(["ecs", "stop-task", "--task", running]).status, 0)
-    }
-
-    // MARK: The registry
-
-    /// Starts `docker-registry` with TLS (a CA and a certificate for 127.0.0.1 made here) and
-    /// one htpasswd user; it dies with the test process.
-    private func startRegistry(port: Int, user: String, password: String, under directory: String) throws {
-        registryDirectory = directory
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let openssl = "/usr/bin/openssl"
-        try run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=wharf test CA",
-                          "-keyout", directory + "/ca.key", "-out", directory + "/ca.pem"])
-        try run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-                          "-keyout", directory + "/server.key", "-out", directory + "/server.csr"])
-        try "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n".write(toFile: directory + "/ext.cnf", atomically: true, encoding: .utf8)
-        try run(openssl, ["x509", "-req", "-in", directory + "/server.csr", "-CA", directory + "/ca.pem", "-CAkey", directory + "/ca.key",
-                          "-CAcreateserial", "-days", "2", "-extfile", directory + "/ext.cnf", "-out", directory + "/server.pem"])
-        let htpasswd = try run("/usr/bin/htpasswd", ["-Bbn", user, password])
-        try htpasswd.write(toFile: directory + "/htpasswd", atomically: true, encoding: .utf8)
-        try """
-            version: 0.1
-            log: {level: error, accesslog: {disabled: true}}
-            storage: {filesystem: {rootdirectory: \(directory)/data}}
-            http:
-              addr: 127.0.0.1:\(port)
-              tls: {certificate: \(directory)/server.pem, key: \(directory)/server.key}
-            auth:
-              htpasswd: {realm: wharf-test, path: \(directory)/htpasswd}
-            """.write(toFile: directory + "/config.yml", atomically: true, encoding: .utf8)
-        let registry = Process()
-        registry.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        registry.arguments = ["--pdeathsig", "KILL", "/usr/bin/docker-registry", "serve", directory + "/config.yml"]
-        registry.standardOutput = FileHandle.nullDevice
-        registry.standardError = FileHandle.nullDevice
-        try registry.run()
-        self.registry = registry
-        let deadline = Date().addingTimeInterval(registryStartTimeout)
-        while Date() < deadline {
-            let probe = try Subprocess.run(executable: "/usr/bin/curl", arguments: [
-                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", directory + "/ca.pem", "https://127.0.0.1:\(port)/v2/",
-            ], timeLimit: 5)
-            if probe.stdoutText == "401" { return }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        XCTFail("docker-registry did not answer on 127.0.0.1:\(port) within \(registryStartTimeout) s")
-        throw XCTSkip("no registry")
-    }
-
-    /// Runs a tool, failing the test with its output when it fails; returns its stdout.
-    @discardableResult
-    private func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let result = try Subprocess.run(executable: executable, arguments: arguments, timeLimit: 120)
-        guard result.status == 0 else {
-            XCTFail("\(executable) \(arguments.joined(separator: " ")) failed: \(result.outputText)")
-            throw XCTSkip("setup failed")
-        }
-        return result.stdoutText
     }
 
     // MARK: Tasks

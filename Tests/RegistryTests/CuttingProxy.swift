@@ -1,4 +1,5 @@
 import Foundation
+import WharfTestSupport
 
 /// A TCP proxy on 127.0.0.1 in front of a registry that cuts the first `cuts` responses
 /// longer than `cutAfter` bytes in the middle, to exercise resuming. It records whether
@@ -19,7 +20,7 @@ final class CuttingProxy: @unchecked Sendable {
         self.upstreamPort = upstreamPort
         self.cutAfter = cutAfter
         cutsLeft = cuts
-        port = try LocalRegistry.unusedPort()
+        port = try FreePort.pick()
         listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))

@@ -1,5 +1,6 @@
 import Foundation
 import WharfIO
+import WharfTestSupport
 import XCTest
 @testable import Registry
 
@@ -39,7 +40,7 @@ private final class OneResponseServer: @unchecked Sendable {
 
     init(response: String) throws {
         self.response = response
-        port = try LocalRegistry.unusedPort()
+        port = try FreePort.pick()
         listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

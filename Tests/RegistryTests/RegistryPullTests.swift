@@ -1,5 +1,6 @@
 import Foundation
 import ImageStore
+import WharfTestSupport
 import XCTest
 @testable import Registry
 
@@ -8,7 +9,7 @@ final class RegistryPullTests: RegistryTestCase {
 
     func testPullBusyboxByTagThenByDigestThenAgainFromStore() throws {
         let registry = try startRegistry()
-        try registry.push(layout: busyboxLayout(), to: "library/busybox:1.0")
+        try registry.push(layout: BusyboxImage.layout(), to: "library/busybox:1.0")
         let puller = try plainPuller(registry)
 
         let first = try puller.pull("\(registry.host)/library/busybox:1.0")
@@ -127,7 +128,7 @@ final class RegistryPullTests: RegistryTestCase {
 
     func testUnknownRepositoryTagAndDigestAreClearErrors() throws {
         let registry = try startRegistry()
-        try registry.push(layout: busyboxLayout(), to: "library/busybox:1.0")
+        try registry.push(layout: BusyboxImage.layout(), to: "library/busybox:1.0")
         let puller = try plainPuller(registry)
         let missingDigest = "sha256:" + String(repeating: "ab", count: 32)
         for reference in ["\(registry.host)/nothing/here:1", "\(registry.host)/library/busybox:2.0",
@@ -194,7 +195,7 @@ final class RegistryPullTests: RegistryTestCase {
 
     func testStalledRegistryTimesOutNamingTheStep() throws {
         // A socket that accepts connections (in the kernel's backlog) but never answers.
-        let port = try LocalRegistry.unusedPort()
+        let port = try FreePort.pick()
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -233,7 +234,9 @@ final class RegistryPullTests: RegistryTestCase {
 
     func testTLSRegistryWithBasicAuthentication() throws {
         let registry = try startRegistry(tls: true, users: ["wharf": "s3cret"])
-        try registry.push(layout: busyboxLayout(), to: "private/busybox:1", credentials: ("wharf", "s3cret"))
+        let caFile = try XCTUnwrap(registry.caFile)
+        try registry.push(layout: BusyboxImage.layout(), to: "private/busybox:1",
+                          credentials: LocalRegistry.Credentials(username: "wharf", password: "s3cret"))
         let credentialsFile = scratch + "/credentials.json"
         try Data(#"{"username":"wharf","password":"s3cret"}"#.utf8).write(to: URL(fileURLWithPath: credentialsFile))
         let store = try ImageStore(root: storeRoot)
@@ -251,7 +254,7 @@ final class RegistryPullTests: RegistryTestCase {
 
         // With the CA, no credentials: the registry's 401 is reported.
         let anonymous = ImagePuller(store: store, configuration: RegistryConfiguration(registries: [
-            registry.host: RegistryHostSettings(caFiles: [registry.caFile]),
+            registry.host: RegistryHostSettings(caFiles: [caFile]),
         ]))
         XCTAssertThrowsError(try anonymous.pull(reference)) { error in
             guard case .unauthorized = error as? RegistryError else { return XCTFail("\(error)") }
@@ -268,7 +271,7 @@ final class RegistryPullTests: RegistryTestCase {
 
         // The credentials file and the CA: pulled.
         let trusted = ImagePuller(store: store, configuration: RegistryConfiguration(registries: [
-            registry.host: RegistryHostSettings(caFiles: [registry.caFile], credentialsFile: credentialsFile),
+            registry.host: RegistryHostSettings(caFiles: [caFile], credentialsFile: credentialsFile),
         ]))
         let result = try trusted.pull(reference)
         XCTAssertEqual(result.layersDownloaded, 1)
@@ -282,7 +285,8 @@ final class RegistryPullTests: RegistryTestCase {
         let tokens = try TokenServer(directory: directory, username: "robot", password: "t0ken")
         defer { tokens.stop() }
         let registry = try startRegistry(tokenServer: tokens)
-        try registry.push(layout: busyboxLayout(), to: "team/busybox:1", credentials: ("robot", "t0ken"))
+        try registry.push(layout: BusyboxImage.layout(), to: "team/busybox:1",
+                          credentials: LocalRegistry.Credentials(username: "robot", password: "t0ken"))
         let puller = try plainPuller(registry)
         let reference = "\(registry.host)/team/busybox:1"
 
@@ -310,7 +314,8 @@ final class RegistryPullTests: RegistryTestCase {
         let tokens = try TokenServer(directory: directory, username: "robot", password: "t0ken", tls: true)
         defer { tokens.stop() }
         let registry = try startRegistry(tokenServer: tokens)
-        try registry.push(layout: busyboxLayout(), to: "team/busybox:1", credentials: ("robot", "t0ken"))
+        try registry.push(layout: BusyboxImage.layout(), to: "team/busybox:1",
+                          credentials: LocalRegistry.Credentials(username: "robot", password: "t0ken"))
         let reference = "\(registry.host)/team/busybox:1"
         let credentials = RegistryCredentials(username: "robot", password: "t0ken")
 
@@ -321,8 +326,9 @@ final class RegistryPullTests: RegistryTestCase {
             XCTAssertEqual(step, "authenticate at 127.0.0.1:\(tokens.port)")
             XCTAssertTrue(reason.contains("certificate"), reason)
         }
+        let tokenCA = try XCTUnwrap(tokens.caFile)
         let puller = ImagePuller(store: untrusting.store, configuration: RegistryConfiguration(registries: [
-            registry.host: RegistryHostSettings(insecure: true, caFiles: [tokens.caFile]),
+            registry.host: RegistryHostSettings(insecure: true, caFiles: [tokenCA]),
         ]))
         let result = try puller.pull(reference, credentials: credentials)
         XCTAssertEqual(result.layersDownloaded, 1)
@@ -333,7 +339,7 @@ final class RegistryPullTests: RegistryTestCase {
 
     func testPullPoliciesAndPrune() throws {
         let registry = try startRegistry()
-        try registry.push(layout: busyboxLayout(), to: "library/busybox:1.0")
+        try registry.push(layout: BusyboxImage.layout(), to: "library/busybox:1.0")
         let writer = try LayoutWriter(directory: scratch + "/image")
         try writer.finish(top: writer.manifest(layers: [writer.layer(["file": randomBytes(10_000)], gzip: true)]))
         try registry.push(layout: writer.directory, to: "team/other:1")
@@ -343,7 +349,7 @@ final class RegistryPullTests: RegistryTestCase {
         let pulled = try puller.ensureImage(reference, policy: .once)
         XCTAssertTrue(pulled.contactedRegistry)
         XCTAssertEqual(pulled.layersDownloaded, 1)
-        try puller.pull("\(registry.host)/team/other:1")
+        _ = try puller.pull("\(registry.host)/team/other:1")
 
         registry.stop()
         // The registry is gone: cached policies use the local image, `always` fails.

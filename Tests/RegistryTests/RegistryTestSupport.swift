@@ -1,135 +1,13 @@
 import Foundation
 import ImageStore
+import WharfTestSupport
 import XCTest
 @testable import Registry
 
-/// A real `docker-registry` (the CNCF distribution registry, Debian's package) on
-/// 127.0.0.1, started for one test with its own config, storage and port, plain or TLS with
-/// htpasswd authentication. `stop()` kills it; it also dies with the test process
-/// (`setpriv --pdeathsig KILL`).
-final class LocalRegistry {
-    /// How long the registry may take to answer `/v2/` after starting.
-    static let startTimeout = 15.0
-
-    let directory: String
-    let port: Int
-    let tls: Bool
-    /// `127.0.0.1:<port>`, the registry part of references.
-    var host: String { "127.0.0.1:\(port)" }
-    var caFile: String { directory + "/ca.pem" }
-    var storage: String { directory + "/data" }
-    private let process = Process()
-
-    init(directory: String, tls: Bool = false, users: [String: String] = [:], tokenServer: TokenServer? = nil) throws {
-        self.directory = directory
-        self.tls = tls
-        port = try Self.unusedPort()
-        var config = """
-        version: 0.1
-        log:
-          level: error
-          accesslog:
-            disabled: true
-        storage:
-          filesystem:
-            rootdirectory: \(directory)/data
-          delete:
-            enabled: true
-        http:
-          addr: 127.0.0.1:\(port)
-
-        """
-        if tls {
-            try shell("""
-            cd '\(directory)' && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=wharf test CA' \
-              -keyout ca.key -out ca.pem 2>/dev/null && \
-            openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout server.key -out server.csr 2>/dev/null && \
-            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf && \
-            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out server.pem 2>/dev/null
-            """)
-            config += "  tls:\n    certificate: \(directory)/server.pem\n    key: \(directory)/server.key\n"
-        }
-        if !users.isEmpty {
-            for (user, password) in users {
-                try shell("htpasswd -Bbn '\(user)' '\(password)' >> '\(directory)/htpasswd'")
-            }
-            config += "auth:\n  htpasswd:\n    realm: wharf-test\n    path: \(directory)/htpasswd\n"
-        }
-        if let tokenServer {
-            config += "auth:\n  token:\n    realm: \(tokenServer.realm)\n    service: \(TokenServer.service)\n"
-                + "    issuer: \(TokenServer.issuer)\n    rootcertbundle: \(tokenServer.certificate)\n"
-        }
-        try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/config.yml"))
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--pdeathsig", "KILL", "/usr/bin/docker-registry", "serve", directory + "/config.yml"]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        let log = directory + "/registry.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        try process.run()
-        try waitUntilServing()
-    }
-
-    deinit { stop() }
-
-    /// Kills the registry and waits for it.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    /// Pushes an OCI layout (`oci:DIR`) to `repository:tag` with skopeo; `all` copies a whole
-    /// index. With `recompress` (a skopeo compression format such as `zstd`) skopeo
-    /// recompresses every layer and writes a new manifest; without it the digests are kept.
-    func push(layout: String, to reference: String, all: Bool = false, credentials: (String, String)? = nil,
-              recompress: String? = nil) throws {
-        var command = "skopeo copy --quiet --dest-tls-verify=false"
-        if let recompress { command += " --dest-compress-format \(recompress)" } else { command += " --preserve-digests" }
-        if all { command += " --all" }
-        if let credentials { command += " --dest-creds '\(credentials.0):\(credentials.1)'" }
-        command += " 'oci:\(layout)' 'docker://\(host)/\(reference)'"
-        try shell(command)
-    }
-
-    /// The registry's stored data file of blob `digest`.
+extension LocalRegistry {
+    /// The registry's stored data file of blob `digest` (docker-registry's filesystem layout).
     func blobDataPath(_ digest: Digest) -> String {
         storage + "/docker/registry/v2/blobs/sha256/" + String(digest.hex.prefix(2)) + "/" + digest.hex + "/data"
-    }
-
-    private func waitUntilServing() throws {
-        let deadline = Date().addingTimeInterval(Self.startTimeout)
-        let scheme = tls ? "https" : "http"
-        while Date() < deadline {
-            guard process.isRunning else {
-                let log = (try? String(contentsOfFile: directory + "/registry.log", encoding: .utf8)) ?? ""
-                throw TestFailure("docker-registry exited: \(log)")
-            }
-            if (try? shell("curl -s -k -o /dev/null -w '%{http_code}' \(scheme)://\(host)/v2/ | grep -qE '200|401'")) != nil { return }
-            usleep(50_000)
-        }
-        throw TestFailure("docker-registry did not answer on \(host) within \(Self.startTimeout) s")
-    }
-
-    /// A TCP port nothing listens on right now.
-    static func unusedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Int32 in
-                guard bind(fd, raw, length) == 0 else { return -1 }
-                return getsockname(fd, raw, &length)
-            }
-        }
-        guard bound == 0 else { throw TestFailure("bind failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
@@ -275,28 +153,23 @@ class RegistryTestCase: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        for registry in registries { registry.stop() }
+        for registry in registries { registry.remove() }
         registries = []
         try FileManager.default.removeItem(atPath: scratch)
     }
 
-    /// Starts a registry for this test.
+    /// Starts a registry for this test (stopped and removed in `tearDown`): TLS with a CA made
+    /// for it, htpasswd `users`, or bearer tokens from `tokenServer`.
     func startRegistry(tls: Bool = false, users: [String: String] = [:], tokenServer: TokenServer? = nil) throws -> LocalRegistry {
-        let directory = scratch + "/registry-\(registries.count)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let registry = try LocalRegistry(directory: directory, tls: tls, users: users, tokenServer: tokenServer)
+        var authentication = LocalRegistry.Authentication.none
+        if !users.isEmpty { authentication = .htpasswd(users: users) }
+        if let tokenServer {
+            authentication = .token(realm: tokenServer.realm, service: TokenServer.service, issuer: TokenServer.issuer,
+                                    rootCertificateBundle: tokenServer.certificate)
+        }
+        let registry = try LocalRegistry(LocalRegistry.Configuration(tls: tls, authentication: authentication))
         registries.append(registry)
         return registry
-    }
-
-    /// The repository's busybox image as an OCI layout (scripts/build-busybox-image.sh).
-    func busyboxLayout() throws -> String {
-        let layout = scratch + "/busybox-layout"
-        let script = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/build-busybox-image.sh").path
-        try shell("'\(script)' '\(layout)' >/dev/null")
-        return layout
     }
 
     /// A puller on a fresh store that reaches `registry` over plain HTTP.

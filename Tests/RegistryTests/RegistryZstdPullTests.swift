@@ -1,5 +1,6 @@
 import Foundation
 import ImageStore
+import WharfTestSupport
 import XCTest
 @testable import Registry
 
@@ -40,7 +41,7 @@ final class RegistryZstdPullTests: RegistryTestCase {
 
     func testBusyboxWithZstdLayerRuns() throws {
         let registry = try startRegistry()
-        try registry.push(layout: busyboxLayout(), to: "library/busybox:zstd", recompress: "zstd")
+        try registry.push(layout: BusyboxImage.layout(), to: "library/busybox:zstd", recompress: "zstd")
         let puller = try plainPuller(registry)
         let result = try puller.pull("\(registry.host)/library/busybox:zstd")
         XCTAssertEqual(result.record.layers.map(\.mediaType), [MediaType.ociLayerZstd])

@@ -1,4 +1,5 @@
 import Foundation
+import WharfTestSupport
 
 /// A bearer-token service for `docker-registry`'s token authentication (the scheme Docker
 /// Hub and ECR-style registries use), run as a small python3 program on 127.0.0.1: it
@@ -13,13 +14,15 @@ final class TokenServer {
     let port: Int
     let certificate: String
     let tls: Bool
-    /// The CA that signed the HTTPS certificate (with `tls`).
-    var caFile: String { directory + "/tls-ca.pem" }
+    /// The CA and the HTTPS certificate for 127.0.0.1 it signed (with `tls`).
+    let certificates: LoopbackCertificates?
+    /// The CA a client must trust to reach the token service (with `tls`).
+    var caFile: String? { certificates?.caFile }
     private let directory: String
     private let process = Process()
 
     init(directory: String, username: String, password: String, tls: Bool = false) throws {
-        port = try LocalRegistry.unusedPort()
+        port = try FreePort.pick()
         certificate = directory + "/token.pem"
         self.tls = tls
         self.directory = directory
@@ -32,17 +35,8 @@ final class TokenServer {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--pdeathsig", "KILL", "python3", script, String(port), directory + "/token.key", certificate,
                              Self.service, Self.issuer, username, password]
-        if tls {
-            try shell("""
-            cd '\(directory)' && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=wharf token CA' \
-              -keyout tls-ca.key -out tls-ca.pem 2>/dev/null && \
-            openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout tls.key -out tls.csr 2>/dev/null && \
-            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > tls-ext.cnf && \
-            openssl x509 -req -in tls.csr -CA tls-ca.pem -CAkey tls-ca.key -CAcreateserial -days 2 -extfile tls-ext.cnf \
-              -out tls.pem 2>/dev/null
-            """)
-            process.arguments? += [directory + "/tls.pem", directory + "/tls.key"]
-        }
+        certificates = try tls ? LoopbackCertificates(in: directory, prefix: "tls-", caName: "wharf token CA") : nil
+        if let certificates { process.arguments? += [certificates.certificateFile, certificates.keyFile] }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
