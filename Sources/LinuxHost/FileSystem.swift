@@ -70,6 +70,23 @@ public enum FileSystem {
         }
     }
 
+    /// Writes `contents` at the start of `path` (created if missing) without truncating it or
+    /// replacing it: for small fixed-width files rewritten often, where readers tolerate a torn
+    /// read and no directory entry should change.
+    public static func overwrite(_ path: String, _ contents: String, mode: mode_t = 0o644) throws(SystemError) {
+        let fd = try retryingOnInterrupt(step: "open \(path) for writing", call: "open") {
+            open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode)
+        }
+        defer { close(fd) }
+        let bytes = Array(contents.utf8)
+        let written = try retryingOnInterrupt(step: "write \(path)", call: "pwrite") {
+            bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        }
+        if written != bytes.count {
+            throw SystemError(step: "write \(path): short write", call: "pwrite", errno: EIO)
+        }
+    }
+
     /// Creates a file that must not exist yet (`O_EXCL`); returns `false` when it already exists.
     /// This is the primitive behind allocations that must never be handed out twice.
     public static func createExclusive(_ path: String, _ contents: String) throws(SystemError) -> Bool {

@@ -19,6 +19,9 @@ public struct IPAddressPool: Sendable {
         try FileSystem.makeDirectories(directory, mode: 0o700)
     }
 
+    /// Width of the `next` hint before its newline: the longest dotted quad, space-padded.
+    static let hintWidth = 15
+
     /// Addresses the pool may hand out: every host address but the gateway (the bridge's).
     private var hostRange: ClosedRange<UInt32> {
         network.gateway.value + 1...network.lastHost.value
@@ -50,7 +53,13 @@ public struct IPAddressPool: Sendable {
                     throw error
                 }
                 let next = value == range.upperBound ? range.lowerBound : value + 1
-                try? FileSystem.writeAtomically(directory + "/next", IPv4Address(next).description)
+                // Only a hint, so a torn read is harmless (the scan merely starts elsewhere;
+                // O_EXCL still decides). Rewritten in place at a fixed width rather than
+                // replaced through a temporary file: no directory entry changes, which saves an
+                // inode allocation, a rename and an unlink per launch.
+                let hint = IPv4Address(next).description
+                try? FileSystem.overwrite(
+                    directory + "/next", hint + String(repeating: " ", count: max(0, Self.hintWidth - hint.utf8.count)) + "\n")
                 return candidate
             }
             offset += 1

@@ -53,6 +53,8 @@ enum Netlink {
     static let linkMaster: UInt16 = 10  // IFLA_MASTER
     static let linkInfo: UInt16 = 18  // IFLA_LINKINFO
     static let linkNamespaceFD: UInt16 = 28  // IFLA_NET_NS_FD
+    static let linkTransmitQueues: UInt16 = 31  // IFLA_NUM_TX_QUEUES
+    static let linkReceiveQueues: UInt16 = 32  // IFLA_NUM_RX_QUEUES
     static let infoKind: UInt16 = 1  // IFLA_INFO_KIND
     static let infoData: UInt16 = 2  // IFLA_INFO_DATA
     static let vethPeer: UInt16 = 1  // VETH_INFO_PEER (linux/veth.h)

@@ -70,6 +70,11 @@ extension RouteNetlink {
     /// trips on the task launch path. The peer cannot be created up (see below); set it up
     /// with `setUp(linkIndex:)` from a socket in its namespace.
     ///
+    /// Both ends get one transmit and one receive queue, asked for explicitly: left unsaid, the
+    /// kernel allocates a queue per possible CPU for each end, registers their sysfs objects,
+    /// then cuts the real count back to one, which unregisters them again and waits for an
+    /// expedited RCU grace period (`netif_set_real_num_tx_queues`), twice per pair.
+    ///
     /// - Throws: `SystemError` with `EEXIST` if either name is taken.
     public func createVethPair(
         hostName: String, peerName: String, peerNamespaceFD: Int32?, hostMasterIndex: Int32? = nil, hostUp: Bool = false
@@ -81,6 +86,8 @@ extension RouteNetlink {
         ) { request in
             request.linkHeader(flags: upFlags, change: upFlags)
             request.attribute(Netlink.linkName, string: hostName)
+            request.attribute(Netlink.linkTransmitQueues, UInt32(1))
+            request.attribute(Netlink.linkReceiveQueues, UInt32(1))
             if let hostMasterIndex { request.attribute(Netlink.linkMaster, UInt32(bitPattern: hostMasterIndex)) }
             let info = request.beginNested(Netlink.linkInfo)
             request.attribute(Netlink.infoKind, string: "veth")
@@ -91,6 +98,8 @@ extension RouteNetlink {
             // two ends, so opening it then fails with ENOTCONN. The peer is set up afterwards.
             request.linkHeader()
             request.attribute(Netlink.linkName, string: peerName)
+            request.attribute(Netlink.linkTransmitQueues, UInt32(1))
+            request.attribute(Netlink.linkReceiveQueues, UInt32(1))
             if let peerNamespaceFD {
                 request.attribute(Netlink.linkNamespaceFD, UInt32(bitPattern: peerNamespaceFD))
             }

@@ -16,6 +16,9 @@ public final class ContainerRuntime: @unchecked Sendable {
     public let images: ImageStore
     let hierarchy: CgroupHierarchy
     let network: TaskNetwork
+    let records = TaskRecordCache()
+    let watches = DirectoryWatchPool()
+    let removedTasks: RemovedTaskDirectories
     /// The supervisor binary, resolved once (a readlink of /proc/self/exe) rather than per launch.
     let supervisorPath: String
     let logger: Logger
@@ -31,6 +34,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             // Before any launch, so concurrent first launches never race to set it up.
             try NetworkNamespace.prepareDirectory(configuration.networkNamespaceDirectory)
             hierarchy = try CgroupHierarchy.detect()
+            removedTasks = try RemovedTaskDirectories(directory: configuration.removedTasksDirectory)
         } catch {
             throw .system(error)
         }
@@ -41,6 +45,7 @@ public final class ContainerRuntime: @unchecked Sendable {
         }
         network = TaskNetwork(configuration: configuration)
         supervisorPath = configuration.resolvedSupervisorPath()
+        removedTasks.purgeLeftovers()
         reconcile()
     }
 
@@ -151,12 +156,23 @@ public final class ContainerRuntime: @unchecked Sendable {
 
     /// A 32-hex-digit task id, as ECS task ids look.
     static func newTaskID() -> String {
-        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        // The UUID's 16 bytes as lowercase hex (its string without dashes), without Foundation's
+        // string replacing, which was a visible part of the launch call's own CPU time.
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        withUnsafeBytes(of: UUID().uuid) { bytes in
+            for byte in bytes {
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0xf)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// ECS-style host name for awsvpc tasks (`ip-10-213-0-5`), else one from the task id.
     static func hostname(address: IPv4Address?, taskID: String) -> String {
-        if let address { return "ip-" + address.description.replacingOccurrences(of: ".", with: "-") }
+        if let address { return "ip-" + String(address.description.map { $0 == "." ? "-" : $0 }) }
         return String(taskID.prefix(12))
     }
 
@@ -165,8 +181,15 @@ public final class ContainerRuntime: @unchecked Sendable {
     func layout(of id: String) -> TaskLayout { TaskLayout(directory: configuration.tasksDirectory + "/" + id) }
 
     func readRecord(_ id: String) -> TaskRecord? {
-        guard let data = FileManager.default.contents(atPath: layout(of: id).spec) else { return nil }
-        return try? JSONDecoder().decode(TaskRecord.self, from: data)
+        // A cached record outlives a removal by another process; the directory tells.
+        guard FileSystem.exists(layout(of: id).directory) else {
+            records.forget(id)
+            return nil
+        }
+        return records.record(of: id) {
+            guard let data = FileManager.default.contents(atPath: layout(of: id).spec) else { return nil }
+            return try? JSONDecoder().decode(TaskRecord.self, from: data)
+        }
     }
 
     func readEvents(_ id: String) -> [TaskEvent] {
@@ -243,31 +266,44 @@ public final class ContainerRuntime: @unchecked Sendable {
         until condition: (TaskStatus) -> Bool = { $0.lastStatus == "STOPPED" }
     ) throws(RuntimeError) -> TaskStatus {
         let deadline = Date().addingTimeInterval(timeout)
-        // Created only when the state is not reached yet: an inotify instance costs a
-        // noticeable pause when it is closed.
+        // Taken only when the state is not reached yet, from the pool (closing an inotify
+        // instance costs a noticeable pause).
         var watch: DirectoryWatch?
+        defer { watch.map(watches.recycle) }
+        // A supervisor that dies records nothing, so its death shows as a wait without any
+        // change: liveness is checked first and after such a wait, not on every event.
+        var checkSupervisor = true
         while true {
             let current = try status(of: id)
             if condition(current) { return current }
-            if current.lastStatus != "STOPPED", let supervisor = supervisorIdentity(id), !supervisor.isAlive {
+            if checkSupervisor, current.lastStatus != "STOPPED", let supervisor = supervisorIdentity(id), !supervisor.isAlive {
                 // The supervisor is gone without recording the end: clean up for it.
                 reconcile(taskID: id, reason: "Task supervisor exited unexpectedly")
                 continue
             }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { throw .timedOut(taskID: id, waitingFor: description) }
-            let active = watch ?? DirectoryWatch(path: layout(of: id).directory)
-            watch = active
-            active.wait(milliseconds: Int32(min(remaining, 0.25) * 1000))
+            guard let active = watch else {
+                // Read the status once more before sleeping: a change between the read above
+                // and the watch's start would otherwise only be seen at the next timeout.
+                watch = watches.watch(layout(of: id).directory)
+                continue
+            }
+            checkSupervisor = !active.wait(milliseconds: Int32(min(remaining, Self.waitPollSeconds) * 1000))
         }
     }
 
-    /// Removes a stopped task's directory (its record and logs).
+    /// Longest sleep of `wait` between two looks at the task when nothing changes.
+    static let waitPollSeconds = 0.25
+
+    /// Removes a stopped task's directory (its record, logs and container files). The task is
+    /// gone when this returns; its files are deleted in the background.
     public func remove(_ id: String) throws(RuntimeError) {
         let current = try status(of: id)
         guard current.lastStatus == "STOPPED" else { throw .taskNotStopped(id) }
+        records.forget(id)
         do {
-            try FileSystem.removeTree(layout(of: id).directory)
+            try removedTasks.remove(taskDirectory: layout(of: id).directory, id: id)
         } catch {
             throw .system(error)
         }

@@ -15,6 +15,7 @@ extension ContainerRuntime {
             try? remove(task.id)
         }
         reconcile()
+        removedTasks.drain()
         try? network.deleteLink(named: configuration.bridgeName)
         Self.removeCgroupParentAndRunDirectory(of: configuration, hierarchy: hierarchy)
     }

@@ -45,6 +45,8 @@ public struct RuntimeConfiguration: Sendable {
 
     public var imagesDirectory: String { dataDirectory + "/images" }
     public var tasksDirectory: String { dataDirectory + "/tasks" }
+    /// Directories of removed tasks while they are being deleted.
+    public var removedTasksDirectory: String { dataDirectory + "/removed-tasks" }
     public var addressPoolDirectory: String { dataDirectory + "/ipam/" + bridgeName }
     public var networkNamespaceDirectory: String { runDirectory + "/netns" }
 

@@ -35,7 +35,7 @@ extension ContainerRuntime {
     /// anything listed has leaked. Unreadable places contribute nothing.
     public func taskHostResources() -> [TaskHostResource] {
         var found: [TaskHostResource] = []
-        found += ((try? network.taskVeths()) ?? []).map { TaskHostResource(kind: .veth, name: $0) }
+        found += settledTaskVeths().map { TaskHostResource(kind: .veth, name: $0) }
         found += ((try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? []).map {
             TaskHostResource(kind: .netns, name: $0)
         }
@@ -55,6 +55,31 @@ extension ContainerRuntime {
             $0.hasPrefix(Self.addressOwnerPrefix) || IPv4Address($0) != nil
         }.map { TaskHostResource(kind: .address, name: $0) }
         return found
+    }
+
+    /// How long the listing gives the kernel to destroy the veths of namespaces already unpinned.
+    static let vethReleaseTimeoutNanoseconds: Int64 = 5_000_000_000
+    /// Pause between two looks at the host's links while such veths remain.
+    static let vethReleasePollMicroseconds: UInt32 = 5_000
+
+    /// The task veths on the host once those being released have gone.
+    ///
+    /// A stopped task's host veth is destroyed by the kernel together with the task's network
+    /// namespace, asynchronously, a little after the task is STOPPED (see `TaskTeardown`). A
+    /// veth on this runtime's bridge whose task no longer has a namespace file is in that state:
+    /// it is waited for (up to `vethReleaseTimeoutNanoseconds`) rather than reported at once.
+    /// One still there after that is reported: something else keeps its namespace alive, and
+    /// it has leaked.
+    func settledTaskVeths() -> [String] {
+        let deadline = Clock.monotonicNanoseconds() + Self.vethReleaseTimeoutNanoseconds
+        while true {
+            guard let (veths, bridgeIndex) = try? network.taskVeths() else { return [] }
+            let pinned = Set(
+                ((try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? []).map(network.vethName(for:)))
+            let releasing = veths.contains { $0.masterIndex != nil && $0.masterIndex == bridgeIndex && !pinned.contains($0.name) }
+            if !releasing || Clock.monotonicNanoseconds() >= deadline { return veths.map(\.name) }
+            usleep(Self.vethReleasePollMicroseconds)
+        }
     }
 
     /// The pool's per-owner file, `owner.TASKID` (see `IPAddressPool`).

@@ -33,6 +33,18 @@ final class FileSystemTests: XCTestCase {
         try FileSystem.removeTree(root)
     }
 
+    func testOverwriteWritesInPlaceWithoutTruncating() throws {
+        let path = root + "/hint"
+        try FileSystem.overwrite(path, "10.50.0.255\n")
+        var before = stat()
+        XCTAssertEqual(lstat(path, &before), 0)
+        try FileSystem.overwrite(path, "10.9.0.7")
+        var after = stat()
+        XCTAssertEqual(lstat(path, &after), 0)
+        XCTAssertEqual(after.st_ino, before.st_ino, "the same file, not a replacement")
+        XCTAssertEqual(try FileSystem.read(path), "10.9.0.7255\n", "only the start is written")
+    }
+
     func testSymlinkIsRemovedNotFollowed() throws {
         XCTAssertEqual(symlink(outside, root + "/a/link"), 0)
         try FileSystem.removeTree(root)

@@ -44,6 +44,22 @@ final class IPAddressPoolTests: XCTestCase {
         XCTAssertNotEqual(try reopened.allocate(owner: "b"), first)
     }
 
+    func testReopenedPoolContinuesAfterTheLastAddressHandedOut() throws {
+        // Hints .254 then (wrapping) .2: the hint file is rewritten in place, shorter after longer.
+        let network = try XCTUnwrap(IPv4Network("10.50.4.0/24"))
+        let pool = try IPAddressPool(directory: directory, network: network)
+        for index in 2...252 {
+            XCTAssertTrue(try FileSystem.createExclusive(directory + "/10.50.4.\(index)", "filler\(index)"))
+        }
+        XCTAssertEqual(try pool.allocate(owner: "before-last").description, "10.50.4.253")
+        XCTAssertEqual(try pool.allocate(owner: "last").description, "10.50.4.254")
+        for index in 2...5 { unlink(directory + "/10.50.4.\(index)") }
+        XCTAssertEqual(try IPAddressPool(directory: directory, network: network).allocate(owner: "a").description, "10.50.4.2")
+        try pool.release(owner: "a")
+        // Not the address just released: the scan starts after the last one handed out.
+        XCTAssertEqual(try IPAddressPool(directory: directory, network: network).allocate(owner: "b").description, "10.50.4.3")
+    }
+
     func testReleaseFreesExactlyTheOwnersAddressAndIsIdempotent() throws {
         let network = try XCTUnwrap(IPv4Network("10.50.2.0/30"))  // one usable task address (.2)
         let pool = try IPAddressPool(directory: directory, network: network)

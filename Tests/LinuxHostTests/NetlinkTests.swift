@@ -221,6 +221,18 @@ final class NetlinkTests: XCTestCase {
         XCTAssertNil(try host.linkIndex(named: peerName), "deleting one end removes the pair")
     }
 
+    func testVethEndsGetOneQueueEach() throws {
+        let host = try XCTUnwrap(host)
+        let vethName = newVethName()
+        let peerName = newVethName()
+        try host.createVethPair(hostName: vethName, peerName: peerName, peerNamespaceFD: nil)
+        // Asked for explicitly, so the kernel never makes (and unmakes) a queue per CPU.
+        for name in [vethName, peerName] {
+            let queues = try FileSystem.listDirectory("/sys/class/net/\(name)/queues").sorted()
+            XCTAssertEqual(queues, ["rx-0", "tx-0"], name)
+        }
+    }
+
     func testAddressValidationAndIdempotence() throws {
         let (host, bridge) = try makeBridge()
         XCTAssertFalse(try host.addAddress(subnet.gateway, prefixLength: 24, linkIndex: bridge), "already there")

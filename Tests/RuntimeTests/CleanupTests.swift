@@ -1,6 +1,7 @@
 import Foundation
 import LinuxHost
 import Runtime
+import ShimProtocol
 import XCTest
 
 /// Every launch, finished or failed, gives back everything it took from the host.
@@ -18,6 +19,22 @@ final class CleanupTests: XCTestCase {
             try fixture.runtime.remove(status.id)
         }
         XCTAssertEqual(fixture.leftovers(), [])
+        XCTAssertEqual(try taskDirectories(), [])
+    }
+
+    func testStoppedTaskKeepsItsFilesUntilRemoved() throws {
+        let status = try fixture.launch(RuntimeFixture.task(["sh", "-c", "echo hello"]), until: { $0.lastStatus == "STOPPED" })
+        let layout = TaskLayout(directory: fixture.configuration.tasksDirectory + "/" + status.id)
+        // Host resources are released by STOPPED (the veth as the kernel destroys the namespace);
+        // the files stay with the task, as a stopped Docker container keeps its layer.
+        XCTAssertEqual(fixture.leftovers(), [])
+        XCTAssertTrue(FileSystem.exists(layout.upperDirectory(of: "main")))
+        let log = try String(contentsOfFile: fixture.runtime.logPath(task: status.id, container: "main"), encoding: .utf8)
+        XCTAssertTrue(log.contains("hello"), log)
+
+        try fixture.runtime.remove(status.id)
+        XCTAssertFalse(FileSystem.exists(layout.directory))
+        XCTAssertThrowsError(try fixture.runtime.status(of: status.id))
         XCTAssertEqual(try taskDirectories(), [])
     }
 

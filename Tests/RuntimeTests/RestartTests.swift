@@ -119,6 +119,26 @@ final class RestartTests: XCTestCase {
         XCTAssertEqual(try netlink.link(named: bridgeName)?.kind, "bridge", "the sweep deleted a bridge")
     }
 
+    func testReconcileKeepsPrefixedVethsOnAnotherBridge() throws {
+        // Another runtime (say a concurrent benchmark run) may use the same veth prefix with its
+        // own bridge: its task veths are not this runtime's orphans.
+        let configuration = fixture.configuration
+        let token = String(UInt32.random(in: 0...0xffff), radix: 16)
+        let otherBridge = "wto" + token
+        let vethName = configuration.vethPrefix + "o" + token
+        let netlink = try RouteNetlink()
+        XCTAssertTrue(try netlink.createBridge(named: otherBridge))
+        defer { _ = try? netlink.deleteLink(named: otherBridge) }
+        try netlink.createVethPair(hostName: vethName, peerName: "wtq" + token, peerNamespaceFD: nil)
+        defer { _ = try? netlink.deleteLink(named: vethName) }
+        let bridgeIndex = try XCTUnwrap(try netlink.linkIndex(named: otherBridge))
+        try netlink.setMaster(linkIndex: try XCTUnwrap(try netlink.linkIndex(named: vethName)), masterIndex: bridgeIndex)
+
+        XCTAssertFalse(fixture.leftovers().contains("veth \(vethName)"))
+        fixture.runtime.reconcile()
+        XCTAssertEqual(try netlink.link(named: vethName)?.masterIndex, bridgeIndex, "the sweep deleted another runtime's veth")
+    }
+
     // MARK: - Helpers
 
     /// Polls `condition` every 10 ms for at most `seconds`; whether it came true.

@@ -118,13 +118,23 @@ final class TaskNetwork: @unchecked Sendable {
         try body(try hostSocket())
     }
 
-    /// Host veths whose names carry this runtime's veth prefix. Only veths: a bridge or other
-    /// link that happens to share the prefix (another runtime's `wharf1` next to prefix `wh`)
-    /// is never a task's.
-    func taskVeths() throws(SystemError) -> [String] {
+    /// Host veths whose names carry this runtime's veth prefix and that are on this runtime's
+    /// bridge or on none (a task veth whose enslaving never happened). Only veths: a bridge or
+    /// other link that happens to share the prefix (another runtime's `wharf1` next to prefix
+    /// `wh`) is never a task's; nor is a veth on another bridge (another runtime using the same
+    /// prefix, as concurrent benchmark runs do).
+    ///
+    /// `bridgeIndex` is the index of this runtime's bridge, `nil` when it does not exist.
+    func taskVeths() throws(SystemError) -> (veths: [NetworkLink], bridgeIndex: Int32?) {
         lock.lock()
         defer { lock.unlock() }
-        return try hostSocket().links().filter { $0.kind == "veth" && $0.name.hasPrefix(configuration.vethPrefix) }.map(\.name)
+        let links = try hostSocket().links()
+        let bridgeIndex = links.first { $0.name == configuration.bridgeName }?.index
+        let veths = links.filter {
+            $0.kind == "veth" && $0.name.hasPrefix(configuration.vethPrefix)
+                && ($0.masterIndex == nil || $0.masterIndex == bridgeIndex)
+        }
+        return (veths, bridgeIndex)
     }
 
     func deleteLink(named name: String) throws(SystemError) {

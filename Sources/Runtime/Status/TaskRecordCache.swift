@@ -1,0 +1,26 @@
+import Foundation
+
+/// Decoded launch records of tasks whose launch finished, by task id.
+///
+/// `status(of:)` runs on every wake-up of `wait` and before `remove`; decoding `spec.json` with
+/// `JSONDecoder` each time cost more than the rest of building the status. A record is final
+/// once the supervisor was spawned (`supervisorSpawnedAt` set: the launch writes it last), so
+/// only final records are kept; an earlier version read while a launch is in progress (in
+/// another process) is decoded again next time.
+final class TaskRecordCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [String: TaskRecord] = [:]
+
+    /// The cached record of `id`, or the one `load` reads (kept if final).
+    func record(of id: String, load: () -> TaskRecord?) -> TaskRecord? {
+        if let cached = lock.withLock({ records[id] }) { return cached }
+        guard let loaded = load() else { return nil }
+        if loaded.supervisorSpawnedAt != nil { lock.withLock { records[id] = loaded } }
+        return loaded
+    }
+
+    /// Forgets `id` (its directory is gone).
+    func forget(_ id: String) {
+        lock.withLock { _ = records.removeValue(forKey: id) }
+    }
+}
