@@ -11,14 +11,19 @@
 public final class IOBuffer {
     /// Total bytes the buffer can hold.
     public let capacity: Int
-    private let storage: UnsafeMutableRawPointer
+    // Internal but usable from inlinable code: the engine's per-byte paths (in other modules)
+    // inline the accessors below instead of calling across the module boundary.
+    @usableFromInline let storage: UnsafeMutableRawPointer
+    @usableFromInline var readerOffset = 0
+    @usableFromInline var writerOffset = 0
+
     /// Offset of the first readable byte.
-    public private(set) var readerIndex = 0
+    @inlinable public var readerIndex: Int { readerOffset }
     /// Offset one past the last readable byte: where the next write lands.
-    public private(set) var writerIndex = 0
+    @inlinable public var writerIndex: Int { writerOffset }
 
     /// Alignment of the storage: enough for any load the parsers do.
-    private static let storageAlignment = 16
+    static let storageAlignment = 16
 
     /// Creates a buffer of `capacity` bytes (at least 1).
     public init(capacity: Int) {
@@ -32,62 +37,72 @@ public final class IOBuffer {
     }
 
     /// Bytes written and not yet consumed.
+    @inlinable
     public var readableBytes: Int { writerIndex - readerIndex }
     /// Bytes that can be written at `writerIndex` without compacting.
+    @inlinable
     public var writableBytes: Int { capacity - writerIndex }
     /// Bytes that could be written after `compact()`.
+    @inlinable
     public var freeBytes: Int { capacity - readableBytes }
     /// True if nothing is readable.
+    @inlinable
     public var isEmpty: Bool { readerIndex == writerIndex }
 
     /// The readable bytes, in place.
+    @inlinable
     public var readableBytesView: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage + readerIndex, count: readableBytes)
     }
 
     /// The writable space, for `read(2)` and friends; follow with `commitWrite`.
+    @inlinable
     public var writableBytesView: UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: storage + writerIndex, count: writableBytes)
     }
 
     /// Marks `n` bytes written into `writableBytesView` as readable.
+    @inlinable
     public func commitWrite(_ n: Int) {
         precondition(n >= 0 && n <= writableBytes, "commitWrite beyond the writable bytes")
-        writerIndex += n
+        writerOffset += n
     }
 
     /// Drops `n` readable bytes from the front. When nothing is left readable both indices
     /// return to 0, so a buffer drained between messages never needs compacting.
+    @inlinable
     public func consume(_ n: Int) {
         precondition(n >= 0 && n <= readableBytes, "consume beyond the readable bytes")
-        readerIndex += n
-        if readerIndex == writerIndex {
-            readerIndex = 0
-            writerIndex = 0
+        readerOffset += n
+        if readerOffset == writerOffset {
+            readerOffset = 0
+            writerOffset = 0
         }
     }
 
     /// Moves the readable bytes to the front, making all free space writable. Offsets relative
     /// to `readerIndex` (such as a parsed head's ranges) stay valid.
+    @inlinable
     public func compact() {
         guard readerIndex > 0 else { return }
         let count = readableBytes
         if count > 0 {
             storage.copyMemory(from: storage + readerIndex, byteCount: count)
         }
-        readerIndex = 0
-        writerIndex = count
+        readerOffset = 0
+        writerOffset = count
     }
 
     /// Empties the buffer.
+    @inlinable
     public func clear() {
-        readerIndex = 0
-        writerIndex = 0
+        readerOffset = 0
+        writerOffset = 0
     }
 
     /// Makes `count` bytes writable, compacting if needed; false if they cannot fit.
-    @inline(__always)
-    private func reserve(_ count: Int) -> Bool {
+    @inlinable @inline(__always)
+    func reserve(_ count: Int) -> Bool {
         if count <= writableBytes { return true }
         guard count <= freeBytes else { return false }
         compact()
@@ -95,16 +110,18 @@ public final class IOBuffer {
     }
 
     /// Appends `bytes`; returns false, writing nothing, if they do not fit.
+    @inlinable
     public func append(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard reserve(bytes.count) else { return false }
         if let source = bytes.baseAddress, bytes.count > 0 {
             (storage + writerIndex).copyMemory(from: source, byteCount: bytes.count)
-            writerIndex += bytes.count
+            writerOffset += bytes.count
         }
         return true
     }
 
     /// Appends the UTF-8 bytes of a literal; false, writing nothing, if they do not fit.
+    @inlinable
     public func append(_ string: StaticString) -> Bool {
         guard string.hasPointerRepresentation else {
             // A single Unicode scalar literal: at most 4 UTF-8 bytes.
@@ -112,7 +129,7 @@ public final class IOBuffer {
             guard reserve(encoded.count) else { return false }
             for byte in encoded {
                 storage.storeBytes(of: byte, toByteOffset: writerIndex, as: UInt8.self)
-                writerIndex += 1
+                writerOffset += 1
             }
             return true
         }

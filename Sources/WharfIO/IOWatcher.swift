@@ -89,6 +89,13 @@ public final class IOWatcher {
         start()
     }
 
+    /// Delivers `events` to the handler on the loop's next round of callbacks, as if the
+    /// descriptor had reported them (`ev_feed_event`): for readiness the kernel cannot see, such
+    /// as bytes a TLS layer has already read. Stopping or releasing the watcher first cancels it.
+    public func feed(_ events: IOEvents) {
+        ev_feed_event(loop.raw, watcher, events.rawValue)
+    }
+
     /// The events being delivered now: `events` while started, none while stopped.
     public var delivered: IOEvents { isActive ? events : [] }
 

@@ -89,6 +89,10 @@ final class TLSCertificateSet: @unchecked Sendable {
         var mode = WHARF_SSL_MODE_ENABLE_PARTIAL_WRITE | WHARF_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
         if settings.releaseIdleBuffers { mode |= WHARF_SSL_MODE_RELEASE_BUFFERS }
         _ = wharf_SSL_CTX_set_mode(context, mode)
+        // Read-ahead: one recv(2) takes a whole record (and what follows it) rather than one
+        // for its 5-byte header and another for its body. Bytes read ahead wait inside OpenSSL,
+        // where `TLSStream.hasBufferedBytes` sees them (the socket no longer reports them).
+        _ = SSL_CTX_ctrl(context, SSL_CTRL_SET_READ_AHEAD, 1, nil)
         try require(SSL_CTX_set_cipher_list(context, TLSServerSettings.tls12CipherList) == 1, "SSL_CTX_set_cipher_list")
 
         guard SSL_CTX_use_certificate_chain_file(context, source.certificatePath) == 1 else {

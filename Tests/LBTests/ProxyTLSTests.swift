@@ -69,6 +69,34 @@ final class ProxyTLSTests: ProxyTestCase {
         XCTAssertTrue(still.stdoutText.contains("backend=b0 path=/tls"), still.outputText)
     }
 
+    /// A body far larger than any buffer, uploaded over TLS: reading the client pauses and
+    /// resumes many times, and bytes the TLS layer read ahead while reading was paused (which
+    /// the socket no longer reports) still reach the target.
+    func testLargeUploadOverTLSIsStreamedIntact() throws {
+        let certificates = try ProxyCertificates(directory: directory)
+        let backend = try startBackend("b0")
+        let port = try FreePort.pick()
+        var config = TestLBConfig(
+            listeners: [.init(name: "secure", port: port, group: "web", https: true, certificates: [certificates.pair("a")])],
+            groups: [.init(name: "web", targets: [(backend.port, 1)])]
+        )
+        config.groups[0].healthCheck.enabled = false
+        _ = try startBalancer(config)
+
+        let size = ProxyBodyTests.uploadSize
+        let file = directory.file("upload.bin")
+        try Data(BodyPattern.bytes(count: size)).write(to: URL(fileURLWithPath: file))
+        for round in 0..<2 {
+            let result = try curl(
+                port: port, host: "a.test", path: "/upload", trust: certificates.certificate("a"),
+                extra: ["--data-binary", "@" + file, "-H", "Expect:"])
+            XCTAssertEqual(result.status, 0, "round \(round): \(result.stderrText)")
+            XCTAssertTrue(result.stdoutText.hasPrefix("length=\(size) "), "round \(round): \(result.stdoutText)")
+            XCTAssertTrue(result.stdoutText.contains("pattern=ok\n"), "round \(round): \(result.stdoutText)")
+            XCTAssertTrue(result.stdoutText.hasSuffix("\n200"), "round \(round): \(result.stdoutText)")
+        }
+    }
+
     /// One request with `openssl s_client`.
     private func sClient(port: Int, serverName: String?, version: String, trust: String) throws -> Subprocess.Result {
         var arguments = ["s_client", "-connect", "127.0.0.1:\(port)", version, "-alpn", "http/1.1", "-CAfile", trust, "-ign_eof"]

@@ -49,4 +49,39 @@ final class ProxyWebSocketTests: ProxyTestCase {
         XCTAssertTrue(connection.waitForClose(timeout: 2))
         XCTAssertEqual(try backend.stats().paths["/ws"], 1)
     }
+
+    /// Bytes relayed through a tunnel count towards its target, both ways, like any other bytes
+    /// exchanged with it.
+    func testTunnelBytesCountTowardsTheTarget() throws {
+        let backend = try startBackend("b0")
+        let port = try FreePort.pick()
+        var config = TestLBConfig.simple(port: port, targets: [backend.port])
+        config.groups[0].healthCheck.enabled = false
+        let balancer = try startBalancer(config)
+
+        let connection = try TestConnection(port: port)
+        try connection.send(
+            "GET /ws HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        XCTAssertEqual(try connection.readHead().status, 101)
+        _ = try WebSocketFrames.read(from: connection)  // the greeting
+        let payloadLength = 150_000
+        try connection.send(WebSocketFrames.clientFrame(opcode: 2, payload: BodyPattern.bytes(count: payloadLength)))
+        XCTAssertEqual(try WebSocketFrames.read(from: connection).payload.count, payloadLength)
+        try connection.send(WebSocketFrames.clientFrame(opcode: 8, payload: [0x03, 0xE8]))
+        XCTAssertEqual(try WebSocketFrames.read(from: connection).opcode, 8)
+        XCTAssertTrue(connection.waitForClose(timeout: 2))
+
+        func targetCounts(_ snapshot: LBStatisticsSnapshot) -> TrafficCounts? {
+            snapshot.targetGroups.first { $0.name == "web" }?.targets.first?.traffic.counts
+        }
+        let snapshot = settledStatistics(balancer) { snapshot in
+            guard let counts = targetCounts(snapshot) else { return false }
+            return counts.bytesSent >= UInt64(payloadLength) && counts.bytesReceived >= UInt64(payloadLength)
+        }
+        let counts = try XCTUnwrap(targetCounts(snapshot))
+        // The masked frame went to the target, its echo came back: each more than the payload.
+        XCTAssertGreaterThan(counts.bytesSent, UInt64(payloadLength), "bytes sent to the target")
+        XCTAssertGreaterThan(counts.bytesReceived, UInt64(payloadLength), "bytes received from the target")
+    }
 }

@@ -119,7 +119,9 @@ extension ClientConnection {
         if response.isSwitchingProtocols {
             // Only ever for an upgrade request: the parser refuses a 101 to any other.
             exchange.responseStatus = response.status
-            _ = HeadRewriter.writeResponseHead(response, base: input.readableBytesView, exchange: exchange, keepAlive: true, into: out)
+            _ = HeadRewriter.writeResponseHead(
+                response, base: input.readableBytesView, dechunk: exchange.dechunkForClient,
+                clientIsHTTP10: exchange.clientIsHTTP10, keepAlive: true, into: out)
             input.consume(response.headLength)
             worker.noteResponseHead(self, status: response.status)
             beginTunnel(upstream)
@@ -141,7 +143,9 @@ extension ClientConnection {
         if case .untilClose = response.framing { keepClient = false }
         if exchange.dechunkForClient { keepClient = false }
         exchange.clientKeepAlive = keepClient
-        _ = HeadRewriter.writeResponseHead(response, base: input.readableBytesView, exchange: exchange, keepAlive: keepClient, into: out)
+        _ = HeadRewriter.writeResponseHead(
+            response, base: input.readableBytesView, dechunk: exchange.dechunkForClient,
+            clientIsHTTP10: exchange.clientIsHTTP10, keepAlive: keepClient, into: out)
         exchange.responseHeadSent = true
         input.consume(response.headLength)
         worker.noteResponseHead(self, status: response.status)
@@ -280,6 +284,10 @@ extension ClientConnection {
             setDeadline(.clientIdle)
             if let input, input.readableBytes > 0 {
                 parseRequestHead()
+            } else {
+                // An idle keep-alive connection holds no buffer: the next request's bytes get
+                // one from the pool when they arrive.
+                releaseEmptyInput()
             }
         } else {
             state = .closing

@@ -36,7 +36,11 @@ extension ClientConnection {
     }
 
     func flushTunnelToTarget(_ upstream: UpstreamConnection) {
-        switch upstream.flush() {
+        let sentBefore = upstream.sentBytes
+        let outcome = upstream.flush()
+        // Tunnelled bytes count towards the target like any other bytes sent to it.
+        if upstream.sentBytes > sentBefore { worker.noteTargetBytesOut(self, upstream.sentBytes - sentBefore) }
+        switch outcome {
         case .drained:
             upstream.want(.read)
             // Room again at the target: take what the client has waiting.
@@ -63,6 +67,7 @@ extension ClientConnection {
                 switch Socket.read(upstream.fd, into: buffer.writableBytesView) {
                 case .bytes(let n):
                     buffer.commitWrite(n)
+                    worker.noteTargetBytesIn(self, n)
                 case .wouldBlock:
                     upstream.releaseEmptyBuffers()
                     flushOutput()

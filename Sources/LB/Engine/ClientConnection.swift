@@ -30,10 +30,11 @@ final class ClientConnection {
         case closed
     }
 
-    /// `unowned(unsafe)`: a worker outlives every connection it accepts or opens (it closes
-    /// them all before it stops), and a checked unowned reference costs an atomic
-    /// retain/release on every access on the request path.
-    unowned(unsafe) let worker: ProxyWorker
+    /// A strong `let`: the request path reads the worker (and its `let`s) borrowed, with no
+    /// retain/release (an `unowned(unsafe)` reference is retained on every load). The cycle
+    /// through the worker's tables ends when the connection closes (the worker drops it then),
+    /// and a worker closes every connection before it stops.
+    let worker: ProxyWorker
     let listener: WorkerListener
     var transport: Transport
     let peer: SocketAddress
@@ -113,6 +114,12 @@ final class ClientConnection {
         if let output, output.readableBytes > 0 { events.insert(.write) }
         if readNeedsWritable { events.insert(.write) }
         want(events)
+        // Reading resumes, but bytes TLS already took from the socket (read ahead, or the rest
+        // of a record that did not fit) will not make it readable: read them on the loop's
+        // next round (not from here, in the middle of whatever called this).
+        if events.contains(.read), !readNeedsWritable, transport.hasBufferedBytes {
+            watcher?.feed(.read)
+        }
     }
 
     /// Whether reading from the client now makes progress (else reading pauses: back-pressure).
@@ -178,9 +185,9 @@ final class ClientConnection {
                 buffer.commitWrite(n)
                 worker.noteClientBytesIn(self, n)
                 processInput()
-                // Level-triggered epoll: a short plain read means the socket is drained, so skip
-                // the read that would only say EAGAIN. TLS may hold decrypted bytes: read on.
-                if n < room && !transport.isTLS { break reading }
+                // Level-triggered epoll: a short read means the socket is drained, so skip the
+                // read that would only say EAGAIN, unless TLS holds bytes it read ahead.
+                if n < room && !transport.hasBufferedBytes { break reading }
             case .wantRead:
                 releaseEmptyInput()
                 return

@@ -75,9 +75,12 @@ enum HeadRewriter {
 
     // MARK: Response
 
-    /// Writes the final response head for the client.
+    /// Writes the final response head for the client. `dechunk`: the body is de-chunked for an
+    /// HTTP/1.0 client (its `Transfer-Encoding` is dropped); `clientIsHTTP10`: keep-alive must
+    /// be stated. (Two flags rather than the exchange: passing the exchange would copy it.)
     static func writeResponseHead(
-        _ response: HTTPResponseHead, base: UnsafeRawBufferPointer, exchange: ProxyExchange, keepAlive: Bool, into out: IOBuffer
+        _ response: HTTPResponseHead, base: UnsafeRawBufferPointer, dechunk: Bool, clientIsHTTP10: Bool,
+        keepAlive: Bool, into out: IOBuffer
     ) -> Bool {
         var ok = writeStatusLine(response, base: base, into: out)
         for field in response.fields where ok {
@@ -85,7 +88,7 @@ enum HeadRewriter {
             case .upgrade:
                 if !response.isSwitchingProtocols { continue }
             case .transferEncoding:
-                if exchange.dechunkForClient { continue }
+                if dechunk { continue }
             default:
                 if isHopByHop(field) { continue }
             }
@@ -95,7 +98,7 @@ enum HeadRewriter {
             ok = ok && out.append("Connection: Upgrade\r\n")
         } else if !keepAlive {
             ok = ok && out.append("Connection: close\r\n")
-        } else if exchange.clientIsHTTP10 {
+        } else if clientIsHTTP10 {
             ok = ok && out.append("Connection: keep-alive\r\n")
         }
         ok = ok && out.append("\r\n")
@@ -132,10 +135,27 @@ enum HeadRewriter {
         return out.append("HTTP/1.1") && out.append(slice(base, rest)) && out.append("\r\n")
     }
 
+    /// `name: value` and CRLF, reserved and copied in one go (nothing is written when the line
+    /// does not fit).
     @inline(__always)
     private static func writeField(_ field: HTTPField, base: UnsafeRawBufferPointer, into out: IOBuffer) -> Bool {
-        out.append(slice(base, field.nameRange)) && out.append(": ")
-            && out.append(slice(base, field.valueRange)) && out.append("\r\n")
+        let name = slice(base, field.nameRange)
+        let value = slice(base, field.valueRange)
+        let length = name.count &+ value.count &+ 4
+        if out.writableBytes < length {
+            out.compact()
+            guard out.writableBytes >= length else { return false }
+        }
+        let line = out.writableBytesView
+        let valueStart = name.count &+ 2
+        UnsafeMutableRawBufferPointer(rebasing: line[..<name.count]).copyMemory(from: name)
+        line[name.count] = UInt8(ascii: ":")
+        line[name.count &+ 1] = UInt8(ascii: " ")
+        UnsafeMutableRawBufferPointer(rebasing: line[valueStart..<(valueStart &+ value.count)]).copyMemory(from: value)
+        line[length &- 2] = UInt8(ascii: "\r")
+        line[length &- 1] = UInt8(ascii: "\n")
+        out.commitWrite(length)
+        return true
     }
 
     @inline(__always)

@@ -5,14 +5,16 @@
 /// picked under an older snapshot finds its target again by group name and id.
 extension ProxyWorker {
     /// The statistics position (group, target) of the current exchange of `client`, if any.
+    /// Reads the exchange's fields in place: copying the whole exchange would retain and
+    /// release everything it holds, on every call of the request path.
     @inline(__always)
-    func statisticsPosition(_ exchange: ProxyExchange) -> (group: Int, target: Int)? {
-        guard exchange.attempts > 0 else { return nil }
-        if exchange.generation == routing.table.generation {
-            return (exchange.groupIndex, exchange.targetIndex)
+    func statisticsPosition(_ client: ClientConnection) -> (group: Int, target: Int)? {
+        guard client.exchange.attempts > 0 else { return nil }
+        if client.exchange.generation == routing.table.generation {
+            return (client.exchange.groupIndex, client.exchange.targetIndex)
         }
-        guard !exchange.groupName.isEmpty else { return nil }
-        return statistics.layout.targetPosition(targetGroup: exchange.groupName, id: exchange.targetID.rawValue)
+        guard !client.exchange.groupName.isEmpty else { return nil }
+        return statistics.layout.targetPosition(targetGroup: client.exchange.groupName, id: client.exchange.targetID.rawValue)
     }
 
     @inline(__always)
@@ -54,40 +56,41 @@ extension ProxyWorker {
     /// The current attempt ended: tells the target's picker (least outstanding requests,
     /// passive ejection) how it went.
     func noteTargetRequestFinished(_ client: ClientConnection, outcome: RequestOutcome) {
-        let exchange = client.exchange
-        guard exchange.attempts > 0 else { return }
+        guard client.exchange.attempts > 0 else { return }
         let now = monotonicNow()
         let ejectedFor: Double?
-        if exchange.generation == routing.table.generation {
-            ejectedFor = routing.requestFinished(group: exchange.groupIndex, index: exchange.targetIndex, outcome: outcome, now: now)
-        } else if !exchange.groupName.isEmpty {
-            ejectedFor = routing.requestFinished(groupName: exchange.groupName, target: exchange.targetID, outcome: outcome, now: now)
+        if client.exchange.generation == routing.table.generation {
+            ejectedFor = routing.requestFinished(
+                group: client.exchange.groupIndex, index: client.exchange.targetIndex, outcome: outcome, now: now)
+        } else if !client.exchange.groupName.isEmpty {
+            ejectedFor = routing.requestFinished(
+                groupName: client.exchange.groupName, target: client.exchange.targetID, outcome: outcome, now: now)
         } else {
             ejectedFor = nil
         }
-        if ejectedFor != nil, let position = statisticsPosition(exchange) {
+        if ejectedFor != nil, let position = statisticsPosition(client) {
             statistics.targetEjected(group: position.group, target: position.target)
         }
     }
 
     func noteRetry(_ client: ClientConnection) {
-        if let position = statisticsPosition(client.exchange) {
+        if let position = statisticsPosition(client) {
             statistics.requestRetried(group: position.group, failedTarget: position.target)
         }
     }
 
     func noteResponseHead(_ client: ClientConnection, status: Int) {
-        let exchange = client.exchange
-        guard let position = statisticsPosition(exchange) else { return }
-        statistics.targetResponded(group: position.group, target: position.target, status: status, responseTime: micros(loop.now - exchange.requestSentAt))
+        guard let position = statisticsPosition(client) else { return }
+        statistics.targetResponded(
+            group: position.group, target: position.target, status: status,
+            responseTime: micros(loop.now - client.exchange.requestSentAt))
     }
 
     func noteResponseCompleted(_ client: ClientConnection, status: Int) {
-        let exchange = client.exchange
-        guard let position = statisticsPosition(exchange) else { return }
+        guard let position = statisticsPosition(client) else { return }
         statistics.requestCompleted(
             listener: client.listener.index, group: position.group, target: position.target,
-            status: status, duration: micros(loop.now - exchange.startedAt)
+            status: status, duration: micros(loop.now - client.exchange.startedAt)
         )
     }
 
@@ -100,12 +103,12 @@ extension ProxyWorker {
 
     /// The LB answered with an error of its own.
     func noteLBError(_ client: ClientConnection, _ code: LBErrorCode) {
-        let exchange = client.exchange
-        let duration = micros(client.state == .readingHead || exchange.startedAt == 0 ? 0 : loop.now - exchange.startedAt)
-        if let position = statisticsPosition(exchange) {
+        let startedAt = client.exchange.startedAt
+        let duration = micros(client.state == .readingHead || startedAt == 0 ? 0 : loop.now - startedAt)
+        if let position = statisticsPosition(client) {
             statistics.lbErrorSent(code, listener: client.listener.index, group: position.group, target: position.target, duration: duration)
         } else if client.state == .proxying {
-            statistics.lbErrorSent(code, listener: client.listener.index, group: exchange.groupIndex, duration: duration)
+            statistics.lbErrorSent(code, listener: client.listener.index, group: client.exchange.groupIndex, duration: duration)
         } else {
             statistics.lbErrorSent(code, listener: client.listener.index, duration: duration)
         }
@@ -113,14 +116,14 @@ extension ProxyWorker {
 
     @inline(__always)
     func noteTargetBytesIn(_ client: ClientConnection, _ count: Int) {
-        if let position = statisticsPosition(client.exchange) {
+        if let position = statisticsPosition(client) {
             statistics.targetBytesReceived(count, group: position.group, target: position.target)
         }
     }
 
     @inline(__always)
     func noteTargetBytesOut(_ client: ClientConnection, _ count: Int) {
-        if let position = statisticsPosition(client.exchange) {
+        if let position = statisticsPosition(client) {
             statistics.targetBytesSent(count, group: position.group, target: position.target)
         }
     }

@@ -25,15 +25,16 @@ final class ProxyWorker {
     /// Connection state per target, parallel to `routing.table.groups[g].targets`.
     var targets: [[WorkerTarget]] = []
     /// This worker's counters, handed to the hub on `tick` (`ProxyWorker+Statistics`).
-    var statistics: WorkerStatistics
+    let statistics: WorkerStatistics
     let hub: StatisticsHub
     private var tickTimer: TimerWatcher?
     private var shutdownTimer: TimerWatcher?
     private var acceptRetryTimer: TimerWatcher?
     private var lastSweep = 0.0
     private let clock = MonotonicClock()
-    /// Random per worker and start, so request ids from different workers and runs differ.
-    private let requestIDPrefix: [UInt8]
+    /// `X-Request-Id: ` and a prefix random per worker and start, so request ids from
+    /// different workers and runs differ.
+    private let requestIDFieldStart: [UInt8]
     private var requestCounter: UInt64 = 0
     /// Called on the worker thread once its loop has nothing left to do after a shutdown.
     var onStopped: (() -> Void)?
@@ -46,10 +47,10 @@ final class ProxyWorker {
         self.hub = hub
         self.statistics = WorkerStatistics(layout: ProxyWorker.statisticsLayout(listeners: listenerNames, table: table))
         self.buffers = BufferPool(bufferSize: settings.bufferSize, maxIdleBuffers: settings.maxIdleBuffers)
-        var prefix: [UInt8] = []
+        var fieldStart = Array("X-Request-Id: ".utf8)
         var random = SystemRandomNumberGenerator()
-        for _ in 0..<16 { prefix.append(ProxyWorker.hexDigits[Int(random.next() % 16)]) }
-        self.requestIDPrefix = prefix
+        for _ in 0..<16 { fieldStart.append(ProxyWorker.hexDigit(UInt8(truncatingIfNeeded: random.next() % 16))) }
+        self.requestIDFieldStart = fieldStart
         self.targets = ProxyWorker.workerTargets(for: table, reusing: [:])
     }
 
@@ -222,20 +223,35 @@ final class ProxyWorker {
     }
 
     /// Appends an `X-Request-Id` field: the worker's random prefix and a counter, in hex.
+    /// The counter's digits are written in place (no temporary, no table lookup).
     func appendRequestID(to out: IOBuffer) -> Bool {
         requestCounter &+= 1
-        let counter = requestCounter
-        guard out.append("X-Request-Id: "), requestIDPrefix.withUnsafeBytes({ out.append($0) }) else { return false }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
-            var value = counter
-            for position in stride(from: 15, through: 0, by: -1) {
-                digits[position] = ProxyWorker.hexDigits[Int(value & 0xF)]
-                value >>= 4
-            }
-            return out.append(UnsafeRawBufferPointer(digits)) && out.append("\r\n")
+        guard requestIDFieldStart.withUnsafeBytes({ out.append($0) }) else { return false }
+        if out.writableBytes < ProxyWorker.requestIDCounterLineLength { out.compact() }
+        guard out.writableBytes >= ProxyWorker.requestIDCounterLineLength else { return false }
+        let line = out.writableBytesView
+        var value = requestCounter
+        var position = ProxyWorker.requestIDCounterDigits
+        while position > 0 {
+            position &-= 1
+            line[position] = ProxyWorker.hexDigit(UInt8(truncatingIfNeeded: value & 0xF))
+            value >>= 4
         }
+        line[ProxyWorker.requestIDCounterDigits] = UInt8(ascii: "\r")
+        line[ProxyWorker.requestIDCounterDigits + 1] = UInt8(ascii: "\n")
+        out.commitWrite(ProxyWorker.requestIDCounterLineLength)
+        return true
     }
 
-    /// Lower-case hexadecimal digits, for the request-id prefix and counter.
+    /// Hex digits of the request counter in an `X-Request-Id`.
+    static let requestIDCounterDigits = 16
+    /// The counter's digits and the CRLF ending the field line.
+    static let requestIDCounterLineLength = requestIDCounterDigits + 2
+
+    /// The lower-case hexadecimal digit of `nibble` (0...15).
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &- 10 &+ nibble
+    }
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -28,6 +28,14 @@ enum Transport {
         }
     }
 
+    /// Whether bytes already read from the socket wait in the TLS layer, so a read must come
+    /// before waiting for readiness (always false for plain TCP).
+    @inline(__always)
+    var hasBufferedBytes: Bool {
+        if case .tls(_, let stream) = self { return stream.hasBufferedBytes }
+        return false
+    }
+
     var isTLS: Bool {
         if case .tls = self { return true }
         return false

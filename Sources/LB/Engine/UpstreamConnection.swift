@@ -17,10 +17,11 @@ final class UpstreamConnection {
         case closed
     }
 
-    /// `unowned(unsafe)`: a worker outlives every connection it accepts or opens (it closes
-    /// them all before it stops), and a checked unowned reference costs an atomic
-    /// retain/release on every access on the request path.
-    unowned(unsafe) let worker: ProxyWorker
+    /// A strong `let`: the request path reads the worker (and its `let`s) borrowed, with no
+    /// retain/release (an `unowned(unsafe)` reference is retained on every load). The cycle
+    /// through the worker's tables ends when the connection closes (the worker drops it then),
+    /// and a worker closes every connection before it stops.
+    let worker: ProxyWorker
     let fd: Int32
     let target: WorkerTarget
     var state: State
