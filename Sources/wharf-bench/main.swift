@@ -6,6 +6,7 @@
 //   wharf-bench concurrent --root DIR --token T --image DIR [--count N]
 //   wharf-bench density    --root DIR --token T --image DIR [--count N] [--deadline SECONDS]
 //   wharf-bench cleanup    --root DIR --token T
+//   wharf-bench api        --endpoint HOST:PORT --credentials FILE [...]   (a running wharf serve; see APIBenchmark.swift)
 //   wharf-bench scheduler  [--instances N] [--tasks N] [--batch N] [--runs N]   (no runtime; see SchedulerBenchmark.swift)
 import Foundation
 import ImageStore
@@ -411,6 +412,10 @@ func runCleanup(_ options: Options) {
 
 // MARK: - main
 
+if CommandLine.arguments.dropFirst().first == "api" {
+    runAPIBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "scheduler" {
     runSchedulerBenchmark(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)

@@ -20,7 +20,12 @@ public final class LocalAgent: ContainerAgent {
     public let runtime: ContainerRuntime
     public let configuration: LocalAgentConfiguration
     let logger: Logger
+    /// Launches, stops and removals: the calls that change a host.
     private let runner: BlockingRunner
+    /// Status reads, apart from ``runner``: a report (a few small files read) never waits
+    /// behind launches that take tens of milliseconds each, so a task that started is
+    /// recorded RUNNING while other launches are still under way.
+    private let statusRunner: BlockingRunner
     /// One per agent: concurrent pulls of one image or layer download it once.
     private let puller: ImagePuller
     private let monitor: RuntimeTaskMonitor
@@ -49,6 +54,7 @@ public final class LocalAgent: ContainerAgent {
         self.logger = logger
         registrySecrets = RepositoryCredentialsResolver(source: secrets)
         runner = BlockingRunner(label: "wharf.agent.runtime", width: configuration.runtimeConcurrency)
+        statusRunner = BlockingRunner(label: "wharf.agent.status", width: LocalAgentConfiguration.statusReadConcurrency)
         var registries = RegistryConfiguration()
         if let file = configuration.registriesFile {
             do {
@@ -114,13 +120,13 @@ public final class LocalAgent: ContainerAgent {
     }
 
     public func taskReport(_ taskID: String) async throws(AgentError) -> AgentTaskReport? {
-        try await runner.run { [self] () -> Result<AgentTaskReport?, AgentError> in
+        try await statusRunner.run { [self] () -> Result<AgentTaskReport?, AgentError> in
             .success(resolve(taskID).flatMap { currentReport(taskID: taskID, runtimeID: $0) })
         }
     }
 
     public func taskReports() async throws(AgentError) -> [AgentTaskReport] {
-        try await runner.run { [self] () -> Result<[AgentTaskReport], AgentError> in
+        try await statusRunner.run { [self] () -> Result<[AgentTaskReport], AgentError> in
             let mapped = state.withLock { state in
                 state.ledger.entries.values.compactMap { entry in entry.runtimeTaskID.map { (entry.taskID, $0) } }
             }
@@ -295,8 +301,9 @@ public final class LocalAgent: ContainerAgent {
         return report
     }
 
-    /// Called by the monitor thread: reads the tasks that changed and emits the reports that
-    /// differ from the last ones emitted.
+    /// Called by the monitor (its thread for events, its sweep queue for sweeps, possibly at
+    /// once): reads the tasks that changed and emits the reports that differ from the last
+    /// ones emitted. Reports are signals; the reconciler reads the task afresh before acting.
     private func refresh(_ runtimeIDs: [String], sweep: Bool) {
         for runtimeID in runtimeIDs {
             guard let taskID = state.withLock({ $0.ledger.taskID(forRuntimeTask: runtimeID) }) else {

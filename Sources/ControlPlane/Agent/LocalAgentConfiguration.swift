@@ -9,6 +9,8 @@ public struct LocalAgentConfiguration: Sendable {
     /// Runtime calls (launch, stop) running at once; more wait. Each launch is mostly system
     /// calls, so a few in parallel use the cores without thrashing.
     public static let defaultRuntimeConcurrency = 4
+    /// Status reads running at once, on threads of their own (see ``LocalAgent``).
+    static let statusReadConcurrency = 2
 
     /// The agent's records: which runtime task runs which ECS task.
     public var stateDirectory: String

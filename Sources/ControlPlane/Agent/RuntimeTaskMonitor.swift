@@ -7,6 +7,10 @@ import Synchronization
 /// watched task as well, because a supervisor that dies writes nothing.
 ///
 /// The thread only reads inotify and calls `onChange`; it never touches the runtime itself.
+/// Sweeps run on a queue of their own: a sweep reads the status files of every watched task
+/// (a thousand of them on a dense host), and events that arrive meanwhile (a container that
+/// just started) are handed on at once rather than after it. A sweep still under way
+/// when the next is due makes that one skip.
 final class RuntimeTaskMonitor: Sendable {
     /// What inotify reports: files written, created, renamed into place, the directory removed.
     static let watchMask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF)
@@ -31,6 +35,8 @@ final class RuntimeTaskMonitor: Sendable {
     private let wakeWriteFD: Int32
     private let watches = Mutex(Watches())
     private let finished = DispatchSemaphore(value: 0)
+    private let sweepQueue = DispatchQueue(label: "wharf-agent-sweep")
+    private let sweeping = Atomic<Bool>(false)
     init(tasksDirectory: String, sweepInterval: Double) throws(AgentError) {
         self.tasksDirectory = tasksDirectory
         self.sweepMilliseconds = Int32(max(0.05, sweepInterval) * 1000)
@@ -100,7 +106,7 @@ final class RuntimeTaskMonitor: Sendable {
         _ = finished.wait(timeout: .now() + Self.shutdownTimeout)
     }
 
-    private func run(_ onChange: @Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void) {
+    private func run(_ onChange: @escaping @Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void) {
         var buffer = [UInt8](repeating: 0, count: Self.readBufferSize)
         var lastSweep = DispatchTime.now().uptimeNanoseconds
         let sweepNanoseconds = UInt64(sweepMilliseconds) * 1_000_000
@@ -126,7 +132,12 @@ final class RuntimeTaskMonitor: Sendable {
             if now - lastSweep >= sweepNanoseconds {
                 lastSweep = now
                 let all = watched
-                if !all.isEmpty { onChange(all, true) }
+                if !all.isEmpty, !sweeping.exchange(true, ordering: .acquiringAndReleasing) {
+                    sweepQueue.async { [self] in
+                        onChange(all, true)
+                        sweeping.store(false, ordering: .releasing)
+                    }
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// What the tasks placed on one container instance take from it, and how many there are.
@@ -18,25 +19,46 @@ public struct ContainerInstanceUsage: Sendable, Equatable {
     public init() {}
 
     /// Usage of each of `instanceIDs` (instances without tasks map to an empty usage).
+    ///
+    /// Sums and counts come from SQLite; only the port lists of tasks that reserve ports are
+    /// read and decoded. (RunTask reads this inside its write transaction, on instances that
+    /// may hold a thousand tasks: decoding every task row there was most of RunTask's time.)
     public static func fetch(_ db: Database, instanceIDs: [String]) throws -> [String: ContainerInstanceUsage] {
         var usage: [String: ContainerInstanceUsage] = [:]
         for id in instanceIDs { usage[id] = ContainerInstanceUsage() }
         guard !instanceIDs.isEmpty else { return usage }
-        let tasks = try TaskRecord
-            .filter(instanceIDs.contains(Column("containerInstanceId")))
-            .filter(TaskRecord.resourceHoldingStatuses.contains(Column("lastStatus")))
-            .fetchAll(db)
-        for task in tasks {
-            guard let id = task.containerInstanceId else { continue }
+        let statuses = TaskRecord.resourceHoldingStatuses
+        let scope = """
+            FROM task WHERE containerInstanceId IN (\(instanceIDs.map { _ in "?" }.joined(separator: ",")))
+              AND lastStatus IN (\(statuses.map { _ in "?" }.joined(separator: ",")))
+            """
+        let totals = try Row.fetchAll(db, sql: """
+            SELECT containerInstanceId, SUM(reservedCPU) AS cpu, SUM(reservedMemory) AS memory, COUNT(*) AS active,
+                   SUM(desiredStatus = ?) AS running, SUM(lastStatus = ?) AS pending
+            \(scope) GROUP BY containerInstanceId
+            """, arguments: StatementArguments([ECSTaskStatus.running.rawValue, ECSTaskStatus.pending.rawValue] + instanceIDs + statuses))
+        for row in totals {
+            let id: String = row["containerInstanceId"]
             var u = usage[id] ?? ContainerInstanceUsage()
-            u.reservedCPU += task.reservedCPU
-            u.reservedMemory += task.reservedMemory
-            u.tcpPorts.formUnion(task.reservedPorts)
-            u.udpPorts.formUnion(task.reservedUDPPorts)
-            u.activeTasks += 1
-            if task.desiredStatus == .running { u.runningTasks += 1 }
-            if task.lastStatus == .pending { u.pendingTasks += 1 }
+            u.reservedCPU = row["cpu"]
+            u.reservedMemory = row["memory"]
+            u.activeTasks = row["active"]
+            u.runningTasks = row["running"]
+            u.pendingTasks = row["pending"]
             usage[id] = u
+        }
+        // Port lists are JSON arrays; rows whose lists are both empty add nothing.
+        let ported = try Row.fetchAll(db, sql: """
+            SELECT containerInstanceId, reservedPorts, reservedUDPPorts
+            \(scope) AND (reservedPorts != '[]' OR reservedUDPPorts != '[]')
+            """, arguments: StatementArguments(instanceIDs + statuses))
+        let decoder = JSONDecoder()
+        for row in ported {
+            let id: String = row["containerInstanceId"]
+            let tcp: String = row["reservedPorts"]
+            let udp: String = row["reservedUDPPorts"]
+            usage[id, default: ContainerInstanceUsage()].tcpPorts.formUnion(try decoder.decode([Int].self, from: Data(tcp.utf8)))
+            usage[id, default: ContainerInstanceUsage()].udpPorts.formUnion(try decoder.decode([Int].self, from: Data(udp.utf8)))
         }
         return usage
     }

@@ -7,7 +7,7 @@ import GRDB
 /// documents); everything a query filters or sorts on is a column of its own.
 public enum StoreSchema {
     /// Identifiers of the migrations, in the order they run.
-    public static let migrationIdentifiers = ["v1-ecs-resources"]
+    public static let migrationIdentifiers = ["v1-ecs-resources", "v2-task-list-index"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -17,6 +17,12 @@ public enum StoreSchema {
             try createContainerInstanceTables(db)
             try createTaskAndServiceTables(db)
             try createTagTable(db)
+        }
+        // ListTasks: a cluster's tasks of one desired status in task ID order, read a page at
+        // a time straight from the index instead of sorting every task of the cluster.
+        migrator.registerMigration("v2-task-list-index") { db in
+            try db.create(index: "task_cluster_desired_id", on: TaskRecord.databaseTableName,
+                          columns: ["clusterName", "desiredStatus", "id"])
         }
         return migrator
     }

@@ -14,11 +14,19 @@ extension ECSAPI {
         let withTags = (request.include ?? []).contains("TAGS")
         return try snapshot { db in
             let cluster = try ClusterReference.existing(db, request.cluster, context)
+            // One query for every task named (not one per reference: each statement SQLite
+            // compiles costs more than reading the rows).
+            let ids = references.map { TaskReference.id($0, cluster: cluster.name, context) }
+            let wanted = Array(Set(ids.compactMap { $0 }))
+            let rows = wanted.isEmpty ? [] : try TaskRecord.filter(keys: wanted).fetchAll(db)
+            let byID = Dictionary(rows.filter { $0.clusterName == cluster.name }.map { ($0.id, $0) },
+                                  uniquingKeysWith: { first, _ in first })
             var found: [TaskRecord] = []
+            var seen: Set<String> = []
             var failures: [ECSFailure] = []
-            for reference in references {
-                if let record = try TaskReference.find(db, reference, cluster: cluster.name, context) {
-                    if !found.contains(where: { $0.id == record.id }) { found.append(record) }
+            for (reference, id) in zip(references, ids) {
+                if let id, let record = byID[id] {
+                    if seen.insert(record.id).inserted { found.append(record) }
                 } else {
                     failures.append(ECSFailure(arn: TaskReference.failureARN(reference, cluster: cluster.name, context),
                                                reason: ECSFailure.missingReason))
@@ -42,7 +50,7 @@ extension ECSAPI {
         let page = try PageRequest(operation: operation, maxResults: request.maxResults, nextToken: request.nextToken,
                                    limit: PaginationLimits.listTasks, keyCount: 1)
         let visibleSince = context.timestamp - TaskRetention.stoppedTaskVisibility
-        let records = try snapshot { db -> [TaskRecord] in
+        let records = try snapshot { db -> [(id: String, arn: String)] in
             let cluster = try ClusterReference.existing(db, request.cluster, context)
             guard desired != "PENDING" else { return [] }
             var query = TaskRecord.filter(Column("clusterName") == cluster.name && Column("desiredStatus") == desired)
@@ -72,7 +80,9 @@ extension ECSAPI {
                 query = query.filter(Column("launchType") == launchType)
             }
             if let after = page.after { query = query.filter(Column("id") > after[0]) }
-            return try query.order(Column("id")).limit(page.size + 1).fetchAll(db)
+            // Only the two columns answered: rows' documents are neither read nor copied.
+            return try Row.fetchAll(db, query.select(Column("id"), Column("arn")).order(Column("id")).limit(page.size + 1))
+                .map { row -> (id: String, arn: String) in (id: row["id"], arn: row["arn"]) }
         }
         let (items, token) = page.page(records) { [$0.id] }
         return ListTasksResponse(taskArns: items.map(\.arn), nextToken: token)

@@ -1,0 +1,36 @@
+import Synchronization
+
+/// Decoded task documents, keyed by task ID and valid only for the exact stored text they were
+/// decoded from. DescribeTasks renders the same rows over and over, and decoding each row's JSON
+/// document was most of its cost; a document whose text changed (any write to the task) is
+/// decoded afresh, so an entry can never describe a task differently from its row.
+///
+/// Bounded: when ``capacity`` entries are held the cache is emptied and refills from the rows
+/// read next.
+final class TaskDocumentCache: Sendable {
+    /// Entries kept at most (a few kilobytes each).
+    static let capacity = 4096
+    /// The cache renderings share.
+    static let shared = TaskDocumentCache()
+
+    private struct Entry {
+        var text: String
+        var document: TaskDocument
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// The document of task `id` whose stored text is `text`.
+    func document(taskID id: String, text: String) -> TaskDocument {
+        if let entry = entries.withLock({ $0[id] }), entry.text == text { return entry.document }
+        let document = TaskDocument.decode(text)
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[id] = Entry(text: text, document: document)
+        }
+        return document
+    }
+
+    /// Entries held now (for tests).
+    var count: Int { entries.withLock { $0.count } }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import Testing
+@testable import ControlPlane
+
+/// What DescribeTasks and ListTasks do to stay cheap (one query per call, documents decoded
+/// once per stored text, pages read from an index) must not change what they answer.
+@Suite("Task query costs")
+struct TaskQueryCostTests {
+    @Test("DescribeTasks answers ten tasks fetched at once in the order asked, and an unknown one MISSING in place")
+    func describeManyInRequestOrder() throws {
+        let (h, _) = try TaskAPITests.harness()
+        let created = try h.call("RunTask", #"{"taskDefinition": "plain", "count": 10}"#)
+        let arns = objects(created["tasks"]).compactMap { $0["taskArn"] as? String }
+        #expect(arns.count == 10)
+        let asked = Array(arns.reversed())
+        let unknown = h.arn(.task(cluster: "default", id: ECSResourceID.random()))
+        let body = #"{"tasks": ["# + (asked + [unknown]).map { "\"\($0)\"" }.joined(separator: ",") + "]}"
+        let response = try h.call("DescribeTasks", body)
+        #expect(objects(response["tasks"]).compactMap { $0["taskArn"] as? String } == asked)
+        #expect(objects(response["failures"]).compactMap { $0["arn"] as? String } == [unknown])
+    }
+
+    @Test("a cached task document is used only for the exact text it was decoded from")
+    func documentCacheFollowsTheText() {
+        let cache = TaskDocumentCache()
+        var document = TaskDocument()
+        document.family = "web"
+        document.revision = 1
+        let first = cache.document(taskID: "a", text: document.encoded())
+        #expect(first.revision == 1)
+        #expect(cache.count == 1)
+        document.revision = 2
+        let changed = cache.document(taskID: "a", text: document.encoded())
+        #expect(changed.revision == 2)
+        #expect(cache.document(taskID: "a", text: document.encoded()) == changed)
+        #expect(cache.document(taskID: "b", text: "{}") == TaskDocument())
+        #expect(cache.count == 2)
+    }
+
+    @Test("the task document cache stays within its capacity")
+    func documentCacheIsBounded() {
+        let cache = TaskDocumentCache()
+        for index in 0..<(TaskDocumentCache.capacity + 10) {
+            _ = cache.document(taskID: "task-\(index)", text: "{}")
+        }
+        #expect(cache.count <= TaskDocumentCache.capacity)
+        #expect(cache.count > 0)
+    }
+
+    @Test("ListTasks reads its page through the cluster, desired status and ID index")
+    func listTasksUsesItsIndex() throws {
+        let (h, _) = try TaskAPITests.harness()
+        _ = try h.call("RunTask", #"{"taskDefinition": "plain", "count": 3}"#)
+        // The plan's detail column names the index; no temporary B-tree for ORDER BY.
+        let details = try h.store.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT id, arn FROM task WHERE clusterName = ? AND desiredStatus = ? ORDER BY id LIMIT 101
+                """, arguments: ["default", "RUNNING"]).map { $0["detail"] as String? ?? "" }
+        }
+        #expect(details.contains { $0.contains("task_cluster_desired_id") })
+        #expect(!details.contains { $0.contains("TEMP B-TREE") })
+        #expect(array(try h.call("ListTasks")["taskArns"]).count == 3)
+    }
+}
