@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "ShimProtocolTests", dependencies: ["ShimProtocol", "LinuxHost"]),
         .testTarget(name: "LaunchTests", dependencies: ["CWharfLaunch", "LinuxHost"]),
-        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "CZstd"]),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "CZstd", "WharfTestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "ImageStore", "LinuxHost", "ShimProtocol", "WharfTestSupport"]),
         // Scripts/ holds the boto3 script the tests run with python3 (read by path, not a resource).
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Runtime", "LinuxHost", "WharfTestSupport"], exclude: ["Scripts"]),

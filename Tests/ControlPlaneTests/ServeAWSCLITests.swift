@@ -3,17 +3,8 @@ import XCTest
 
 /// `wharf serve` driven by the real AWS CLI, as a user would: generated credentials, SigV4,
 /// ECS operations and errors, and state that survives a restart of the daemon.
-final class ServeAWSCLITests: XCTestCase {
-    private var daemon: ServeDaemon?
+final class ServeAWSCLITests: ServeDaemonTestCase {
     private let config = "region: us-east-1\naccountId: \"123456789012\"\n"
-
-    override func setUpWithError() throws {
-        daemon = try ServeDaemon()
-    }
-
-    override func tearDown() {
-        daemon?.remove()
-    }
 
     func testClusterAndTaskDefinitionLifecycleWithRestart() throws {
         let daemon = try XCTUnwrap(daemon)

@@ -6,18 +6,12 @@ import XCTest
 /// Target tracking on request rate end to end: a service behind the load balancer, a load step
 /// through the LB, scale-out within seconds with every request answered, and scale-in once the
 /// load stops, all through the real AWS CLI against `wharf serve`.
-final class ServeAutoscalingTests: XCTestCase {
-    private var daemon: ServeDaemon?
+final class ServeAutoscalingTests: ServeDaemonTestCase {
     private var lbPort = 0
 
     override func setUpWithError() throws {
-        daemon = try ServeDaemon()
+        try super.setUpWithError()
         lbPort = try FreePort.pick()
-    }
-
-    override func tearDown() {
-        if let daemon, (testRun?.failureCount ?? 0) > 0 { print("wharf serve log:\n\(daemon.log())") }
-        daemon?.remove()
     }
 
     func testLoadStepScalesOutAndBackIn() throws {

@@ -1,15 +1,15 @@
 import Foundation
+import WharfTestSupport
 import XCTest
 
 /// The service operations through boto3 (the Python SDK) against `wharf serve`: shapes,
 /// waiters, pagination, events and ECS's errors, as an SDK user sees them.
-final class ServeBoto3Tests: XCTestCase {
+final class ServeBoto3Tests: ServeDaemonTestCase {
     func testServicesThroughBoto3() throws {
         guard Self.python(["-c", "import boto3"]).status == 0 else {
             throw XCTSkip("boto3 is not installed (scripts/setup.sh installs it)")
         }
-        let daemon = try ServeDaemon()
-        defer { daemon.remove() }
+        let daemon = try XCTUnwrap(daemon)
         try daemon.start(config: "region: us-east-1\naccountId: \"123456789012\"\n")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/boto3_services.py").path
         let result = Self.python([script], environment: [
@@ -22,16 +22,13 @@ final class ServeBoto3Tests: XCTestCase {
     }
 
     private static func python(_ arguments: [String], environment: [String: String] = [:]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return (-1, "\(error)") }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        do {
+            let result = try Subprocess.run(
+                executable: "/usr/bin/env", arguments: ["python3"] + arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, timeLimit: 600)
+            return (result.status, result.outputText)
+        } catch {
+            return (-1, "\(error)")
+        }
     }
 }

@@ -6,13 +6,12 @@ import WharfTestSupport
 /// `wharf serve` and the real AWS CLI: a real `docker-registry` on loopback (listed insecure in
 /// the daemon's `registries.json`), the busybox image pushed to it with skopeo. A wrong tag
 /// stops its task with ECS's `CannotPullContainerError`.
-final class ServePullTests: XCTestCase {
-    private var daemon: ServeDaemon?
+final class ServePullTests: ServeDaemonTestCase {
     private var registry: LocalRegistry?
 
     override func tearDown() {
         registry?.remove()
-        daemon?.remove()
+        super.tearDown()
     }
 
     func testImagePulledOnFirstUseAndMissingTagFailsTheTask() throws {
@@ -20,8 +19,7 @@ final class ServePullTests: XCTestCase {
         guard missingTools.isEmpty else {
             throw XCTSkip("\(missingTools.joined(separator: ", ")) not installed (scripts/setup.sh installs them)")
         }
-        let daemon = try ServeDaemon()
-        self.daemon = daemon
+        let daemon = try XCTUnwrap(daemon)
         let registry = try LocalRegistry()
         self.registry = registry
         let port = registry.port
@@ -35,19 +33,13 @@ final class ServePullTests: XCTestCase {
 
         let image = "127.0.0.1:\(port)/team/busybox"
         let good = try runTask(daemon, family: "pulled", image: image + ":1.0")
-        let running = try eventually(timeout: 60) { () -> [String: Any]? in
-            let task = try self.describe(daemon, good)
-            return task["lastStatus"] as? String == "RUNNING" ? task : nil
-        }
+        let running = try daemon.waitForTask(good, in: ["RUNNING"], timeout: 60)
         let pullStarted = try XCTUnwrap(running["pullStartedAt"] as? Double)
         let pullStopped = try XCTUnwrap(running["pullStoppedAt"] as? Double)
         XCTAssertLessThanOrEqual(pullStarted, pullStopped)
 
         let bad = try runTask(daemon, family: "missing", image: image + ":nope")
-        let stopped = try eventually(timeout: 60) { () -> [String: Any]? in
-            let task = try self.describe(daemon, bad)
-            return task["lastStatus"] as? String == "STOPPED" ? task : nil
-        }
+        let stopped = try daemon.waitForTask(bad, in: ["STOPPED"], timeout: 60)
         let reason = stopped["stoppedReason"] as? String ?? ""
         XCTAssertTrue(reason.hasPrefix("CannotPullContainerError:"), reason)
         XCTAssertTrue(reason.contains("nope"), reason)
@@ -55,20 +47,13 @@ final class ServePullTests: XCTestCase {
         XCTAssertEqual(try daemon.aws(["ecs", "stop-task", "--task", good]).status, 0)
     }
 
+    /// Registers a one-container sleeper of `image` as `family` and runs one task of it.
     private func runTask(_ daemon: ServeDaemon, family: String, image: String) throws -> String {
-        let path = daemon.dataDirectory + "/\(family).json"
-        try """
+        let registered = try daemon.registerTaskDefinition(family: family, json: """
             {"family": "\(family)", "networkMode": "awsvpc", "containerDefinitions": [{"name": "main", "image": "\(image)",
               "memory": 32, "essential": true, "command": ["sleep", "3600"]}]}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try daemon.aws(["ecs", "register-task-definition", "--cli-input-json", "file://" + path]).status, 0)
-        let ran = try daemon.awsJSON(["ecs", "run-task", "--task-definition", family,
-                                      "--network-configuration", "awsvpcConfiguration={subnets=[subnet-wharf]}"])
-        return try XCTUnwrap((ran["tasks"] as? [[String: Any]])?.first?["taskArn"] as? String, "\(ran)")
-    }
-
-    private func describe(_ daemon: ServeDaemon, _ task: String) throws -> [String: Any] {
-        let described = try daemon.awsJSON(["ecs", "describe-tasks", "--tasks", task])
-        return (described["tasks"] as? [[String: Any]])?.first ?? [:]
+            """)
+        XCTAssertEqual(registered.status, 0, registered.stderr)
+        return try daemon.runTask(family: family)
     }
 }

@@ -6,13 +6,12 @@ import WharfTestSupport
 /// loopback with TLS (a CA made for the test, trusted through the daemon's `registries.json`)
 /// and htpasswd authentication; the busybox image pushed to it with skopeo; the registry's
 /// credentials stored with `aws secretsmanager create-secret`; tasks run with the real AWS CLI.
-final class ServeRepositoryCredentialsTests: XCTestCase {
-    private var daemon: ServeDaemon?
+final class ServeRepositoryCredentialsTests: ServeDaemonTestCase {
     private var registry: LocalRegistry?
 
     override func tearDown() {
         registry?.remove()
-        daemon?.remove()
+        super.tearDown()
     }
 
     func testPrivateRegistryWithRepositoryCredentials() throws {
@@ -21,8 +20,7 @@ final class ServeRepositoryCredentialsTests: XCTestCase {
         guard missingTools.isEmpty else {
             throw XCTSkip("\(missingTools.joined(separator: ", ")) not installed (scripts/setup.sh installs them)")
         }
-        let daemon = try ServeDaemon()
-        self.daemon = daemon
+        let daemon = try XCTUnwrap(daemon)
         let registry = try LocalRegistry(configuration)
         self.registry = registry
         let host = registry.host
@@ -51,10 +49,7 @@ final class ServeRepositoryCredentialsTests: XCTestCase {
 
         // The secret by its full ARN: the task pulls and runs.
         let running = try runTask(daemon, family: "private", image: "\(host)/private/busybox:1.0", credentialsParameter: goodARN)
-        let described = try eventually(timeout: 90) { () -> [String: Any]? in
-            let task = try self.describe(daemon, running)
-            return ["RUNNING", "STOPPED"].contains(task["lastStatus"] as? String ?? "") ? task : nil
-        }
+        let described = try daemon.waitForTask(running, in: ["RUNNING", "STOPPED"], timeout: 90)
         XCTAssertEqual(described["lastStatus"] as? String, "RUNNING", "\(described)\n\(daemon.log())")
 
         // A wrong password: the registry refuses the pull, as ECS reports it.
@@ -84,33 +79,20 @@ final class ServeRepositoryCredentialsTests: XCTestCase {
     private func register(_ daemon: ServeDaemon, family: String, image: String, credentialsParameter: String) throws
         -> (status: Int32, stdout: String, stderr: String)
     {
-        let path = daemon.dataDirectory + "/\(family).json"
-        try """
+        try daemon.registerTaskDefinition(family: family, json: """
             {"family": "\(family)", "networkMode": "awsvpc", "containerDefinitions": [{"name": "main", "image": "\(image)",
               "repositoryCredentials": {"credentialsParameter": "\(credentialsParameter)"},
               "memory": 32, "essential": true, "command": ["sleep", "3600"]}]}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        return try daemon.aws(["ecs", "register-task-definition", "--cli-input-json", "file://" + path])
+            """)
     }
 
     private func runTask(_ daemon: ServeDaemon, family: String, image: String, credentialsParameter: String) throws -> String {
         let registered = try register(daemon, family: family, image: image, credentialsParameter: credentialsParameter)
         XCTAssertEqual(registered.status, 0, registered.stderr)
-        let ran = try daemon.awsJSON(["ecs", "run-task", "--task-definition", family,
-                                      "--network-configuration", "awsvpcConfiguration={subnets=[subnet-wharf]}"])
-        return try XCTUnwrap((ran["tasks"] as? [[String: Any]])?.first?["taskArn"] as? String, "\(ran)")
-    }
-
-    private func describe(_ daemon: ServeDaemon, _ task: String) throws -> [String: Any] {
-        let described = try daemon.awsJSON(["ecs", "describe-tasks", "--tasks", task])
-        return (described["tasks"] as? [[String: Any]])?.first ?? [:]
+        return try daemon.runTask(family: family)
     }
 
     private func stoppedReason(_ daemon: ServeDaemon, _ task: String) throws -> String {
-        let stopped = try eventually(timeout: 60) { () -> [String: Any]? in
-            let task = try self.describe(daemon, task)
-            return task["lastStatus"] as? String == "STOPPED" ? task : nil
-        }
-        return stopped["stoppedReason"] as? String ?? ""
+        try daemon.waitForTask(task, in: ["STOPPED"], timeout: 60)["stoppedReason"] as? String ?? ""
     }
 }

@@ -5,17 +5,8 @@ import WharfTestSupport
 
 /// Secrets Manager on `wharf serve`, driven by the real AWS CLI: the secret operations and
 /// errors as the CLI prints them, state kept across a restart in a file only root can read.
-final class ServeSecretsTests: XCTestCase {
-    private var daemon: ServeDaemon?
+final class ServeSecretsTests: ServeDaemonTestCase {
     private let config = "region: us-east-1\naccountId: \"123456789012\"\n"
-
-    override func setUpWithError() throws {
-        daemon = try ServeDaemon()
-    }
-
-    override func tearDown() {
-        daemon?.remove()
-    }
 
     func testSecretLifecycleWithAWSCLI() throws {
         let daemon = try XCTUnwrap(daemon)

@@ -7,18 +7,12 @@ import XCTest
 /// A service behind the built-in load balancer, driven end to end by the real AWS CLI against
 /// `wharf serve`: created, stable, reachable on every task, a killed task replaced, a rolling
 /// update, a daemon restart that keeps every task, bad requests refused, then deleted.
-final class ServeServiceTests: XCTestCase {
-    private var daemon: ServeDaemon?
+final class ServeServiceTests: ServeDaemonTestCase {
     private var lbPort = 0
 
     override func setUpWithError() throws {
-        daemon = try ServeDaemon()
+        try super.setUpWithError()
         lbPort = try FreePort.pick()
-    }
-
-    override func tearDown() {
-        if let daemon, (testRun?.failureCount ?? 0) > 0 { print("wharf serve log:\n\(daemon.log())") }
-        daemon?.remove()
     }
 
     private var config: String {

@@ -1,4 +1,5 @@
 import Foundation
+import WharfTestSupport
 import XCTest
 @testable import ImageStore
 
@@ -7,7 +8,7 @@ final class ImageStoreTests: ImageStoreTestCase {
 
     func testBusyboxLayoutImportAndResolve() throws {
         let layout = scratch + "/busybox"
-        let printed = try shell("'\(scriptPath)' '\(layout)'")
+        let printed = try Subprocess.shell("'\(scriptPath)' '\(layout)'")
         XCTAssertEqual(printed.trimmingCharacters(in: .whitespacesAndNewlines), "busybox:latest")
 
         let store = try ImageStore(root: storeRoot)
@@ -29,7 +30,7 @@ final class ImageStoreTests: ImageStoreTestCase {
         XCTAssertEqual(image.runtimeConfig.cmd, ["sh"])
         XCTAssertEqual(image.config.architecture, "amd64")
         // The unpacked layer is a working root filesystem.
-        XCTAssertEqual(try shell("chroot '\(rootfs)' /bin/sh -c 'cat /var/www/index.html | wc -l; id -u www'"), "1\n1000\n")
+        XCTAssertEqual(try Subprocess.shell("chroot '\(rootfs)' /bin/sh -c 'cat /var/www/index.html | wc -l; id -u www'"), "1\n1000\n")
 
         // Every lookup form reaches the same image.
         for text in ["busybox:latest", "docker.io/library/busybox:latest", "library/busybox", image.record.id.description,
@@ -41,15 +42,15 @@ final class ImageStoreTests: ImageStoreTestCase {
         }
 
         // Rebuilding gives the same digests.
-        try shell("'\(scriptPath)' '\(scratch)/busybox2'")
-        XCTAssertEqual(try shell("cd '\(layout)' && find . -type f | sort | xargs sha256sum"),
-                       try shell("cd '\(scratch)/busybox2' && find . -type f | sort | xargs sha256sum"))
+        try Subprocess.shell("'\(scriptPath)' '\(scratch)/busybox2'")
+        XCTAssertEqual(try Subprocess.shell("cd '\(layout)' && find . -type f | sort | xargs sha256sum"),
+                       try Subprocess.shell("cd '\(scratch)/busybox2' && find . -type f | sort | xargs sha256sum"))
         try assertStoreClean(store)
     }
 
     func testBusyboxLayoutTarImportWithNameOverride() throws {
         let layout = scratch + "/busybox"
-        try shell("'\(scriptPath)' '\(layout)' wharf/busybox:test >/dev/null && tar -C '\(layout)' -cf '\(scratch)/busybox.tar' .")
+        try Subprocess.shell("'\(scriptPath)' '\(layout)' wharf/busybox:test >/dev/null && tar -C '\(layout)' -cf '\(scratch)/busybox.tar' .")
         let store = try ImageStore(root: storeRoot)
         let records = try store.importArchive(tarFile: scratch + "/busybox.tar", name: "registry:5000/tools/busybox:1")
         XCTAssertEqual(records.map { $0.reference?.normalized }, ["registry:5000/tools/busybox:1"])
@@ -146,7 +147,7 @@ final class ImageStoreTests: ImageStoreTestCase {
         try write(gzip(layers[1]), to: archive + "/l2/layer.tar")  // compressed: detected by magic
         try write(json([["Config": configName, "RepoTags": ["myapp:1.0", "registry.example.com/team/myapp:1.0"],
                          "Layers": ["l1/layer.tar", "l2/layer.tar"]]]), to: archive + "/manifest.json")
-        try shell("tar -C '\(archive)' -cf '\(scratch)/docker.tar' manifest.json \(configName) l1 l2")
+        try Subprocess.shell("tar -C '\(archive)' -cf '\(scratch)/docker.tar' manifest.json \(configName) l1 l2")
 
         let store = try ImageStore(root: storeRoot)
         let records = try store.importArchive(tarFile: scratch + "/docker.tar")
@@ -334,9 +335,9 @@ final class ImageStoreTests: ImageStoreTestCase {
 
         // A compression the store does not know (zstd and gzip it does).
         let unknownLayout = try writeLayout(scratch + "/lz4", name: "lz4", tars: [tar.finish()])
-        try shell("cd '\(unknownLayout)/blobs/sha256' && sed -i 's/tar+gzip/tar+lz4/' $(grep -l 'tar+gzip' *)")
+        try Subprocess.shell("cd '\(unknownLayout)/blobs/sha256' && sed -i 's/tar+gzip/tar+lz4/' $(grep -l 'tar+gzip' *)")
         // The manifest changed, so re-point index.json at its new digest.
-        let manifestName = try shell("cd '\(unknownLayout)/blobs/sha256' && grep -l 'tar+lz4' *").trimmingCharacters(in: .whitespacesAndNewlines)
+        let manifestName = try Subprocess.shell("cd '\(unknownLayout)/blobs/sha256' && grep -l 'tar+lz4' *").trimmingCharacters(in: .whitespacesAndNewlines)
         let manifestBytes = try FileSystem.readFile(unknownLayout + "/blobs/sha256/" + manifestName, step: "t")
         let newDigest = Digest.of(manifestBytes)
         try FileManager.default.moveItem(atPath: unknownLayout + "/blobs/sha256/" + manifestName, toPath: unknownLayout + "/blobs/sha256/" + newDigest.hex)

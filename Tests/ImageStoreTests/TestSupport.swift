@@ -1,4 +1,5 @@
 import Foundation
+import WharfTestSupport
 import XCTest
 @testable import ImageStore
 
@@ -97,20 +98,6 @@ class ImageStoreTestCase: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch))
     }
 
-    @discardableResult
-    func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "command failed: \(command)")
-        return String(decoding: data, as: UTF8.self)
-    }
-
     func write(_ bytes: [UInt8], to path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -119,7 +106,7 @@ class ImageStoreTestCase: XCTestCase {
     func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         let input = scratch + "/gz-in-\(UUID().uuidString)"
         try write(bytes, to: input)
-        try shell("gzip -n -c '\(input)' > '\(input).gz'")
+        try Subprocess.shell("gzip -n -c '\(input)' > '\(input).gz'")
         let out = Array(try Data(contentsOf: URL(fileURLWithPath: input + ".gz")))
         try FileManager.default.removeItem(atPath: input)
         try FileManager.default.removeItem(atPath: input + ".gz")

@@ -1,5 +1,6 @@
 import CZstd
 import Foundation
+import WharfTestSupport
 import XCTest
 @testable import ImageStore
 
@@ -31,12 +32,12 @@ final class ZstdInputStreamTests: ImageStoreTestCase {
         try write(original, to: path)
         // Piped input: the frame header carries no content size, as a streaming writer's does;
         // `-T2` splits the work into several jobs, and the tool adds a checksum per frame.
-        try shell("zstd -q -c -T2 --no-content-size < '\(path)' > '\(path).zst'")
+        try Subprocess.shell("zstd -q -c -T2 --no-content-size < '\(path)' > '\(path).zst'")
         let compressed = Array(try Data(contentsOf: URL(fileURLWithPath: path + ".zst")))
         XCTAssertEqual(try decompress(compressed, upstreamChunk: 3000, outputBuffer: 10_000), original)
 
         // A frame whose window is larger than the decoder's limit is refused by name.
-        try shell("zstd -q -c --long=\(ZstdInputStream.maximumWindowLog + 1) < '\(path)' > '\(path).long.zst'")
+        try Subprocess.shell("zstd -q -c --long=\(ZstdInputStream.maximumWindowLog + 1) < '\(path)' > '\(path).long.zst'")
         let long = Array(try Data(contentsOf: URL(fileURLWithPath: path + ".long.zst")))
         XCTAssertThrowsError(try decompress(long, upstreamChunk: 4096, outputBuffer: 4096)) { error in
             guard case let .zstdFailed(file, function, message)? = error as? ImageStoreError else {
@@ -100,7 +101,7 @@ final class ZstdInputStreamTests: ImageStoreTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: image.layerDirectories[1] + "/data")).count, 600_000)
 
         // The same layout as a zstd-compressed tar (`wharf image import image.tar.zst`).
-        try shell("tar -C '\(layout)' -cf - . | zstd -q -c > '\(scratch)/image.tar.zst'")
+        try Subprocess.shell("tar -C '\(layout)' -cf - . | zstd -q -c > '\(scratch)/image.tar.zst'")
         let archiveStore = try ImageStore(root: scratch + "/store2")
         XCTAssertEqual(try archiveStore.importArchive(tarFile: scratch + "/image.tar.zst", name: "from-archive:1").count, 1)
         XCTAssertEqual(try archiveStore.resolve(reference: "from-archive:1").record.id, image.record.id)

@@ -19,7 +19,7 @@ final class RegistryPullTests: RegistryTestCase {
         let image = try puller.store.resolve(reference: "\(registry.host)/library/busybox:1.0")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: image.layerDirectories[0] + "/bin/busybox"))
         XCTAssertEqual(image.runtimeConfig.cmd, ["sh"])
-        XCTAssertEqual(try shell("chroot '\(image.layerDirectories[0])' /bin/sh -c 'echo ok'"), "ok\n")
+        XCTAssertEqual(try Subprocess.shell("chroot '\(image.layerDirectories[0])' /bin/sh -c 'echo ok'"), "ok\n")
 
         // The same image by digest: nothing downloaded again, the digest name resolves.
         let byDigest = "\(registry.host)/library/busybox@\(first.record.manifestDigest)"

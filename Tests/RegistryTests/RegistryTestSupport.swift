@@ -16,23 +16,6 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a shell command; throws with its output when it fails.
-@discardableResult
-func shell(_ command: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", command]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let output = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else { throw TestFailure("command failed (\(process.terminationStatus)): \(command)\n\(output)") }
-    return output
-}
-
 /// Writes OCI image layouts for skopeo to push: layers from directories of files, a
 /// config per platform, and optionally an index over several platforms.
 struct LayoutWriter {
@@ -81,7 +64,7 @@ struct LayoutWriter {
             try Data(contents).write(to: URL(fileURLWithPath: full))
         }
         let tarPath = directory + "/.layer.tar"
-        try shell("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C '\(source)' -cf '\(tarPath)' .")
+        try Subprocess.shell("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C '\(source)' -cf '\(tarPath)' .")
         try FileManager.default.removeItem(atPath: source)
         let tar = Array(try Data(contentsOf: URL(fileURLWithPath: tarPath)))
         let diffID = Digest.of(tar)
@@ -92,12 +75,12 @@ struct LayoutWriter {
             compressedPath = tarPath
             mediaType = "application/vnd.oci.image.layer.v1.tar"
         case .gzip:
-            try shell("gzip -n -1 -f '\(tarPath)'")
+            try Subprocess.shell("gzip -n -1 -f '\(tarPath)'")
             compressedPath = tarPath + ".gz"
             mediaType = "application/vnd.oci.image.layer.v1.tar+gzip"
         case .zstd:
             // Piped, as a streaming writer would: no content size in the frame header.
-            try shell("zstd -q -3 -c < '\(tarPath)' > '\(tarPath).zst' && rm '\(tarPath)'")
+            try Subprocess.shell("zstd -q -3 -c < '\(tarPath)' > '\(tarPath).zst' && rm '\(tarPath)'")
             compressedPath = tarPath + ".zst"
             mediaType = "application/vnd.oci.image.layer.v1.tar+zstd"
         }

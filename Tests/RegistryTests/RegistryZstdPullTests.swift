@@ -46,7 +46,7 @@ final class RegistryZstdPullTests: RegistryTestCase {
         let result = try puller.pull("\(registry.host)/library/busybox:zstd")
         XCTAssertEqual(result.record.layers.map(\.mediaType), [MediaType.ociLayerZstd])
         let image = try puller.store.resolve(reference: "\(registry.host)/library/busybox:zstd")
-        XCTAssertEqual(try shell("chroot '\(image.layerDirectories[0])' /bin/sh -c 'cat /var/www/index.html'"), "hello from wharf busybox\n")
+        XCTAssertEqual(try Subprocess.shell("chroot '\(image.layerDirectories[0])' /bin/sh -c 'cat /var/www/index.html'"), "hello from wharf busybox\n")
     }
 
     func testTruncatedAndCorruptZstdLayersAreClearErrorsAndLeaveNothing() throws {
@@ -89,7 +89,7 @@ final class RegistryZstdPullTests: RegistryTestCase {
     /// The manifest the registry serves for `repository:tag`, as JSON.
     private func registryManifest(_ registry: LocalRegistry, _ repository: String, _ tag: String) throws -> [String: Any] {
         let accept = [MediaType.ociManifest, MediaType.dockerManifest].map { "-H 'Accept: \($0)'" }.joined(separator: " ")
-        let body = try shell("curl -sf \(accept) http://\(registry.host)/v2/\(repository)/manifests/\(tag)")
+        let body = try Subprocess.shell("curl -sf \(accept) http://\(registry.host)/v2/\(repository)/manifests/\(tag)")
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
     }
 }

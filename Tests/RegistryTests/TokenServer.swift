@@ -26,7 +26,7 @@ final class TokenServer {
         certificate = directory + "/token.pem"
         self.tls = tls
         self.directory = directory
-        try shell("""
+        try Subprocess.shell("""
         cd '\(directory)' && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=wharf token issuer' \
           -keyout token.key -out token.pem 2>/dev/null
         """)
@@ -42,7 +42,7 @@ final class TokenServer {
         try process.run()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if (try? shell("curl -s -k -o /dev/null \(realm)")) != nil { return }
+            if (try? Subprocess.shell("curl -s -k -o /dev/null \(realm)")) != nil { return }
             usleep(50_000)
         }
         stop()

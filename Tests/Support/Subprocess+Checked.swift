@@ -31,4 +31,13 @@ extension Subprocess {
         }
         return result
     }
+
+    /// Runs `command` with bash and requires exit status 0; returns its standard output.
+    ///
+    /// - Throws: `Failure` with the command's output when it exited non-zero; `Timeout` after
+    ///   `timeLimit`.
+    @discardableResult
+    public static func shell(_ command: String, timeLimit: TimeInterval = defaultTimeLimit) throws -> String {
+        try runChecked("shell command", executable: "/bin/bash", arguments: ["-c", command], timeLimit: timeLimit).stdoutText
+    }
 }
