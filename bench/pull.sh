@@ -22,7 +22,7 @@ if [[ -z ${WHARF:-} ]]; then
     WHARF=$BIN/wharf
     [[ -x $WHARF ]] || (cd "$ROOT" && swift build -c release --product wharf >&2)
 fi
-for tool in docker-registry skopeo python3; do
+for tool in docker-registry skopeo python3 curl setpriv; do
     command -v "$tool" >/dev/null || { echo "pull.sh: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 done
 
@@ -57,7 +57,11 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 if [[ $registry_up -ne 1 ]]; then
-    echo "bench/pull.sh: docker-registry did not answer on http://$HOST/v2/ within 10 s; its log:" >&2
+    if kill -0 "$REGISTRY_PID" 2>/dev/null; then
+        echo "bench/pull.sh: docker-registry did not answer on http://$HOST/v2/ within 10 s; its log:" >&2
+    else
+        echo "bench/pull.sh: docker-registry exited before answering on http://$HOST/v2/; its log:" >&2
+    fi
     cat "$WORK/registry.log" >&2
     exit 1
 fi

@@ -76,12 +76,7 @@ extension ECSAPI {
 
         let service = try transaction { db -> ECSService in
             let cluster = try ClusterReference.existing(db, request.cluster, context)
-            guard var record = try ServiceReference.find(db, serviceText, cluster: cluster.name, context) else {
-                throw ECSError(.serviceNotFoundException, "Service not found.")
-            }
-            guard record.status == .active else {
-                throw ECSError(.serviceNotActiveException, "Service was not ACTIVE.")
-            }
+            var record = try ServiceReference.active(db, serviceText, cluster: cluster.name, context)
             var document = ServiceDocument.decode(record.document)
             let daemon = record.schedulingStrategy == "DAEMON"
             var newDeployment = request.forceNewDeployment ?? false
@@ -158,12 +153,7 @@ extension ECSAPI {
         let now = context.timestamp
         let service = try transaction { db -> ECSService in
             let cluster = try ClusterReference.existing(db, request.cluster, context)
-            guard var record = try ServiceReference.find(db, serviceText, cluster: cluster.name, context) else {
-                throw ECSError(.serviceNotFoundException, "Service not found.")
-            }
-            guard record.status == .active else {
-                throw ECSError(.serviceNotActiveException, "Service was not ACTIVE.")
-            }
+            var record = try ServiceReference.active(db, serviceText, cluster: cluster.name, context)
             if record.desiredCount > 0, record.schedulingStrategy == "REPLICA", request.force != true {
                 throw ECSError(.invalidParameterException, "The service cannot be stopped while it is scaled above 0.")
             }

@@ -22,6 +22,19 @@ enum ServiceReference {
             .fetchOne(db)
     }
 
+    /// The ACTIVE service `text` designates, for an operation that changes it: ECS's
+    /// ServiceNotFoundException when there is none, ServiceNotActiveException when it is draining
+    /// or inactive.
+    static func active(_ db: Database, _ text: String, cluster: String, _ context: ECSRequestContext) throws -> ServiceRecord {
+        guard let record = try find(db, text, cluster: cluster, context) else {
+            throw ECSError(.serviceNotFoundException, "Service not found.")
+        }
+        guard record.status == .active else {
+            throw ECSError(.serviceNotActiveException, "Service was not ACTIVE.")
+        }
+        return record
+    }
+
     /// The ARN reported in a `MISSING` failure.
     static func failureARN(_ text: String, cluster: String, _ context: ECSRequestContext) -> String {
         text.hasPrefix("arn:") ? text : context.arn(.service(cluster: cluster, name: text)).description
