@@ -100,9 +100,10 @@ public final class IOBuffer {
         writerOffset = 0
     }
 
-    /// Makes `count` bytes writable, compacting if needed; false if they cannot fit.
+    /// Makes at least `count` bytes writable, compacting only when they fit after it; false
+    /// (the buffer untouched) if they cannot fit at all.
     @inlinable @inline(__always)
-    func reserve(_ count: Int) -> Bool {
+    public func reserve(_ count: Int) -> Bool {
         if count <= writableBytes { return true }
         guard count <= freeBytes else { return false }
         compact()

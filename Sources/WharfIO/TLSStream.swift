@@ -17,9 +17,10 @@ import Musl
 /// - Retry a `write` that returned `.wantRead`/`.wantWrite` with the same bytes (the buffer
 ///   may move, its contents may not). Partial writes are on: `.bytes(n)` may be less than
 ///   asked.
-/// - After a `read`, decrypted bytes may remain buffered in OpenSSL (`pendingBytes`) with
-///   nothing left on the socket, so the socket will not become readable for them: read until
-///   `.wantRead` (or check `pendingBytes`) before waiting for readiness again.
+/// - After a `read`, bytes may remain buffered in OpenSSL (a decrypted record, or raw bytes
+///   read ahead) with nothing left on the socket, so the socket will not become readable for
+///   them: read until `.wantRead` (or until `hasBufferedBytes` is false) before waiting for
+///   readiness again.
 /// - TLS 1.3 can make `read` want to write and `write` want to read (key updates, tickets).
 ///
 /// The stream does not own the descriptor: close it after releasing the stream.
@@ -192,9 +193,6 @@ public final class TLSStream {
 
     /// Whether the handshake has completed.
     public var isHandshakeComplete: Bool { SSL_is_init_finished(ssl) == 1 }
-
-    /// Decrypted bytes buffered in OpenSSL, readable without the socket being readable.
-    public var pendingBytes: Int { Int(SSL_pending(ssl)) }
 
     /// The protocol ALPN selected (`"http/1.1"`), or nil when none was.
     public var negotiatedALPN: String? {

@@ -116,6 +116,33 @@ final class EventLoopTests: XCTestCase {
         XCTAssertFalse(watcher.isActive)
     }
 
+    func testFedEventSurvivesChangingTheWatchedEvents() throws {
+        let loop = try EventLoop()
+        let (server, client) = try connectedPair()
+        defer {
+            Socket.close(server)
+            Socket.close(client)
+        }
+        var seen: IOEvents = []
+        let watcher = IOWatcher(loop: loop, fd: server, events: .read) { events in
+            seen.formUnion(events)
+            loop.stop()
+        }
+        watcher.start()
+        // Nothing to read: only the fed event can bring .read, and re-arming stops the ev_io.
+        watcher.feed(.read)
+        watcher.set(events: [.read, .write])
+        XCTAssertTrue(runLoop(loop))
+        XCTAssertTrue(seen.contains(.read))
+        // A fed event for events no longer watched is dropped with them.
+        seen = []
+        watcher.feed(.read)
+        watcher.set(events: .write)
+        XCTAssertTrue(runLoop(loop))
+        XCTAssertEqual(seen, .write)
+        watcher.stop()
+    }
+
     func testSpawnedThreadHasItsNameAndJoins() throws {
         let name = Mutex<String>("")
         let thread = try EventLoop.spawnThread(name: "wharf-worker-name-too-long") {

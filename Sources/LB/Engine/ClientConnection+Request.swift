@@ -224,10 +224,7 @@ extension ClientConnection {
 
     /// Writes what is buffered for the target; moves the exchange on when the request is out.
     func flushToTarget(_ upstream: UpstreamConnection) {
-        let sentBefore = upstream.sentBytes
-        let outcome = upstream.flush()
-        if upstream.sentBytes > sentBefore { worker.noteTargetBytesOut(self, upstream.sentBytes - sentBefore) }
-        switch outcome {
+        switch flushCountingBytes(upstream) {
         case .drained:
             if exchange.requestComplete {
                 if exchange.phase == .sendingRequest || exchange.phase == .connecting {
@@ -251,6 +248,16 @@ extension ClientConnection {
         case .failed(let error):
             targetFailed(upstream, .broken(errno: error), carrying: nil)
         }
+    }
+
+    /// `upstream.flush()`, with the bytes it wrote counted as sent to the target (request
+    /// bytes and tunnelled bytes alike).
+    @inline(__always)
+    func flushCountingBytes(_ upstream: UpstreamConnection) -> FlushOutcome {
+        let sentBefore = upstream.sentBytes
+        let outcome = upstream.flush()
+        if upstream.sentBytes > sentBefore { worker.noteTargetBytesOut(self, upstream.sentBytes - sentBefore) }
+        return outcome
     }
 
     // MARK: Target events

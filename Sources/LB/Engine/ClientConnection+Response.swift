@@ -119,8 +119,9 @@ extension ClientConnection {
         if response.isSwitchingProtocols {
             // Only ever for an upgrade request: the parser refuses a 101 to any other.
             exchange.responseStatus = response.status
+            // A 101 has no body: nothing to de-chunk.
             _ = HeadRewriter.writeResponseHead(
-                response, base: input.readableBytesView, dechunk: exchange.dechunkForClient,
+                response, base: input.readableBytesView, dechunk: false,
                 clientIsHTTP10: exchange.clientIsHTTP10, keepAlive: true, into: out)
             input.consume(response.headLength)
             worker.noteResponseHead(self, status: response.status)

@@ -36,11 +36,7 @@ extension ClientConnection {
     }
 
     func flushTunnelToTarget(_ upstream: UpstreamConnection) {
-        let sentBefore = upstream.sentBytes
-        let outcome = upstream.flush()
-        // Tunnelled bytes count towards the target like any other bytes sent to it.
-        if upstream.sentBytes > sentBefore { worker.noteTargetBytesOut(self, upstream.sentBytes - sentBefore) }
-        switch outcome {
+        switch flushCountingBytes(upstream) {
         case .drained:
             upstream.want(.read)
             // Room again at the target: take what the client has waiting.

@@ -113,11 +113,14 @@ final class ClientConnection {
         if acceptsClientBytes { events.insert(.read) }
         if let output, output.readableBytes > 0 { events.insert(.write) }
         if readNeedsWritable { events.insert(.write) }
+        let wasReading = watcher?.delivered.contains(.read) ?? false
         want(events)
         // Reading resumes, but bytes TLS already took from the socket (read ahead, or the rest
         // of a record that did not fit) will not make it readable: read them on the loop's
-        // next round (not from here, in the middle of whatever called this).
-        if events.contains(.read), !readNeedsWritable, transport.hasBufferedBytes {
+        // next round (not from here, in the middle of whatever called this). Only when reading
+        // is switched back on: while it stays on, `readFromClient` goes on reading as long as
+        // TLS holds bytes, and a queued read would only find EAGAIN.
+        if events.contains(.read), !wasReading, !readNeedsWritable, transport.hasBufferedBytes {
             watcher?.feed(.read)
         }
     }

@@ -142,10 +142,7 @@ enum HeadRewriter {
         let name = slice(base, field.nameRange)
         let value = slice(base, field.valueRange)
         let length = name.count &+ value.count &+ 4
-        if out.writableBytes < length {
-            out.compact()
-            guard out.writableBytes >= length else { return false }
-        }
+        guard out.reserve(length) else { return false }
         let line = out.writableBytesView
         let valueStart = name.count &+ 2
         UnsafeMutableRawBufferPointer(rebasing: line[..<name.count]).copyMemory(from: name)

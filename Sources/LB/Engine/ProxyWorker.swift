@@ -227,8 +227,7 @@ final class ProxyWorker {
     func appendRequestID(to out: IOBuffer) -> Bool {
         requestCounter &+= 1
         guard requestIDFieldStart.withUnsafeBytes({ out.append($0) }) else { return false }
-        if out.writableBytes < ProxyWorker.requestIDCounterLineLength { out.compact() }
-        guard out.writableBytes >= ProxyWorker.requestIDCounterLineLength else { return false }
+        guard out.reserve(ProxyWorker.requestIDCounterLineLength) else { return false }
         let line = out.writableBytesView
         var value = requestCounter
         var position = ProxyWorker.requestIDCounterDigits
@@ -253,5 +252,4 @@ final class ProxyWorker {
     static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &- 10 &+ nibble
     }
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

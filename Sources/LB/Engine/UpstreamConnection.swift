@@ -17,10 +17,7 @@ final class UpstreamConnection {
         case closed
     }
 
-    /// A strong `let`: the request path reads the worker (and its `let`s) borrowed, with no
-    /// retain/release (an `unowned(unsafe)` reference is retained on every load). The cycle
-    /// through the worker's tables ends when the connection closes (the worker drops it then),
-    /// and a worker closes every connection before it stops.
+    /// A strong `let`, for the reason given on `ClientConnection.worker`.
     let worker: ProxyWorker
     let fd: Int32
     let target: WorkerTarget
