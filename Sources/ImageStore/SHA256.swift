@@ -1,4 +1,5 @@
 import COpenSSL
+import LinuxHost
 
 /// A streaming SHA-256, computed by OpenSSL's EVP digest API over one `EVP_MD_CTX`.
 ///
@@ -41,14 +42,7 @@ final class SHA256 {
         }
         guard finished == 1 else { Self.fail("EVP_DigestFinal_ex") }
         start()
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(Int(length) * 2)
-        for byte in digest.prefix(Int(length)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return digest.prefix(Int(length)).withUnsafeBytes { Hex.lowercase($0) }
     }
 
     /// (Re)initialises the context for SHA-256.

@@ -34,10 +34,15 @@ public enum FileSystem {
         }
     }
 
-    /// Writes `contents` to an existing file in one `write` (cgroup files need a single write).
-    public static func writeExisting(_ path: String, _ contents: String) throws(SystemError) {
+    /// Writes `contents` at the start of `path` in one `write`, without truncating or replacing
+    /// the file. Cgroup files need the single write; small fixed-width files rewritten often
+    /// (where readers tolerate a torn read and no directory entry should change) need the rest.
+    ///
+    /// - Parameter createMode: when given, a missing file is created with this mode; otherwise
+    ///   the file must exist.
+    public static func writeExisting(_ path: String, _ contents: String, createMode: mode_t? = nil) throws(SystemError) {
         let fd = try retryingOnInterrupt(step: "open \(path) for writing", call: "open") {
-            open(path, O_WRONLY | O_CLOEXEC)
+            if let createMode { open(path, O_WRONLY | O_CREAT | O_CLOEXEC, createMode) } else { open(path, O_WRONLY | O_CLOEXEC) }
         }
         defer { close(fd) }
         let bytes = Array(contents.utf8)
@@ -67,23 +72,6 @@ public enum FileSystem {
             let failure = SystemError.current(step: "rename \(temporary) to \(path)", call: "rename")
             unlink(temporary)
             throw failure
-        }
-    }
-
-    /// Writes `contents` at the start of `path` (created if missing) without truncating it or
-    /// replacing it: for small fixed-width files rewritten often, where readers tolerate a torn
-    /// read and no directory entry should change.
-    public static func overwrite(_ path: String, _ contents: String, mode: mode_t = 0o644) throws(SystemError) {
-        let fd = try retryingOnInterrupt(step: "open \(path) for writing", call: "open") {
-            open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode)
-        }
-        defer { close(fd) }
-        let bytes = Array(contents.utf8)
-        let written = try retryingOnInterrupt(step: "write \(path)", call: "pwrite") {
-            bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        }
-        if written != bytes.count {
-            throw SystemError(step: "write \(path): short write", call: "pwrite", errno: EIO)
         }
     }
 

@@ -99,6 +99,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             record.supervisorSpawnedAt = Clock.wallNanoseconds()
             try writeRecord(record, layout: layout)
             try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
+            records.store(record)
         } catch let error as SystemError {
             rollBack(plan: plan, layout: layout)
             throw .launchFailed(taskID: id, underlying: error)
@@ -139,7 +140,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     }
 
     private func rollBack(plan: SupervisorPlan, layout: TaskLayout) {
-        for failure in TaskTeardown(plan: plan, layout: layout).run() {
+        for failure in TaskTeardown(plan: plan).run() {
             logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
         }
         try? FileSystem.removeTree(layout.directory)
@@ -158,16 +159,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     static func newTaskID() -> String {
         // The UUID's 16 bytes as lowercase hex (its string without dashes), without Foundation's
         // string replacing, which was a visible part of the launch call's own CPU time.
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(32)
-        withUnsafeBytes(of: UUID().uuid) { bytes in
-            for byte in bytes {
-                text.append(digits[Int(byte >> 4)])
-                text.append(digits[Int(byte & 0xf)])
-            }
-        }
-        return String(decoding: text, as: UTF8.self)
+        withUnsafeBytes(of: UUID().uuid) { Hex.lowercase($0) }
     }
 
     /// ECS-style host name for awsvpc tasks (`ip-10-213-0-5`), else one from the task id.
@@ -267,9 +259,8 @@ public final class ContainerRuntime: @unchecked Sendable {
     ) throws(RuntimeError) -> TaskStatus {
         let deadline = Date().addingTimeInterval(timeout)
         // Taken only when the state is not reached yet, from the pool (closing an inotify
-        // instance costs a noticeable pause).
+        // instance costs a noticeable pause); released on return, it goes back there.
         var watch: DirectoryWatch?
-        defer { watch.map(watches.recycle) }
         // A supervisor that dies records nothing, so its death shows as a wait without any
         // change: liveness is checked first and after such a wait, not on every event.
         var checkSupervisor = true
@@ -296,8 +287,9 @@ public final class ContainerRuntime: @unchecked Sendable {
     /// Longest sleep of `wait` between two looks at the task when nothing changes.
     static let waitPollSeconds = 0.25
 
-    /// Removes a stopped task's directory (its record, logs and container files). The task is
-    /// gone when this returns; its files are deleted in the background.
+    /// Removes a stopped task's directory (its record, logs, container writable layers and
+    /// task-scoped volumes). The task is gone when this returns; its files are deleted in the
+    /// background (a process about to exit calls `finishRemovals` first).
     public func remove(_ id: String) throws(RuntimeError) {
         let current = try status(of: id)
         guard current.lastStatus == "STOPPED" else { throw .taskNotStopped(id) }
@@ -307,5 +299,13 @@ public final class ContainerRuntime: @unchecked Sendable {
         } catch {
             throw .system(error)
         }
+    }
+
+    /// Returns once the files of every task removed so far (and of tasks an earlier process
+    /// removed but did not finish deleting) are deleted. A short-lived process, such as
+    /// `wharf rm`, calls it before exiting: otherwise exiting abandons the deletions, which
+    /// then wait for the next runtime to start.
+    public func finishRemovals() {
+        removedTasks.drain()
     }
 }

@@ -3,18 +3,24 @@ import Foundation
 /// Wakes a waiter when files in a directory change (inotify), so waiting for a task state
 /// costs no polling delay. Falls back to sleeping when inotify is unavailable.
 ///
-/// Made by a `DirectoryWatchPool`, and handed back to it when the wait is over.
+/// Made by a `DirectoryWatchPool`; hands its inotify instance back to that pool when released,
+/// so no instance leaks whichever way the waiter leaves.
 final class DirectoryWatch {
     /// The inotify instance (`-1`: none, sleep instead).
-    fileprivate let fd: Int32
+    private let fd: Int32
     /// The watch on the directory (`-1`: none).
-    fileprivate var watchDescriptor: Int32 = -1
+    private let watchDescriptor: Int32
+    private let pool: DirectoryWatchPool
 
-    fileprivate init(fd: Int32) {
+    fileprivate init(fd: Int32, watchDescriptor: Int32, pool: DirectoryWatchPool) {
         self.fd = fd
+        self.watchDescriptor = watchDescriptor
+        self.pool = pool
     }
 
-    static let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF)
+    deinit {
+        pool.recycle(fd: fd, watchDescriptor: watchDescriptor)
+    }
 
     /// Returns after a change or `milliseconds`, whichever comes first; `true` when a change
     /// was seen (without inotify: never).
@@ -26,14 +32,8 @@ final class DirectoryWatch {
         }
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, milliseconds) > 0 else { return false }
-        drain()
+        DirectoryWatchPool.drain(fd)
         return true
-    }
-
-    /// Reads every queued event (the descriptor is non-blocking).
-    fileprivate func drain() {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while buffer.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
     }
 }
 
@@ -54,29 +54,32 @@ final class DirectoryWatchPool: @unchecked Sendable {
         for fd in idle { close(fd) }
     }
 
-    /// A watch on `path`; give it back with `recycle(_:)`.
+    /// A watch on `path`; its instance comes back here when the watch is released.
     func watch(_ path: String) -> DirectoryWatch {
         let reused = lock.withLock { idle.popLast() }
         let fd = reused ?? inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-        let watch = DirectoryWatch(fd: fd)
-        if fd >= 0 { watch.watchDescriptor = inotify_add_watch(fd, path, DirectoryWatch.mask) }
-        return watch
+        let watchDescriptor = fd >= 0 ? inotify_add_watch(fd, path, TaskDirectoryChanges.inotifyMask) : -1
+        return DirectoryWatch(fd: fd, watchDescriptor: watchDescriptor, pool: self)
     }
 
-    /// Removes the watch and keeps the instance for the next `watch(_:)`.
-    func recycle(_ watch: DirectoryWatch) {
-        guard watch.fd >= 0 else { return }
-        if watch.watchDescriptor >= 0 {
-            inotify_rm_watch(watch.fd, watch.watchDescriptor)
-            watch.watchDescriptor = -1
-        }
+    /// Removes the watch and keeps the instance for the next `watch(_:)` (closes it when
+    /// enough are kept already).
+    fileprivate func recycle(fd: Int32, watchDescriptor: Int32) {
+        guard fd >= 0 else { return }
+        if watchDescriptor >= 0 { inotify_rm_watch(fd, watchDescriptor) }
         // Events of the old watch (and its IN_IGNORED) must not wake the next waiter.
-        watch.drain()
+        Self.drain(fd)
         let kept = lock.withLock { () -> Bool in
             guard idle.count < Self.maximumIdle else { return false }
-            idle.append(watch.fd)
+            idle.append(fd)
             return true
         }
-        if !kept { close(watch.fd) }
+        if !kept { close(fd) }
+    }
+
+    /// Reads every queued event of inotify instance `fd` (non-blocking).
+    fileprivate static func drain(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while buffer.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
     }
 }

@@ -15,7 +15,7 @@ extension ContainerRuntime {
             try? remove(task.id)
         }
         reconcile()
-        removedTasks.drain()
+        finishRemovals()
         try? network.deleteLink(named: configuration.bridgeName)
         Self.removeCgroupParentAndRunDirectory(of: configuration, hierarchy: hierarchy)
     }

@@ -42,7 +42,7 @@ extension ContainerRuntime {
             for container in plan.containers {
                 Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name).signalAll(SIGKILL)
             }
-            for failure in TaskTeardown(plan: plan, layout: layout).run() {
+            for failure in TaskTeardown(plan: plan).run() {
                 logger.warning("cleanup step failed", metadata: ["task": "\(id)", "error": "\(failure)"])
             }
         } else {
@@ -80,7 +80,7 @@ extension ContainerRuntime {
     private func sweepOrphans(live: Set<String>) {
         let liveVeths = Set(live.map { network.vethName(for: $0) })
         var sweptCgroups: Set<String> = []
-        for resource in taskHostResources() {
+        for resource in currentTaskHostResources() {
             switch resource.kind {
             case .veth where !liveVeths.contains(resource.name):
                 logger.info("removing orphaned veth", metadata: ["link": "\(resource.name)"])

@@ -6,8 +6,9 @@ import LinuxHost
 /// `remove` takes a task directory out of the tasks directory with one `rename` into
 /// `directory` (same file system), which is all a caller can observe; deleting the files
 /// (logs, container writable layers) happens on a background queue, because each unlink on a
-/// journaling file system may wait for the journal. Directories an earlier process left there
-/// (it exited before its queue was done) are deleted when a runtime starts.
+/// journaling file system may wait for the journal. A process that exits soon after removing
+/// (a CLI command) waits for the queue with `drain`; directories an earlier process still left
+/// there (it exited before its queue was done) are deleted when a runtime starts.
 final class RemovedTaskDirectories: @unchecked Sendable {
     let directory: String
     private let queue = DispatchQueue(label: "wharf.runtime.removed-tasks", qos: .utility)
@@ -21,8 +22,9 @@ final class RemovedTaskDirectories: @unchecked Sendable {
     func remove(taskDirectory: String, id: String) throws(SystemError) {
         let target = directory + "/" + id
         guard rename(taskDirectory, target) == 0 else {
-            // Cannot move it aside (say a leftover of the same name is still being deleted):
-            // delete it in place instead.
+            // Cannot move it aside (EXDEV: the tasks directory is on another file system than
+            // this one; task ids are random, so a name clash here does not happen): delete it
+            // in place instead.
             try FileSystem.removeTree(taskDirectory)
             return
         }

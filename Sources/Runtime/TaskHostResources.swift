@@ -33,9 +33,22 @@ extension ContainerRuntime {
     /// Every host resource named after a task of this runtime, live or not: veths, namespace
     /// files, mounts, task cgroups and address pool entries. Once every task is removed,
     /// anything listed has leaked. Unreadable places contribute nothing.
+    ///
+    /// Veths the kernel is still destroying are waited for (see `settledTaskVeths`), so a leak
+    /// check does not report them.
     public func taskHostResources() -> [TaskHostResource] {
-        var found: [TaskHostResource] = []
-        found += settledTaskVeths().map { TaskHostResource(kind: .veth, name: $0) }
+        taskHostResources(veths: settledTaskVeths())
+    }
+
+    /// As `taskHostResources()`, but with the task veths as they are now, dying ones included:
+    /// what the orphan sweep needs, which deletes every veth of a task that is not live anyway
+    /// and so must not wait (it runs in every runtime's start-up).
+    func currentTaskHostResources() -> [TaskHostResource] {
+        taskHostResources(veths: ((try? network.taskVeths())?.veths ?? []).map(\.name))
+    }
+
+    private func taskHostResources(veths: [String]) -> [TaskHostResource] {
+        var found: [TaskHostResource] = veths.map { TaskHostResource(kind: .veth, name: $0) }
         found += ((try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? []).map {
             TaskHostResource(kind: .netns, name: $0)
         }

@@ -12,42 +12,58 @@ import Glibc
 ///
 /// Only host resources are released here, so the task can be recorded STOPPED as soon as it
 /// holds nothing another task could want:
-/// - The host veth is not deleted with its own `RTM_DELLINK`: that request waits for RCU grace
-///   periods (often 10-20 ms) under the rtnl lock. Unpinning the namespace lets the kernel
-///   destroy both veth ends itself, asynchronously and batched with other namespaces. The host
-///   name stays unique meanwhile because it is derived from the task id.
+/// - The host veth is normally not deleted with its own `RTM_DELLINK`: that request waits for
+///   RCU grace periods (often 10-20 ms) under the rtnl lock. Unpinning the namespace lets the
+///   kernel destroy both veth ends itself, asynchronously and batched with other namespaces.
+///   The host name stays unique meanwhile because it is derived from the task id. Only when
+///   the cgroup could not be emptied (a process stuck in uninterruptible sleep keeps the
+///   namespace alive) is the pair deleted explicitly, so its address is free when released.
 /// - Files inside the task directory (container writable layers, task-scoped volumes, logs)
 ///   stay until the task is removed, as Docker keeps a stopped container's layer until `rm`:
 ///   deleting them here cost 10-25 ms of journal waits before STOPPED could be recorded.
 public struct TaskTeardown {
     public var plan: SupervisorPlan
-    public var layout: TaskLayout
 
-    public init(plan: SupervisorPlan, layout: TaskLayout) {
+    public init(plan: SupervisorPlan) {
         self.plan = plan
-        self.layout = layout
     }
 
     /// Runs every step; returns the failures (each already names its step), empty when clean.
     @discardableResult
     public func run() -> [SystemError] {
         var failures: [SystemError] = []
-        func attempt(_ body: () throws(SystemError) -> Void) {
-            do { try body() } catch { failures.append(error) }
+        func attempt(_ body: () throws(SystemError) -> Void) -> Bool {
+            do {
+                try body()
+                return true
+            } catch {
+                failures.append(error)
+                return false
+            }
         }
         // Processes first: nothing may hold the network namespace or the rootfs any more.
-        attempt { () throws(SystemError) in
+        let processesGone = attempt { () throws(SystemError) in
             try Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath).remove(children: plan.containers.map(\.name))
+        }
+        // A process left in the cgroup may keep the namespace, and with it eth0 and its
+        // address, alive after the unpinning below: delete the pair (and so eth0) explicitly.
+        var addressUnused = true
+        if !processesGone, let veth = plan.resources.vethName {
+            addressUnused = attempt { () throws(SystemError) in
+                let netlink = try RouteNetlink()
+                _ = try netlink.deleteLink(named: veth)
+            }
         }
         // With no process left inside, this drops the last reference to the namespace: the
         // kernel then removes its eth0 and with it the host end of the veth pair.
         if let namespace = plan.resources.networkNamespacePath {
-            attempt { () throws(SystemError) in try NetworkNamespace.remove(at: namespace) }
+            _ = attempt { () throws(SystemError) in try NetworkNamespace.remove(at: namespace) }
         }
         // The address lives on eth0 inside the namespace, never on the host, so it may be
-        // handed out again while the kernel is still destroying the old pair.
-        if let pool = plan.resources.addressPoolDirectory {
-            attempt { () throws(SystemError) in try IPAddressPool.release(owner: plan.taskID, directory: pool) }
+        // handed out again while the kernel is still destroying the old pair. If eth0 may
+        // still be up, the address stays taken; the runtime's orphan sweep releases it later.
+        if addressUnused, let pool = plan.resources.addressPoolDirectory {
+            _ = attempt { () throws(SystemError) in try IPAddressPool.release(owner: plan.taskID, directory: pool) }
         }
         return failures
     }

@@ -221,6 +221,7 @@ func runCycle(_ options: Options) {
                 part("network-ready->exec", networkToExec), part("exec->task-STOPPED", execToStopped),
                 part("STOPPED->wait-returns", stoppedToObserved), part("remove", removes),
             ].joined(separator: ", "))
+    runtime.finishRemovals()
 }
 
 // MARK: - concurrent
@@ -283,6 +284,7 @@ func runConcurrent(_ options: Options) {
         "wharf concurrent n=\(count) all-running=\(f1(allRunning)) ms (launch calls returned after \(f1(launchesReturned)) ms,"
             + " last exec at \(f1(lastExecMs)) ms; \(collector.errors.count) launch errors, \(notRunning) not running);"
             + " stop-all+wait=\(f1(stopMs)) ms (\(stopFailures) failures)")
+    runtime.finishRemovals()
 }
 
 /// One task run to its end before measuring, so bridge creation and first-use costs stay out.
@@ -389,6 +391,7 @@ func runDensity(_ options: Options) {
             + " container-pss=\(f1(median(containerPss))) KiB cgroup-memory.current=\(f1(median(cgroupBytes) / 1024)) KiB"
             + " stop-all+wait=\(f1(stopMs)) ms (\(stopFailures) failures) leftovers=\(leftovers)"
             + (failure.map { " STOPPED-EARLY: \($0)" } ?? ""))
+    runtime.finishRemovals()
 }
 
 // MARK: - cleanup

@@ -49,7 +49,7 @@ do {
     events.append(.supervisorStarted(pid: getpid(), at: Clock.wallNanoseconds()))
     let supervisor = try Supervisor(plan: plan, layout: layout, events: events)
     supervisor.run()
-    for failure in TaskTeardown(plan: plan, layout: layout).run() {
+    for failure in TaskTeardown(plan: plan).run() {
         report("teardown: \(failure)")
     }
     events.append(.taskStopped(at: Clock.wallNanoseconds()))

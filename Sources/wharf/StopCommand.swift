@@ -27,9 +27,10 @@ struct StopCommand: ParsableCommand {
     }
 }
 
-/// `wharf rm TASK`: removes a stopped task's record and logs.
+/// `wharf rm TASK`: removes a stopped task's record, logs, writable layers and volumes.
 struct RemoveCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a stopped task's record and logs.")
+    static let configuration = CommandConfiguration(
+        commandName: "rm", abstract: "Remove a stopped task's record, logs, container writable layers and task volumes.")
 
     @Argument(help: "Task id or a unique prefix of it.")
     var task: String
@@ -39,5 +40,7 @@ struct RemoveCommand: ParsableCommand {
     func run() throws {
         let runtime = try options.makeRuntime()
         try runtime.remove(try runtime.resolveTaskID(task))
+        // The runtime deletes the files in the background; this process must not exit first.
+        runtime.finishRemovals()
     }
 }

@@ -33,12 +33,16 @@ final class FileSystemTests: XCTestCase {
         try FileSystem.removeTree(root)
     }
 
-    func testOverwriteWritesInPlaceWithoutTruncating() throws {
+    func testWriteExistingWritesInPlaceWithoutTruncating() throws {
         let path = root + "/hint"
-        try FileSystem.overwrite(path, "10.50.0.255\n")
+        XCTAssertThrowsError(try FileSystem.writeExisting(path, "10.50.0.255\n"), "missing and no create mode") { error in
+            XCTAssertEqual((error as? SystemError)?.errno, ENOENT)
+        }
+        try FileSystem.writeExisting(path, "10.50.0.255\n", createMode: 0o600)
         var before = stat()
         XCTAssertEqual(lstat(path, &before), 0)
-        try FileSystem.overwrite(path, "10.9.0.7")
+        XCTAssertEqual(before.st_mode & 0o777, 0o600)
+        try FileSystem.writeExisting(path, "10.9.0.7")
         var after = stat()
         XCTAssertEqual(lstat(path, &after), 0)
         XCTAssertEqual(after.st_ino, before.st_ino, "the same file, not a replacement")

@@ -36,6 +36,9 @@ final class CleanupTests: XCTestCase {
         XCTAssertFalse(FileSystem.exists(layout.directory))
         XCTAssertThrowsError(try fixture.runtime.status(of: status.id))
         XCTAssertEqual(try taskDirectories(), [])
+        // The files themselves are gone once the removals are finished (as `wharf rm` waits).
+        fixture.runtime.finishRemovals()
+        XCTAssertEqual(try FileSystem.listDirectory(fixture.configuration.removedTasksDirectory), [])
     }
 
     func testConcurrentLaunchesGetUniqueAddresses() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 import Synchronization
 
 /// Tells ``LocalAgent`` which runtime tasks changed, as soon as they change: one inotify
@@ -12,8 +13,6 @@ import Synchronization
 /// just started) are handed on at once rather than after it. A sweep still under way
 /// when the next is due makes that one skip.
 final class RuntimeTaskMonitor: Sendable {
-    /// What inotify reports: files written, created, renamed into place, the directory removed.
-    static let watchMask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF)
     /// Bytes read from inotify at once (many events per read).
     static let readBufferSize = 16 * 1024
     /// Bytes of an `inotify_event` before its name.
@@ -72,7 +71,7 @@ final class RuntimeTaskMonitor: Sendable {
         let path = tasksDirectory + "/" + runtimeTaskID
         watches.withLock { state in
             guard !state.stopped, state.byTask[runtimeTaskID] == nil else { return }
-            let descriptor = inotify_add_watch(inotifyFD, path, Self.watchMask)
+            let descriptor = inotify_add_watch(inotifyFD, path, TaskDirectoryChanges.inotifyMask)
             // A directory already gone (the task was removed) has nothing left to report.
             guard descriptor >= 0 else { return }
             state.byDescriptor[descriptor] = runtimeTaskID

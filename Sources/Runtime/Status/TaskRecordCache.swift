@@ -19,6 +19,13 @@ final class TaskRecordCache: @unchecked Sendable {
         return loaded
     }
 
+    /// Keeps `record`, as written by the launch that made it, if it is final; so the first
+    /// status read after a launch does not decode the file the launch just wrote.
+    func store(_ record: TaskRecord) {
+        guard record.supervisorSpawnedAt != nil else { return }
+        lock.withLock { records[record.id] = record }
+    }
+
     /// Forgets `id` (its directory is gone).
     func forget(_ id: String) {
         lock.withLock { _ = records.removeValue(forKey: id) }
