@@ -150,6 +150,6 @@ let package = Package(
         ),
         .testTarget(name: "SecretsManagerTests", dependencies: ["SecretsManager", "AWSProtocol", "AWSTestSupport", "WharfTestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "WharfIO", "LinuxHost", "WharfTestSupport"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "LB", "HTTPCore", "WharfIO"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "LB", "HTTPCore", "WharfIO", "WharfTestSupport"]),
     ]
 )

@@ -58,8 +58,7 @@ extension ImageStore {
                 let staging = try FileSystem.makeTemporaryDirectory(in: tempDirectory, prefix: "archive-", step: "extract \(tarFile)")
                 defer { try? FileSystem.removeTree(staging, step: "clean up extracted archive") }
                 let input = PeekableStream(try FileInputStream(path: tarFile, step: "open image archive"))
-                let stream = try LayerUnpacker.decompressing(input, compression: MediaType.LayerCompression.sniff(try input.peek(4)) ?? .none,
-                                                             name: tarFile)
+                let stream = try LayerUnpacker.decompressing(input, declared: .none, name: tarFile).stream
                 try LayerUnpacker(root: staging, layerName: tarFile).unpack(TarReader(stream: stream, name: tarFile))
                 if FileSystem.exists(staging + "/manifest.json") {
                     return try importDockerArchive(staging, label: tarFile, nameOverride: override)
@@ -202,7 +201,7 @@ extension ImageStore {
             let source = directory + "/blobs/sha256/" + layer.digest.hex
             let (digest, size) = try storeBlob(from: source, expected: layer.digest, expectedSize: layer.size, label: label)
             let diffID = config.rootfs.diffIDs[index]
-            try ensureLayer(blob: digest, compression: layerTypes[index], diffID: diffID, label: label)
+            try ensureLayer(blob: digest, declared: layerTypes[index], diffID: diffID, label: label)
             layers.append(LayerRecord(diffID: diffID, blobDigest: digest, mediaType: layer.mediaType ?? MediaType.ociLayer, size: size))
         }
         _ = try storeBlob(bytes: configBytes, label: label)
@@ -275,15 +274,8 @@ extension ImageStore {
                 }
                 let (digest, size) = try storeBlob(from: source, expected: nil, expectedSize: nil, label: imageLabel)
                 // `docker save` has no media types; the content says how it is compressed.
-                let magic = try PeekableStream(FileInputStream(path: blobPath(digest), step: "inspect layer")).peek(4)
-                let compression = MediaType.LayerCompression.sniff(magic) ?? .none
-                try ensureLayer(blob: digest, compression: compression, diffID: config.rootfs.diffIDs[index], label: imageLabel)
-                let mediaType = switch compression {
-                case .none: MediaType.ociLayer
-                case .gzip: MediaType.ociLayerGzip
-                case .zstd: MediaType.ociLayerZstd
-                }
-                layers.append(LayerRecord(diffID: config.rootfs.diffIDs[index], blobDigest: digest, mediaType: mediaType, size: size))
+                let compression = try ensureLayer(blob: digest, declared: .none, diffID: config.rootfs.diffIDs[index], label: imageLabel)
+                layers.append(LayerRecord(diffID: config.rootfs.diffIDs[index], blobDigest: digest, mediaType: compression.mediaType, size: size))
             }
             let configDigest = try storeBlob(bytes: configBytes, label: imageLabel)
             // Synthesize an OCI manifest so every stored image has the same shape.
@@ -396,20 +388,24 @@ extension ImageStore {
     }
 
     /// Unpacks the layer blob `blob` into `layers/sha256/<diffID>` unless an image already
-    /// did. The tar streams from the blob through gunzip into the unpacker while being
-    /// hashed; the result is renamed into place only if its hash is `diffID`.
-    func ensureLayer(blob: Digest, compression: MediaType.LayerCompression, diffID: Digest, label: String) throws(ImageStoreError) {
+    /// did, and returns the compression the blob was found in (`declared` unless its first
+    /// bytes say otherwise). The tar streams from the blob through gunzip or zstd into the
+    /// unpacker while being hashed; the result is renamed into place only if its hash is
+    /// `diffID`. For a layer already unpacked only the blob's first bytes are read.
+    @discardableResult
+    func ensureLayer(blob: Digest, declared: MediaType.LayerCompression, diffID: Digest,
+                     label: String) throws(ImageStoreError) -> MediaType.LayerCompression {
+        let layerName = "layer \(blob.shortID) of \(label)"
+        let input = try FileInputStream(path: blobPath(blob), step: "read \(layerName)")
         let destination = layerDirectory(diffID: diffID)
         if FileSystem.exists(destination) {
             logger.debug("layer already unpacked", metadata: ["diffID": "\(diffID.shortID)"])
-            return
+            return try MediaType.LayerCompression.detect(in: PeekableStream(input), declared: declared)
         }
-        let layerName = "layer \(blob.shortID) of \(label)"
         let staging = try FileSystem.makeTemporaryDirectory(in: tempDirectory, prefix: "layer-", step: "unpack \(layerName)")
         do throws(ImageStoreError) {
             let rootfs = staging + "/rootfs"
-            let actual = try LayerUnpacker.unpackBlob(FileInputStream(path: blobPath(blob), step: "read \(layerName)"),
-                                                      compression: compression, into: rootfs, layerName: layerName, label: label)
+            let (actual, compression) = try LayerUnpacker.unpackBlob(input, declared: declared, into: rootfs, layerName: layerName, label: label)
             guard actual == diffID else {
                 throw ImageStoreError.digestMismatch(step: "verify diffID of \(layerName)", file: blobPath(blob),
                                                      expected: diffID.description, actual: actual.description)
@@ -417,6 +413,7 @@ extension ImageStore {
             try FileSystem.rename(rootfs, to: destination, step: "commit \(layerName)")
             try FileSystem.removeTree(staging, step: "clean up \(layerName)")
             logger.debug("unpacked layer", metadata: ["diffID": "\(diffID.shortID)", "image": "\(label)"])
+            return compression
         } catch {
             try? FileSystem.removeTree(staging, step: "clean up \(layerName)")
             throw error

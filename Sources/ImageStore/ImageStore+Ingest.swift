@@ -110,7 +110,7 @@ extension ImageStore {
         let blob = HashingStream(FileWritingStream(source, fd: fd, path: blobTemp))
         let rootfs = staging + "/rootfs"
         if unpack {
-            let actualDiffID = try LayerUnpacker.unpackBlob(blob, compression: compression, into: rootfs, layerName: layerName, label: label)
+            let actualDiffID = try LayerUnpacker.unpackBlob(blob, declared: compression, into: rootfs, layerName: layerName, label: label).diffID
             // Bytes after the compressed stream's end are part of the blob too.
             try blob.drain()
             try verify(blob, blobDigest: blobDigest, blobSize: blobSize, layerName: layerName)
@@ -197,13 +197,7 @@ extension ImageStore {
             try saveIndex(records)
             let blobsBefore = FileSystem.listDirectory(blobsDirectory)
             var bytes: Int64 = 0
-            var used = Set<String>()
-            for record in records {
-                used.insert(record.id.hex)
-                used.insert(record.manifestDigest.hex)
-                if let index = record.indexDigest { used.insert(index.hex) }
-                for layer in record.layers { used.insert(layer.blobDigest.hex) }
-            }
+            let used = Self.referenced(by: records).blobs
             for name in blobsBefore where !used.contains(name) {
                 if let info = try FileSystem.lstatIfExists(blobsDirectory + "/" + name, step: "inspect unused blob") {
                     bytes += Int64(info.st_size)

@@ -151,17 +151,7 @@ public final class ImageStore: @unchecked Sendable {
     /// renamed into `tmp/` before deletion so a crash mid-delete never leaves a partial
     /// layer under its real name.
     func collectGarbage(keeping records: [ImageRecord]) throws(ImageStoreError) {
-        var blobs = Set<String>()
-        var layers = Set<String>()
-        for record in records {
-            blobs.insert(record.id.hex)
-            blobs.insert(record.manifestDigest.hex)
-            if let indexDigest = record.indexDigest { blobs.insert(indexDigest.hex) }
-            for layer in record.layers {
-                blobs.insert(layer.blobDigest.hex)
-                layers.insert(layer.diffID.hex)
-            }
-        }
+        let (blobs, layers) = Self.referenced(by: records)
         for name in FileSystem.listDirectory(blobsDirectory) where !blobs.contains(name) {
             let path = blobsDirectory + "/" + name
             guard unlink(path) == 0 || errno == ENOENT else { throw .syscall("remove unused blob", path: path, call: "unlink") }
@@ -174,6 +164,24 @@ public final class ImageStore: @unchecked Sendable {
         for name in FileSystem.listDirectory(tempDirectory) {
             try FileSystem.removeTree(tempDirectory + "/" + name, step: "clear image store staging")
         }
+    }
+
+    /// What `records` use: the hex digests of their blobs (configs, manifests, indexes and
+    /// layer blobs) and the diffID hexes of their unpacked layers, as named under `blobs/`
+    /// and `layers/`. Everything else there is garbage.
+    static func referenced(by records: [ImageRecord]) -> (blobs: Set<String>, layers: Set<String>) {
+        var blobs = Set<String>()
+        var layers = Set<String>()
+        for record in records {
+            blobs.insert(record.id.hex)
+            blobs.insert(record.manifestDigest.hex)
+            if let indexDigest = record.indexDigest { blobs.insert(indexDigest.hex) }
+            for layer in record.layers {
+                blobs.insert(layer.blobDigest.hex)
+                layers.insert(layer.diffID.hex)
+            }
+        }
+        return (blobs, layers)
     }
 
     // MARK: - Helpers

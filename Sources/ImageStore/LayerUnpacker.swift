@@ -239,29 +239,30 @@ struct LayerUnpacker {
 
 extension LayerUnpacker {
     /// Unpacks a layer blob into the new directory `root` and returns the layer's diffID
-    /// (the digest of its uncompressed tar, padding included). The tar streams from `blob`
-    /// through gunzip or zstd (when compressed) into the unpacker while being hashed. Trusts
-    /// the bytes over the media type: some tools label gzip layers as plain tar.
-    static func unpackBlob(_ blob: ByteStream, compression: MediaType.LayerCompression, into root: String,
-                           layerName: String, label: String) throws(ImageStoreError) -> Digest {
+    /// (the digest of its uncompressed tar, padding included) and the compression the blob
+    /// was found in. The tar streams from `blob` through gunzip or zstd (when compressed)
+    /// into the unpacker while being hashed. The compression is `declared` unless the blob's
+    /// first bytes say otherwise (see `LayerCompression.detect`).
+    static func unpackBlob(_ blob: ByteStream, declared: MediaType.LayerCompression, into root: String,
+                           layerName: String, label: String) throws(ImageStoreError) -> (diffID: Digest, compression: MediaType.LayerCompression) {
         guard mkdir(root, 0o755) == 0 else { throw .syscall("unpack \(layerName)", path: root, call: "mkdir") }
-        let input = PeekableStream(blob)
-        let tarStream = try decompressing(input, compression: MediaType.LayerCompression.sniff(try input.peek(4)) ?? compression,
-                                          name: layerName)
+        let (tarStream, compression) = try decompressing(PeekableStream(blob), declared: declared, name: layerName)
         let hashing = HashingStream(tarStream)
         try LayerUnpacker(root: root, layerName: layerName).unpack(TarReader(stream: hashing, name: layerName))
         // Tar padding after the end-of-archive blocks belongs to the diffID too.
         try hashing.drain()
-        return hashing.finalize()
+        return (hashing.finalize(), compression)
     }
 
-    /// `input` decompressed as `compression` says; `name` identifies the blob in errors.
-    static func decompressing(_ input: ByteStream, compression: MediaType.LayerCompression,
-                              name: String) throws(ImageStoreError) -> ByteStream {
+    /// `input` decompressed as its first bytes say, else as `declared` says, with the
+    /// compression used; `name` identifies the blob in errors.
+    static func decompressing(_ input: PeekableStream, declared: MediaType.LayerCompression,
+                              name: String) throws(ImageStoreError) -> (stream: ByteStream, compression: MediaType.LayerCompression) {
+        let compression = try MediaType.LayerCompression.detect(in: input, declared: declared)
         switch compression {
-        case .none: return input
-        case .gzip: return try GzipInputStream(input, name: name)
-        case .zstd: return try ZstdInputStream(input, name: name)
+        case .none: return (input, compression)
+        case .gzip: return (try GzipInputStream(input, name: name), compression)
+        case .zstd: return (try ZstdInputStream(input, name: name), compression)
         }
     }
 }

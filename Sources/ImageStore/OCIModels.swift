@@ -22,13 +22,25 @@ public enum MediaType {
     public enum LayerCompression: String, Codable, Sendable {
         case none, gzip, zstd
 
-        /// The compression the first bytes of a blob announce (gzip's and zstd's magic
-        /// numbers), nil when they announce neither. Zstd's skippable frames are not sniffed:
-        /// a blob that starts with one is taken at its media type's word.
-        static func sniff(_ leading: [UInt8]) -> LayerCompression? {
+        /// The OCI layer media type of a blob compressed this way.
+        public var mediaType: String {
+            switch self {
+            case .none: MediaType.ociLayer
+            case .gzip: MediaType.ociLayerGzip
+            case .zstd: MediaType.ociLayerZstd
+            }
+        }
+
+        /// The compression `input` is in: the one its first bytes announce (gzip's and zstd's
+        /// magic numbers), else `declared` (its media type's word). Trusts the bytes over the
+        /// media type because some tools label gzip layers as plain tar. Zstd's skippable
+        /// frames are not sniffed: a blob that starts with one is taken at `declared`'s word.
+        /// Peeks, so `input` still yields every byte.
+        static func detect(in input: PeekableStream, declared: LayerCompression) throws(ImageStoreError) -> LayerCompression {
+            let leading = try input.peek(4)
             if leading.starts(with: [0x1f, 0x8b]) { return .gzip }
             if leading.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) { return .zstd }
-            return nil
+            return declared
         }
     }
 

@@ -14,22 +14,15 @@ final class ZstdInputStream: ByteStream {
     /// memory is Wharf's decision. Frames made with `zstd --long=28` or more are refused.
     static let maximumWindowLog: Int32 = 27
 
-    /// Where the decoder is in the stream.
-    private enum State {
-        /// Between frames (also before the first): the input may end here.
-        case betweenFrames
-        /// Inside a frame: the input must not end until the frame does.
-        case insideFrame
-        /// The input ended at a frame boundary; every read returns 0.
-        case finished
-    }
-
     private let upstream: ByteStream
     private let name: String
     private let stream: OpaquePointer
     private let input: UnsafeMutableRawBufferPointer
     private var inBuffer: ZSTD_inBuffer
-    private var state = State.betweenFrames
+    /// Whether the decoder is inside a frame, where the input must not end until the frame
+    /// does; between frames (also before the first) it may. Once the input ended between
+    /// frames every read returns 0.
+    private var insideFrame = false
     private var upstreamDone = false
     /// Whether any compressed byte arrived: an empty stream holds no frame and is an error.
     private var sawInput = false
@@ -59,13 +52,11 @@ final class ZstdInputStream: ByteStream {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ImageStoreError) -> Int {
         guard buffer.count > 0 else { return 0 }
         while true {
-            if case .finished = state { return 0 }
             if inBuffer.pos == inBuffer.size && !upstreamDone { try refill() }
-            if inBuffer.pos == inBuffer.size && upstreamDone, case .betweenFrames = state {
+            if inBuffer.pos == inBuffer.size && upstreamDone && !insideFrame {
                 guard sawInput else {
                     throw .zstdFailed(file: name, function: "ZSTD_decompressStream", message: "empty input: no zstd frame")
                 }
-                state = .finished
                 return 0
             }
             var outBuffer = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
@@ -74,9 +65,9 @@ final class ZstdInputStream: ByteStream {
                 throw .zstdFailed(file: name, function: "ZSTD_decompressStream", message: Self.errorName(hint))
             }
             // 0: a frame was decoded and fully flushed; anything else: more input (or room) needed.
-            state = hint == 0 ? .betweenFrames : .insideFrame
+            insideFrame = hint != 0
             if outBuffer.pos > 0 { return outBuffer.pos }
-            if inBuffer.pos == inBuffer.size && upstreamDone, case .insideFrame = state {
+            if inBuffer.pos == inBuffer.size && upstreamDone && insideFrame {
                 throw .zstdFailed(file: name, function: "ZSTD_decompressStream",
                                   message: "unexpected end of zstd stream inside a frame (truncated)")
             }
@@ -95,7 +86,15 @@ final class ZstdInputStream: ByteStream {
         }
     }
 
+    /// libzstd's name for the error `code`; a window over the limit is explained in Wharf's
+    /// terms, since libzstd's own text ("Frame requires too much memory for decoding") names
+    /// neither the limit nor how such a frame is made.
     private static func errorName(_ code: Int) -> String {
-        ZSTD_getErrorName(code).map { String(cString: $0) } ?? "zstd error \(code)"
+        if ZSTD_getErrorCode(code) == ZSTD_error_frameParameter_windowTooLarge {
+            let limit = 1 << Int(maximumWindowLog)
+            return "frame window exceeds Wharf's limit of 2^\(maximumWindowLog) bytes (\(limit >> 20) MiB);"
+                + " frames made with zstd --long=\(maximumWindowLog + 1) or more are refused"
+        }
+        return ZSTD_getErrorName(code).map { String(cString: $0) } ?? "zstd error \(code)"
     }
 }

@@ -4,30 +4,35 @@ import Testing
 
 @Suite("AWS JSON 1.1 router")
 struct AWSJSONRouterTests {
-    static let ecsOperations: Set<String> = ["ListClusters", "DescribeClusters", "CreateCluster", "Fail"]
 
     /// A router with a small fake ECS and Application Auto Scaling, recording the contexts
     /// its handlers saw.
     static func router(limits: AWSJSONRouter.Limits = .init(), seen: ContextLog? = nil) -> AWSJSONRouter {
         var router = AWSJSONRouter(verifier: Fixtures.verifier(), limits: limits)
-        router.register(.ecs, operations: ecsOperations) { operation, input, context throws(AWSServiceError) in
-            seen?.record(context)
-            switch operation {
-            case "ListClusters":
+        router.register(.ecs, handlers: [
+            "ListClusters": { _, context in
+                seen?.record(context)
                 return ["clusterArns": []]
-            case "DescribeClusters":
+            },
+            "DescribeClusters": { input, context throws(AWSServiceError) in
+                seen?.record(context)
                 let members = try JSONMembers(input, errorType: "InvalidParameterException")
                 let names = try members.requiredStringList("clusters")
                 return ["clusters": .array(names.map { ["clusterName": .string($0)] }), "failures": []]
-            case "CreateCluster":
+            },
+            "CreateCluster": { input, context in
+                seen?.record(context)
                 return ["echo": input]
-            default:
+            },
+            "Fail": { _, context throws(AWSServiceError) in
+                seen?.record(context)
                 throw .serverFault("database unavailable")
-            }
-        }
-        router.register(.applicationAutoScaling, operations: ["DescribeScalableTargets"]) { _, _, context in
-            ["ScalableTargets": [], "region": .string(context.identity.region)]
-        }
+            },
+        ])
+        router.register(.applicationAutoScaling, handlers: [
+            "DescribeScalableTargets": { _, context in ["ScalableTargets": [], "region": .string(context.identity.region)] },
+            "DescribeScalingPolicies": { input, _ in ["echo": input] },
+        ])
         return router
     }
 
@@ -67,7 +72,7 @@ struct AWSJSONRouterTests {
     @Test("A signed ListClusters reaches the handler; the answer is AWS JSON with a request id")
     func success() async throws {
         let seen = ContextLog()
-        let response = await Self.router(seen: seen).handle(try Self.request(Self.listClusters))
+        let response = Self.router(seen: seen).handle(try Self.request(Self.listClusters))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == #"{"clusterArns":[]}"#)
         #expect(response.headerValue("Content-Type") == "application/x-amz-json-1.1")
@@ -87,10 +92,10 @@ struct AWSJSONRouterTests {
         let router = Self.router()
         var ids = Set<String>()
         for _ in 0..<5 {
-            let response = await router.handle(try Self.request(Self.listClusters))
+            let response = router.handle(try Self.request(Self.listClusters))
             ids.insert(try #require(response.headerValue("x-amzn-RequestId")))
         }
-        let refused = await router.handle(try Self.request(nil))
+        let refused = router.handle(try Self.request(nil))
         ids.insert(try #require(refused.headerValue("x-amzn-RequestId")))
         #expect(ids.count == 6)
     }
@@ -98,12 +103,12 @@ struct AWSJSONRouterTests {
     @Test("Input reaches the handler parsed; member errors come back as AWS errors")
     func input() async throws {
         let router = Self.router()
-        let described = await router.handle(try Self.request(
+        let described = router.handle(try Self.request(
             "AmazonEC2ContainerServiceV20141113.DescribeClusters", body: #"{"clusters":["a","b"]}"#))
         #expect(try Self.json(described) == ["clusters": [["clusterName": "a"], ["clusterName": "b"]], "failures": []])
-        let missing = await router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.DescribeClusters"))
+        let missing = router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.DescribeClusters"))
         try Self.expectError(missing, status: 400, type: "InvalidParameterException", message: "Missing required member 'clusters'.")
-        let echoed = await router.handle(try Self.request(
+        let echoed = router.handle(try Self.request(
             "AmazonEC2ContainerServiceV20141113.CreateCluster", body: "", contentType: nil))
         #expect(try Self.json(echoed) == ["echo": [:]])
     }
@@ -116,21 +121,21 @@ struct AWSJSONRouterTests {
             return Array("{\"got\":".utf8) + body + Array("}".utf8)
         })
         let target = "AmazonEC2ContainerServiceV20141113.CreateCluster"
-        let echoed = await router.handle(try Self.request(target, body: #"{"clusterName": "a"}"#))
+        let echoed = router.handle(try Self.request(target, body: #"{"clusterName": "a"}"#))
         #expect(echoed.status == 200)
         #expect(String(decoding: echoed.body, as: UTF8.self) == #"{"got":{"clusterName": "a"}}"#)
-        let empty = await router.handle(try Self.request(target, body: ""))
+        let empty = router.handle(try Self.request(target, body: ""))
         #expect(String(decoding: empty.body, as: UTF8.self) == #"{"got":{}}"#)
-        let refused = await router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.Fail"))
+        let refused = router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.Fail"))
         try Self.expectError(refused, status: 400, type: "ClientException", message: "no")
-        let unsigned = await router.handle(try Self.request(target, sign: false))
+        let unsigned = router.handle(try Self.request(target, sign: false))
         #expect(unsigned.status == 400 || unsigned.status == 403)
         #expect(try Self.json(unsigned)[member: "__type"] == .string("MissingAuthenticationTokenException"))
     }
 
     @Test("Handler faults are 5xx")
     func serverFault() async throws {
-        let response = await Self.router().handle(try Self.request("AmazonEC2ContainerServiceV20141113.Fail"))
+        let response = Self.router().handle(try Self.request("AmazonEC2ContainerServiceV20141113.Fail"))
         try Self.expectError(response, status: 500, type: "ServerException", message: "database unavailable")
     }
 
@@ -143,10 +148,10 @@ struct AWSJSONRouterTests {
             try Self.request(Self.listClusters, contentType: "text/plain"),
             try Self.request(Self.listClusters, contentType: nil),
         ] {
-            try Self.expectError(await router.handle(request), status: 404, type: "UnknownOperationException", message: nil)
+            try Self.expectError(router.handle(request), status: 404, type: "UnknownOperationException", message: nil)
         }
         // application/json (with parameters) is accepted as AWS JSON services accept it.
-        let json = await router.handle(try Self.request(Self.listClusters, contentType: "application/json; charset=utf-8"))
+        let json = router.handle(try Self.request(Self.listClusters, contentType: "application/json; charset=utf-8"))
         #expect(json.status == 200)
     }
 
@@ -155,38 +160,45 @@ struct AWSJSONRouterTests {
         let router = Self.router()
         for target in [nil, "ListClusters", "AmazonEC2ContainerServiceV20141113.DeleteEverything",
                        "AmazonEC2ContainerServiceV20141112.ListClusters", "AmazonEC2ContainerServiceV20141113."] {
-            try Self.expectError(await router.handle(try Self.request(target)), status: 400, type: "UnknownOperationException",
+            try Self.expectError(router.handle(try Self.request(target)), status: 400, type: "UnknownOperationException",
                                  message: nil)
+        }
+        for target in ["AnyScaleFrontendService.PutScalingPolicy", "AnyScaleFrontendService.ListClusters"] {
+            let request = try Self.request(target, service: "application-autoscaling")
+            try Self.expectError(router.handle(request), status: 400, type: "UnknownOperationException", message: nil)
         }
     }
 
     @Test("Unsigned requests: MissingAuthenticationTokenException")
     func unsigned() async throws {
-        let response = await Self.router().handle(try Self.request(Self.listClusters, sign: false))
+        let response = Self.router().handle(try Self.request(Self.listClusters, sign: false))
         try Self.expectError(response, status: 400, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token")
     }
 
     @Test("The signing name must be the addressed service's")
     func signingName() async throws {
         let router = Self.router()
-        let wrong = await router.handle(try Self.request(Self.listClusters, service: "application-autoscaling"))
+        let wrong = router.handle(try Self.request(Self.listClusters, service: "application-autoscaling"))
         try Self.expectError(wrong, status: 400, type: "InvalidSignatureException",
                              message: "Credential should be scoped to correct service: 'ecs'. ")
-        let scaling = await router.handle(try Self.request(
+        let scaling = router.handle(try Self.request(
             "AnyScaleFrontendService.DescribeScalableTargets", service: "application-autoscaling", region: "eu-west-3"))
         #expect(try Self.json(scaling) == ["ScalableTargets": [], "region": "eu-west-3"])
+        let policies = router.handle(try Self.request(
+            "AnyScaleFrontendService.DescribeScalingPolicies", body: #"{"ServiceNamespace": "ecs"}"#, service: "application-autoscaling"))
+        #expect(try Self.json(policies) == ["echo": ["ServiceNamespace": "ecs"]])
     }
 
     @Test("Malformed JSON and non-object bodies: SerializationException")
     func serialization() async throws {
         let router = Self.router()
-        try Self.expectError(await router.handle(try Self.request(Self.listClusters, body: #"{"maxResults":}"#)),
+        try Self.expectError(router.handle(try Self.request(Self.listClusters, body: #"{"maxResults":}"#)),
                              status: 400, type: "SerializationException", message: "Unexpected character '}' at byte 14.")
-        try Self.expectError(await router.handle(try Self.request(Self.listClusters, body: "[]")),
+        try Self.expectError(router.handle(try Self.request(Self.listClusters, body: "[]")),
                              status: 400, type: "SerializationException",
                              message: "Expected a JSON object as the request body, got a list.")
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        try Self.expectError(await router.handle(try Self.request(Self.listClusters, body: #"{"a":\#(deep)}"#)),
+        try Self.expectError(router.handle(try Self.request(Self.listClusters, body: #"{"a":\#(deep)}"#)),
                              status: 400, type: "SerializationException", message: "JSON nested deeper than 64 levels at byte 68.")
     }
 
@@ -195,7 +207,7 @@ struct AWSJSONRouterTests {
         let router = Self.router(limits: .init(maximumBodyBytes: 64))
         let body = #"{"clusters":[""# + String(repeating: "x", count: 64) + #""]}"#
         try Self.expectError(
-            await router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.DescribeClusters", body: body, sign: false)),
+            router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.DescribeClusters", body: body, sign: false)),
             status: 413, type: "RequestEntityTooLargeException",
             message: "Request body of \(body.utf8.count) bytes exceeds the limit of 64 bytes.")
     }
@@ -203,7 +215,7 @@ struct AWSJSONRouterTests {
     @Test("A botocore-signed request goes through the router")
     func botocoreThroughRouter() async throws {
         let request = try #require(try Botocore.sign([Fixtures.ecsCall("ListClusters")], at: Fixtures.time).first)
-        let response = await Self.router().handle(request)
+        let response = Self.router().handle(request)
         #expect(response.status == 200)
         #expect(try Self.json(response) == ["clusterArns": []])
     }

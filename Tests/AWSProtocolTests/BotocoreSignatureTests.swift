@@ -72,11 +72,13 @@ struct BotocoreSignatureTests {
         let request = try #require(try Botocore.sign([Fixtures.ecsCall("ListClusters")], at: Fixtures.time).first)
         let seen = ContextLog()
         var router = AWSJSONRouter(verifier: Fixtures.verifier())
-        router.register(.ecs, operations: ["ListClusters"]) { _, _, context in
-            seen.record(context)
-            return ["clusterArns": []]
-        }
-        let response = await router.handle(request)
+        router.register(.ecs, handlers: [
+            "ListClusters": { _, context in
+                seen.record(context)
+                return ["clusterArns": []]
+            },
+        ])
+        let response = router.handle(request)
         #expect(response.status == 200)
         #expect(try JSONParser().parse(response.body) == ["clusterArns": []])
         let context = try #require(seen.all.first)

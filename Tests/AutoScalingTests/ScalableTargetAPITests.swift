@@ -118,7 +118,7 @@ struct ScalableTargetAPITests {
     @Test("Unsigned requests are refused before the API sees them")
     func unsigned() async throws {
         let api = try APIFixture()
-        let response = await api.router.handle(try Signing.request("DescribeScalableTargets", ["ServiceNamespace": "ecs"], sign: false))
+        let response = api.router.handle(try Signing.request("DescribeScalableTargets", ["ServiceNamespace": "ecs"], sign: false))
         #expect(response.status == 400)
         let body = try JSONParser().parse(response.body)
         #expect(body[member: "__type"] == "MissingAuthenticationTokenException")

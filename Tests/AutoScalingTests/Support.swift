@@ -110,7 +110,7 @@ struct APIFixture: AWSJSONCalling {
 
     /// Calls `operation` and returns the status and parsed body.
     func call(_ operation: String, _ body: JSONValue) async throws -> (status: Int, body: JSONValue) {
-        let response = await router.handle(try Signing.request(operation, body))
+        let response = router.handle(try Signing.request(operation, body))
         return (response.status, try JSONParser().parse(response.body))
     }
 

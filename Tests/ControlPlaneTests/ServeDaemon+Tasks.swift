@@ -11,6 +11,29 @@ extension ServeDaemon {
         return try aws(["ecs", "register-task-definition", "--cli-input-json", "file://" + path])
     }
 
+    /// Registers `family` as one essential container `main` of `image` running `sleep 3600`
+    /// (32 MiB, awsvpc); with `credentialsParameter`, the container's `repositoryCredentials`
+    /// name it (an empty one too, which registration refuses).
+    @discardableResult
+    func registerSleeper(family: String, image: String, credentialsParameter: String? = nil) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
+        let credentials = credentialsParameter.map { #""repositoryCredentials": {"credentialsParameter": "\#($0)"}, "# } ?? ""
+        return try registerTaskDefinition(family: family, json: """
+            {"family": "\(family)", "networkMode": "awsvpc", "containerDefinitions": [{"name": "main", "image": "\(image)",
+              \(credentials)"memory": 32, "essential": true, "command": ["sleep", "3600"]}]}
+            """)
+    }
+
+    /// Registers the sleeper of `registerSleeper` (failing the test when refused) and runs one
+    /// task of it; returns the task's ARN.
+    func runSleeper(family: String, image: String, credentialsParameter: String? = nil,
+                    file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let registered = try registerSleeper(family: family, image: image, credentialsParameter: credentialsParameter)
+        XCTAssertEqual(registered.status, 0, registered.stderr, file: file, line: line)
+        return try runTask(family: family, file: file, line: line)
+    }
+
     /// Runs one awsvpc task of `family`'s latest revision; returns its ARN.
     func runTask(family: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let ran = try awsJSON(["ecs", "run-task", "--task-definition", family,

@@ -7,21 +7,9 @@ import WharfTestSupport
 /// the daemon's `registries.json`), the busybox image pushed to it with skopeo. A wrong tag
 /// stops its task with ECS's `CannotPullContainerError`.
 final class ServePullTests: ServeDaemonTestCase {
-    private var registry: LocalRegistry?
-
-    override func tearDown() {
-        registry?.remove()
-        super.tearDown()
-    }
-
     func testImagePulledOnFirstUseAndMissingTagFailsTheTask() throws {
-        let missingTools = LocalRegistry.Configuration().missingTools
-        guard missingTools.isEmpty else {
-            throw XCTSkip("\(missingTools.joined(separator: ", ")) not installed (scripts/setup.sh installs them)")
-        }
+        let registry = try startRegistry()
         let daemon = try XCTUnwrap(daemon)
-        let registry = try LocalRegistry()
-        self.registry = registry
         let port = registry.port
         try registry.push(layout: BusyboxImage.layout(), to: "team/busybox:1.0")
 
@@ -32,28 +20,18 @@ final class ServePullTests: ServeDaemonTestCase {
         try daemon.start(config: "region: us-east-1\naccountId: \"123456789012\"\n")
 
         let image = "127.0.0.1:\(port)/team/busybox"
-        let good = try runTask(daemon, family: "pulled", image: image + ":1.0")
+        let good = try daemon.runSleeper(family: "pulled", image: image + ":1.0")
         let running = try daemon.waitForTask(good, in: ["RUNNING"], timeout: 60)
         let pullStarted = try XCTUnwrap(running["pullStartedAt"] as? Double)
         let pullStopped = try XCTUnwrap(running["pullStoppedAt"] as? Double)
         XCTAssertLessThanOrEqual(pullStarted, pullStopped)
 
-        let bad = try runTask(daemon, family: "missing", image: image + ":nope")
+        let bad = try daemon.runSleeper(family: "missing", image: image + ":nope")
         let stopped = try daemon.waitForTask(bad, in: ["STOPPED"], timeout: 60)
         let reason = stopped["stoppedReason"] as? String ?? ""
         XCTAssertTrue(reason.hasPrefix("CannotPullContainerError:"), reason)
         XCTAssertTrue(reason.contains("nope"), reason)
 
         XCTAssertEqual(try daemon.aws(["ecs", "stop-task", "--task", good]).status, 0)
-    }
-
-    /// Registers a one-container sleeper of `image` as `family` and runs one task of it.
-    private func runTask(_ daemon: ServeDaemon, family: String, image: String) throws -> String {
-        let registered = try daemon.registerTaskDefinition(family: family, json: """
-            {"family": "\(family)", "networkMode": "awsvpc", "containerDefinitions": [{"name": "main", "image": "\(image)",
-              "memory": 32, "essential": true, "command": ["sleep", "3600"]}]}
-            """)
-        XCTAssertEqual(registered.status, 0, registered.stderr)
-        return try daemon.runTask(family: family)
     }
 }

@@ -7,22 +7,9 @@ import WharfTestSupport
 /// and htpasswd authentication; the busybox image pushed to it with skopeo; the registry's
 /// credentials stored with `aws secretsmanager create-secret`; tasks run with the real AWS CLI.
 final class ServeRepositoryCredentialsTests: ServeDaemonTestCase {
-    private var registry: LocalRegistry?
-
-    override func tearDown() {
-        registry?.remove()
-        super.tearDown()
-    }
-
     func testPrivateRegistryWithRepositoryCredentials() throws {
-        let configuration = LocalRegistry.Configuration(tls: true, authentication: .htpasswd(users: ["robot": "s3cret"]))
-        let missingTools = configuration.missingTools
-        guard missingTools.isEmpty else {
-            throw XCTSkip("\(missingTools.joined(separator: ", ")) not installed (scripts/setup.sh installs them)")
-        }
+        let registry = try startRegistry(LocalRegistry.Configuration(tls: true, authentication: .htpasswd(users: ["robot": "s3cret"])))
         let daemon = try XCTUnwrap(daemon)
-        let registry = try LocalRegistry(configuration)
-        self.registry = registry
         let host = registry.host
         let caFile = try XCTUnwrap(registry.caFile)
         let layout = try BusyboxImage.layout()
@@ -43,30 +30,30 @@ final class ServeRepositoryCredentialsTests: ServeDaemonTestCase {
         _ = try daemon.awsJSON(["secretsmanager", "create-secret", "--name", "registry/not-json", "--secret-string", "robot:s3cret"])
 
         // A definition without credentialsParameter is refused at registration.
-        let invalid = try register(daemon, family: "invalid", image: "\(host)/private/busybox:1.0", credentialsParameter: "")
+        let invalid = try daemon.registerSleeper(family: "invalid", image: "\(host)/private/busybox:1.0", credentialsParameter: "")
         XCTAssertNotEqual(invalid.status, 0)
         XCTAssertTrue(invalid.stderr.contains("credentialsParameter"), invalid.stderr)
 
         // The secret by its full ARN: the task pulls and runs.
-        let running = try runTask(daemon, family: "private", image: "\(host)/private/busybox:1.0", credentialsParameter: goodARN)
+        let running = try daemon.runSleeper(family: "private", image: "\(host)/private/busybox:1.0", credentialsParameter: goodARN)
         let described = try daemon.waitForTask(running, in: ["RUNNING", "STOPPED"], timeout: 90)
         XCTAssertEqual(described["lastStatus"] as? String, "RUNNING", "\(described)\n\(daemon.log())")
 
         // A wrong password: the registry refuses the pull, as ECS reports it.
-        let wrong = try runTask(daemon, family: "wrong", image: "\(host)/private/busybox:2.0", credentialsParameter: "registry/wrong")
+        let wrong = try daemon.runSleeper(family: "wrong", image: "\(host)/private/busybox:2.0", credentialsParameter: "registry/wrong")
         let wrongReason = try stoppedReason(daemon, wrong)
         XCTAssertTrue(wrongReason.hasPrefix("CannotPullContainerError:"), wrongReason)
         XCTAssertTrue(wrongReason.contains("401") || wrongReason.lowercased().contains("unauthorized"), wrongReason)
 
         // A secret that does not exist, or is not {"username","password"}: ResourceInitializationError.
         let missingSecret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry/absent-AbCdEf"
-        let missing = try runTask(daemon, family: "missing", image: "\(host)/private/busybox:3.0", credentialsParameter: missingSecret)
+        let missing = try daemon.runSleeper(family: "missing", image: "\(host)/private/busybox:3.0", credentialsParameter: missingSecret)
         let missingReason = try stoppedReason(daemon, missing)
         XCTAssertTrue(missingReason.hasPrefix("ResourceInitializationError: unable to pull secrets or registry auth: "), missingReason)
         XCTAssertTrue(missingReason.contains(missingSecret), missingReason)
         XCTAssertTrue(missingReason.contains("ResourceNotFoundException"), missingReason)
-        let notJSON = try runTask(daemon, family: "not-json", image: "\(host)/private/busybox:3.0",
-                                  credentialsParameter: "registry/not-json")
+        let notJSON = try daemon.runSleeper(family: "not-json", image: "\(host)/private/busybox:3.0",
+                                            credentialsParameter: "registry/not-json")
         let notJSONReason = try stoppedReason(daemon, notJSON)
         XCTAssertTrue(notJSONReason.hasPrefix("ResourceInitializationError: unable to pull secrets or registry auth: "), notJSONReason)
         XCTAssertTrue(notJSONReason.contains("registry/not-json"), notJSONReason)
@@ -75,22 +62,6 @@ final class ServeRepositoryCredentialsTests: ServeDaemonTestCase {
     }
 
     // MARK: Tasks
-
-    private func register(_ daemon: ServeDaemon, family: String, image: String, credentialsParameter: String) throws
-        -> (status: Int32, stdout: String, stderr: String)
-    {
-        try daemon.registerTaskDefinition(family: family, json: """
-            {"family": "\(family)", "networkMode": "awsvpc", "containerDefinitions": [{"name": "main", "image": "\(image)",
-              "repositoryCredentials": {"credentialsParameter": "\(credentialsParameter)"},
-              "memory": 32, "essential": true, "command": ["sleep", "3600"]}]}
-            """)
-    }
-
-    private func runTask(_ daemon: ServeDaemon, family: String, image: String, credentialsParameter: String) throws -> String {
-        let registered = try register(daemon, family: family, image: image, credentialsParameter: credentialsParameter)
-        XCTAssertEqual(registered.status, 0, registered.stderr)
-        return try daemon.runTask(family: family)
-    }
 
     private func stoppedReason(_ daemon: ServeDaemon, _ task: String) throws -> String {
         try daemon.waitForTask(task, in: ["STOPPED"], timeout: 60)["stoppedReason"] as? String ?? ""

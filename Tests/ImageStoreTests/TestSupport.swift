@@ -170,19 +170,13 @@ class ImageStoreTestCase: XCTestCase {
     /// Asserts that the store holds nothing but what its records need (no staging leftovers).
     func assertStoreClean(_ store: ImageStore, file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertEqual(FileSystem.listDirectory(store.tempDirectory), [], "tmp not empty", file: file, line: line)
-        let records = try store.list()
-        let blobs = Set(records.flatMap { [$0.id.hex, $0.manifestDigest.hex] + $0.layers.map(\.blobDigest.hex) })
-        let layers = Set(records.flatMap { $0.layers.map(\.diffID.hex) })
+        let (blobs, layers) = ImageStore.referenced(by: try store.list())
         XCTAssertEqual(Set(FileSystem.listDirectory(store.blobsDirectory)), blobs, "unexpected blobs", file: file, line: line)
         XCTAssertEqual(Set(FileSystem.listDirectory(store.layersDirectory)), layers, "unexpected layers", file: file, line: line)
     }
 
-    var scriptPath: String {
-        // Tests/ImageStoreTests/TestSupport.swift -> repo root (resolving the scratch-package symlink).
-        let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/build-busybox-image.sh").path
-    }
+    /// The script that builds the busybox OCI layout.
+    var scriptPath: String { BusyboxImage.repository + "/scripts/build-busybox-image.sh" }
 }
 
 extension String {

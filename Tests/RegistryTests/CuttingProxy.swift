@@ -20,18 +20,9 @@ final class CuttingProxy: @unchecked Sendable {
         self.upstreamPort = upstreamPort
         self.cutAfter = cutAfter
         cutsLeft = cuts
-        port = try FreePort.pick()
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = Self.loopback(port)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 64) == 0 else {
-            close(listener)
-            throw TestFailure("proxy bind/listen failed")
-        }
+        let opened = try LoopbackListener(backlog: 64)
+        listener = opened.fd
+        port = opened.port
         let thread = Thread { [self] in acceptLoop() }
         acceptThread = thread
         thread.start()

@@ -40,19 +40,9 @@ private final class OneResponseServer: @unchecked Sendable {
 
     init(response: String) throws {
         self.response = response
-        port = try FreePort.pick()
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 4) == 0 else {
-            close(listener)
-            throw TestFailure("bind/listen failed")
-        }
+        let opened = try LoopbackListener(backlog: 4)
+        listener = opened.fd
+        port = opened.port
         Thread { [self] in serve() }.start()
     }
 

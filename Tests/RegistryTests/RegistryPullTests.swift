@@ -195,18 +195,9 @@ final class RegistryPullTests: RegistryTestCase {
 
     func testStalledRegistryTimesOutNamingTheStep() throws {
         // A socket that accepts connections (in the kernel's backlog) but never answers.
-        let port = try FreePort.pick()
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        XCTAssertEqual(bound, 0)
-        XCTAssertEqual(listen(fd, 16), 0)
+        let listener = try LoopbackListener(backlog: 16)
+        defer { close(listener.fd) }
+        let port = listener.port
 
         let store = try ImageStore(root: storeRoot)
         let puller = ImagePuller(store: store, configuration: RegistryConfiguration(registries: ["127.0.0.1:\(port)": RegistryHostSettings(insecure: true)]),

@@ -1,5 +1,5 @@
 import Foundation
-import ImageStore
+@testable import ImageStore
 import WharfTestSupport
 import XCTest
 @testable import Registry
@@ -125,20 +125,24 @@ struct LayoutWriter {
 
 /// Temp directories per test, removed afterwards; registries started by a test are stopped.
 class RegistryTestCase: XCTestCase {
+    /// This test's directory; `scratch` is its path.
+    private var scratchDirectory: TemporaryDirectory?
     var scratch = ""
     var registries: [LocalRegistry] = []
     var storeRoot: String { scratch + "/store" }
 
     override func setUpWithError() throws {
-        let base = NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory()
-        scratch = base + "/wharf-registry-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory(prefix: "wharf-registry-test")
+        scratchDirectory = directory
+        scratch = directory.path
     }
 
     override func tearDownWithError() throws {
         for registry in registries { registry.remove() }
         registries = []
-        try FileManager.default.removeItem(atPath: scratch)
+        scratchDirectory?.remove()
+        scratchDirectory = nil
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch), "test directory not removed")
     }
 
     /// Starts a registry for this test (stopped and removed in `tearDown`): TLS with a CA made
@@ -164,17 +168,10 @@ class RegistryTestCase: XCTestCase {
 
     /// Asserts that the store holds exactly what its records use, and nothing staged.
     func assertStoreHoldsOnlyRecords(_ store: ImageStore, file: StaticString = #filePath, line: UInt = #line) throws {
-        let records = try store.list()
-        var blobs = Set<String>()
-        var layers = Set<String>()
-        for record in records {
-            blobs.formUnion([record.id.hex, record.manifestDigest.hex] + record.layers.map(\.blobDigest.hex))
-            if let index = record.indexDigest { blobs.insert(index.hex) }
-            layers.formUnion(record.layers.map(\.diffID.hex))
-        }
+        let (blobs, layers) = ImageStore.referenced(by: try store.list())
         func list(_ path: String) -> Set<String> { Set((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []) }
-        XCTAssertEqual(list(storeRoot + "/tmp"), [], "staging not empty", file: file, line: line)
-        XCTAssertEqual(list(storeRoot + "/blobs/sha256"), blobs, "unexpected blobs", file: file, line: line)
-        XCTAssertEqual(list(storeRoot + "/layers/sha256"), layers, "unexpected layers", file: file, line: line)
+        XCTAssertEqual(list(store.tempDirectory), [], "staging not empty", file: file, line: line)
+        XCTAssertEqual(list(store.blobsDirectory), blobs, "unexpected blobs", file: file, line: line)
+        XCTAssertEqual(list(store.layersDirectory), layers, "unexpected layers", file: file, line: line)
     }
 }

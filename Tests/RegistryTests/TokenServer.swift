@@ -10,6 +10,12 @@ import WharfTestSupport
 final class TokenServer {
     static let service = "wharf-test-registry"
     static let issuer = "wharf-test-issuer"
+    /// Longest the server may take to answer its first request.
+    static let startTimeout: TimeInterval = 10
+    /// Pause between two probes while it starts.
+    static let probeInterval: TimeInterval = 0.05
+    /// Longest one probe may take (curl's own limit; the subprocess gets a little more).
+    static let probeTimeLimit: TimeInterval = 2
 
     let port: Int
     let certificate: String
@@ -20,6 +26,8 @@ final class TokenServer {
     var caFile: String? { certificates?.caFile }
     private let directory: String
     private let process = Process()
+    /// The server's output (python's tracebacks), quoted when it fails to start.
+    var logFile: String { directory + "/token-server.log" }
 
     init(directory: String, username: String, password: String, tls: Bool = false) throws {
         port = try FreePort.pick()
@@ -37,21 +45,48 @@ final class TokenServer {
                              Self.service, Self.issuer, username, password]
         certificates = try tls ? LoopbackCertificates(in: directory, prefix: "tls-", caName: "wharf token CA") : nil
         if let certificates { process.arguments? += [certificates.certificateFile, certificates.keyFile] }
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if (try? Subprocess.shell("curl -s -k -o /dev/null \(realm)")) != nil { return }
-            usleep(50_000)
+        guard FileManager.default.createFile(atPath: logFile, contents: nil) else {
+            throw TestFailure("token server: could not create \(logFile)")
         }
-        stop()
-        throw TestFailure("token server did not start")
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        defer { try? log.close() }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        do {
+            try waitUntilServing()
+        } catch {
+            stop()
+            throw error
+        }
     }
 
     deinit { stop() }
 
     var realm: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)/token" }
+
+    /// Probes the token endpoint until it answers at all (any HTTP status), failing early when
+    /// the server exits; the failure quotes the server's log.
+    private func waitUntilServing() throws {
+        let arguments = ["-s", "-k", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", String(Int(Self.probeTimeLimit)), realm]
+        let deadline = Date().addingTimeInterval(Self.startTimeout)
+        var lastProbe = "none"
+        while Date() < deadline {
+            guard process.isRunning else {
+                throw TestFailure("token server exited with \(process.terminationStatus) before serving: \(log())")
+            }
+            let probe = try Subprocess.run(executable: "/usr/bin/curl", arguments: arguments, timeLimit: Self.probeTimeLimit + 3)
+            if probe.status == 0 { return }
+            lastProbe = "HTTP status \(probe.stdoutText), curl exit \(probe.status)"
+            Thread.sleep(forTimeInterval: Self.probeInterval)
+        }
+        throw TestFailure("token server did not answer \(realm) within \(Self.startTimeout) s (last probe: \(lastProbe)): \(log())")
+    }
+
+    /// What the server wrote to `logFile` so far.
+    func log() -> String {
+        (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+    }
 
     func stop() {
         if process.isRunning {

@@ -77,6 +77,31 @@ struct SecretValueAPITests {
         #expect(try await api.ok("GetSecretValue", ["SecretId": "db", "VersionStage": "NEXT"])[member: "SecretString"] == "next")
     }
 
+    @Test("CreateSecret retried with its ClientRequestToken and value answers as the first call did")
+    func createSecretRetry() async throws {
+        let api = try APIFixture()
+        let token = "44444444-4444-4444-4444-444444444444"
+        let request: JSONValue = ["Name": "retried", "SecretString": "one", "ClientRequestToken": .string(token)]
+        let created = try await api.ok("CreateSecret", request)
+        #expect(created[member: "VersionId"]?.stringValue == token)
+        let retried = try await api.ok("CreateSecret", request)
+        #expect(retried == created)
+        let described = try await api.ok("DescribeSecret", ["SecretId": "retried"])
+        #expect(described[member: "VersionIdsToStages"] == .object([token: ["AWSCURRENT"]]))
+
+        // The same token with another value, another token, or none: the secret exists.
+        #expect(try await api.error("CreateSecret", ["Name": "retried", "SecretString": "two", "ClientRequestToken": .string(token)],
+                                    "ResourceExistsException")
+            == "You can't modify an existing version, you can only create a new version.")
+        _ = try await api.error("CreateSecret", ["Name": "retried", "SecretString": "one",
+                                                 "ClientRequestToken": "55555555-5555-5555-5555-555555555555"], "ResourceExistsException")
+        _ = try await api.error("CreateSecret", ["Name": "retried", "SecretString": "one"], "ResourceExistsException")
+        // A token that is now AWSPREVIOUS still names its version: the retry still answers.
+        try await api.ok("PutSecretValue", ["SecretId": "retried", "SecretString": "two"])
+        #expect(try await api.ok("CreateSecret", request) == created)
+        #expect(try await api.ok("GetSecretValue", ["SecretId": "retried"])[member: "SecretString"] == "two")
+    }
+
     @Test("A secret without a value, SecretBinary, and the refusals of the value operations")
     func valueErrors() async throws {
         let api = try APIFixture()
@@ -117,7 +142,7 @@ struct SecretValueAPITests {
     @Test("Requests signed for another service are refused")
     func signingName() async throws {
         let api = try APIFixture()
-        let response = await api.router.handle(try Signing.request("ListSecrets", [:], date: api.clock.now, service: "ecs"))
+        let response = api.router.handle(try Signing.request("ListSecrets", [:], date: api.clock.now, service: "ecs"))
         #expect(response.status == 400)
         #expect(try JSONParser().parse(response.body)[member: "__type"] == "InvalidSignatureException")
     }
@@ -129,11 +154,18 @@ struct SecretValueAPITests {
         let arn = try #require(created[member: "ARN"]?.stringValue)
         #expect(try api.store.currentSecretString("pull", now: api.clock.now) == Self.credentials)
         #expect(try api.store.currentSecretString(arn, now: api.clock.now) == Self.credentials)
-        #expect(throws: SecretValueUnavailable(secretID: "gone", exception: "ResourceNotFoundException",
-                                               message: "Secrets Manager can't find the specified secret.")) {
-            try api.store.currentSecretString("gone", now: api.clock.now)
-        }
+        let missing = AWSServiceError(type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret.")
+        #expect(throws: missing) { try api.store.currentSecretString("gone", now: api.clock.now) }
+        #expect(missing.description == "ResourceNotFoundException: Secrets Manager can't find the specified secret.")
         try await api.ok("CreateSecret", ["Name": "binary", "SecretBinary": "AAE="])
-        #expect(throws: SecretValueUnavailable.self) { try api.store.currentSecretString("binary", now: api.clock.now) }
+        #expect(throws: SecretsManagerError.invalidRequest("The secret holds SecretBinary, not SecretString.")) {
+            try api.store.currentSecretString("binary", now: api.clock.now)
+        }
+        try await api.ok("CreateSecret", ["Name": "empty"])
+        #expect(throws: SecretsManagerError.valueNotFound("staging label: AWSCURRENT")) {
+            try api.store.currentSecretString("empty", now: api.clock.now)
+        }
+        try await api.ok("DeleteSecret", ["SecretId": "pull"])
+        #expect(throws: SecretsManagerError.markedForDeletion) { try api.store.currentSecretString("pull", now: api.clock.now) }
     }
 }

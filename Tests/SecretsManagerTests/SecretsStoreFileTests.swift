@@ -33,4 +33,16 @@ struct SecretsStoreFileTests {
     func unwritablePath() throws {
         #expect(throws: SecretsStoreError.self) { try SecretsStore(path: "/nonexistent-wharf-dir/secrets.sqlite") }
     }
+
+    @Test("Store failures map to ThrottlingException (busy, retried by clients) or InternalServiceError")
+    func storeErrors() {
+        let busy = SecretsManagerError.from(SecretsStoreError.transaction(reason: "database is locked", busy: true))
+        #expect(busy.type == "ThrottlingException")
+        #expect(busy.status == 400)
+        let broken = SecretsManagerError.from(SecretsStoreError.transaction(reason: "disk I/O error", busy: false))
+        #expect(broken.type == "InternalServiceError")
+        #expect(broken.status == 500)
+        let refusal = SecretsManagerError.markedForDeletion
+        #expect(SecretsManagerError.from(refusal) == refusal)
+    }
 }

@@ -16,8 +16,8 @@ public enum BusyboxImage {
     /// one build instead of racing two into the same directory.
     private static let built = Mutex<String?>(nil)
 
-    /// The repository root: this file is `Tests/Support/BusyboxImage.swift`.
-    static var repository: String {
+    /// The repository root (where `scripts/` is): this file is `Tests/Support/BusyboxImage.swift`.
+    public static var repository: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().path
     }

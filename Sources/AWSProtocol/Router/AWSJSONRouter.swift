@@ -18,19 +18,20 @@ import Foundation
 /// make the server parse anything. Every response carries `Content-Type:
 /// application/x-amz-json-1.1` and a fresh `x-amzn-RequestId` (a UUID), errors included.
 ///
-/// Handlers are `async` because ECS operations wait on the store and the runtime; the
-/// transport runs ``handle(_:)`` in a task and writes the response when it returns.
+/// Handlers are synchronous and may block (every service's operations wait on its store):
+/// the transport calls ``handle(_:)`` on a thread of its own, never on an event loop or on
+/// Swift's cooperative pool, and writes the response when it returns.
 public struct AWSJSONRouter: Sendable {
-    /// A service's handler: gets the operation name, the parsed input object and the
-    /// request context; returns the output object or throws the service's error.
-    public typealias Handler = @Sendable (_ operation: String, _ input: JSONValue, _ context: RequestContext)
-        async throws(AWSServiceError) -> JSONValue
+    /// One operation's handler: gets the parsed input object and the request context; returns
+    /// the output object or throws the service's error.
+    public typealias OperationHandler = @Sendable (_ input: JSONValue, _ context: RequestContext)
+        throws(AWSServiceError) -> JSONValue
 
     /// A service's handler that takes the request body as it came (a JSON object, `{}` for an
     /// empty body) and returns the response body: for services whose operations decode their
     /// input themselves, so the body is not parsed twice.
     public typealias DocumentHandler = @Sendable (_ operation: String, _ body: [UInt8], _ context: RequestContext)
-        async throws(AWSServiceError) -> [UInt8]
+        throws(AWSServiceError) -> [UInt8]
 
     /// The bounds a request must stay within.
     public struct Limits: Sendable {
@@ -55,13 +56,13 @@ public struct AWSJSONRouter: Sendable {
 
     private struct Route: Sendable {
         enum Handling: Sendable {
-            case parsed(Handler)
+            case parsed(OperationHandler)
             case document(DocumentHandler)
         }
 
         let service: AWSService
-        let operations: Set<String>
-        let handling: Handling
+        /// How each operation the service serves is handled: its keys are the operations.
+        let operations: [String: Handling]
     }
 
     private let verifier: SigV4Verifier
@@ -73,30 +74,33 @@ public struct AWSJSONRouter: Sendable {
         self.limits = limits
     }
 
-    /// Routes `service`'s `operations` to `handler`, replacing an earlier registration.
-    public mutating func register(_ service: AWSService, operations: Set<String>, handler: @escaping Handler) {
-        routes[service.targetPrefix] = Route(service: service, operations: operations, handling: .parsed(handler))
+    /// Routes each operation of `service` named in `handlers` to its handler, replacing an
+    /// earlier registration: the operations served are the table's keys.
+    public mutating func register(_ service: AWSService, handlers: [String: OperationHandler]) {
+        routes[service.targetPrefix] = Route(service: service, operations: handlers.mapValues { .parsed($0) })
     }
+
 
     /// Routes `service`'s `operations` to a handler that decodes the body itself (signature,
     /// target, size and content type are still checked here).
     public mutating func register(_ service: AWSService, operations: Set<String>, documentHandler: @escaping DocumentHandler) {
-        routes[service.targetPrefix] = Route(service: service, operations: operations, handling: .document(documentHandler))
+        let handlers = Dictionary(uniqueKeysWithValues: operations.map { ($0, Route.Handling.document(documentHandler)) })
+        routes[service.targetPrefix] = Route(service: service, operations: handlers)
     }
 
-    /// Serves one request.
-    public func handle(_ request: AWSRequest) async -> AWSResponse {
+    /// Serves one request. Blocks for as long as the handler does.
+    public func handle(_ request: AWSRequest) -> AWSResponse {
         let requestID = UUID().uuidString.lowercased()
         do {
-            let (route, operation, context) = try accept(request, requestID: requestID)
-            switch route.handling {
+            let (handling, operation, context) = try accept(request, requestID: requestID)
+            switch handling {
             case .parsed(let handler):
                 let input = try parsedInput(request.body)
-                let output = try await handler(operation, input, context)
+                let output = try handler(input, context)
                 return Self.response(status: 200, body: JSONWriter.bytes(output), requestID: requestID)
             case .document(let handler):
                 let body = request.body.allSatisfy(ASCII.isWhitespace) ? Array("{}".utf8) : request.body
-                return Self.response(status: 200, body: try await handler(operation, body, context), requestID: requestID)
+                return Self.response(status: 200, body: try handler(operation, body, context), requestID: requestID)
             }
         } catch {
             return Self.response(error, requestID: requestID)
@@ -106,7 +110,7 @@ public struct AWSJSONRouter: Sendable {
     /// Checks everything up to the input (method, path, content type, target, size,
     /// signature), or says what AWS would answer.
     private func accept(_ request: AWSRequest, requestID: String)
-        throws(AWSServiceError) -> (route: Route, operation: String, context: RequestContext)
+        throws(AWSServiceError) -> (handling: Route.Handling, operation: String, context: RequestContext)
     {
         guard request.method == "POST", request.path == "/", hasJSONContentType(request) else {
             throw .unknownOperation(status: 404)
@@ -116,7 +120,7 @@ public struct AWSJSONRouter: Sendable {
               let route = routes[String(target[..<dot])]
         else { throw .unknownOperation() }
         let operation = String(target[target.index(after: dot)...])
-        guard route.operations.contains(operation) else { throw .unknownOperation() }
+        guard let handling = route.operations[operation] else { throw .unknownOperation() }
 
         guard request.body.count <= limits.maximumBodyBytes else {
             throw AWSServiceError(
@@ -133,7 +137,7 @@ public struct AWSJSONRouter: Sendable {
         }
 
         let context = RequestContext(requestID: requestID, service: route.service, operation: operation, identity: identity)
-        return (route, operation, context)
+        return (handling, operation, context)
     }
 
     /// The body as a JSON object (`{}` when empty), or the SerializationException AWS sends.

@@ -6,16 +6,11 @@ import Foundation
 /// signing name `application-autoscaling`) over ``AutoScalingStore``, for ECS services only.
 ///
 /// Each operation validates its whole input before it writes, and writes in one transaction.
-/// ``handle(operation:input:region:)`` blocks on the store and on the service directory:
-/// the router runs it in a task, off any event loop.
+/// Operations block on the store and on the service directory: the transport calls the router
+/// on threads of its own, off any event loop and off Swift's cooperative pool.
 public struct AutoScalingAPI: Sendable {
-    /// The operations served.
-    public static let operations: Set<String> = [
-        "RegisterScalableTarget", "DescribeScalableTargets", "DeregisterScalableTarget",
-        "PutScalingPolicy", "DescribeScalingPolicies", "DeleteScalingPolicy", "DescribeScalingActivities",
-        "PutScheduledAction", "DescribeScheduledActions", "DeleteScheduledAction",
-        "TagResource", "UntagResource", "ListTagsForResource",
-    ]
+    /// The operations served: the keys of the dispatch table.
+    public static let operations: Set<String> = Set(handlers.keys)
 
     /// AWS's quotas, as named limits.
     public enum Limits {
@@ -54,31 +49,7 @@ public struct AutoScalingAPI: Sendable {
 
     /// Registers every operation on `router` for ``AWSProtocol/AWSService/applicationAutoScaling``.
     public func register(on router: inout AWSJSONRouter) {
-        let api = self
-        router.register(.applicationAutoScaling, operations: Self.operations) { operation, input, context throws(AWSServiceError) in
-            try api.handle(operation: operation, input: input, region: context.identity.region)
-        }
-    }
-
-    /// Runs `operation` on the request object `input` for a caller in `region`.
-    public func handle(operation: String, input: JSONValue, region: String) throws(AWSServiceError) -> JSONValue {
-        let members = try JSONMembers(input, errorType: "ValidationException")
-        switch operation {
-        case "RegisterScalableTarget": return try registerScalableTarget(members, region: region)
-        case "DescribeScalableTargets": return try describeScalableTargets(members)
-        case "DeregisterScalableTarget": return try deregisterScalableTarget(members)
-        case "PutScalingPolicy": return try putScalingPolicy(members, region: region)
-        case "DescribeScalingPolicies": return try describeScalingPolicies(members)
-        case "DeleteScalingPolicy": return try deleteScalingPolicy(members)
-        case "DescribeScalingActivities": return try describeScalingActivities(members)
-        case "PutScheduledAction": return try putScheduledAction(members, region: region)
-        case "DescribeScheduledActions": return try describeScheduledActions(members)
-        case "DeleteScheduledAction": return try deleteScheduledAction(members)
-        case "TagResource": return try tagResource(members)
-        case "UntagResource": return try untagResource(members)
-        case "ListTagsForResource": return try listTagsForResource(members)
-        default: throw .unknownOperation()
-        }
+        router.register(.applicationAutoScaling, api: self, memberErrorType: "ValidationException", handlers: Self.handlers)
     }
 
     // MARK: Store access with this API's errors

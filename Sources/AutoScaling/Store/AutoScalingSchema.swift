@@ -13,8 +13,8 @@ import GRDB
 public enum AutoScalingSchema {
     /// The prefix of every migration identifier here.
     public static let migrationPrefix = "autoscaling-"
-    /// Identifiers of the migrations, in the order they run.
-    public static let migrationIdentifiers = ["autoscaling-v1"]
+    /// Identifiers of the migrations, in the order they run: the ones ``migrator`` registers.
+    public static var migrationIdentifiers: [String] { migrator.migrations }
 
     /// Whether `identifier` names one of this schema's migrations (present or future).
     public static func isOwnMigration(_ identifier: String) -> Bool {

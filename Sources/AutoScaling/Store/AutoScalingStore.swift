@@ -17,7 +17,7 @@ public final class AutoScalingStore: Sendable {
     public init(writer: any DatabaseWriter) throws(AutoScalingStoreError) {
         self.writer = writer
         let migrator = AutoScalingSchema.migrator
-        let known = Set(AutoScalingSchema.migrationIdentifiers)
+        let known = Set(migrator.migrations)
         let unknown: [String]
         do {
             unknown = try writer.read { db in try migrator.appliedIdentifiers(db) }

@@ -29,11 +29,6 @@ struct RepositoryCredentialsResolver: Sendable {
         }
     }
 
-    private struct SecretDocument: Decodable {
-        var username: String
-        var password: String
-    }
-
     let source: (any RegistrySecretSource)?
 
     /// The credentials per image of `definition`'s containers that have `repositoryCredentials`
@@ -64,9 +59,9 @@ struct RepositoryCredentialsResolver: Sendable {
         } catch {
             throw .unavailable(secretID: secretID, reason: error.reason)
         }
-        guard let document = try? JSONDecoder().decode(SecretDocument.self, from: Data(text.utf8)) else {
+        guard let credentials = try? JSONDecoder().decode(RegistryCredentials.self, from: Data(text.utf8)) else {
             throw .malformed(secretID: secretID)
         }
-        return RegistryCredentials(username: document.username, password: document.password)
+        return credentials
     }
 }

@@ -1,14 +1,31 @@
 import AWSProtocol
 import LB
+import WharfIO
 
-/// Serves AWS JSON 1.1 APIs (ECS, later Application Auto Scaling) on Wharf's HTTP engine: each
-/// request becomes an `AWSRequest`, goes through the router (SigV4, `X-Amz-Target` dispatch,
-/// AWS's error envelope) on a task of its own, and the response is written back by the engine.
+/// Serves AWS JSON 1.1 APIs (ECS, Application Auto Scaling, Secrets Manager) on Wharf's HTTP
+/// engine: each request becomes an `AWSRequest`, goes through the router (SigV4,
+/// `X-Amz-Target` dispatch, AWS's error envelope) on one of the application's worker threads,
+/// and the response is written back by the engine.
+///
+/// Every service's handlers block on their store, so requests run on ``workerThreads`` threads
+/// of their own that take from one shared queue, never on an event loop's thread nor on Swift's
+/// cooperative pool: a pool thread blocked waiting for one of the store's reader connections
+/// could be the very thread an async store read needs in order to finish and hand its
+/// connection back, and with every pool thread (two on a two-core host) blocked that way the
+/// daemon stopped answering.
 public final class AWSAPIApplication: HTTPApplication {
-    private let router: AWSJSONRouter
+    /// Requests handled at once; more wait in the queue without holding a thread. Below the
+    /// store's reader connections (``ECSStore/readerConnections``), so requests alone never
+    /// take every reader and the control plane's own async reads always find one.
+    public static let workerThreads = ECSStore.readerConnections - 1
 
-    public init(router: AWSJSONRouter) {
+    private let router: AWSJSONRouter
+    private let workers: RequestWorkerPool
+
+    /// Starts the ``workerThreads`` threads (named `wharf-api-N`) that serve `router`.
+    public init(router: AWSJSONRouter) throws(IOError) {
         self.router = router
+        self.workers = try RequestWorkerPool(name: "wharf-api", threadCount: Self.workerThreads)
     }
 
     public var maxRequestBodyBytes: Int { router.limits.maximumBodyBytes }
@@ -19,9 +36,8 @@ public final class AWSAPIApplication: HTTPApplication {
             headers: request.headers, body: request.body
         )
         let router = self.router
-        // Handlers wait on the store (and the runtime): never on the event loop's thread.
-        Task.detached {
-            let response = await router.handle(awsRequest)
+        workers.submit {
+            let response = router.handle(awsRequest)
             respond(HTTPServerResponse(status: response.status, headers: response.headers, body: response.body))
         }
     }

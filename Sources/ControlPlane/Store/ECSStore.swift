@@ -42,6 +42,9 @@ public final class ECSStore: Sendable {
     public static let busyTimeout: TimeInterval = 5
     /// The file name `wharf serve` uses inside its data directory.
     public static let defaultFileName = "ecs.sqlite"
+    /// Reader connections of the file's pool (GRDB's default): at most this many read
+    /// transactions run at once, more wait for a connection to be handed back.
+    public static let readerConnections = 5
 
     private let writer: any DatabaseWriter
 
@@ -89,6 +92,7 @@ public final class ECSStore: Sendable {
         self.writer = writer
         self.path = path
         let migrator = StoreSchema.migrator
+        let known = Set(migrator.migrations)
         let superseded: Bool
         do {
             // Other stores share this database with migrations of their own (Application Auto
@@ -96,7 +100,7 @@ public final class ECSStore: Sendable {
             superseded = try writer.read { db in
                 guard try db.tableExists("grdb_migrations") else { return false }
                 return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").contains { identifier in
-                    !StoreSchema.migrationIdentifiers.contains(identifier) && !AutoScalingSchema.isOwnMigration(identifier)
+                    !known.contains(identifier) && !AutoScalingSchema.isOwnMigration(identifier)
                 }
             }
         } catch {
@@ -119,6 +123,7 @@ public final class ECSStore: Sendable {
         config.label = "wharf.ecs"
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
+        config.maximumReaderCount = readerConnections
         // GRDB begins write transactions IMMEDIATE (the write lock is taken when the transaction
         // begins, so two writers never both read and then collide on commit).
         return config

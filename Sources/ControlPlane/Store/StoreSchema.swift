@@ -6,8 +6,8 @@ import GRDB
 /// JSON columns hold the members an API returns but never queries by (settings, resources,
 /// documents); everything a query filters or sorts on is a column of its own.
 public enum StoreSchema {
-    /// Identifiers of the migrations, in the order they run.
-    public static let migrationIdentifiers = ["v1-ecs-resources", "v2-task-list-index"]
+    /// Identifiers of the migrations, in the order they run: the ones ``migrator`` registers.
+    public static var migrationIdentifiers: [String] { migrator.migrations }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

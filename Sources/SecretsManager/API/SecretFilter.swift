@@ -1,7 +1,7 @@
 /// One ListSecrets filter: the secret matches when any of `values` is a prefix of the field
 /// (or, for a value starting with `!`, when none of the field's values starts with the rest).
 struct SecretFilter: Sendable {
-    enum Field: String, Sendable {
+    enum Field: String, Sendable, CaseIterable {
         case name, description, tagKey = "tag-key", tagValue = "tag-value", all
     }
 

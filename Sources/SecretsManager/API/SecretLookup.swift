@@ -15,4 +15,25 @@ extension SecretsTransaction {
         guard let secret = try secret(named: id) else { throw SecretsManagerError.secretNotFound }
         return secret
     }
+
+    /// The secret `id` names, if its value may be read or changed: an InvalidRequestException
+    /// when it is marked for deletion, as GetSecretValue and PutSecretValue answer.
+    func liveSecret(id: String) throws -> SecretRecord {
+        let secret = try secret(id: id)
+        guard !secret.isMarkedForDeletion else { throw SecretsManagerError.markedForDeletion }
+        return secret
+    }
+
+    /// The version of the secret `id` names that carries `stage` (AWSCURRENT unless told), as
+    /// GetSecretValue finds it without a VersionId: ResourceNotFoundException when no version
+    /// carries it.
+    func stagedVersion(id: String, stage: String = SecretRecord.currentStage) throws
+        -> (secret: SecretRecord, version: SecretVersion)
+    {
+        let secret = try liveSecret(id: id)
+        guard let version = secret.version(stage: stage) else {
+            throw SecretsManagerError.valueNotFound("staging label: \(stage)")
+        }
+        return (secret, version)
+    }
 }

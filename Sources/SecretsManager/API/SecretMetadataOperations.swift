@@ -8,7 +8,7 @@ extension SecretsManagerAPI {
     static let recoveryWindowDays = 7...30
     static let defaultRecoveryWindowDays = 30
     /// ListSecrets filter keys served (AWS's others name replication and owning services).
-    static let filterKeys = ["name", "description", "tag-key", "tag-value", "all"]
+    static let filterKeys = SecretFilter.Field.allCases.map(\.rawValue)
 
     /// DescribeSecret: metadata, versions and tags (never the value); answers for a secret
     /// marked for deletion too, with its DeletedDate.

@@ -2,7 +2,9 @@ import AWSProtocol
 import Foundation
 
 extension SecretsManagerAPI {
-    /// CreateSecret: a new secret, with a first version (AWSCURRENT) when a value is given.
+    /// CreateSecret: a new secret, with a first version (AWSCURRENT) when a value is given. A
+    /// retry (the CLI and SDKs fill ClientRequestToken and send it again) finding the version
+    /// that token made, with the same value, answers what the first call did, as AWS does.
     func createSecret(_ members: JSONMembers, region: String) throws(AWSServiceError) -> JSONValue {
         let name = try SecretInput.name(members)
         let description = try SecretInput.description(members)
@@ -19,6 +21,11 @@ extension SecretsManagerAPI {
                 if existing.isMarkedForDeletion {
                     throw SecretsManagerError.invalidRequest(
                         "You can't create this secret because a secret with this name is already scheduled for deletion.")
+                }
+                if let value, let retried = try Self.retriedVersion(of: existing, token: token, value: value) {
+                    return .object([
+                        "ARN": .string(existing.arn), "Name": .string(existing.name), "VersionId": .string(retried.id),
+                    ])
                 }
                 throw SecretsManagerError.exists("The operation failed because the secret \(name) already exists.")
             }
@@ -42,20 +49,13 @@ extension SecretsManagerAPI {
         let versionID = try members.optionalString("VersionId")
         let stage = try members.optionalString("VersionStage")
         return try transaction { store in
-            let secret = try store.secret(id: id)
-            guard !secret.isMarkedForDeletion else { throw SecretsManagerError.markedForDeletion }
-            let version: SecretVersion
-            if let versionID {
-                guard let found = secret.version(id: versionID), stage.map({ found.stages.contains($0) }) ?? true else {
-                    throw SecretsManagerError.valueNotFound("VersionId: \(versionID)")
-                }
-                version = found
-            } else {
-                let label = stage ?? SecretRecord.currentStage
-                guard let found = secret.version(stage: label) else {
-                    throw SecretsManagerError.valueNotFound("staging label: \(label)")
-                }
-                version = found
+            guard let versionID else {
+                let (secret, version) = try store.stagedVersion(id: id, stage: stage ?? SecretRecord.currentStage)
+                return SecretRendering.value(secret, version)
+            }
+            let secret = try store.liveSecret(id: id)
+            guard let version = secret.version(id: versionID), stage.map({ version.stages.contains($0) }) ?? true else {
+                throw SecretsManagerError.valueNotFound("VersionId: \(versionID)")
             }
             return SecretRendering.value(secret, version)
         }
@@ -73,21 +73,30 @@ extension SecretsManagerAPI {
         let stages = try SecretInput.versionStages(members) ?? [SecretRecord.currentStage]
         let now = self.now
         return try transaction { store in
-            var secret = try store.secret(id: id)
-            guard !secret.isMarkedForDeletion else { throw SecretsManagerError.markedForDeletion }
+            var secret = try store.liveSecret(id: id)
+            if let retried = try Self.retriedVersion(of: secret, token: token, value: value) {
+                return Self.putOutput(secret, retried)
+            }
             let version = SecretVersion(id: token ?? UUID().uuidString.lowercased(), secretString: value.string,
                                         secretBinary: value.binary, stages: stages, createdDate: now)
-            if let existing = secret.version(id: version.id) {
-                guard existing.holdsSameValue(as: version) else {
-                    throw SecretsManagerError.exists("You can't modify an existing version, you can only create a new version.")
-                }
-                return Self.putOutput(secret, existing)
-            }
             secret.add(version)
             secret.lastChangedDate = now
             try store.save(secret)
             return Self.putOutput(secret, version)
         }
+    }
+
+    /// The version of `secret` an earlier request with ClientRequestToken `token` made, when
+    /// this request is its retry: nil when no version has that id (or there is no token), a
+    /// ResourceExistsException when one has it with another value (a version never changes).
+    private static func retriedVersion(
+        of secret: SecretRecord, token: String?, value: (string: String?, binary: String?)
+    ) throws(AWSServiceError) -> SecretVersion? {
+        guard let token, let existing = secret.version(id: token) else { return nil }
+        guard existing.holdsValue(string: value.string, binary: value.binary) else {
+            throw SecretsManagerError.exists("You can't modify an existing version, you can only create a new version.")
+        }
+        return existing
     }
 
     private static func putOutput(_ secret: SecretRecord, _ version: SecretVersion) -> JSONValue {

@@ -6,13 +6,11 @@ import Foundation
 /// DescribeSecret, ListSecrets and DeleteSecret, with AWS's shapes and exception names.
 ///
 /// Secrets are found by name, by full ARN, or by the ARN without its six random characters.
-/// Each operation is one transaction. ``handle(operation:input:region:)`` blocks on the store:
-/// the router runs it in a task, off any event loop.
+/// Each operation is one transaction and blocks on the store: the transport calls the router
+/// on threads of its own, off any event loop and off Swift's cooperative pool.
 public struct SecretsManagerAPI: Sendable {
-    /// The operations served.
-    public static let operations: Set<String> = [
-        "CreateSecret", "GetSecretValue", "PutSecretValue", "DescribeSecret", "ListSecrets", "DeleteSecret",
-    ]
+    /// The operations served: the keys of the dispatch table.
+    public static let operations: Set<String> = Set(handlers.keys)
 
     let store: SecretsStore
     let accountID: String
@@ -30,24 +28,7 @@ public struct SecretsManagerAPI: Sendable {
 
     /// Registers every operation on `router` for ``AWSProtocol/AWSService/secretsManager``.
     public func register(on router: inout AWSJSONRouter) {
-        let api = self
-        router.register(.secretsManager, operations: Self.operations) { operation, input, context throws(AWSServiceError) in
-            try api.handle(operation: operation, input: input, region: context.identity.region)
-        }
-    }
-
-    /// Runs `operation` on the request object `input` for a caller in `region`.
-    public func handle(operation: String, input: JSONValue, region: String) throws(AWSServiceError) -> JSONValue {
-        let members = try JSONMembers(input, errorType: "InvalidParameterException")
-        switch operation {
-        case "CreateSecret": return try createSecret(members, region: region)
-        case "GetSecretValue": return try getSecretValue(members)
-        case "PutSecretValue": return try putSecretValue(members)
-        case "DescribeSecret": return try describeSecret(members)
-        case "ListSecrets": return try listSecrets(members)
-        case "DeleteSecret": return try deleteSecret(members)
-        default: throw .unknownOperation()
-        }
+        router.register(.secretsManager, api: self, memberErrorType: "InvalidParameterException", handlers: Self.handlers)
     }
 
     // MARK: Store access with this API's errors

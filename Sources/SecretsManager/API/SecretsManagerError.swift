@@ -44,9 +44,20 @@ enum SecretsManagerError {
         AWSServiceError(type: "InternalServiceError", message: message, status: 500)
     }
 
-    /// A store failure as the API reports it (the API's own errors pass through).
+    /// The rate-limit refusal AWS answers when it is too busy (SDKs and the CLI retry it with
+    /// back-off).
+    static func throttling(_ message: String) -> AWSServiceError {
+        AWSServiceError(type: "ThrottlingException", message: message)
+    }
+
+    /// A store failure as the API reports it (the API's own errors pass through): a transaction
+    /// that waited past the store's busy timeout for another writer is a ThrottlingException
+    /// (the client retries), anything else an internal fault.
     static func from(_ error: any Error) -> AWSServiceError {
         if let error = error as? AWSServiceError { return error }
+        if case SecretsStoreError.transaction(_, busy: true)? = error as? SecretsStoreError {
+            return throttling("The secrets store is busy with another request; retry the request.")
+        }
         return internalError("\(error)")
     }
 }

@@ -11,8 +11,8 @@ struct SecretVersion: Codable, Sendable, Equatable {
     /// Seconds since the epoch.
     var createdDate: Double
 
-    /// Whether this version holds the same value as `other` (idempotent retries).
-    func holdsSameValue(as other: SecretVersion) -> Bool {
-        secretString == other.secretString && secretBinary == other.secretBinary
+    /// Whether this version holds exactly this value (a retried request's, for idempotency).
+    func holdsValue(string: String?, binary: String?) -> Bool {
+        secretString == string && secretBinary == binary
     }
 }

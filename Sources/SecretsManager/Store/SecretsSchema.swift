@@ -4,9 +4,6 @@ import GRDB
 /// columns lookups use (`name`, `arn`, and `deletion_date` to purge secrets whose recovery
 /// window is over).
 enum SecretsSchema {
-    /// Identifiers of the migrations, in the order they run.
-    static let migrationIdentifiers = ["secretsmanager-v1"]
-
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("secretsmanager-v1") { db in

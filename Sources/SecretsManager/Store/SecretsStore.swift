@@ -55,7 +55,7 @@ public final class SecretsStore: Sendable {
     private init(queue: DatabaseQueue) throws(SecretsStoreError) {
         self.queue = queue
         let migrator = SecretsSchema.migrator
-        let known = Set(SecretsSchema.migrationIdentifiers)
+        let known = Set(migrator.migrations)
         do {
             let unknown = try queue.read { db in try migrator.appliedIdentifiers(db) }.filter { !known.contains($0) }.sorted()
             guard unknown.isEmpty else { throw SecretsStoreError.superseded(unknown) }

@@ -2,6 +2,7 @@ import Dashboard
 import Foundation
 import LB
 import WharfIO
+import WharfTestSupport
 
 /// A real load balancer on loopback serving the dashboard: proxy listener `front` in front of
 /// group `web`, whose targets are the balancer's own `backend` application listener (passes
@@ -108,15 +109,5 @@ final class EchoApplication: HTTPApplication {
 
     func handle(_ request: HTTPServerRequest, respond: @escaping @Sendable (HTTPServerResponse) -> Void) {
         respond(HTTPServerResponse(status: 200, contentType: "text/plain", body: "hello\n"))
-    }
-}
-
-/// Loopback ports for listeners named before the balancer starts.
-enum FreePort {
-    /// A port nothing listens on at the time of the call: bound once to 127.0.0.1:0, then freed.
-    static func pick() throws -> Int {
-        let fd = try Socket.listen(try SocketAddress(ip: "127.0.0.1", port: 0), reusePort: false, backlog: 1)
-        defer { Socket.close(fd) }
-        return Int(try Socket.localAddress(fd).port)
     }
 }
