@@ -122,7 +122,7 @@ let package = Package(
         ),
 
         // Drives the runtime benchmarks of bench/ (not shipped).
-        .executableTarget(name: "wharf-bench", dependencies: ["Runtime", "LinuxHost", "ImageStore", "Scheduler", "AWSProtocol"]),
+        .executableTarget(name: "wharf-bench", dependencies: ["Runtime", "LinuxHost", "ImageStore", "Scheduler", "AWSProtocol", "HTTPCore"]),
 
         // Helpers shared by test targets (subprocesses, temporary directories, free ports, the
         // busybox image, a local docker-registry, loopback TLS certificates): a regular target

@@ -4,10 +4,10 @@
 #
 #   bench/api.sh [--stored N] [--stored-kind sleep|exit] [--duration S] [--connections N] [--cycles N]
 #
-# --stored N (default 1000): tasks stored through RunTask (count 10 per call) before the
-#     throughput measurements. --stored-kind sleep (default): busybox `sleep`, so they stay
-#     RUNNING (1,000 live tasks: ~1,000 veths on the bridge, which holds 1,023); exit: busybox
-#     `true`, so they are stored STOPPED.
+# --stored N (default 1000, a multiple of 10): tasks stored through RunTask (count 10 per
+#     call) before the throughput measurements. --stored-kind sleep (default): busybox
+#     `sleep`, so they stay RUNNING (1,000 live tasks: ~1,000 veths on the bridge, which holds
+#     1,023); exit: busybox `true`, so they are stored STOPPED.
 # --duration S (default 10): seconds of each throughput measurement.
 # --connections N (default 4): concurrent keep-alive connections of the load generator
 #     (wharf-bench api: compiled, SigV4 like the AWS CLI, one thread per connection).
@@ -22,6 +22,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+source "$REPO/bench/lib.sh"
 STORED=1000
 STORED_KIND=sleep
 DURATION=10
@@ -69,29 +70,16 @@ COMMON=(--root "$ROOT" --token "$TOKEN" --subnet "$SUBNET")
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    # Cleanup goes on past any step that fails (errexit would stop at the first one).
     set +e
-    if [[ -n $SERVE_PID ]] && kill -0 "$SERVE_PID" 2>/dev/null; then
-        kill -TERM "$SERVE_PID"
-        for _ in $(seq 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVE_PID" 2>/dev/null
-        wait "$SERVE_PID" 2>/dev/null
-    fi
+    bench_stop_child
+    [[ -n $SERVE_PID ]] && bench_stop_process "$SERVE_PID"
     if [[ -n ${WHARF_BENCH_SERVE_LOG:-} && -f $LOG ]]; then cp "$LOG" "$WHARF_BENCH_SERVE_LOG"; fi
     if [[ $status -ne 0 && -f $LOG ]]; then
         echo "--- wharf serve log (last 40 lines) ---" >&2
         tail -40 "$LOG" >&2
     fi
-    # Stops every task and removes their veths, namespaces, cgroups, addresses and the bridge.
-    "$BENCH" cleanup "${COMMON[@]}" >&2 || true
-    ip link del "wbench$TOKEN" 2>/dev/null || true
-    for d in /sys/fs/cgroup/wharf-bench-"$TOKEN" /sys/fs/cgroup/*/wharf-bench-"$TOKEN"; do
-        [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
-    done
-    if [[ -d $RUN ]]; then
-        for m in "$RUN"/netns/*; do [[ -e $m ]] && { umount "$m" 2>/dev/null || true; }; done
-        umount -l "$RUN/netns" 2>/dev/null || true
-        rm -rf "$RUN"
-    fi
+    bench_remove_host_resources "$BENCH" "$TOKEN" "${COMMON[@]}"
     rm -rf "$WORK"
     exit $status
 }
@@ -122,5 +110,5 @@ done
 grep -q "ECS API on" "$LOG" || { echo "wharf serve did not start within 20 s" >&2; exit 1; }
 
 echo "running: $STORED stored tasks ($STORED_KIND), ${DURATION}s per measurement on $CONNECTIONS connections, $CYCLES RunTask cycles" >&2
-timeout 1800 "$BENCH" api --endpoint "127.0.0.1:$PORT" --credentials "$DATA/credentials" --stored "$STORED" \
+bench_run timeout 1800 "$BENCH" api --endpoint "127.0.0.1:$PORT" --credentials "$DATA/credentials" --stored "$STORED" \
     --stored-kind "$STORED_KIND" --duration "$DURATION" --connections "$CONNECTIONS" --cycles "$CYCLES"

@@ -14,6 +14,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+source "$REPO/bench/lib.sh"
 BASELINE="$REPO/../shared/bench/runtime-baseline.sh"
 N=200
 DENSITY=1000
@@ -68,18 +69,8 @@ cleanup() {
     trap - EXIT INT TERM
     # Cleanup goes on past any step that fails (errexit would stop at the first one).
     set +e
-    "$BENCH" cleanup "${COMMON[@]}" >&2 || true
-    # Belt and braces, should the cleanup subcommand itself have failed.
-    ip link del "wbench$TOKEN" 2>/dev/null || true
-    for d in /sys/fs/cgroup/wharf-bench-"$TOKEN" /sys/fs/cgroup/*/wharf-bench-"$TOKEN"; do
-        [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
-    done
-    if [[ -d /run/wharf-bench-$TOKEN ]]; then
-        for m in /run/wharf-bench-"$TOKEN"/netns/*; do [[ -e $m ]] && { umount "$m" 2>/dev/null || true; }; done
-        # The runtime made netns/ a (shared) mount point of its own; rm cannot remove it mounted.
-        umount -l "/run/wharf-bench-$TOKEN/netns" 2>/dev/null || true
-        rm -rf "/run/wharf-bench-$TOKEN"
-    fi
+    bench_stop_child
+    bench_remove_host_resources "$BENCH" "$TOKEN" "${COMMON[@]}"
     rm -rf "$WORK"
     exit $status
 }
@@ -113,14 +104,14 @@ fi
 # --- wharf -----------------------------------------------------------------------------------
 : >"$RESULTS"
 echo "running wharf: $N cycles" >&2
-timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMAGE" --count "$N" --deadline 300 | tee -a "$RESULTS"
+bench_run_tee "$RESULTS" timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMAGE" --count "$N" --deadline 300
 if [[ $CONCURRENT -gt 0 ]]; then
     echo "running wharf: $CONCURRENT concurrent launches" >&2
-    timeout 300 "$BENCH" concurrent "${COMMON[@]}" --image "$IMAGE" --count "$CONCURRENT" | tee -a "$RESULTS" || true
+    bench_run_tee "$RESULTS" timeout 300 "$BENCH" concurrent "${COMMON[@]}" --image "$IMAGE" --count "$CONCURRENT" || true
 fi
 if [[ $DENSITY -gt 0 ]]; then
     echo "running wharf: density $DENSITY" >&2
-    timeout 1500 "$BENCH" density "${COMMON[@]}" --image "$IMAGE" --count "$DENSITY" --deadline 900 | tee -a "$RESULTS" || true
+    bench_run_tee "$RESULTS" timeout 1500 "$BENCH" density "${COMMON[@]}" --image "$IMAGE" --count "$DENSITY" --deadline 900 || true
 fi
 
 # --- side by side ----------------------------------------------------------------------------

@@ -131,10 +131,10 @@ func waitFor(_ status: String, _ arns: [String], _ connection: APIConnection, de
 func storeTasks(_ connection: APIConnection, _ options: APIBenchmarkOptions) throws -> [String] {
     var arns: [String] = []
     let started = now()
-    for _ in 0..<(options.storedTasks / 10) {
+    for _ in 0..<(options.storedTasks / APIBenchmarkOptions.tasksPerRunTask) {
         arns += try runTen(connection, family: storedFamily)
     }
-    log("RunTask x \(options.storedTasks / 10) answered in \(f1(ms(now() - started))) ms; waiting for the tasks")
+    log("RunTask x \(options.storedTasks / APIBenchmarkOptions.tasksPerRunTask) answered in \(f1(ms(now() - started))) ms; waiting for the tasks")
     try waitFor(options.storedKind == .sleep ? "RUNNING" : "STOPPED", arns, connection, deadline: options.storeDeadline)
     log("\(arns.count) tasks stored in \(f1(ms(now() - started) / 1000)) s")
     return arns

@@ -20,6 +20,8 @@ struct APIBenchmarkOptions {
     static let defaultCycles = 30
     /// Overall bound of the stored tasks' start, in seconds.
     static let defaultStoreDeadline = 600.0
+    /// Tasks one RunTask call stores (`--stored` is a multiple of it).
+    static let tasksPerRunTask = 10
 
     var host = "127.0.0.1"
     var port = 0
@@ -44,14 +46,18 @@ struct APIBenchmarkOptions {
                 self.port = port
             case "--credentials": credentialsPath = value
             case "--region": region = value
-            case "--duration": duration = Double(value) ?? duration
-            case "--connections": connections = max(1, Int(value) ?? connections)
-            case "--stored": storedTasks = max(0, Int(value) ?? storedTasks)
+            case "--duration": duration = Self.seconds(value, option: argument)
+            case "--connections": connections = Self.integer(value, option: argument, atLeast: 1)
+            case "--stored":
+                storedTasks = Self.integer(value, option: argument, atLeast: 0)
+                guard storedTasks % Self.tasksPerRunTask == 0 else {
+                    fail("--stored wants a multiple of \(Self.tasksPerRunTask) (tasks are stored by RunTask of \(Self.tasksPerRunTask)), got \(value)")
+                }
             case "--stored-kind":
                 guard let kind = StoredTaskKind(rawValue: value) else { fail("--stored-kind is sleep or exit, got \(value)") }
                 storedKind = kind
-            case "--cycles": cycles = max(1, Int(value) ?? cycles)
-            case "--store-deadline": storeDeadline = Double(value) ?? storeDeadline
+            case "--cycles": cycles = Self.integer(value, option: argument, atLeast: 1)
+            case "--store-deadline": storeDeadline = Self.seconds(value, option: argument)
             default: fail("unknown argument \(argument)")
             }
         }
@@ -59,5 +65,21 @@ struct APIBenchmarkOptions {
             fail("usage: wharf-bench api --endpoint HOST:PORT --credentials FILE [--duration S] [--connections N] "
                 + "[--stored N] [--stored-kind sleep|exit] [--cycles N]")
         }
+    }
+
+    /// `value` as an integer of at least `minimum`; any other value ends the run naming `option`.
+    private static func integer(_ value: String, option: String, atLeast minimum: Int) -> Int {
+        guard let number = Int(value), number >= minimum else {
+            fail("\(option) wants an integer of at least \(minimum), got '\(value)'")
+        }
+        return number
+    }
+
+    /// `value` as a positive, finite number of seconds; any other value ends the run naming `option`.
+    private static func seconds(_ value: String, option: String) -> Double {
+        guard let number = Double(value), number.isFinite, number > 0 else {
+            fail("\(option) wants a positive number of seconds, got '\(value)'")
+        }
+        return number
     }
 }

@@ -1,6 +1,7 @@
 import AWSProtocol
 import Foundation
 import Glibc
+import HTTPCore
 
 /// Why an API call of the benchmark failed, naming the step (and the system call).
 enum APIConnectionError: Error, CustomStringConvertible {
@@ -20,13 +21,12 @@ enum APIConnectionError: Error, CustomStringConvertible {
 }
 
 /// One keep-alive HTTP/1.1 connection to a Wharf endpoint on loopback that sends AWS JSON 1.1
-/// requests signed with SigV4 (the way the AWS CLI does) and reads `Content-Length` responses.
+/// requests signed with SigV4 (the way the AWS CLI does) and reads `Content-Length` responses
+/// (heads parsed by HTTPCore's `HTTPResponseParser`).
 /// Blocking; one thread uses one connection.
 final class APIConnection {
     /// How long a send or receive may block before the call fails, in seconds.
     static let socketTimeoutSeconds = 30
-    /// The ECS JSON 1.1 target prefix.
-    static let ecsTargetPrefix = "AmazonEC2ContainerServiceV20141113."
     /// Bytes read from the socket at once.
     static let readChunkSize = 64 * 1024
 
@@ -36,6 +36,8 @@ final class APIConnection {
     private var fd: Int32 = -1
     private var buffer: [UInt8] = []
     private var chunk = [UInt8](repeating: 0, count: APIConnection.readChunkSize)
+    private var parser = HTTPResponseParser()
+    private var head = HTTPResponseHead()
 
     init(host: String, port: Int, credential: AWSCredential, region: String) {
         self.host = host
@@ -73,7 +75,7 @@ final class APIConnection {
         var request = AWSRequest(method: "POST", path: "/", headers: [
             (name: "Host", value: "\(host):\(port)"),
             (name: "Content-Type", value: "application/x-amz-json-1.1"),
-            (name: "X-Amz-Target", value: Self.ecsTargetPrefix + operation),
+            (name: "X-Amz-Target", value: AWSService.ecs.targetPrefix + "." + operation),
             (name: "Content-Length", value: String(body.count)),
         ], body: body)
         do {
@@ -157,46 +159,32 @@ final class APIConnection {
     }
 
     private func readResponse() throws -> (status: Int, body: [UInt8]) {
-        let terminator: [UInt8] = [13, 10, 13, 10]
-        var headEnd: Int?
-        var searchFrom = 0
-        while headEnd == nil {
-            if buffer.count >= 4 {
-                var index = max(0, searchFrom - 3)
-                while index + 4 <= buffer.count {
-                    if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 {
-                        headEnd = index
-                        break
-                    }
-                    index += 1
-                }
-                searchFrom = buffer.count
+        parser.reset()
+        readingHead: while true {
+            let parsed = buffer.withUnsafeBytes { raw in
+                parser.parse(raw, into: &head, requestMethod: .post, requestWasUpgrade: false)
             }
-            if headEnd == nil { try fill() }
+            switch parsed {
+            case .incomplete:
+                try fill()
+            case .failed(let error):
+                throw APIConnectionError.malformedResponse("response head: \(error)")
+            case .complete where head.isInformational:
+                // A 1xx precedes the answer: drop it and parse the next head.
+                buffer.removeFirst(head.headLength)
+                parser.reset()
+            case .complete:
+                break readingHead
+            }
         }
-        guard let headEnd else { throw APIConnectionError.malformedResponse("no head") }
-        let head = String(decoding: buffer[0..<headEnd], as: UTF8.self)
-        let lines = head.split(separator: "\r\n")
-        guard let statusLine = lines.first else { throw APIConnectionError.malformedResponse("empty head") }
-        let statusFields = statusLine.split(separator: " ")
-        guard statusFields.count >= 2, let status = Int(statusFields[1]) else {
-            throw APIConnectionError.malformedResponse("status line \(statusLine)")
+        guard case .contentLength(let contentLength) = head.framing else {
+            throw APIConnectionError.malformedResponse("no Content-Length (status \(head.status), framing \(head.framing))")
         }
-        var contentLength: Int?
-        var closes = false
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if name == "content-length" { contentLength = Int(value) }
-            if name == "connection", value.lowercased() == "close" { closes = true }
-        }
-        guard let contentLength else { throw APIConnectionError.malformedResponse("no Content-Length (status \(status))") }
-        let bodyStart = headEnd + terminator.count
+        let bodyStart = head.headLength
         while buffer.count < bodyStart + contentLength { try fill() }
         let body = Array(buffer[bodyStart..<(bodyStart + contentLength)])
         buffer.removeFirst(bodyStart + contentLength)
-        if closes { disconnect() }
-        return (status, body)
+        if !head.keepAlive { disconnect() }
+        return (head.status, body)
     }
 }

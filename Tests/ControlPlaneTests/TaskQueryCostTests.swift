@@ -62,4 +62,54 @@ struct TaskQueryCostTests {
         #expect(!details.contains { $0.contains("TEMP B-TREE") })
         #expect(array(try h.call("ListTasks")["taskArns"]).count == 3)
     }
+
+    @Test("container instance usage: SQLite expands the port lists of the tasks holding resources")
+    func instanceUsagePortsFromSQLite() throws {
+        let h = try ECSHarness()
+        _ = try h.call("CreateCluster")
+        func registered(_ ec2: String) throws -> String {
+            let arn = try #require(try h.registerInstance(ec2: ec2)["containerInstanceArn"] as? String)
+            return String(arn.split(separator: "/").last ?? "")
+        }
+        let idA = try registered("i-0123456789abcdef0"), idB = try registered("i-0123456789abcdef1")
+        let idC = try registered("i-0123456789abcdef2")
+        _ = try h.insertTask(instanceID: idA, last: .running, cpu: 256, memory: 512, ports: [8080, 8081], udpPorts: [53])
+        _ = try h.insertTask(instanceID: idA, last: .pending, cpu: 128, memory: 128, ports: [8080, 9090])
+        _ = try h.insertTask(instanceID: idA, last: .stopped, desired: .stopped, cpu: 1024, memory: 1024, ports: [7070], udpPorts: [70])
+        let spaced = try h.insertTask(instanceID: idB, last: .running, cpu: 64, memory: 64)
+        _ = try h.insertTask(instanceID: idB, last: .running, udpPorts: [123])
+        // An empty list spelled otherwise than `[]` still reserves nothing.
+        try h.store.write { db in
+            try db.execute(sql: "UPDATE task SET reservedPorts = '[ ]', reservedUDPPorts = ' [] ' WHERE id = ?", arguments: [spaced.id])
+        }
+        let usage = try h.store.read { db in try ContainerInstanceUsage.fetch(db, instanceIDs: [idA, idB, idC]) }
+        let a = try #require(usage[idA])
+        #expect(a.tcpPorts == [8080, 8081, 9090])
+        #expect(a.udpPorts == [53])
+        #expect(a.reservedCPU == 384)
+        #expect(a.reservedMemory == 640)
+        #expect(a.activeTasks == 2)
+        #expect(a.runningTasks == 2)
+        #expect(a.pendingTasks == 1)
+        let b = try #require(usage[idB])
+        #expect(b.tcpPorts.isEmpty)
+        #expect(b.udpPorts == [123])
+        #expect(b.reservedCPU == 64)
+        #expect(usage[idC] == ContainerInstanceUsage())
+    }
+
+    @Test("a task record's decoded document is its stored document")
+    func decodedDocumentOfARecord() throws {
+        let h = try ECSHarness()
+        _ = try h.call("CreateCluster")
+        var record = try h.insertTask()
+        var document = TaskDocument()
+        document.family = "web"
+        document.revision = 3
+        record.document = document.encoded()
+        #expect(record.decodedDocument == document)
+        document.revision = 4
+        record.document = document.encoded()
+        #expect(record.decodedDocument.revision == 4)
+    }
 }

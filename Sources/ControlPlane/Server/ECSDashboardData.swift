@@ -63,7 +63,7 @@ public final class ECSDashboardData: ECSDashboardProvider {
         let stopped = try TaskRecord.filter(Column("desiredStatus") == ECSTaskStatus.stopped.rawValue && Column("lastStatus") == ECSTaskStatus.stopped.rawValue)
             .order(Column("stoppedAt").desc).limit(stoppedTasksShown).fetchAll(db)
         let tasks = (live + stopped).map { record in
-            let document = TaskDocument.decode(record.document)
+            let document = record.decodedDocument
             return DashboardTask(
                 cluster: record.clusterName, id: record.id, service: record.serviceArn.flatMap { serviceNames[$0] },
                 taskDefinition: shortName(record.taskDefinitionArn), lastStatus: record.lastStatus.rawValue,

@@ -81,7 +81,7 @@ public final class ECSScalingMetrics: ScalingMetricSource {
         let now = Date().timeIntervalSince1970
         var values: [Double] = []
         for task in tasks {
-            guard let runtimeID = TaskDocument.decode(task.document).runtimeTaskID, let used = usage(runtimeID) else { continue }
+            guard let runtimeID = task.decodedDocument.runtimeTaskID, let used = usage(runtimeID) else { continue }
             if cpu {
                 let reserved = Double(max(task.reservedCPU, 128)) / 1024
                 let previous = state.withLock { state in

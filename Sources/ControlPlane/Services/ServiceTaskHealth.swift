@@ -6,7 +6,7 @@ enum ServiceTaskHealth {
     static func classify(_ task: TaskRecord, definition: TaskDefinition?, targetGroups: (any TargetGroupCatalog)?,
                          grace: Double, now: Double) -> RolloutPlanner.Health {
         guard task.lastStatus == .running else { return .pending }
-        let document = TaskDocument.decode(task.document)
+        let document = task.decodedDocument
         let inGrace = (task.startedAt ?? now) + grace > now
         let checked = Set((definition?.containerDefinitions ?? [])
             .filter { $0.healthCheck != nil && ($0.essential ?? true) }

@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 
 /// What the tasks placed on one container instance take from it, and how many there are.
@@ -20,8 +19,8 @@ public struct ContainerInstanceUsage: Sendable, Equatable {
 
     /// Usage of each of `instanceIDs` (instances without tasks map to an empty usage).
     ///
-    /// Sums and counts come from SQLite; only the port lists of tasks that reserve ports are
-    /// read and decoded. (RunTask reads this inside its write transaction, on instances that
+    /// Sums, counts and the port lists (expanded with `json_each`) all come from SQLite; no task
+    /// row is decoded. (RunTask reads this inside its write transaction, on instances that
     /// may hold a thousand tasks: decoding every task row there was most of RunTask's time.)
     public static func fetch(_ db: Database, instanceIDs: [String]) throws -> [String: ContainerInstanceUsage] {
         var usage: [String: ContainerInstanceUsage] = [:]
@@ -29,8 +28,8 @@ public struct ContainerInstanceUsage: Sendable, Equatable {
         guard !instanceIDs.isEmpty else { return usage }
         let statuses = TaskRecord.resourceHoldingStatuses
         let scope = """
-            FROM task WHERE containerInstanceId IN (\(instanceIDs.map { _ in "?" }.joined(separator: ",")))
-              AND lastStatus IN (\(statuses.map { _ in "?" }.joined(separator: ",")))
+            FROM task WHERE containerInstanceId IN (\(placeholders(instanceIDs.count)))
+              AND lastStatus IN (\(placeholders(statuses.count)))
             """
         let totals = try Row.fetchAll(db, sql: """
             SELECT containerInstanceId, SUM(reservedCPU) AS cpu, SUM(reservedMemory) AS memory, COUNT(*) AS active,
@@ -47,19 +46,29 @@ public struct ContainerInstanceUsage: Sendable, Equatable {
             u.pendingTasks = row["pending"]
             usage[id] = u
         }
-        // Port lists are JSON arrays; rows whose lists are both empty add nothing.
-        let ported = try Row.fetchAll(db, sql: """
-            SELECT containerInstanceId, reservedPorts, reservedUDPPorts
-            \(scope) AND (reservedPorts != '[]' OR reservedUDPPorts != '[]')
-            """, arguments: StatementArguments(instanceIDs + statuses))
-        let decoder = JSONDecoder()
-        for row in ported {
-            let id: String = row["containerInstanceId"]
-            let tcp: String = row["reservedPorts"]
-            let udp: String = row["reservedUDPPorts"]
-            usage[id, default: ContainerInstanceUsage()].tcpPorts.formUnion(try decoder.decode([Int].self, from: Data(tcp.utf8)))
-            usage[id, default: ContainerInstanceUsage()].udpPorts.formUnion(try decoder.decode([Int].self, from: Data(udp.utf8)))
+        // Port lists are JSON arrays: SQLite expands them, so empty lists add no rows whatever
+        // their spelling.
+        let portLists: [(column: String, ports: WritableKeyPath<ContainerInstanceUsage, Set<Int>>)] = [
+            ("reservedPorts", \.tcpPorts), ("reservedUDPPorts", \.udpPorts),
+        ]
+        for (column, ports) in portLists {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT task.containerInstanceId AS instance, port.value AS port
+                FROM task, json_each(task.\(column)) AS port
+                WHERE task.containerInstanceId IN (\(placeholders(instanceIDs.count)))
+                  AND task.lastStatus IN (\(placeholders(statuses.count)))
+                """, arguments: StatementArguments(instanceIDs + statuses))
+            for row in rows {
+                let id: String = row["instance"]
+                let port: Int = row["port"]
+                usage[id, default: ContainerInstanceUsage()][keyPath: ports].insert(port)
+            }
         }
         return usage
+    }
+
+    /// `count` SQL parameter markers separated by commas, for an `IN (...)` list.
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
     }
 }

@@ -1,9 +1,11 @@
 import Synchronization
 
 /// Decoded task documents, keyed by task ID and valid only for the exact stored text they were
-/// decoded from. DescribeTasks renders the same rows over and over, and decoding each row's JSON
-/// document was most of its cost; a document whose text changed (any write to the task) is
-/// decoded afresh, so an entry can never describe a task differently from its row.
+/// decoded from. DescribeTasks, the reconciler, the service controller and autoscaling read the
+/// same rows over and over (the last three every second), and decoding each row's JSON document
+/// was most of their cost; a document whose text changed (any write to the task) is decoded
+/// afresh, so an entry can never describe a task differently from its row. Read it through
+/// ``TaskRecord/decodedDocument``.
 ///
 /// Bounded: when ``capacity`` entries are held the cache is emptied and refills from the rows
 /// read next.

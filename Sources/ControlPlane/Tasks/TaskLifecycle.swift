@@ -25,7 +25,7 @@ struct StoredTask: Equatable, Sendable {
     }
 
     init(_ record: TaskRecord) {
-        self.init(record: record, document: TaskDocument.decode(record.document))
+        self.init(record: record, document: record.decodedDocument)
     }
 }
 

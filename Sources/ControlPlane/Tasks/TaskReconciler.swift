@@ -87,7 +87,7 @@ public final class TaskReconciler: TaskDesiredStateObserver {
     private func restoreRegistrations(_ tasks: [TaskRecord]) async {
         guard let registrar else { return }
         for task in tasks where task.desiredStatus == .running {
-            let document = TaskDocument.decode(task.document)
+            let document = task.decodedDocument
             guard document.loadBalancerPhase == .registered else { continue }
             for target in document.loadBalancerTargets(taskArn: task.arn, address: document.address) {
                 do {

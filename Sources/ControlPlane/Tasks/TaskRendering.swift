@@ -18,7 +18,7 @@ enum TaskRendering {
         }
         return try records.map { record in
             let tags = withTags ? try TagRecord.tags(db, resourceArn: record.arn) : nil
-            return render(record, document: TaskDocumentCache.shared.document(taskID: record.id, text: record.document),
+            return render(record, document: record.decodedDocument,
                           containerInstanceArn: record.containerInstanceId.flatMap { instanceArns[$0] }, tags: tags)
         }
     }

@@ -1,0 +1,85 @@
+# Shared by the bench scripts that run Wharf on an isolated configuration (bench/api.sh,
+# bench/runtime.sh): `source "$REPO/bench/lib.sh"`. Needs bash.
+
+# Seconds a stopped process gets between SIGTERM and SIGKILL.
+BENCH_STOP_GRACE_SECONDS=10
+# The command bench_run waits for now (empty when none): the cleanup stops it.
+BENCH_CHILD_PID=""
+
+# bench_run COMMAND...: runs COMMAND in the background and waits for it; returns its status.
+# Why not in the foreground: bash runs an INT or TERM trap only once the foreground command has
+# returned, and `timeout` moves its command into a process group of its own, out of reach of
+# the terminal's Ctrl-C, so an interrupt would wait for the whole benchmark. `wait` returns as
+# soon as a trapped signal arrives; the cleanup then ends the command with bench_stop_child.
+bench_run() {
+    "$@" &
+    BENCH_CHILD_PID=$!
+    local status=0
+    wait "$BENCH_CHILD_PID" || status=$?
+    BENCH_CHILD_PID=""
+    return "$status"
+}
+
+# bench_run_tee FILE COMMAND...: bench_run, with COMMAND's standard output appended to FILE and
+# then shown (what `COMMAND | tee -a FILE` does; a pipeline would run in the foreground again).
+bench_run_tee() {
+    local file=$1
+    shift
+    local before status=0
+    before=$(wc -l <"$file")
+    bench_run "$@" >>"$file" || status=$?
+    tail -n "+$((before + 1))" "$file"
+    return "$status"
+}
+
+# bench_stop_process PID: SIGTERM, up to BENCH_STOP_GRACE_SECONDS for it to exit, then SIGKILL
+# (to its process group too: `timeout` leads one, holding the command it runs).
+bench_stop_process() {
+    local pid=$1
+    # Every step may fail (the process may be gone already); none stops a caller under errexit.
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        local tenths
+        for ((tenths = 0; tenths < BENCH_STOP_GRACE_SECONDS * 10; tenths++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -KILL -- "-$pid" 2>/dev/null || true
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+# bench_stop_child: stops the command bench_run waits for, if any (for the cleanup).
+bench_stop_child() {
+    if [[ -n $BENCH_CHILD_PID ]]; then
+        bench_stop_process "$BENCH_CHILD_PID"
+        BENCH_CHILD_PID=""
+    fi
+}
+
+# bench_remove_host_resources BENCH TOKEN CLEANUP_ARGUMENTS...: removes everything a bench run
+# with token TOKEN left on the host. `BENCH cleanup CLEANUP_ARGUMENTS...` stops every task and
+# removes their veths, namespaces, cgroups and addresses, the bridge wbenchTOKEN, the cgroup
+# parent wharf-bench-TOKEN and /run/wharf-bench-TOKEN; the rest is belt and braces, should that
+# subcommand itself fail. Goes on past any step that fails.
+bench_remove_host_resources() {
+    local bench=$1 token=$2
+    shift 2
+    local run="/run/wharf-bench-$token"
+    "$bench" cleanup "$@" >&2 || true
+    ip link del "wbench$token" 2>/dev/null || true
+    local d m
+    for d in /sys/fs/cgroup/wharf-bench-"$token" /sys/fs/cgroup/*/wharf-bench-"$token"; do
+        [[ -d $d ]] && { find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true; }
+    done
+    if [[ -d $run ]]; then
+        for m in "$run"/netns/*; do [[ -e $m ]] && { umount "$m" 2>/dev/null || true; }; done
+        # The runtime made netns/ a (shared) mount point of its own; rm cannot remove it mounted.
+        umount -l "$run/netns" 2>/dev/null || true
+        rm -rf "$run"
+    fi
+    return 0
+}
