@@ -61,7 +61,6 @@ TOKEN=$(od -An -N2 -tx2 /dev/urandom | tr -d ' \n')
 WORK=$(mktemp -d -t wharf-bench-api.XXXXXX)
 ROOT="$WORK/wharf"
 DATA="$ROOT/data"
-RUN="/run/wharf-bench-$TOKEN"
 IMAGE="$WORK/busybox-oci"
 LOG="$WORK/serve.log"
 SERVE_PID=""
@@ -98,7 +97,7 @@ mkdir -p "$DATA"
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 printf 'region: us-east-1\naccountId: "123456789012"\n' >"$WORK/serve.yaml"
-"$WHARF" serve --data-dir "$DATA" --run-dir "$RUN" --bridge "wbench$TOKEN" --cgroup-parent "wharf-bench-$TOKEN" \
+"$WHARF" serve --data-dir "$DATA" --bridge "wbench$TOKEN" --cgroup-parent "wharf-bench-$TOKEN" \
     --veth-prefix wb --subnet "$SUBNET" --listen "127.0.0.1:$PORT" --dashboard off --config "$WORK/serve.yaml" \
     >"$LOG" 2>&1 &
 SERVE_PID=$!

@@ -163,7 +163,7 @@ try:
     config = os.path.join(data, "serve.yaml")
     with open(config, "w") as f:
         f.write(serve_config())
-    runtime_options = ["--data-dir", data, "--run-dir", data + "-run", "--bridge", "wab" + token,
+    runtime_options = ["--data-dir", data, "--bridge", "wab" + token,
                        "--cgroup-parent", "wharf-bench-" + token, "--veth-prefix", "wa",
                        "--subnet", "10.238.%d.0/24" % random.randrange(1, 250)]
 
@@ -268,7 +268,5 @@ finally:
     subprocess.run(["ip", "link", "del", "wab" + token], stderr=subprocess.DEVNULL)
     subprocess.run(["sh", "-c", f"find /sys/fs/cgroup -depth -type d -path '*wharf-bench-{token}/*' -exec rmdir {{}} + 2>/dev/null;"
                     f"find /sys/fs/cgroup -depth -type d -name 'wharf-bench-{token}' -exec rmdir {{}} + 2>/dev/null; true"])
-    # The runtime made RUN/netns a shared mount point of its own.
-    subprocess.run(["umount", "-l", data + "-run/netns"], stderr=subprocess.DEVNULL)
-    subprocess.run(["rm", "-rf", data, data + "-run"])
+    subprocess.run(["rm", "-rf", data])
     print(json.dumps(report, indent=2))

@@ -62,24 +62,17 @@ bench_stop_child() {
 
 # bench_remove_host_resources BENCH TOKEN CLEANUP_ARGUMENTS...: removes everything a bench run
 # with token TOKEN left on the host. `BENCH cleanup CLEANUP_ARGUMENTS...` stops every task and
-# removes their veths, namespaces, cgroups and addresses, the bridge wbenchTOKEN, the cgroup
-# parent wharf-bench-TOKEN and /run/wharf-bench-TOKEN; the rest is belt and braces, should that
+# removes their veths, cgroups and addresses, the bridge wbenchTOKEN and the cgroup parent
+# wharf-bench-TOKEN; the rest is belt and braces, should that
 # subcommand itself fail. Goes on past any step that fails.
 bench_remove_host_resources() {
     local bench=$1 token=$2
     shift 2
-    local run="/run/wharf-bench-$token"
     "$bench" cleanup "$@" >&2 || true
     ip link del "wbench$token" 2>/dev/null || true
-    local d m
+    local d
     for d in /sys/fs/cgroup/wharf-bench-"$token" /sys/fs/cgroup/*/wharf-bench-"$token"; do
         [[ -d $d ]] && { find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true; }
     done
-    if [[ -d $run ]]; then
-        for m in "$run"/netns/*; do [[ -e $m ]] && { umount "$m" 2>/dev/null || true; }; done
-        # The runtime made netns/ a (shared) mount point of its own; rm cannot remove it mounted.
-        umount -l "$run/netns" 2>/dev/null || true
-        rm -rf "$run"
-    fi
     return 0
 }

@@ -86,7 +86,7 @@ echo "building the busybox image" >&2
 "$REPO/scripts/build-busybox-image.sh" "$IMAGE" >/dev/null
 
 # The density run needs (a) N veths on one bridge (a Linux bridge takes at most 1023 ports),
-# (b) ~3 processes per task, (c) N netns bind mounts. Warn on obvious limits.
+# (b) ~3 processes per task, (c) N network namespaces. Warn on obvious limits.
 if [[ $DENSITY -gt 1000 ]]; then
     echo "warning: a Linux bridge holds at most 1023 ports; density $DENSITY will fail" >&2
 fi

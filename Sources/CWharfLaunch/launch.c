@@ -21,15 +21,9 @@ struct launch_ctx {
     int errfd, nullfd, outfd, errout;
 };
 
-static int join_netns(struct wl_error *e, const char *path)
+static int join_netns(struct wl_error *e, int fd)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return wl_fail(e, "join network namespace", path, "open");
-    int rc = setns(fd, CLONE_NEWNET);
-    int saved = errno;
-    close(fd);
-    return rc < 0 ? wl_fail_err(e, saved, "join network namespace", path, "setns") : 0;
+    return setns(fd, CLONE_NEWNET) < 0 ? wl_fail(e, "join network namespace", NULL, "setns") : 0;
 }
 
 static int set_rlimits(struct wl_error *e, const struct wharf_launch_spec *s)
@@ -73,7 +67,7 @@ static int setup_container(struct launch_ctx *c, struct wl_error *e)
 
     if (wl_join_cgroups(e, s->cgroup_procs, s->n_cgroup_procs) < 0)
         return -1;
-    if (s->netns_path && join_netns(e, s->netns_path) < 0)
+    if (s->netns_fd >= 0 && join_netns(e, s->netns_fd) < 0)
         return -1;
     if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
         return wl_fail(e, "set hostname", s->hostname, "sethostname");
@@ -131,6 +125,8 @@ static const char *validate(const struct wharf_launch_spec *s)
 {
     if (!s->argv || !s->argv[0] || !*s->argv[0])
         return "argv is empty";
+    if (s->netns_fd == 0)
+        return "netns_fd 0 is stdin (use -1 for no namespace)";
     if (!s->rootfs || !*s->rootfs)
         return "rootfs is required";
     if (!s->overlay_lower || !*s->overlay_lower)

@@ -5,12 +5,19 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3 /* <sys/wait.h> before glibc 2.36 */
+#endif
 
 int wharf_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
@@ -60,4 +67,17 @@ int wharf_mount_id(int dirfd, const char *name, unsigned long long *id)
     }
     *id = info.stx_mnt_id;
     return 0;
+}
+
+_Static_assert(WHARF_POSIX_SPAWN_SETSID == POSIX_SPAWN_SETSID, "WHARF_POSIX_SPAWN_SETSID must equal POSIX_SPAWN_SETSID");
+
+int wharf_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int wharf_reap_pidfd(int pidfd)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOHANG) != 0)
+        return -1;
+    return info.si_pid != 0 ? 1 : 0;
 }

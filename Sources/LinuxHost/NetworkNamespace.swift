@@ -5,100 +5,53 @@ import Glibc
 import Musl
 #endif
 
-// Network namespaces as files (the `ip netns` convention): a namespace stays alive while an
-// nsfs bind mount of it exists, so a task's network outlives any single process and the
-// supervisor can join it later by opening the file.
+// Network namespaces held by descriptors, not by files: a namespace lives while a process is in
+// it or a descriptor refers to it. Wharf's tasks are pinned by the descriptor their supervisor
+// holds, so a namespace can never outlive every process that knows of it, and launching a task
+// adds no mount to the host (an `ip netns`-style bind mount per task grew the host's mount
+// table, which every container's new mount namespace then copied, and made launches slower the
+// more tasks ran).
 //
 // Everything here switches only the *calling thread* (setns/unshare with CLONE_NEWNET are
 // per-thread) and always switches back before returning, so no other thread and no later code
 // on this thread ever runs in the wrong namespace. None of it forks.
 
-/// Creating, opening and removing named network namespaces.
+/// Creating and entering network namespaces.
 public enum NetworkNamespace {
     /// The calling thread's own network namespace. `/proc/thread-self` rather than
     /// `/proc/self`: the latter names the main thread, which may be somewhere else.
     static let currentThreadPath = "/proc/thread-self/ns/net"
 
-    /// Creates `directory` for namespace files and, like `ip netns add` does for `/run/netns`,
-    /// makes it a shared mount of itself, once, before any namespace is created in it. Use a
-    /// directory dedicated to namespace files (e.g. `/run/wharf/netns`). Call it while nothing
-    /// else creates namespaces there: two first-time calls racing would both bind-mount the
-    /// directory onto itself.
-    public static func prepareDirectory(_ directory: String) throws(SystemError) {
-        let step = "prepare network namespace directory \(directory)"
-        try FileSystem.makeDirectories(directory)
-        try makeSharedMount(directory, step: step)
-    }
-
-    /// Creates a new, empty network namespace and pins it at `path` with a bind mount.
+    /// Creates a new, empty network namespace and returns a descriptor of it (`O_CLOEXEC`).
     ///
-    /// The parent directory must have been prepared by `prepareDirectory(_:)` (once, not per
-    /// namespace): it is a shared mount of itself, so the bind mounts below it propagate to
-    /// mount namespaces cloned later (containers), and `remove(at:)`'s unmount propagates too,
-    /// instead of leaving copies that keep the namespace alive and make the file busy.
+    /// The descriptor is the namespace's only reference: the caller owns it, passes it on (to a
+    /// supervisor, which keeps the namespace alive for its task) or closes it, after which the
+    /// kernel destroys the namespace and every interface in it once no process is inside.
     ///
-    /// Works on the calling thread: `unshare(CLONE_NEWNET)`, bind-mount the thread's new
-    /// namespace onto `path`, then `setns` back to the namespace the thread had before, which
-    /// is opened first so the way back is known before leaving. The thread is back in its
-    /// original namespace when this returns or throws.
-    ///
-    /// - Throws: `SystemError` naming the failing step; `EEXIST` when `path` already exists.
-    public static func create(at path: String) throws(SystemError) {
-        let step = "create network namespace at \(path)"
-        // The mount point must exist as a file; O_EXCL so two tasks never share a namespace.
-        let placeholder = try retryingOnInterrupt(step: step, call: "open(O_CREAT|O_EXCL)") {
-            Glibc.open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0)
-        }
-        close(placeholder)
-
-        let original: Int32
-        do {
-            original = try retryingOnInterrupt(step: step, call: "open(\(currentThreadPath))") {
-                Glibc.open(currentThreadPath, O_RDONLY | O_CLOEXEC)
-            }
-        } catch {
-            unlink(path)
-            throw error
-        }
+    /// Works on the calling thread: `unshare(CLONE_NEWNET)`, open the thread's new namespace,
+    /// then `setns` back to the namespace the thread had before, which is opened first so the
+    /// way back is known before leaving. The thread is back in its original namespace when this
+    /// returns or throws.
+    public static func create() throws(SystemError) -> Int32 {
+        let step = "create a network namespace"
+        let original = try openCurrent()
         defer { close(original) }
-
         guard wharf_unshare(WHARF_CLONE_NEWNET) == 0 else {
-            let error = SystemError.current(step: step, call: "unshare(CLONE_NEWNET)")
-            unlink(path)
-            throw error
+            throw SystemError.current(step: step, call: "unshare(CLONE_NEWNET)")
         }
-        let mounted = mount(currentThreadPath, path, "none", UInt(MS_BIND), nil)
-        let mountErrno = Glibc.errno
-        // Back before anything else can happen on this thread, whether or not the mount worked.
+        let created = Glibc.open(currentThreadPath, O_RDONLY | O_CLOEXEC)
+        let openErrno = Glibc.errno
+        // Back before anything else can happen on this thread, whether or not the open worked.
         returnToNamespace(original, step: step)
-
-        guard mounted == 0 else {
-            unlink(path)
-            throw SystemError(step: step, call: "mount(MS_BIND)", errno: mountErrno)
+        guard created >= 0 else {
+            throw SystemError(step: step, call: "open(\(currentThreadPath))", errno: openErrno)
         }
+        return created
     }
 
-    /// Unmounts and deletes the namespace file at `path`. The namespace itself is freed by the
-    /// kernel once no process, socket or open descriptor refers to it any more.
-    ///
-    /// A missing file or a file that is not mounted is not an error, so removal is idempotent.
-    public static func remove(at path: String) throws(SystemError) {
-        let step = "remove network namespace at \(path)"
-        // MNT_DETACH: an open descriptor or a process inside must not make removal fail.
-        if umount2(path, Int32(MNT_DETACH)) != 0 {
-            let code = Glibc.errno
-            // EINVAL: exists but is not a mount point (e.g. a half-created namespace).
-            if code != ENOENT && code != EINVAL {
-                throw SystemError(step: step, call: "umount2(MNT_DETACH)", errno: code)
-            }
-        }
-        if unlink(path) != 0 && Glibc.errno != ENOENT {
-            throw SystemError.current(step: step, call: "unlink")
-        }
-    }
-
-    /// Opens the namespace file at `path` and returns the descriptor (`O_CLOEXEC`). The caller
-    /// owns it and must `close` it. Holding it keeps the namespace alive.
+    /// Opens the namespace file at `path` (an nsfs file such as `/proc/PID/ns/net` or an
+    /// `ip netns` pin) and returns the descriptor (`O_CLOEXEC`). The caller owns it and must
+    /// `close` it. Holding it keeps the namespace alive.
     public static func open(at path: String) throws(SystemError) -> Int32 {
         try retryingOnInterrupt(step: "open network namespace at \(path)", call: "open") {
             Glibc.open(path, O_RDONLY | O_CLOEXEC)
@@ -120,22 +73,6 @@ public enum NetworkNamespace {
         if wharf_setns(original, WHARF_CLONE_NEWNET) != 0 {
             let error = SystemError.current(step: step(), call: "setns(back to original)")
             fatalError("thread stuck in a foreign network namespace: \(error)")
-        }
-    }
-
-    /// Makes `directory` a shared mount, first bind-mounting it onto itself if it is not a
-    /// mount point yet (making a non-mount-point shared fails with `EINVAL`).
-    static func makeSharedMount(_ directory: String, step: String) throws(SystemError) {
-        // Not recursive: pins created below a shared mount join its peer group anyway, and a
-        // recursive change would walk every task's pin on every launch (linear in task count).
-        let shared = UInt(MS_SHARED)
-        if mount("none", directory, nil, shared, nil) == 0 { return }
-        guard Glibc.errno == EINVAL else { throw SystemError.current(step: step, call: "mount(MS_SHARED)") }
-        guard mount(directory, directory, "none", UInt(MS_BIND | MS_REC), nil) == 0 else {
-            throw SystemError.current(step: step, call: "mount(MS_BIND self)")
-        }
-        guard mount("none", directory, nil, shared, nil) == 0 else {
-            throw SystemError.current(step: step, call: "mount(MS_SHARED)")
         }
     }
 }

@@ -19,6 +19,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     let records = TaskRecordCache()
     let watches = DirectoryWatchPool()
     let removedTasks: RemovedTaskDirectories
+    let reaper = SupervisorReaper()
     /// The supervisor binary, resolved once (a readlink of /proc/self/exe) rather than per launch.
     let supervisorPath: String
     let logger: Logger
@@ -31,8 +32,6 @@ public final class ContainerRuntime: @unchecked Sendable {
         self.logger = logger
         do {
             try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
-            // Before any launch, so concurrent first launches never race to set it up.
-            try NetworkNamespace.prepareDirectory(configuration.networkNamespaceDirectory)
             hierarchy = try CgroupHierarchy.detect()
             removedTasks = try RemovedTaskDirectories(directory: configuration.removedTasksDirectory)
         } catch {
@@ -98,16 +97,23 @@ public final class ContainerRuntime: @unchecked Sendable {
             try FileSystem.writeAtomically(layout.plan, plan.encoded)
             record.supervisorSpawnedAt = Clock.wallNanoseconds()
             try writeRecord(record, layout: layout)
-            try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
+            let supervisor = try SupervisorSpawner.spawn(
+                binary: supervisorPath, layout: layout, networkNamespaceFD: attachment.namespaceFD)
+            // The supervisor holds the namespace now; this process's reference goes.
+            if let namespaceFD = attachment.namespaceFD {
+                close(namespaceFD)
+                attachment.namespaceFD = nil
+            }
+            try adopt(supervisor: supervisor, layout: layout)
             records.store(record)
         } catch let error as SystemError {
-            rollBack(plan: plan, layout: layout)
+            rollBack(plan: plan, layout: layout, networkNamespaceFD: attachment.namespaceFD)
             throw .launchFailed(taskID: id, underlying: error)
         } catch let error as RuntimeError {
-            rollBack(plan: plan, layout: layout)
+            rollBack(plan: plan, layout: layout, networkNamespaceFD: attachment.namespaceFD)
             throw error
         } catch {
-            rollBack(plan: plan, layout: layout)
+            rollBack(plan: plan, layout: layout, networkNamespaceFD: attachment.namespaceFD)
             throw .record(taskID: id, message: "\(error)")
         }
         logger.debug("launched task", metadata: ["task": "\(id)", "address": "\(record.address ?? "-")"])
@@ -116,7 +122,8 @@ public final class ContainerRuntime: @unchecked Sendable {
 
     private func resources(from attachment: TaskNetwork.Attachment) -> TaskResources {
         TaskResources(
-            vethName: attachment.vethName, networkNamespacePath: attachment.namespacePath,
+            vethName: attachment.vethName,
+            networkNamespaceDescriptor: attachment.namespaceFD == nil ? nil : TaskResources.inheritedNetworkNamespaceDescriptor,
             addressPoolDirectory: attachment.address == nil ? nil : configuration.addressPoolDirectory,
             address: attachment.address?.description)
     }
@@ -139,8 +146,34 @@ public final class ContainerRuntime: @unchecked Sendable {
         }
     }
 
-    private func rollBack(plan: SupervisorPlan, layout: TaskLayout) {
-        for failure in TaskTeardown(plan: plan).run() {
+    /// Records the running supervisor in `supervisor.pid` (how every later call, in this process
+    /// or another, finds it) and reaps it when it exits. If that fails the supervisor is killed:
+    /// a task nobody can find must not run.
+    private func adopt(supervisor pid: pid_t, layout: TaskLayout) throws(SystemError) {
+        do {
+            try reaper.watch(pid)
+        } catch {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            throw error
+        }
+        guard let identity = ProcessIdentity.of(pid: pid) else {
+            // Gone already (it could not start): its log says why; the rollback cleans up.
+            throw SystemError(
+                step: "start the supervisor for \(layout.directory) (it exited at once; see supervisor.log)",
+                call: "posix_spawn", errno: ESRCH)
+        }
+        do {
+            try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
+        } catch {
+            kill(pid, SIGKILL)
+            throw error
+        }
+    }
+
+    private func rollBack(plan: SupervisorPlan, layout: TaskLayout, networkNamespaceFD: Int32?) {
+        for failure in TaskTeardown(plan: plan, networkNamespaceFD: networkNamespaceFD).run() {
             logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
         }
         try? FileSystem.removeTree(layout.directory)

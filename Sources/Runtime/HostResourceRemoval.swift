@@ -3,8 +3,8 @@ import LinuxHost
 
 extension ContainerRuntime {
     /// Stops every task of this runtime (waiting up to `timeout` seconds for each), forgets
-    /// them, and removes the host resources its configuration names: the bridge, the cgroup
-    /// parent and the run directory. What uninstalling (and every test's tear-down) needs;
+    /// them, and removes the host resources its configuration names: the bridge and the cgroup
+    /// parent. What uninstalling (and every test's tear-down) needs;
     /// afterwards this runtime must not be used again.
     public func removeEverything(timeout: Double = 40) {
         for task in tasks() where task.lastStatus != "STOPPED" {
@@ -17,23 +17,22 @@ extension ContainerRuntime {
         reconcile()
         finishRemovals()
         try? network.deleteLink(named: configuration.bridgeName)
-        Self.removeCgroupParentAndRunDirectory(of: configuration, hierarchy: hierarchy)
+        Self.removeCgroupParent(of: configuration, hierarchy: hierarchy)
     }
 
-    /// Removes the bridge, the cgroup parent and the run directory (mounts detached) named by
+    /// Removes the bridge and the cgroup parent named by
     /// `configuration`, for a runtime that is not running here (e.g. one inside a stopped
     /// `wharf serve`). Best effort: what does not exist is skipped.
     public static func removeHostResources(of configuration: RuntimeConfiguration) {
         if let netlink = try? RouteNetlink() {
             _ = try? netlink.deleteLink(named: configuration.bridgeName)
         }
-        removeCgroupParentAndRunDirectory(of: configuration, hierarchy: try? CgroupHierarchy.detect())
+        removeCgroupParent(of: configuration, hierarchy: try? CgroupHierarchy.detect())
     }
 
-    private static func removeCgroupParentAndRunDirectory(of configuration: RuntimeConfiguration, hierarchy: CgroupHierarchy?) {
+    private static func removeCgroupParent(of configuration: RuntimeConfiguration, hierarchy: CgroupHierarchy?) {
         if let hierarchy {
             try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent).remove()
         }
-        try? FileSystem.removeTree(configuration.runDirectory)
     }
 }

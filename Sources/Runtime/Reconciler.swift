@@ -42,7 +42,7 @@ extension ContainerRuntime {
             for container in plan.containers {
                 Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name).signalAll(SIGKILL)
             }
-            for failure in TaskTeardown(plan: plan).run() {
+            for failure in TaskTeardown(plan: plan, networkNamespaceFD: nil).run() {
                 logger.warning("cleanup step failed", metadata: ["task": "\(id)", "error": "\(failure)"])
             }
         } else {
@@ -76,7 +76,8 @@ extension ContainerRuntime {
         }
     }
 
-    /// Removes veths, namespace files, cgroups and addresses named after tasks that are not live.
+    /// Removes veths, cgroups and addresses named after tasks that are not live. (Network
+    /// namespaces need no sweep: a dead task's went with the last process and descriptor.)
     private func sweepOrphans(live: Set<String>) {
         let liveVeths = Set(live.map { network.vethName(for: $0) })
         var sweptCgroups: Set<String> = []
@@ -85,8 +86,6 @@ extension ContainerRuntime {
             case .veth where !liveVeths.contains(resource.name):
                 logger.info("removing orphaned veth", metadata: ["link": "\(resource.name)"])
                 try? network.deleteLink(named: resource.name)
-            case .netns where !live.contains(resource.name):
-                try? NetworkNamespace.remove(at: configuration.networkNamespaceDirectory + "/" + resource.name)
             case .address where resource.name.hasPrefix(Self.addressOwnerPrefix):
                 let owner = String(resource.name.dropFirst(Self.addressOwnerPrefix.count))
                 if !live.contains(owner) { try? IPAddressPool.release(owner: owner, directory: configuration.addressPoolDirectory) }
@@ -99,7 +98,7 @@ extension ContainerRuntime {
                     Self.isDirectory(resource.name + "/" + $0)
                 }
                 try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + id).remove(children: children)
-            case .veth, .netns, .address, .mount:
+            case .veth, .address, .mount:
                 break
             }
         }

@@ -8,8 +8,6 @@ import LinuxHost
 public struct RuntimeConfiguration: Sendable {
     /// Durable state: images, task directories, address pools (default `/var/lib/wharf`).
     public var dataDirectory: String
-    /// Volatile state: network namespace files (default `/run/wharf`).
-    public var runDirectory: String
     /// The host bridge task veths attach to (default `wharf0`).
     public var bridgeName: String
     /// The task subnet; `nil` picks one that collides with no host route and remembers it.
@@ -27,12 +25,11 @@ public struct RuntimeConfiguration: Sendable {
     public var logMaxFiles: Int
 
     public init(
-        dataDirectory: String = "/var/lib/wharf", runDirectory: String = "/run/wharf", bridgeName: String = "wharf0",
+        dataDirectory: String = "/var/lib/wharf", bridgeName: String = "wharf0",
         subnet: IPv4Network? = nil, cgroupParent: String = "wharf", vethPrefix: String = "wh",
         supervisorPath: String? = nil, taskPidsLimit: Int = 4096, logMaxBytes: Int = 10 << 20, logMaxFiles: Int = 3
     ) {
         self.dataDirectory = dataDirectory
-        self.runDirectory = runDirectory
         self.bridgeName = bridgeName
         self.subnet = subnet
         self.cgroupParent = cgroupParent
@@ -48,7 +45,6 @@ public struct RuntimeConfiguration: Sendable {
     /// Directories of removed tasks while they are being deleted.
     public var removedTasksDirectory: String { dataDirectory + "/removed-tasks" }
     public var addressPoolDirectory: String { dataDirectory + "/ipam/" + bridgeName }
-    public var networkNamespaceDirectory: String { runDirectory + "/netns" }
 
     /// The supervisor binary: configured, or `wharf-shim` beside the running executable.
     public func resolvedSupervisorPath() -> String {

@@ -7,9 +7,7 @@ public struct TaskHostResource: Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         /// A host-side veth carrying the runtime's veth prefix; `name` is the link name.
         case veth
-        /// A namespace file in the runtime's namespace directory; `name` is the task ID.
-        case netns
-        /// A mount below the data directory or the namespace directory; `name` is the mountinfo line.
+        /// A mount below the data directory; `name` is the mountinfo line.
         case mount
         /// A task cgroup below the cgroup parent; `name` is its directory (one per v1 controller mount).
         case cgroup
@@ -25,13 +23,14 @@ public struct TaskHostResource: Hashable, Sendable, CustomStringConvertible {
         self.name = name
     }
 
-    /// `KIND NAME`, e.g. `netns 0123…` or `address owner.0123…`.
+    /// `KIND NAME`, e.g. `veth wh0123…` or `address owner.0123…`.
     public var description: String { kind.rawValue + " " + name }
 }
 
 extension ContainerRuntime {
-    /// Every host resource named after a task of this runtime, live or not: veths, namespace
-    /// files, mounts, task cgroups and address pool entries. Once every task is removed,
+    /// Every host resource named after a task of this runtime, live or not: veths, mounts, task
+    /// cgroups and address pool entries. (A task's network namespace shows as its veth: the
+    /// veth lives exactly as long as the namespace holding its peer.) Once every task is removed,
     /// anything listed has leaked. Unreadable places contribute nothing.
     ///
     /// Veths the kernel is still destroying are waited for (see `settledTaskVeths`), so a leak
@@ -49,13 +48,8 @@ extension ContainerRuntime {
 
     private func taskHostResources(veths: [String]) -> [TaskHostResource] {
         var found: [TaskHostResource] = veths.map { TaskHostResource(kind: .veth, name: $0) }
-        found += ((try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? []).map {
-            TaskHostResource(kind: .netns, name: $0)
-        }
         if let mounts = try? FileSystem.read("/proc/self/mountinfo") {
-            found += mounts.split(separator: "\n").filter {
-                $0.contains(configuration.dataDirectory) || $0.contains(configuration.networkNamespaceDirectory + "/")
-            }.map { TaskHostResource(kind: .mount, name: String($0)) }
+            found += mounts.split(separator: "\n").filter { $0.contains(configuration.dataDirectory) }.map { TaskHostResource(kind: .mount, name: String($0)) }
         }
         for parent in hierarchy.directories(of: configuration.cgroupParent) {
             // Task IDs are 32 characters; anything else there is not a task's.
@@ -79,16 +73,16 @@ extension ContainerRuntime {
     ///
     /// A stopped task's host veth is destroyed by the kernel together with the task's network
     /// namespace, asynchronously, a little after the task is STOPPED (see `TaskTeardown`). A
-    /// veth on this runtime's bridge whose task no longer has a namespace file is in that state:
-    /// it is waited for (up to `vethReleaseTimeoutNanoseconds`) rather than reported at once.
-    /// One still there after that is reported: something else keeps its namespace alive, and
-    /// it has leaked.
+    /// veth on this runtime's bridge whose task has no live supervisor (the namespace's holder)
+    /// is in that state: it is waited for (up to `vethReleaseTimeoutNanoseconds`) rather than
+    /// reported at once. One still there after that is reported: something else keeps its
+    /// namespace alive, and it has leaked.
     func settledTaskVeths() -> [String] {
         let deadline = Clock.monotonicNanoseconds() + Self.vethReleaseTimeoutNanoseconds
         while true {
             guard let (veths, bridgeIndex) = try? network.taskVeths() else { return [] }
             let pinned = Set(
-                ((try? FileSystem.listDirectory(configuration.networkNamespaceDirectory)) ?? []).map(network.vethName(for:)))
+                taskIDs().filter { supervisorIdentity($0)?.isAlive == true }.map(network.vethName(for:)))
             let releasing = veths.contains { $0.masterIndex != nil && $0.masterIndex == bridgeIndex && !pinned.contains($0.name) }
             if !releasing || Clock.monotonicNanoseconds() >= deadline { return veths.map(\.name) }
             usleep(Self.vethReleasePollMicroseconds)

@@ -23,7 +23,7 @@ extension SupervisorPlan {
         }
         var owned = Record("resources")
         owned.add("veth", resources.vethName)
-        owned.add("netns", resources.networkNamespacePath)
+        owned.add("netns.fd", resources.networkNamespaceDescriptor.map(String.init))
         owned.add("pool", resources.addressPoolDirectory)
         owned.add("address", resources.address)
         var lines = [task.encoded, owned.encoded]
@@ -45,9 +45,18 @@ extension SupervisorPlan {
         self.init(
             taskID: id, hostname: task["hostname"], cgroupPath: cgroup, cgroupHierarchy: hierarchy,
             resources: TaskResources(
-                vethName: owned?["veth"], networkNamespacePath: owned?["netns"],
+                vethName: owned?["veth"], networkNamespaceDescriptor: try Self.decodeDescriptor(owned?["netns.fd"]),
                 addressPoolDirectory: owned?["pool"], address: owned?["address"]),
             containers: containers)
+    }
+
+    /// The `netns.fd` field: absent, or a descriptor number above standard error.
+    private static func decodeDescriptor(_ text: String?) throws(DecodingError) -> Int32? {
+        guard let text else { return nil }
+        guard let descriptor = Int32(text), descriptor > 2 else {
+            throw DecodingError(description: "plan: bad netns.fd field \(text)")
+        }
+        return descriptor
     }
 
     /// `cgroup.v2=ROOT`, or one `cgroup.v1=CONTROLLER:MOUNT` per controller.

@@ -33,20 +33,27 @@ public struct SupervisorPlan: Equatable, Sendable {
 
 /// Host resources a task owns besides its directory, each named after the task.
 public struct TaskResources: Equatable, Sendable {
+    /// The descriptor number the supervisor receives its task's network namespace as: the
+    /// first one after standard input, output and error.
+    public static let inheritedNetworkNamespaceDescriptor: Int32 = 3
+
     /// Host end of the task's veth pair.
     public var vethName: String?
-    /// Bind-mounted network namespace file the containers join (`nil`: the host's network).
-    public var networkNamespacePath: String?
+    /// The descriptor, in the supervisor, of the network namespace its containers join (`nil`:
+    /// the host's network). The runtime hands the namespace over as this descriptor when it
+    /// starts the supervisor (`TaskResources.inheritedNetworkNamespaceDescriptor`); the
+    /// supervisor's descriptor is what keeps the namespace alive for the task.
+    public var networkNamespaceDescriptor: Int32?
     /// IPAM pool directory and the address the task holds in it.
     public var addressPoolDirectory: String?
     public var address: String?
 
     public init(
-        vethName: String? = nil, networkNamespacePath: String? = nil, addressPoolDirectory: String? = nil,
+        vethName: String? = nil, networkNamespaceDescriptor: Int32? = nil, addressPoolDirectory: String? = nil,
         address: String? = nil
     ) {
         self.vethName = vethName
-        self.networkNamespacePath = networkNamespacePath
+        self.networkNamespaceDescriptor = networkNamespaceDescriptor
         self.addressPoolDirectory = addressPoolDirectory
         self.address = address
     }

@@ -13,8 +13,9 @@ import Glibc
 /// Only host resources are released here, so the task can be recorded STOPPED as soon as it
 /// holds nothing another task could want:
 /// - The host veth is normally not deleted with its own `RTM_DELLINK`: that request waits for
-///   RCU grace periods (often 10-20 ms) under the rtnl lock. Unpinning the namespace lets the
-///   kernel destroy both veth ends itself, asynchronously and batched with other namespaces.
+///   RCU grace periods (often 10-20 ms) under the rtnl lock. Closing the descriptor that pins
+///   the namespace (the last reference once the processes are gone) lets the kernel destroy
+///   both veth ends itself, asynchronously and batched with other namespaces.
 ///   The host name stays unique meanwhile because it is derived from the task id. Only when
 ///   the cgroup could not be emptied (a process stuck in uninterruptible sleep keeps the
 ///   namespace alive) is the pair deleted explicitly, so its address is free when released.
@@ -23,9 +24,15 @@ import Glibc
 ///   deleting them here cost 10-25 ms of journal waits before STOPPED could be recorded.
 public struct TaskTeardown {
     public var plan: SupervisorPlan
+    /// The caller's descriptor of the task's network namespace, closed by `run()`: the
+    /// supervisor's (`plan.resources.networkNamespaceDescriptor`), or the runtime's while it
+    /// rolls back a launch. `nil` for a caller that holds none (the runtime cleaning up after a
+    /// dead supervisor, whose descriptor died with it).
+    public var networkNamespaceFD: Int32?
 
-    public init(plan: SupervisorPlan) {
+    public init(plan: SupervisorPlan, networkNamespaceFD: Int32?) {
         self.plan = plan
+        self.networkNamespaceFD = networkNamespaceFD
     }
 
     /// Runs every step; returns the failures (each already names its step), empty when clean.
@@ -56,8 +63,8 @@ public struct TaskTeardown {
         }
         // With no process left inside, this drops the last reference to the namespace: the
         // kernel then removes its eth0 and with it the host end of the veth pair.
-        if let namespace = plan.resources.networkNamespacePath {
-            _ = attempt { () throws(SystemError) in try NetworkNamespace.remove(at: namespace) }
+        if let networkNamespaceFD {
+            close(networkNamespaceFD)
         }
         // The address lives on eth0 inside the namespace, never on the host, so it may be
         // handed out again while the kernel is still destroying the old pair. If eth0 may

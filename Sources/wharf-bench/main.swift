@@ -46,7 +46,7 @@ struct Options {
 
     var configuration: RuntimeConfiguration {
         RuntimeConfiguration(
-            dataDirectory: root + "/data", runDirectory: "/run/wharf-bench-" + token,
+            dataDirectory: root + "/data",
             bridgeName: "wbench" + token, subnet: IPv4Network(subnet),
             cgroupParent: "wharf-bench-" + token, vethPrefix: "wb")
     }

@@ -43,7 +43,7 @@ struct ContainerLauncher {
         }
 
         var spec = wharf_launch_spec()
-        spec.netns_path = arena.optionalString(plan.resources.networkNamespacePath)
+        spec.netns_fd = plan.resources.networkNamespaceDescriptor ?? -1
         spec.hostname = arena.optionalString(plan.hostname)
         spec.rootfs = arena.string(rootfs)
         spec.overlay_lower = arena.string(container.layerDirectories.joined(separator: ":"))

@@ -7,9 +7,6 @@ struct RuntimeOptions: ParsableArguments {
     @Option(name: .long, help: "Directory for images, tasks and address pools.")
     var dataDir: String = "/var/lib/wharf"
 
-    @Option(name: .long, help: "Directory for network namespace files.")
-    var runDir: String = "/run/wharf"
-
     @Option(name: .long, help: "Host bridge for awsvpc tasks.")
     var bridge: String = "wharf0"
 
@@ -27,7 +24,7 @@ struct RuntimeOptions: ParsableArguments {
             throw ValidationError("--veth-prefix: \(vethPrefix) must be 1 to 8 characters, leaving room for the task id")
         }
         var configuration = RuntimeConfiguration(
-            dataDirectory: dataDir, runDirectory: runDir, bridgeName: bridge, cgroupParent: cgroupParent, vethPrefix: vethPrefix)
+            dataDirectory: dataDir, bridgeName: bridge, cgroupParent: cgroupParent, vethPrefix: vethPrefix)
         if let subnet {
             guard let network = IPv4Network(subnet) else {
                 throw ValidationError("--subnet: \(subnet) is not an IPv4 network in CIDR form (e.g. 10.213.0.0/16)")

@@ -16,7 +16,6 @@ final class ServeDaemon {
     let wharf: String
     let subnet = "10.237.\(Int.random(in: 1...250)).0/24"
     private var process: Process?
-    var runDirectory: String { dataDirectory + "-run" }
     var bridge: String { "wsd\(token)" }
     var cgroupParent: String { "wharf-e2e-\(token)" }
     var logPath: String { dataDirectory + "-serve.log" }
@@ -59,7 +58,7 @@ final class ServeDaemon {
         process.executableURL = URL(fileURLWithPath: wharf)
         process.arguments = [
             "serve", "--data-dir", dataDirectory, "--listen", "127.0.0.1:\(apiPort)", "--config", configPath,
-            "--run-dir", runDirectory, "--bridge", bridge, "--cgroup-parent", cgroupParent, "--veth-prefix", "wd",
+            "--bridge", bridge, "--cgroup-parent", cgroupParent, "--veth-prefix", "wd",
             "--subnet", subnet, "--dashboard", "127.0.0.1:\(dashboardPort)",
         ]
         process.standardOutput = log
@@ -86,7 +85,7 @@ final class ServeDaemon {
     func remove() {
         stop()
         ContainerRuntime.removeHostResources(of: RuntimeConfiguration(
-            dataDirectory: dataDirectory, runDirectory: runDirectory, bridgeName: bridge, cgroupParent: cgroupParent,
+            dataDirectory: dataDirectory, bridgeName: bridge, cgroupParent: cgroupParent,
             vethPrefix: "wd"))
         try? FileManager.default.removeItem(atPath: dataDirectory)
         try? FileManager.default.removeItem(atPath: logPath)

@@ -65,7 +65,7 @@ final class TaskRuntimeFixture: @unchecked Sendable {
             return octet
         }
         let runtimeConfiguration = RuntimeConfiguration(
-            dataDirectory: root + "/data", runDirectory: "/run/wharf-tasks-" + token,
+            dataDirectory: root + "/data",
             bridgeName: "wtk" + token.prefix(7), subnet: IPv4Network("10.238.\(octet).0/24"),
             cgroupParent: "wharf-tasks-" + token, vethPrefix: "wk" + String(token.suffix(2)))
         let agentConfiguration = LocalAgentConfiguration(

@@ -301,30 +301,40 @@ final class LaunchTests: XCTestCase {
     }
 
     func testJoinNetworkNamespace() throws {
-        let nsFile = fx.base + "/netns"
-        XCTAssertTrue(FileManager.default.createFile(atPath: nsFile, contents: nil))
-        // unshare(CLONE_NEWNET) only affects the calling thread, so do it on a throwaway thread and
-        // pin the namespace with a bind mount (like `ip netns add`).
-        final class Box: @unchecked Sendable { var rc: Int32 = -1; var err: Int32 = 0 }
+        // unshare(CLONE_NEWNET) only affects the calling thread, so do it on a throwaway thread
+        // and keep a descriptor of the new namespace (the runtime's supervisor holds one so).
+        final class Box: @unchecked Sendable { var fd: Int32 = -1; var err: Int32 = 0 }
         let box = Box()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             if unshareNamespaces(0x4000_0000 /* CLONE_NEWNET */) == 0 {
-                box.rc = mount("/proc/thread-self/ns/net", nsFile, nil, UInt(MS_BIND), nil)
+                box.fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
             }
             box.err = errno
             done.signal()
         }
         thread.start()
         done.wait()
-        XCTAssertEqual(box.rc, 0, "netns setup failed: errno \(box.err)")
-        defer { umount2(nsFile, Int32(MNT_DETACH)) }
+        XCTAssertGreaterThan(box.fd, 0, "netns setup failed: errno \(box.err)")
+        defer { close(box.fd) }
         var st = stat()
-        XCTAssertEqual(stat(nsFile, &st), 0)
+        XCTAssertEqual(fstat(box.fd, &st), 0)
 
         let r = try fx.run("readlink /proc/self/ns/net; ls /sys/class/net") { s, a in
-            s.netns_path = a.str(nsFile)
+            s.netns_fd = box.fd
         }
         XCTAssertEqual(r.out, "net:[\(st.st_ino)]\nlo\n", r.err)
+    }
+
+    func testZeroNamespaceDescriptorIsRefused() throws {
+        let arena = CArena()
+        var s = fx.spec(arena, "true")
+        s.netns_fd = 0
+        var message = [CChar](repeating: 0, count: 256)
+        var code: Int32 = 0
+        let pid = message.withUnsafeMutableBufferPointer { wharf_launch(&s, $0.baseAddress, $0.count, &code) }
+        XCTAssertEqual(pid, -1)
+        XCTAssertEqual(code, EINVAL)
+        XCTAssertTrue(String(cString: message).contains("netns_fd"), String(cString: message))
     }
 }

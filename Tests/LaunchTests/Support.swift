@@ -160,6 +160,7 @@ final class Fixture {
     /// A spec for `sh -c script` on a bind-mounted busybox rootfs, root with Docker's capabilities.
     func spec(_ arena: CArena, _ script: String) -> wharf_launch_spec {
         var s = wharf_launch_spec()
+        s.netns_fd = -1
         s.rootfs = arena.str(mountpoint)
         s.overlay_lower = arena.str(rootfs)
         s.argv = arena.strings(["sh", "-c", script])

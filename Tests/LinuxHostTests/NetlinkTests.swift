@@ -8,8 +8,7 @@ import XCTest
 /// namespaces this test created.
 final class NetlinkTests: XCTestCase {
     private var host: RouteNetlink?
-    private var directory = NetTestNamespaceDirectory()
-    private var namespaceNames: [String] = []
+    private var namespaceFDs: [Int32] = []
     private var bridgeName = ""
     private var vethNames: [String] = []
     private var subnet = IPv4Network.defaultRoute
@@ -17,8 +16,6 @@ final class NetlinkTests: XCTestCase {
     override func setUpWithError() throws {
         let netlink = try RouteNetlink()
         host = netlink
-        directory = NetTestNamespaceDirectory()
-        try NetworkNamespace.prepareDirectory(directory.path)
         bridgeName = "wtb" + netTestRandomHex()
         // A random 10.231.x.0/24 that no existing host route overlaps.
         let routes = try netlink.routes()
@@ -39,7 +36,8 @@ final class NetlinkTests: XCTestCase {
             XCTAssertNil(try host.linkIndex(named: bridgeName), "bridge left behind")
         }
         host = nil
-        directory.remove(namespaces: namespaceNames)
+        for fd in namespaceFDs { close(fd) }
+        namespaceFDs = []
     }
 
     private func newVethName() -> String {
@@ -48,12 +46,11 @@ final class NetlinkTests: XCTestCase {
         return name
     }
 
+    /// A new namespace, closed (and so destroyed) in `tearDown`; `path` names it for tools.
     private func newNamespace() throws -> (path: String, fd: Int32) {
-        let name = "ns\(namespaceNames.count)"
-        namespaceNames.append(name)
-        let path = directory.namespacePath(name)
-        try NetworkNamespace.create(at: path)
-        return (path, try NetworkNamespace.open(at: path))
+        let fd = try NetworkNamespace.create()
+        namespaceFDs.append(fd)
+        return ("/proc/\(getpid())/fd/\(fd)", fd)
     }
 
     private func makeBridge() throws -> (RouteNetlink, Int32) {
@@ -87,7 +84,6 @@ final class NetlinkTests: XCTestCase {
     func testTaskNetworkEndToEnd() throws {
         let (host, bridge) = try makeBridge()
         let namespace = try newNamespace()
-        defer { close(namespace.fd) }
         let task = try RouteNetlink(namespaceFD: namespace.fd)
         let vethName = newVethName()
         let taskAddress = subnet.gateway.advanced(by: 1)
@@ -158,7 +154,6 @@ final class NetlinkTests: XCTestCase {
         var socketOpen: [UInt64] = []
         for round in 0..<10 {
             let namespace = try newNamespace()
-            defer { close(namespace.fd) }
             let start = netTestMonotonicNanoseconds()
             let task = try RouteNetlink(namespaceFD: namespace.fd)
             socketOpen.append(netTestMonotonicNanoseconds() - start)

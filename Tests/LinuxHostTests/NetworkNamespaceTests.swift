@@ -3,25 +3,6 @@ import XCTest
 
 @testable import LinuxHost
 
-/// A unique directory for namespace files under /tmp, cleaned up (including the shared
-/// self-bind-mount `NetworkNamespace.prepareDirectory` puts on it) by `remove()`.
-struct NetTestNamespaceDirectory {
-    let path: String
-
-    init() {
-        path = "/tmp/wharf-nstest-" + netTestRandomHex()
-    }
-
-    func namespacePath(_ name: String = "ns") -> String { "\(path)/\(name)" }
-
-    /// Removes every namespace file in the directory, its mount and the directory itself.
-    func remove(namespaces: [String] = ["ns"]) {
-        for name in namespaces { try? NetworkNamespace.remove(at: namespacePath(name)) }
-        _ = umount2(path, Int32(MNT_DETACH))
-        _ = rmdir(path)
-    }
-}
-
 /// Eight random lowercase hex digits.
 func netTestRandomHex() -> String {
     let value = String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -38,30 +19,15 @@ func netTestNamespaceInode(_ path: String) -> UInt64 {
 let netTestCurrentThreadNamespace = "/proc/thread-self/ns/net"
 
 final class NetworkNamespaceTests: XCTestCase {
-    private var directory = NetTestNamespaceDirectory()
-
-    override func setUpWithError() throws {
-        directory = NetTestNamespaceDirectory()
-        try NetworkNamespace.prepareDirectory(directory.path)
-    }
-
-    override func tearDown() {
-        directory.remove(namespaces: ["ns", "second"])
-        var info = stat()
-        XCTAssertNotEqual(stat(directory.path, &info), 0, "test directory left behind")
-    }
-
-    func testCreateEnterAndRemove() throws {
+    func testCreateEnterAndRelease() throws {
         let home = netTestNamespaceInode(netTestCurrentThreadNamespace)
-        let path = directory.namespacePath()
-        try NetworkNamespace.create(at: path)
+        let fd = try NetworkNamespace.create()
         XCTAssertEqual(netTestNamespaceInode(netTestCurrentThreadNamespace), home, "thread must be back home")
+        let path = "/proc/self/fd/\(fd)"
         let inode = netTestNamespaceInode(path)
         XCTAssertNotEqual(inode, 0)
-        XCTAssertNotEqual(inode, home, "the file must pin a different namespace")
+        XCTAssertNotEqual(inode, home, "the descriptor must name a different namespace")
 
-        let fd = try NetworkNamespace.open(at: path)
-        defer { close(fd) }
         let inside = try withNetworkNamespace(fd: fd) { () throws(SystemError) -> UInt64 in
             netTestNamespaceInode(netTestCurrentThreadNamespace)
         }
@@ -73,46 +39,34 @@ final class NetworkNamespaceTests: XCTestCase {
         let links = try netlink.links()
         XCTAssertEqual(links.map(\.name), ["lo"])
         XCTAssertEqual(links.first?.isUp, false)
-
-        try NetworkNamespace.remove(at: path)
-        XCTAssertEqual(netTestNamespaceInode(path), 0, "file must be gone")
+        close(fd)
     }
 
-    func testPreparedDirectoryIsOneSharedMount() throws {
-        // Preparing again (a second runtime on the same directory) adds no second self-bind.
-        try NetworkNamespace.prepareDirectory(directory.path)
-        try NetworkNamespace.create(at: directory.namespacePath())
-        try NetworkNamespace.create(at: directory.namespacePath("second"))
-        let mountInfo = try netTestReadFile("/proc/self/mountinfo")
-        let lines = mountInfo.split(separator: "\n").filter { $0.split(separator: " ")[4] == directory.path }
-        // Exactly one self-bind (not one per preparation or namespace), and it is shared.
-        XCTAssertEqual(lines.count, 1, lines.joined(separator: "\n"))
-        XCTAssertTrue(lines.first?.contains("shared:") ?? false, lines.joined(separator: "\n"))
+    func testEachNamespaceIsNewAndNoMountIsAdded() throws {
+        let mountsBefore = try netTestReadFile("/proc/self/mountinfo")
+        let first = try NetworkNamespace.create()
+        defer { close(first) }
+        let second = try NetworkNamespace.create()
+        defer { close(second) }
+        XCTAssertNotEqual(netTestNamespaceInode("/proc/self/fd/\(first)"), netTestNamespaceInode("/proc/self/fd/\(second)"))
+        XCTAssertEqual(try netTestReadFile("/proc/self/mountinfo"), mountsBefore, "pinning must not mount anything")
+        XCTAssertEqual(fcntl(first, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC)
     }
 
-    func testCreatingOverExistingPathFailsAndLeavesThreadHome() throws {
-        let home = netTestNamespaceInode(netTestCurrentThreadNamespace)
-        let path = directory.namespacePath()
-        try NetworkNamespace.create(at: path)
-        let pinned = netTestNamespaceInode(path)
-        XCTAssertThrowsError(try NetworkNamespace.create(at: path)) { error in
-            let systemError = error as? SystemError
-            XCTAssertEqual(systemError?.errno, EEXIST)
-            XCTAssertTrue(systemError?.step.contains(path) ?? false)
+    func testOpenAtPathNamesTheSameNamespace() throws {
+        let fd = try NetworkNamespace.create()
+        defer { close(fd) }
+        let reopened = try NetworkNamespace.open(at: "/proc/self/fd/\(fd)")
+        defer { close(reopened) }
+        XCTAssertEqual(netTestNamespaceInode("/proc/self/fd/\(reopened)"), netTestNamespaceInode("/proc/self/fd/\(fd)"))
+        XCTAssertThrowsError(try NetworkNamespace.open(at: "/proc/self/ns/missing-\(netTestRandomHex())")) { error in
+            XCTAssertEqual((error as? SystemError)?.errno, ENOENT)
         }
-        XCTAssertEqual(netTestNamespaceInode(netTestCurrentThreadNamespace), home)
-        XCTAssertEqual(netTestNamespaceInode(path), pinned, "the existing namespace must be untouched")
-    }
-
-    func testRemovingMissingNamespaceIsNotAnError() throws {
-        try NetworkNamespace.remove(at: directory.namespacePath("missing"))
     }
 
     func testBodyThatThrowsStillReturnsHome() throws {
         let home = netTestNamespaceInode(netTestCurrentThreadNamespace)
-        let path = directory.namespacePath()
-        try NetworkNamespace.create(at: path)
-        let fd = try NetworkNamespace.open(at: path)
+        let fd = try NetworkNamespace.create()
         defer { close(fd) }
         XCTAssertThrowsError(
             try withNetworkNamespace(fd: fd) { () throws(SystemError) in

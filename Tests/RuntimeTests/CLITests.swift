@@ -94,7 +94,7 @@ final class CLITests: XCTestCase {
     private var runtimeOptions: [String] {
         let configuration = fixture.configuration
         return [
-            "--data-dir", configuration.dataDirectory, "--run-dir", configuration.runDirectory,
+            "--data-dir", configuration.dataDirectory,
             "--bridge", configuration.bridgeName, "--subnet", configuration.subnet?.description ?? "",
             "--cgroup-parent", configuration.cgroupParent, "--veth-prefix", configuration.vethPrefix,
         ]

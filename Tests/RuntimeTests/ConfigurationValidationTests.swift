@@ -6,7 +6,7 @@ import XCTest
 final class ConfigurationValidationTests: XCTestCase {
     private func assertRefused(_ configure: (inout RuntimeConfiguration) -> Void, field: String, file: StaticString = #filePath, line: UInt = #line) {
         let root = NSTemporaryDirectory() + "wharf-config-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        var configuration = RuntimeConfiguration(dataDirectory: root + "/data", runDirectory: root + "/run")
+        var configuration = RuntimeConfiguration(dataDirectory: root + "/data")
         configure(&configuration)
         XCTAssertThrowsError(try ContainerRuntime(configuration: configuration), file: file, line: line) { error in
             guard case .invalidConfiguration(let named, let message)? = error as? RuntimeError else {

@@ -83,12 +83,11 @@ final class RestartTests: XCTestCase {
         defer { _ = try? netlink.deleteLink(named: vethName) }
         let pool = try IPAddressPool(directory: configuration.addressPoolDirectory, network: subnet)
         let orphanAddress = try pool.allocate(owner: orphan)
-        try NetworkNamespace.create(at: configuration.networkNamespaceDirectory + "/" + orphan)
         let hierarchy = try CgroupHierarchy.detect()
         try Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + orphan).create()
 
         let before = fixture.leftovers()
-        for expected in ["veth \(vethName)", "netns \(orphan)", "address owner.\(orphan)", "address \(orphanAddress)"] {
+        for expected in ["veth \(vethName)", "address owner.\(orphan)", "address \(orphanAddress)"] {
             XCTAssertTrue(before.contains(expected), "\(expected) missing from \(before)")
         }
         XCTAssertTrue(before.contains { $0.hasPrefix("cgroup ") && $0.hasSuffix("/" + orphan) }, "\(before)")

@@ -22,7 +22,7 @@ final class RuntimeFixture {
         root = NSTemporaryDirectory() + "wharf-rt-" + token
         let subnetOctet = Int.random(in: 0...255)
         configuration = RuntimeConfiguration(
-            dataDirectory: root + "/data", runDirectory: "/run/wharf-test-" + token,
+            dataDirectory: root + "/data",
             bridgeName: "wtb" + token.prefix(7), subnet: IPv4Network("10.237.\(subnetOctet).0/24"),
             cgroupParent: "wharf-test-" + token, vethPrefix: "wt" + String(token.suffix(2)))
         runtime = try ContainerRuntime(configuration: configuration)

@@ -8,7 +8,7 @@ final class SupervisorPlanTests: XCTestCase {
             taskID: "0123456789abcdef0123456789abcdef", hostname: "ip-10-213-0-2", cgroupPath: "wharf/0123",
             cgroupHierarchy: .unified(root: "/sys/fs/cgroup"),
             resources: TaskResources(
-                vethName: "wh0123456789abc", networkNamespacePath: "/run/wharf/netns/0123",
+                vethName: "wh0123456789abc", networkNamespaceDescriptor: TaskResources.inheritedNetworkNamespaceDescriptor,
                 addressPoolDirectory: "/var/lib/wharf/ipam/wharf0", address: "10.213.0.2"),
             containers: [
                 ContainerPlan(
@@ -28,6 +28,15 @@ final class SupervisorPlanTests: XCTestCase {
                     layerDirectories: ["/l/1"]),
             ])
         XCTAssertEqual(try SupervisorPlan(decoding: plan.encoded), plan)
+    }
+
+    func testBadNamespaceDescriptorIsRefused() {
+        for bad in ["2", "-1", "three"] {
+            let text = "task id=t cgroup=wharf/t cgroup.v2=/sys/fs/cgroup\nresources netns.fd=\(bad)\n"
+            XCTAssertThrowsError(try SupervisorPlan(decoding: text), bad) { error in
+                XCTAssertTrue("\(error)".contains("netns.fd"), "\(error)")
+            }
+        }
     }
 
     func testLegacyHierarchyRoundTrips() throws {

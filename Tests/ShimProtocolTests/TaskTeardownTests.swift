@@ -40,7 +40,7 @@ final class TaskTeardownTests: XCTestCase {
 
     func testCleanCgroupLeavesTheVethToTheKernel() throws {
         let (plan, pool) = try planWithAddress()
-        XCTAssertEqual(TaskTeardown(plan: plan).run().map(\.step), [])
+        XCTAssertEqual(TaskTeardown(plan: plan, networkNamespaceFD: nil).run().map(\.step), [])
         XCTAssertNil(pool.address(of: taskID), "address released")
         XCTAssertNotNil(try XCTUnwrap(netlink).linkIndex(named: vethName), "no RTM_DELLINK on the fast path")
     }
@@ -49,9 +49,34 @@ final class TaskTeardownTests: XCTestCase {
         let (plan, pool) = try planWithAddress()
         // A file in the cgroup directory: rmdir fails with ENOTEMPTY, as it would with EBUSY.
         XCTAssertTrue(FileManager.default.createFile(atPath: scratch + "/cgroup/wharf/" + taskID + "/stuck", contents: nil))
-        let failures = TaskTeardown(plan: plan).run()
+        let failures = TaskTeardown(plan: plan, networkNamespaceFD: nil).run()
         XCTAssertEqual(failures.map(\.call), ["rmdir"])
         XCTAssertNil(try XCTUnwrap(netlink).linkIndex(named: vethName), "veth deleted explicitly")
         XCTAssertNil(pool.address(of: taskID), "address released once eth0 is gone")
+    }
+
+    func testClosingTheNamespaceDescriptorLetsTheKernelRemoveThePair() throws {
+        let netlink = try XCTUnwrap(netlink)
+        // A second pair whose peer lives in a namespace only the teardown's descriptor pins.
+        let pinnedVeth = "wtn" + String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+        let namespaceFD = try NetworkNamespace.create()
+        do {
+            try netlink.createVethPair(hostName: pinnedVeth, peerName: "eth0", peerNamespaceFD: namespaceFD)
+        } catch {
+            close(namespaceFD)
+            throw error
+        }
+        var (plan, pool) = try planWithAddress()
+        plan.resources.vethName = pinnedVeth
+        plan.resources.networkNamespaceDescriptor = TaskResources.inheritedNetworkNamespaceDescriptor
+        XCTAssertEqual(TaskTeardown(plan: plan, networkNamespaceFD: namespaceFD).run().map(\.step), [])
+        XCTAssertEqual(fcntl(namespaceFD, F_GETFD), -1, "the descriptor is closed")
+        XCTAssertNil(pool.address(of: taskID), "address released")
+        // The kernel destroys the namespace, and the pair with it, asynchronously.
+        let deadline = Date().addingTimeInterval(10)
+        while try netlink.linkIndex(named: pinnedVeth) != nil, Date() < deadline { usleep(5_000) }
+        let left = try netlink.linkIndex(named: pinnedVeth)
+        if left != nil { _ = try? netlink.deleteLink(named: pinnedVeth) }
+        XCTAssertNil(left, "the host end goes with the namespace")
     }
 }

@@ -33,7 +33,8 @@ struct wharf_rlimit {
 
 /// Everything needed to start one container.
 struct wharf_launch_spec {
-    const char *netns_path;        /* join this network namespace (bind-mounted nsfs file), NULL = stay in caller's */
+    int netns_fd;                  /* join this network namespace (an nsfs descriptor), -1 = stay in the caller's;
+                                    * 0 is refused, so a zero-initialised spec cannot join stdin by accident */
     const char *hostname;          /* NULL = leave */
     const char *rootfs;            /* empty directory to mount the root filesystem on (host path) */
     const char *overlay_lower;     /* overlayfs lowerdir value "top:...:bottom"; a single dir with NULL upper = bind mount it */
@@ -54,7 +55,7 @@ struct wharf_launch_spec {
 };
 
 /// Starts a container: clones a process in new PID, mount, UTS and IPC namespaces (joining
-/// `spec->netns_path` if set), sets up its root filesystem, identity and stdio, and execs `spec->argv`.
+/// `spec->netns_fd` unless -1), sets up its root filesystem, identity and stdio, and execs `spec->argv`.
 ///
 /// Blocks until the container process has exec'd, then returns its pid as seen from the caller.
 /// The process is a direct child of the caller (SIGCHLD on exit) and must be reaped by the caller;

@@ -52,6 +52,18 @@ int wharf_fsetxattr(int fd, const char *name, const void *value, size_t size, in
 /// <sys/xattr.h>.
 ssize_t wharf_fgetxattr(int fd, const char *name, void *value, size_t size);
 
+/// POSIX_SPAWN_SETSID from <spawn.h>, declared only under _GNU_SOURCE: the spawned process
+/// starts a session of its own. sys.c checks at compile time that the two agree.
+#define WHARF_POSIX_SPAWN_SETSID 0x80
+
+/// pidfd_open(2): a close-on-exec descriptor that becomes readable when process `pid` exits.
+/// -1 with errno on failure.
+int wharf_pidfd_open(pid_t pid);
+
+/// Reaps the exited child that `pidfd` refers to: waitid(P_PIDFD, WEXITED | WNOHANG).
+/// 1 when it was reaped, 0 when it has not exited yet, -1 with errno on failure.
+int wharf_reap_pidfd(int pidfd);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,7 +17,9 @@ final class TaskNetwork: @unchecked Sendable {
 
     /// What a task's network set-up created, for the plan and for teardown.
     struct Attachment {
-        var namespacePath: String?
+        /// The runtime's descriptor of the task's network namespace: its only reference until
+        /// the supervisor inherits it. Whoever holds the attachment closes it.
+        var namespaceFD: Int32?
         var vethName: String?
         var address: IPv4Address?
         var subnet: IPv4Network?
@@ -30,20 +32,12 @@ final class TaskNetwork: @unchecked Sendable {
         return configuration.vethPrefix + String(taskID.prefix(room))
     }
 
-    func namespacePath(for taskID: String) -> String {
-        configuration.networkNamespaceDirectory + "/" + taskID
-    }
-
     /// Creates the task's network; on failure `attachment` holds what was created so far, so the
     /// caller's teardown removes exactly that.
     func attach(taskID: String, mode: NetworkMode, attachment: inout Attachment) throws(SystemError) {
         guard mode != .host else { return }
-        // The directory was prepared (made a shared mount) once, by `ContainerRuntime.init`.
-        let path = namespacePath(for: taskID)
-        attachment.namespacePath = path
-        try NetworkNamespace.create(at: path)
-        let namespaceFD = try NetworkNamespace.open(at: path)
-        defer { close(namespaceFD) }
+        let namespaceFD = try NetworkNamespace.create()
+        attachment.namespaceFD = namespaceFD
         let inside = try RouteNetlink(namespaceFD: namespaceFD)
         if let loopback = try inside.linkIndex(named: "lo") {
             try inside.setUp(linkIndex: loopback)
