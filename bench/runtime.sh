@@ -105,6 +105,9 @@ fi
 : >"$RESULTS"
 echo "running wharf: $N cycles" >&2
 bench_run_tee "$RESULTS" timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMAGE" --count "$N" --deadline 300
+# The same cycles with no network namespaces prepared ahead: what the network pool buys.
+echo "running wharf: $N cycles without the network pool" >&2
+bench_run_tee "$RESULTS" timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMAGE" --count "$N" --deadline 300 --network-pool 0
 if [[ $CONCURRENT -gt 0 ]]; then
     echo "running wharf: $CONCURRENT concurrent launches" >&2
     bench_run_tee "$RESULTS" timeout 300 "$BENCH" concurrent "${COMMON[@]}" --image "$IMAGE" --count "$CONCURRENT" || true
@@ -115,7 +118,8 @@ if [[ $DENSITY -gt 0 ]]; then
 fi
 
 # --- side by side ----------------------------------------------------------------------------
-field() { sed -n "s/.*$2=\([-0-9.na]*\).*/\1/p" <<<"$(grep "^wharf $1 " "$RESULTS" | head -1)"; }
+field() { sed -n "s/.*$2=\([-0-9.na]*\).*/\1/p" <<<"$(grep "^wharf $1 " "$RESULTS" | grep -v "network pool 0)" | head -1)"; }
+unpooled() { sed -n "s/.*$2=\([-0-9.na]*\).*/\1/p" <<<"$(grep "^wharf $1 .*network pool 0)" "$RESULTS" | head -1)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.1fx", a / b }'; }
 W_P50=$(field cycle p50) W_P99=$(field cycle p99)
 L_P50=$(field launch-to-exec p50) L_P99=$(field launch-to-exec p99)
@@ -127,6 +131,7 @@ printf '%-28s %-26s %-12s %s\n' "" "baseline (iproute2+runc)" "wharf" "ratio"
 printf '%-28s %-26s %-12s %s\n' "cycle p50 (ms)" "${BASE_P50:--}" "${W_P50:--}" "$(ratio "$BASE_P50" "$W_P50")"
 printf '%-28s %-26s %-12s %s\n' "cycle p99 (ms)" "${BASE_P99:--}" "${W_P99:--}" "$(ratio "$BASE_P99" "$W_P99")"
 printf '%-28s %-26s %s\n' "launch-to-exec p50/p99 (ms)" "" "${L_P50:--} / ${L_P99:--}"
+printf '%-28s %-26s %s\n' "  without network pool" "" "$(unpooled launch-to-exec p50) / $(unpooled launch-to-exec p99) (cycle p50 $(unpooled cycle p50))"
 if [[ -n $CONC ]]; then
     printf '%-28s %-26s %s\n' "$CONCURRENT concurrent: all RUNNING after (ms)" "" "$(sed -n 's/.*all-running=\([0-9.]*\).*/\1/p' <<<"$CONC")"
 fi

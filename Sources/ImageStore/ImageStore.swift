@@ -23,6 +23,8 @@ public final class ImageStore: @unchecked Sendable {
     let logger: Logger
     /// Serializes this instance's operations; the flock serializes processes.
     private let mutex = NSLock()
+    /// Decoded index and configs; guarded by `mutex`.
+    private var cache = ImageStoreCache()
 
     /// Opens (creating if needed) the store at `root` and clears leftovers of interrupted
     /// operations from `tmp/`.
@@ -69,8 +71,7 @@ public final class ImageStore: @unchecked Sendable {
             let records = try loadIndex()
             let matches = try match(reference, in: records)
             guard let record = matches.first else { throw .imageNotFound(reference: reference) }
-            let configBytes = try FileSystem.readFile(blobPath(record.id), step: "read config of \(reference)")
-            let config: ImageConfig = try decodeJSON(configBytes, step: "parse config of \(reference)", file: blobPath(record.id))
+            let config = try imageConfig(record.id, reference: reference)
             var directories: [String] = []
             for layer in record.layers {
                 let directory = layerDirectory(diffID: layer.diffID)
@@ -130,11 +131,23 @@ public final class ImageStore: @unchecked Sendable {
 
     // MARK: - Index
 
+    /// The image records; decoded again only when the index file changed since the last call.
     func loadIndex() throws(ImageStoreError) -> [ImageRecord] {
-        guard FileSystem.exists(indexPath) else { return [] }
+        guard let version = ImageStoreCache.FileVersion.of(indexPath) else { return [] }
+        if let records = cache.records(of: version) { return records }
         let bytes = try FileSystem.readFile(indexPath, step: "read image index")
         let index: IndexFile = try decodeJSON(bytes, step: "parse image index", file: indexPath)
+        cache.store(records: index.images, of: version)
         return index.images
+    }
+
+    /// The config blob `digest`, decoded once (blobs are named by their content).
+    private func imageConfig(_ digest: Digest, reference: String) throws(ImageStoreError) -> ImageConfig {
+        if let config = cache.config(digest) { return config }
+        let bytes = try FileSystem.readFile(blobPath(digest), step: "read config of \(reference)")
+        let config: ImageConfig = try decodeJSON(bytes, step: "parse config of \(reference)", file: blobPath(digest))
+        cache.store(config: config, for: digest)
+        return config
     }
 
     func saveIndex(_ records: [ImageRecord]) throws(ImageStoreError) {

@@ -120,6 +120,22 @@ extension RouteNetlink {
         }
     }
 
+    /// Renames link `linkIndex` to `name`, enslaves it to `masterIndex` and sets it up, in one
+    /// request (the kernel applies the name before the master and the flags). A link that is
+    /// down can always be renamed; an up one only on kernels from 6.2 on.
+    ///
+    /// - Throws: `SystemError` with `EEXIST` if `name` is taken.
+    public func renameAndSetUp(linkIndex: Int32, to name: String, masterIndex: Int32) throws(SystemError) {
+        try perform(
+            "RTM_SETLINK", step: { "rename link \(linkIndex) to \(name) on master \(masterIndex), up" },
+            type: Netlink.setLink, flags: 0
+        ) { request in
+            request.linkHeader(index: linkIndex, flags: Netlink.interfaceUp, change: Netlink.interfaceUp)
+            request.attribute(Netlink.linkName, string: name)
+            request.attribute(Netlink.linkMaster, UInt32(bitPattern: masterIndex))
+        }
+    }
+
     /// Sets link `linkIndex` administratively up (`IFF_UP`), or down when `up` is `false`.
     public func setUp(linkIndex: Int32, _ up: Bool = true) throws(SystemError) {
         try perform(

@@ -42,10 +42,17 @@ public final class ContainerRuntime: @unchecked Sendable {
         } catch {
             throw .system(SystemError(step: "open the image store at \(configuration.imagesDirectory): \(error)", call: "open", errno: 0))
         }
-        network = TaskNetwork(configuration: configuration)
+        network = TaskNetwork(configuration: configuration) { [logger] error in
+            logger.warning("could not prepare a network namespace ahead", metadata: ["error": "\(error)"])
+        }
         supervisorPath = configuration.resolvedSupervisorPath()
         removedTasks.purgeLeftovers()
         reconcile()
+    }
+
+    deinit {
+        // Prepared namespaces are this object's alone; a refill in progress is waited for.
+        network.drainPool()
     }
 
     // MARK: - Launch

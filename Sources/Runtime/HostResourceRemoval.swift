@@ -16,6 +16,7 @@ extension ContainerRuntime {
         }
         reconcile()
         finishRemovals()
+        network.drainPool()
         try? network.deleteLink(named: configuration.bridgeName)
         Self.removeCgroupParent(of: configuration, hierarchy: hierarchy)
     }

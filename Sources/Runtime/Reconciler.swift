@@ -12,8 +12,7 @@ extension ContainerRuntime {
     public func reconcile() {
         var live: Set<String> = []
         for id in taskIDs() {
-            let events = readEvents(id)
-            if events.contains(where: { if case .taskStopped = $0 { return true } else { return false } }) { continue }
+            if Self.recordsStop(readEvents(id)) { continue }
             if let supervisor = supervisorIdentity(id), supervisor.isAlive {
                 live.insert(id)
                 continue
@@ -30,11 +29,17 @@ extension ContainerRuntime {
         sweepOrphans(live: live)
     }
 
+    /// Whether `events` end the task: once `taskStopped` is recorded, the task holds nothing on
+    /// the host any more (the teardown ran first).
+    static func recordsStop(_ events: [TaskEvent]) -> Bool {
+        events.contains { if case .taskStopped = $0 { return true } else { return false } }
+    }
+
     /// Tears down one task whose supervisor is gone and records it as stopped.
     func reconcile(taskID id: String, reason: String) {
         let layout = layout(of: id)
         let events = readEvents(id)
-        if events.contains(where: { if case .taskStopped = $0 { return true } else { return false } }) { return }
+        if Self.recordsStop(events) { return }
         if let supervisor = supervisorIdentity(id), supervisor.isAlive { return }
         let plan = (try? FileSystem.readIfPresent(layout.plan)).flatMap { $0 }.flatMap { try? SupervisorPlan(decoding: $0) }
         if let plan {

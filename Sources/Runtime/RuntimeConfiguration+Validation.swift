@@ -5,6 +5,9 @@ extension RuntimeConfiguration {
     /// veth name, so names of live tasks do not collide in practice; with 6 or fewer digits a
     /// host with a thousand tasks would see a collision in a few percent of launches.
     public static let vethPrefixMaxLength = 8
+    /// The largest network pool: namespaces held ready cost a descriptor, a socket and a veth
+    /// pair each, and a pool only has to cover a burst while it refills.
+    public static let networkPoolMaxSize = 64
 
     /// Checks the names the runtime gives host interfaces: the bridge name and the veth prefix
     /// must make valid Linux interface names, and the prefix must leave room for the task id.
@@ -26,6 +29,10 @@ extension RuntimeConfiguration {
         guard Self.isValidInterfaceName(vethPrefix) else {
             throw .invalidConfiguration(
                 field: "vethPrefix", message: "\(vethPrefix) cannot start an interface name (no /, :, whitespace, . or ..)")
+        }
+        guard (0...Self.networkPoolMaxSize).contains(networkPoolSize) else {
+            throw .invalidConfiguration(
+                field: "networkPoolSize", message: "\(networkPoolSize) must be 0 (no pool) to \(Self.networkPoolMaxSize)")
         }
     }
 

@@ -18,6 +18,10 @@ public struct RuntimeConfiguration: Sendable {
     public var vethPrefix: String
     /// Path of the per-task supervisor binary; `nil` looks beside the running executable.
     public var supervisorPath: String?
+    /// Network namespaces kept ready for awsvpc launches (each with `lo` up and a veth pair on
+    /// the bridge, waiting for its address): a launch takes one instead of creating both on
+    /// its path. 0 turns the pool off. The pool fills after the first awsvpc launch.
+    public var networkPoolSize: Int
     /// pids.max for a task's cgroup.
     public var taskPidsLimit: Int
     /// Default log rotation: bytes per file, files kept.
@@ -27,7 +31,7 @@ public struct RuntimeConfiguration: Sendable {
     public init(
         dataDirectory: String = "/var/lib/wharf", bridgeName: String = "wharf0",
         subnet: IPv4Network? = nil, cgroupParent: String = "wharf", vethPrefix: String = "wh",
-        supervisorPath: String? = nil, taskPidsLimit: Int = 4096, logMaxBytes: Int = 10 << 20, logMaxFiles: Int = 3
+        supervisorPath: String? = nil, networkPoolSize: Int = 4, taskPidsLimit: Int = 4096, logMaxBytes: Int = 10 << 20, logMaxFiles: Int = 3
     ) {
         self.dataDirectory = dataDirectory
         self.bridgeName = bridgeName
@@ -35,6 +39,7 @@ public struct RuntimeConfiguration: Sendable {
         self.cgroupParent = cgroupParent
         self.vethPrefix = vethPrefix
         self.supervisorPath = supervisorPath
+        self.networkPoolSize = networkPoolSize
         self.taskPidsLimit = taskPidsLimit
         self.logMaxBytes = logMaxBytes
         self.logMaxFiles = logMaxFiles

@@ -73,16 +73,14 @@ extension ContainerRuntime {
     ///
     /// A stopped task's host veth is destroyed by the kernel together with the task's network
     /// namespace, asynchronously, a little after the task is STOPPED (see `TaskTeardown`). A
-    /// veth on this runtime's bridge whose task has no live supervisor (the namespace's holder)
-    /// is in that state: it is waited for (up to `vethReleaseTimeoutNanoseconds`) rather than
-    /// reported at once. One still there after that is reported: something else keeps its
+    /// veth on this runtime's bridge whose task is recorded STOPPED (or gone) is in that state:
+    /// it is waited for (up to `vethReleaseTimeoutNanoseconds`) rather than reported at once. One still there after that is reported: something else keeps its
     /// namespace alive, and it has leaked.
     func settledTaskVeths() -> [String] {
         let deadline = Clock.monotonicNanoseconds() + Self.vethReleaseTimeoutNanoseconds
         while true {
             guard let (veths, bridgeIndex) = try? network.taskVeths() else { return [] }
-            let pinned = Set(
-                taskIDs().filter { supervisorIdentity($0)?.isAlive == true }.map(network.vethName(for:)))
+            let pinned = Set(taskIDs().filter { !Self.recordsStop(readEvents($0)) }.map(network.vethName(for:)))
             let releasing = veths.contains { $0.masterIndex != nil && $0.masterIndex == bridgeIndex && !pinned.contains($0.name) }
             if !releasing || Clock.monotonicNanoseconds() >= deadline { return veths.map(\.name) }
             usleep(Self.vethReleasePollMicroseconds)

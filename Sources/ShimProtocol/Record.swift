@@ -46,13 +46,17 @@ public struct Record: Equatable, Sendable {
     }
 
     /// Parses one line; `nil` for a blank or malformed line (a torn last line after a crash).
+    ///
+    /// Works on UTF-8 bytes, not Characters: every separator is ASCII and escaped inside
+    /// values, and grapheme breaking made plan and event parsing a visible part of a launch.
     public init?(line: Substring) {
-        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        let parts = line.utf8.split(separator: Self.space, omittingEmptySubsequences: true)
         guard let first = parts.first, let kind = Record.unescape(first) else { return nil }
         self.kind = kind
         self.fields = []
+        fields.reserveCapacity(parts.count - 1)
         for part in parts.dropFirst() {
-            guard let equals = part.firstIndex(of: "="),
+            guard let equals = part.firstIndex(of: Self.equalsSign),
                 let key = Record.unescape(part[..<equals]),
                 let value = Record.unescape(part[part.index(after: equals)...])
             else { return nil }
@@ -62,8 +66,13 @@ public struct Record: Equatable, Sendable {
 
     /// Parses a whole file of records, skipping lines that do not parse.
     public static func parseAll(_ text: String) -> [Record] {
-        text.split(separator: "\n").compactMap { Record(line: $0) }
+        text.utf8.split(separator: newline).compactMap { Record(line: Substring($0)) }
     }
+
+    private static let space = UInt8(ascii: " ")
+    private static let equalsSign = UInt8(ascii: "=")
+    private static let newline = UInt8(ascii: "\n")
+    private static let percent = UInt8(ascii: "%")
 
     static func escape(_ text: String) -> String {
         guard text.utf8.contains(where: needsEscape) else { return text }
@@ -85,10 +94,11 @@ public struct Record: Equatable, Sendable {
         byte <= 0x20 || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "=") || byte == 0x7f
     }
 
-    static func unescape(_ text: Substring) -> String? {
-        guard text.contains("%") else { return String(text) }
+    static func unescape(_ text: Substring.UTF8View) -> String? {
+        guard text.contains(percent) else { return String(Substring(text)) }
         var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
+        bytes.reserveCapacity(text.count)
+        var iterator = text.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
                 guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {

@@ -1,10 +1,10 @@
 // wharf-bench: drives bench/runtime.sh. Each subcommand runs one measurement against an
-// isolated runtime (its own data/run directories, bridge, subnet, cgroup parent, veth prefix)
+// isolated runtime (its own data directory, bridge, subnet, cgroup parent, veth prefix)
 // and prints one result line starting with "wharf ". Every loop is bounded in count and time.
 //
-//   wharf-bench cycle      --root DIR --token T --image DIR [--count N]
-//   wharf-bench concurrent --root DIR --token T --image DIR [--count N]
-//   wharf-bench density    --root DIR --token T --image DIR [--count N] [--deadline SECONDS]
+//   wharf-bench cycle      --root DIR --token T --image DIR [--count N] [--network-pool N]
+//   wharf-bench concurrent --root DIR --token T --image DIR [--count N] [--network-pool N]
+//   wharf-bench density    --root DIR --token T --image DIR [--count N] [--deadline SECONDS] [--network-pool N]
 //   wharf-bench cleanup    --root DIR --token T
 //   wharf-bench api        --endpoint HOST:PORT --credentials FILE [...]   (a running wharf serve; see APIBenchmark.swift)
 //   wharf-bench scheduler  [--instances N] [--tasks N] [--batch N] [--runs N]   (no runtime; see SchedulerBenchmark.swift)
@@ -24,6 +24,8 @@ struct Options {
     var count: Int?
     var deadline: Double?
     var subnet = "10.238.0.0/16"
+    /// Network namespaces the runtime prepares ahead (`RuntimeConfiguration.networkPoolSize`).
+    var networkPool = RuntimeConfiguration().networkPoolSize
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -35,12 +37,15 @@ struct Options {
             case "--count": count = iterator.next().flatMap { Int($0) }
             case "--deadline": deadline = iterator.next().flatMap { Double($0) }
             case "--subnet": subnet = iterator.next() ?? subnet
+            case "--network-pool":
+                guard let size = iterator.next().flatMap({ Int($0) }) else { fail("--network-pool needs a count") }
+                networkPool = size
             default:
                 if command.isEmpty { command = argument } else { fail("unknown argument \(argument)") }
             }
         }
         if command.isEmpty || root.isEmpty || token.isEmpty {
-            fail("usage: wharf-bench cycle|concurrent|density|cleanup --root DIR --token T [--image DIR] [--count N] [--deadline S]")
+            fail("usage: wharf-bench cycle|concurrent|density|cleanup --root DIR --token T [--image DIR] [--count N] [--deadline S] [--network-pool N]")
         }
     }
 
@@ -48,7 +53,7 @@ struct Options {
         RuntimeConfiguration(
             dataDirectory: root + "/data",
             bridgeName: "wbench" + token, subnet: IPv4Network(subnet),
-            cgroupParent: "wharf-bench-" + token, vethPrefix: "wb")
+            cgroupParent: "wharf-bench-" + token, vethPrefix: "wb", networkPoolSize: networkPool)
     }
 }
 
@@ -202,15 +207,18 @@ func runCycle(_ options: Options) {
             // Observed = wall time when wait returned (t2 mapped to the wall clock).
             let wallObserved = Date(timeIntervalSince1970: Double(Clock.wallNanoseconds() - (now() - t2)) / 1e9)
             if let value = ms(status.stoppedAt, wallObserved) { stoppedToObserved.append(value) }
-            if status.essentialExitCode != 0 { failures += 1 }
+            if status.essentialExitCode != 0 {
+                failures += 1
+                log("cycle of task \(launched.id) failed: exit code \(status.essentialExitCode.map(String.init) ?? "none"), \(status.stoppedReason ?? "no reason")")
+            }
         } catch {
             failures += 1
             log("cycle failed: \(error)")
             if failures > 10 { fail("too many failed cycles") }
         }
     }
-    emit("wharf cycle p50=\(f1(percentile(cycles, 0.5))) p99=\(f1(percentile(cycles, 0.99))) ms (\(cycles.count) runs, \(failures) failures)")
-    emit("wharf launch-to-exec p50=\(f2(percentile(launchToExec, 0.5))) p99=\(f2(percentile(launchToExec, 0.99))) ms (\(launchToExec.count) runs)")
+    emit("wharf cycle p50=\(f1(percentile(cycles, 0.5))) p99=\(f1(percentile(cycles, 0.99))) ms (\(cycles.count) runs, \(failures) failures, network pool \(options.networkPool))")
+    emit("wharf launch-to-exec p50=\(f2(percentile(launchToExec, 0.5))) p99=\(f2(percentile(launchToExec, 0.99))) ms (\(launchToExec.count) runs, network pool \(options.networkPool))")
     func part(_ name: String, _ values: [Double]) -> String {
         "\(name) \(f2(percentile(values, 0.5)))/\(f2(percentile(values, 0.99)))"
     }

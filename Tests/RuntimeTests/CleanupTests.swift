@@ -92,10 +92,12 @@ final class CleanupTests: XCTestCase {
         }
         XCTAssertEqual(fixture.leftovers(), [])
         XCTAssertEqual(try taskDirectories(), [])
-        // The bridge was created by this launch; it is shared and stays, but no veth is on it.
+        // The bridge was created by this launch; it is shared and stays, but no task's veth is
+        // on it (the network pool's prepared veths, `PREFIX-…`, are the runtime's, not the task's).
         let links = try RouteNetlink().links()
         let bridge = try XCTUnwrap(links.first { $0.name == configuration.bridgeName })
-        XCTAssertEqual(links.filter { $0.masterIndex == bridge.index }.map(\.name), [])
+        let onBridge = links.filter { $0.masterIndex == bridge.index && !$0.name.hasPrefix(configuration.vethPrefix + "-") }
+        XCTAssertEqual(onBridge.map(\.name), [])
     }
 
     // MARK: - Helpers

@@ -33,6 +33,11 @@ final class ConfigurationValidationTests: XCTestCase {
         assertRefused({ $0.bridgeName = "wharf-bridge-0001" }, field: "bridgeName")
     }
 
+    func testNetworkPoolOutOfRangeIsRefused() {
+        assertRefused({ $0.networkPoolSize = RuntimeConfiguration.networkPoolMaxSize + 1 }, field: "networkPoolSize")
+        assertRefused({ $0.networkPoolSize = -1 }, field: "networkPoolSize")
+    }
+
     func testBridgeNameWithSlashIsRefused() {
         assertRefused({ $0.bridgeName = "wharf/0" }, field: "bridgeName")
     }

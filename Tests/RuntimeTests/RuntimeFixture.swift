@@ -17,14 +17,16 @@ final class RuntimeFixture {
     let configuration: RuntimeConfiguration
     let root: String
 
-    init() throws {
+    init(configure: (inout RuntimeConfiguration) -> Void = { _ in }) throws {
         let token = String(UInt32.random(in: 0...0xfff_ffff), radix: 16)
         root = NSTemporaryDirectory() + "wharf-rt-" + token
         let subnetOctet = Int.random(in: 0...255)
-        configuration = RuntimeConfiguration(
+        var configuration = RuntimeConfiguration(
             dataDirectory: root + "/data",
             bridgeName: "wtb" + token.prefix(7), subnet: IPv4Network("10.237.\(subnetOctet).0/24"),
             cgroupParent: "wharf-test-" + token, vethPrefix: "wt" + String(token.suffix(2)))
+        configure(&configuration)
+        self.configuration = configuration
         runtime = try ContainerRuntime(configuration: configuration)
         try runtime.images.importOCILayout(directory: try Self.busybox())
     }

@@ -4,16 +4,44 @@ import LinuxHost
 /// Sets up a task's network as ECS's awsvpc mode does: its own namespace, a veth pair whose host
 /// end is on the bridge and whose task end is `eth0` with an address from the persistent pool,
 /// a default route through the bridge, and `lo` up. All over rtnetlink; no tools are run.
+///
+/// awsvpc launches take a prepared namespace from a `NetworkPool` when one is ready and create
+/// their own otherwise; both end in the same state.
 final class TaskNetwork: @unchecked Sendable {
     let configuration: RuntimeConfiguration
     /// Serialises use of the host netlink socket and the bridge set-up (neither is thread-safe).
     private let lock = NSLock()
     private var hostNetlink: RouteNetlink?
     private var bridge: (index: Int32, subnet: IPv4Network, pool: IPAddressPool)?
+    /// Namespaces prepared ahead of awsvpc launches (set once, in `init`).
+    private var preparedNetworks: NetworkPool?
 
-    init(configuration: RuntimeConfiguration) {
+    /// What follows the veth prefix in the name of a prepared network's host end, and never in
+    /// a task's (task ids are hex digits).
+    static let poolVethMarker = "-"
+
+    init(configuration: RuntimeConfiguration, onPoolFailure: @escaping (SystemError) -> Void) {
         self.configuration = configuration
+        guard configuration.networkPoolSize > 0 else { return }
+        preparedNetworks = NetworkPool(
+            capacity: configuration.networkPoolSize,
+            // Weak: a refill in progress must not keep a released runtime's network alive.
+            prepare: { [weak self] () throws(SystemError) in
+                guard let self else {
+                    throw SystemError(step: "prepare a network for a released runtime", call: "none", errno: ECANCELED)
+                }
+                return try self.prepareNetwork()
+            },
+            onFailure: onPoolFailure)
     }
+
+    /// Destroys the prepared namespaces and prepares no more (before the bridge is removed).
+    func drainPool() {
+        preparedNetworks?.drain()
+    }
+
+    /// Prepared namespaces ready now.
+    var preparedNetworkCount: Int { preparedNetworks?.readyCount ?? 0 }
 
     /// What a task's network set-up created, for the plan and for teardown.
     struct Attachment {
@@ -32,10 +60,19 @@ final class TaskNetwork: @unchecked Sendable {
         return configuration.vethPrefix + String(taskID.prefix(room))
     }
 
+    /// Whether `name` is the host end of a prepared network (of this runtime's veth prefix).
+    func isPreparedVeth(_ name: String) -> Bool {
+        name.hasPrefix(configuration.vethPrefix + Self.poolVethMarker)
+    }
+
     /// Creates the task's network; on failure `attachment` holds what was created so far, so the
     /// caller's teardown removes exactly that.
     func attach(taskID: String, mode: NetworkMode, attachment: inout Attachment) throws(SystemError) {
         guard mode != .host else { return }
+        if mode == .awsvpc, let prepared = preparedNetworks?.take() {
+            try attach(taskID: taskID, prepared: prepared, attachment: &attachment)
+            return
+        }
         let namespaceFD = try NetworkNamespace.create()
         attachment.namespaceFD = namespaceFD
         let inside = try RouteNetlink(namespaceFD: namespaceFD)
@@ -60,6 +97,79 @@ final class TaskNetwork: @unchecked Sendable {
         _ = try inside.addAddress(address, prefixLength: subnet.prefixLength, linkIndex: eth0)
         try inside.setUp(linkIndex: eth0)
         try inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: eth0)
+    }
+
+    /// The task-specific rest of an awsvpc network on a prepared namespace: the address, the
+    /// host end renamed after the task, on the bridge and up, and the default route.
+    private func attach(taskID: String, prepared: NetworkPool.PreparedNetwork, attachment: inout Attachment) throws(SystemError) {
+        // The namespace (and with it the pair) is the attachment's from here: a failure below
+        // closes it in the teardown, which destroys the pair under whatever name it has.
+        attachment.namespaceFD = prepared.namespaceFD
+        let (bridgeIndex, subnet, pool) = try prepareBridge()
+        attachment.subnet = subnet
+        let address = try pool.allocate(owner: taskID)
+        attachment.address = address
+        let veth = vethName(for: taskID)
+        try withHostNetlink { (netlink) throws(SystemError) in
+            try netlink.renameAndSetUp(linkIndex: prepared.hostVethIndex, to: veth, masterIndex: bridgeIndex)
+        }
+        attachment.vethName = veth
+        _ = try prepared.inside.addAddress(address, prefixLength: subnet.prefixLength, linkIndex: prepared.eth0Index)
+        try prepared.inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: prepared.eth0Index)
+    }
+
+    /// One network for the pool: a namespace with `lo` and `eth0` up, `eth0`'s host end on the
+    /// bridge, down, under a pool name. Runs on the pool's queue.
+    private func prepareNetwork() throws(SystemError) -> NetworkPool.PreparedNetwork {
+        let (bridgeIndex, _, _) = try prepareBridge()
+        let namespaceFD = try NetworkNamespace.create()
+        do throws(SystemError) {
+            let inside = try RouteNetlink(namespaceFD: namespaceFD)
+            if let loopback = try inside.linkIndex(named: "lo") {
+                try inside.setUp(linkIndex: loopback)
+            }
+            let hostName = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex)
+            guard let eth0 = try inside.linkIndex(named: "eth0") else {
+                throw SystemError(step: "find eth0 in a prepared network namespace", call: "RTM_GETLINK", errno: ENODEV)
+            }
+            try inside.setUp(linkIndex: eth0)
+            let hostIndex = try withHostNetlink { (netlink) throws(SystemError) -> Int32? in try netlink.linkIndex(named: hostName) }
+            guard let hostIndex else {
+                throw SystemError(step: "find the prepared veth \(hostName)", call: "RTM_GETLINK", errno: ENODEV)
+            }
+            return NetworkPool.PreparedNetwork(
+                namespaceFD: namespaceFD, inside: inside, hostVethName: hostName, hostVethIndex: hostIndex, eth0Index: eth0)
+        } catch {
+            // The namespace holds the pair: closing it removes everything made here.
+            close(namespaceFD)
+            throw error
+        }
+    }
+
+    /// Creates a veth pair with a fresh pool name for its host end; returns that name.
+    private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32) throws(SystemError) -> String {
+        let prefix = configuration.vethPrefix + Self.poolVethMarker
+        let room = RuntimeConfiguration.interfaceNameMaxLength - prefix.utf8.count
+        // Random names: another runtime's pool may share the prefix; retry the rare collision.
+        for _ in 0..<8 {
+            let name = prefix + Self.randomHex(digits: room)
+            do {
+                try withHostNetlink { (netlink) throws(SystemError) in
+                    try netlink.createVethPair(
+                        hostName: name, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false)
+                }
+                return name
+            } catch where error.errno == EEXIST {
+                continue
+            }
+        }
+        throw SystemError(step: "name a prepared veth \(prefix)...", call: "RTM_NEWLINK", errno: EEXIST)
+    }
+
+    private static func randomHex(digits: Int) -> String {
+        var text = ""
+        for _ in 0..<digits { text.append(String(UInt8.random(in: 0..<16), radix: 16)) }
+        return text
     }
 
     /// The bridge's index, subnet and address pool, creating and addressing the bridge on first use.
@@ -106,17 +216,18 @@ final class TaskNetwork: @unchecked Sendable {
         return socket
     }
 
-    private func withHostNetlink(_ body: (RouteNetlink) throws(SystemError) -> Void) throws(SystemError) {
+    private func withHostNetlink<Result>(_ body: (RouteNetlink) throws(SystemError) -> Result) throws(SystemError) -> Result {
         lock.lock()
         defer { lock.unlock() }
-        try body(try hostSocket())
+        return try body(try hostSocket())
     }
 
     /// Host veths whose names carry this runtime's veth prefix and that are on this runtime's
     /// bridge or on none (a task veth whose enslaving never happened). Only veths: a bridge or
     /// other link that happens to share the prefix (another runtime's `wharf1` next to prefix
     /// `wh`) is never a task's; nor is a veth on another bridge (another runtime using the same
-    /// prefix, as concurrent benchmark runs do).
+    /// prefix, as concurrent benchmark runs do); nor is a prepared network's host end (it is no
+    /// task's, and it goes with the process that prepared it).
     ///
     /// `bridgeIndex` is the index of this runtime's bridge, `nil` when it does not exist.
     func taskVeths() throws(SystemError) -> (veths: [NetworkLink], bridgeIndex: Int32?) {
@@ -125,7 +236,7 @@ final class TaskNetwork: @unchecked Sendable {
         let links = try hostSocket().links()
         let bridgeIndex = links.first { $0.name == configuration.bridgeName }?.index
         let veths = links.filter {
-            $0.kind == "veth" && $0.name.hasPrefix(configuration.vethPrefix)
+            $0.kind == "veth" && $0.name.hasPrefix(configuration.vethPrefix) && !isPreparedVeth($0.name)
                 && ($0.masterIndex == nil || $0.masterIndex == bridgeIndex)
         }
         return (veths, bridgeIndex)

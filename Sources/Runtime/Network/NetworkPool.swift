@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+import LinuxHost
+
+/// Network namespaces made ready ahead of launches, so an awsvpc launch only has to name and
+/// address one.
+///
+/// Creating a namespace (`unshare`) and a veth pair are the two most expensive steps of a
+/// launch's network (together well over a millisecond); neither depends on the task. A prepared
+/// network has its namespace, `lo` up, and a veth pair whose host end sits on the bridge, down,
+/// under a pool name, with `eth0` inside. Taking one leaves the task-specific part to the
+/// launch: the address, the default route, and renaming the host end to the task's veth name
+/// and setting it up (one request).
+///
+/// Prepared networks live only in this process: each is held by its descriptor alone, so when
+/// the process exits the kernel destroys them, veth pairs included, and nothing is left to
+/// clean up after a crash. Their host ends carry `TaskNetwork.poolVethMarker` after the veth
+/// prefix, which no task's veth name has, so no orphan sweep or leak check takes them for a
+/// task's.
+///
+/// The pool refills on a background queue after every take, one network at a time, up to
+/// `capacity`; `drain()` empties it for good.
+final class NetworkPool: @unchecked Sendable {
+    /// A network ready for a task.
+    struct PreparedNetwork {
+        /// The namespace; the taker owns the descriptor.
+        var namespaceFD: Int32
+        /// A netlink socket inside the namespace (closed when released).
+        var inside: RouteNetlink
+        /// The host end's pool name.
+        var hostVethName: String
+        var hostVethIndex: Int32
+        /// `eth0`'s index inside the namespace; it is up, without an address yet.
+        var eth0Index: Int32
+    }
+
+    let capacity: Int
+    private let prepare: () throws(SystemError) -> PreparedNetwork
+    private let onFailure: (SystemError) -> Void
+    private let queue = DispatchQueue(label: "wharf.runtime.network-pool", qos: .utility)
+    private let lock = NSLock()
+    private var ready: [PreparedNetwork] = []
+    private var refilling = false
+    private var drained = false
+
+    /// `prepare` makes one network (on the pool's queue); `onFailure` hears why one could not
+    /// be made, after which the pool stops refilling until the next take.
+    init(
+        capacity: Int, prepare: @escaping () throws(SystemError) -> PreparedNetwork,
+        onFailure: @escaping (SystemError) -> Void
+    ) {
+        self.capacity = capacity
+        self.prepare = prepare
+        self.onFailure = onFailure
+    }
+
+    deinit {
+        for network in ready { close(network.namespaceFD) }
+    }
+
+    /// A prepared network, or `nil` when none is ready (the caller then makes its own). Either
+    /// way the pool starts refilling.
+    func take() -> PreparedNetwork? {
+        lock.lock()
+        let network = ready.popLast()
+        let startRefill = !refilling && !drained && capacity > 0
+        if startRefill { refilling = true }
+        lock.unlock()
+        if startRefill { queue.async { self.refill() } }
+        return network
+    }
+
+    /// The number of networks ready now.
+    var readyCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return ready.count
+    }
+
+    /// Destroys every ready network and stops refilling, for good. Waits for a refill in
+    /// progress, so nothing is added afterwards.
+    func drain() {
+        lock.lock()
+        drained = true
+        lock.unlock()
+        queue.sync {}
+        lock.lock()
+        let doomed = ready
+        ready = []
+        lock.unlock()
+        for network in doomed { close(network.namespaceFD) }
+    }
+
+    private func refill() {
+        while true {
+            lock.lock()
+            guard !drained, ready.count < capacity else {
+                refilling = false
+                lock.unlock()
+                return
+            }
+            lock.unlock()
+            do {
+                let network = try prepare()
+                lock.lock()
+                if drained {
+                    lock.unlock()
+                    close(network.namespaceFD)
+                    continue
+                }
+                ready.append(network)
+                lock.unlock()
+            } catch {
+                lock.lock()
+                refilling = false
+                lock.unlock()
+                onFailure(error)
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import LinuxHost
+import Runtime
+import XCTest
+
+/// Network namespaces prepared ahead of awsvpc launches: the pool fills after the first launch,
+/// launches from it get the same network as any other, its host ends are no task's (no sweep
+/// or leak check touches them) and it goes when the runtime's resources are removed.
+final class NetworkPoolTests: XCTestCase {
+    var fixture: RuntimeFixture!
+
+    override func setUpWithError() throws { fixture = try RuntimeFixture() }
+    override func tearDown() { fixture?.tearDown() }
+
+    /// Host ends of this fixture's prepared networks (the veth prefix, then `-`).
+    private func preparedVeths() throws -> [NetworkLink] {
+        try RouteNetlink().links().filter { $0.kind == "veth" && $0.name.hasPrefix(fixture.configuration.vethPrefix + "-") }
+    }
+
+    private func waitUntil(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return try condition()
+    }
+
+    private func waitForFullPool() throws {
+        let size = fixture.configuration.networkPoolSize
+        let filled = try waitUntil(seconds: 10) { try preparedVeths().count == size }
+        let names = try preparedVeths().map(\.name)
+        XCTAssertTrue(filled, "pool never filled: \(names)")
+    }
+
+    func testPoolFillsAfterFirstLaunchAndPooledLaunchGetsAFullNetwork() throws {
+        XCTAssertEqual(try preparedVeths(), [], "no pool before the first launch")
+        let first = try fixture.launch(RuntimeFixture.webServer)
+        XCTAssertEqual(first.lastStatus, "RUNNING")
+        try waitForFullPool()
+        let bridge = try XCTUnwrap(try RouteNetlink().linkIndex(named: fixture.configuration.bridgeName))
+        for veth in try preparedVeths() {
+            XCTAssertEqual(veth.masterIndex, bridge, "\(veth.name) is not on the bridge")
+            XCTAssertFalse(veth.isUp, "\(veth.name) is up before a task took it")
+        }
+
+        // This launch takes a prepared namespace: it must look exactly like a fresh one.
+        let subnet = try XCTUnwrap(fixture.configuration.subnet)
+        let probe = try fixture.launch(
+            RuntimeFixture.task(["sh", "-c", "ip addr show eth0; ip route; ls /sys/class/net"]), until: { $0.lastStatus == "STOPPED" })
+        XCTAssertEqual(probe.containers.first?.exitCode, 0)
+        let address = try XCTUnwrap(probe.address)
+        let output = try String(contentsOfFile: fixture.runtime.logPath(task: probe.id, container: "main"), encoding: .utf8)
+        XCTAssertTrue(output.contains("inet \(address)/\(subnet.prefixLength)"), output)
+        XCTAssertTrue(output.contains("default via \(subnet.gateway) dev eth0"), output)
+        XCTAssertTrue(output.hasSuffix("eth0\nlo\n"), output)
+
+        // A pooled web server answers on its address, through its task-named veth.
+        let second = try fixture.launch(RuntimeFixture.webServer)
+        let secondAddress = try XCTUnwrap(second.address)
+        XCTAssertEqual(pollHTTP(secondAddress), "hello from wharf busybox\n")
+        let vethName = fixture.configuration.vethPrefix + String(second.id.prefix(15 - fixture.configuration.vethPrefix.count))
+        let veth = try XCTUnwrap(try RouteNetlink().link(named: vethName), "the task's veth is named after it")
+        XCTAssertEqual(veth.masterIndex, bridge)
+        XCTAssertTrue(veth.isUp)
+        try waitForFullPool()
+    }
+
+    func testPreparedNetworksAreNoTasksResources() throws {
+        let task = try fixture.launch(RuntimeFixture.task(["true"]), until: { $0.lastStatus == "STOPPED" })
+        try fixture.runtime.remove(task.id)
+        try waitForFullPool()
+        XCTAssertEqual(fixture.leftovers(), [], "a prepared network was reported as a leak")
+
+        // Another runtime on the same configuration (a CLI next to the daemon) sweeps orphans
+        // at start-up: the daemon's prepared networks are not orphans.
+        _ = try ContainerRuntime(configuration: fixture.configuration)
+        XCTAssertEqual(try preparedVeths().count, fixture.configuration.networkPoolSize, "the sweep took prepared networks")
+    }
+
+    func testRemovingTheRuntimesResourcesDestroysThePool() throws {
+        try fixture.launch(RuntimeFixture.task(["true"]), until: { $0.lastStatus == "STOPPED" })
+        try waitForFullPool()
+        fixture.runtime.removeEverything()
+        XCTAssertTrue(try waitUntil(seconds: 10) { try preparedVeths().isEmpty }, "prepared networks outlived the runtime's removal")
+        // No refill after the removal.
+        usleep(200_000)
+        XCTAssertEqual(try preparedVeths(), [])
+    }
+
+    func testPoolOfSizeZeroPreparesNothing() throws {
+        fixture.tearDown()
+        fixture = try RuntimeFixture { $0.networkPoolSize = 0 }
+        let web = try fixture.launch(RuntimeFixture.webServer)
+        XCTAssertEqual(pollHTTP(try XCTUnwrap(web.address)), "hello from wharf busybox\n")
+        usleep(200_000)
+        XCTAssertEqual(try preparedVeths(), [])
+    }
+}
