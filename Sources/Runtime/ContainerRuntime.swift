@@ -74,6 +74,7 @@ public final class ContainerRuntime: @unchecked Sendable {
         var plan = SupervisorPlan(
             taskID: id, hostname: nil, cgroupPath: cgroupPath, cgroupHierarchy: hierarchy, resources: TaskResources(),
             containers: [])
+        var supervisor: SupervisorSpawner.Spawned?
         do {
             for directory in [layout.directory, layout.logs, layout.containers] {
                 try FileSystem.makeDirectories(directory, mode: 0o700)
@@ -82,6 +83,11 @@ public final class ContainerRuntime: @unchecked Sendable {
             // a launch in progress (not an abandoned directory), and a crash from here on leaves
             // a record naming what to clean up. It is written again once the address is known.
             try writeRecord(record, layout: layout)
+            // The supervisor starts now and waits for its start message, so its exec and
+            // start-up overlap the cgroups and the network below instead of following them.
+            record.supervisorSpawnedAt = Clock.wallNanoseconds()
+            let spawned = try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
+            supervisor = spawned
             plan.containers = try planner.containerPlans(for: spec, images: resolvedImages, layout: layout)
             for volume in spec.volumes where volume.hostSourcePath == nil {
                 try FileSystem.makeDirectories(layout.volume(volume.name), mode: 0o755)
@@ -102,25 +108,25 @@ public final class ContainerRuntime: @unchecked Sendable {
             record.hostname = hostname
             record.networkReadyAt = Clock.wallNanoseconds()
             try FileSystem.writeAtomically(layout.plan, plan.encoded)
-            record.supervisorSpawnedAt = Clock.wallNanoseconds()
             try writeRecord(record, layout: layout)
-            let supervisor = try SupervisorSpawner.spawn(
-                binary: supervisorPath, layout: layout, networkNamespaceFD: attachment.namespaceFD)
-            // The supervisor holds the namespace now; this process's reference goes.
-            if let namespaceFD = attachment.namespaceFD {
-                close(namespaceFD)
+            // From here the supervisor owns the task. The namespace is its now; this process's
+            // reference goes either way (a failed send closes the socket: the supervisor exits).
+            supervisor = nil
+            defer {
+                if let namespaceFD = attachment.namespaceFD { close(namespaceFD) }
                 attachment.namespaceFD = nil
             }
-            try adopt(supervisor: supervisor, layout: layout)
+            try spawned.start(networkNamespaceFD: attachment.namespaceFD)
+            adopt(supervisor: spawned.pid, layout: layout)
             records.store(record)
         } catch let error as SystemError {
-            rollBack(plan: plan, layout: layout, networkNamespaceFD: attachment.namespaceFD)
+            rollBack(plan: plan, layout: layout, supervisor: supervisor, networkNamespaceFD: attachment.namespaceFD)
             throw .launchFailed(taskID: id, underlying: error)
         } catch let error as RuntimeError {
-            rollBack(plan: plan, layout: layout, networkNamespaceFD: attachment.namespaceFD)
+            rollBack(plan: plan, layout: layout, supervisor: supervisor, networkNamespaceFD: attachment.namespaceFD)
             throw error
         } catch {
-            rollBack(plan: plan, layout: layout, networkNamespaceFD: attachment.namespaceFD)
+            rollBack(plan: plan, layout: layout, supervisor: supervisor, networkNamespaceFD: attachment.namespaceFD)
             throw .record(taskID: id, message: "\(error)")
         }
         logger.debug("launched task", metadata: ["task": "\(id)", "address": "\(record.address ?? "-")"])
@@ -153,33 +159,37 @@ public final class ContainerRuntime: @unchecked Sendable {
         }
     }
 
-    /// Records the running supervisor in `supervisor.pid` (how every later call, in this process
-    /// or another, finds it) and reaps it when it exits. If that fails the supervisor is killed:
-    /// a task nobody can find must not run.
-    private func adopt(supervisor pid: pid_t, layout: TaskLayout) throws(SystemError) {
+    /// Takes on a started supervisor: reaps it when it exits, and makes sure `supervisor.pid`
+    /// names it before the launch returns (every later call, in this process or another, finds
+    /// the supervisor there). The supervisor writes that file itself while it waits for its
+    /// start message, so this is normally one `stat`; the same identity is written here if the
+    /// supervisor has not got that far yet.
+    private func adopt(supervisor pid: pid_t, layout: TaskLayout) {
         do {
             try reaper.watch(pid)
         } catch {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            throw error
+            // It is reaped by init once this process exits; nothing else depends on it.
+            logger.warning("cannot watch a supervisor for its exit", metadata: ["pid": "\(pid)", "error": "\(error)"])
         }
-        guard let identity = ProcessIdentity.of(pid: pid) else {
-            // Gone already (it could not start): its log says why; the rollback cleans up.
-            throw SystemError(
-                step: "start the supervisor for \(layout.directory) (it exited at once; see supervisor.log)",
-                call: "posix_spawn", errno: ESRCH)
-        }
+        guard !FileSystem.exists(layout.supervisorPID) else { return }
+        guard let identity = ProcessIdentity.of(pid: pid) else { return }
         do {
             try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
         } catch {
-            kill(pid, SIGKILL)
-            throw error
+            logger.warning("cannot record a supervisor's pid", metadata: ["pid": "\(pid)", "error": "\(error)"])
         }
     }
 
-    private func rollBack(plan: SupervisorPlan, layout: TaskLayout, networkNamespaceFD: Int32?) {
+    /// Undoes a failed launch: the supervisor (if it was spawned and not started yet) is told to
+    /// exit and reaped, so it touches nothing more, then everything created for the task goes.
+    private func rollBack(
+        plan: SupervisorPlan, layout: TaskLayout, supervisor: SupervisorSpawner.Spawned?, networkNamespaceFD: Int32?
+    ) {
+        if let supervisor {
+            supervisor.abandon()
+            var status: Int32 = 0
+            while waitpid(supervisor.pid, &status, 0) < 0 && errno == EINTR {}
+        }
         for failure in TaskTeardown(plan: plan, networkNamespaceFD: networkNamespaceFD).run() {
             logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
         }

@@ -6,32 +6,60 @@ import ShimProtocol
 /// Starts a task's supervisor (`wharf-shim TASKDIR`) with posix_spawn, which is safe from a
 /// multi-threaded Swift process: no Swift code runs in the child before exec.
 enum SupervisorSpawner {
+    /// A supervisor that runs and waits for its start message (see `SupervisorStart`).
+    struct Spawned {
+        let pid: pid_t
+        /// The runtime's end of the start socket; `start` or `abandon` closes it.
+        let startSocket: Int32
+
+        /// Lets the supervisor start the task, handing it the task's network namespace.
+        func start(networkNamespaceFD: Int32?) throws(SystemError) {
+            defer { close(startSocket) }
+            let sent = SupervisorStart.message.withUnsafeBytes {
+                wharf_send_with_fd(startSocket, $0.baseAddress, $0.count, networkNamespaceFD ?? -1)
+            }
+            guard sent == 0 else {
+                throw SystemError.current(step: "start the supervisor \(pid)", call: "sendmsg")
+            }
+        }
+
+        /// Tells the supervisor the launch is off: it exits without starting anything.
+        func abandon() {
+            close(startSocket)
+        }
+    }
+
     /// Spawns the supervisor in a session of its own (so a terminal's signals to this process
-    /// group never reach it) and returns its pid once it has exec'd (glibc's posix_spawn
-    /// returns only then). `networkNamespaceFD`, when given, becomes the supervisor's
-    /// descriptor `TaskResources.inheritedNetworkNamespaceDescriptor`; nothing else of this
-    /// process is inherited. The caller reaps the child (`SupervisorReaper`).
-    static func spawn(binary: String, layout: TaskLayout, networkNamespaceFD: Int32?) throws(SystemError) -> pid_t {
+    /// group never reach it) with its end of a new start socket as
+    /// `SupervisorStart.socketDescriptor` and nothing else of this process, and returns once it
+    /// has exec'd (glibc's posix_spawn returns only then). The caller reaps the child
+    /// (`SupervisorReaper`).
+    static func spawn(binary: String, layout: TaskLayout) throws(SystemError) -> Spawned {
         let step = "start the supervisor \(binary) for \(layout.directory)"
+        var ends: [Int32] = [-1, -1]
+        guard wharf_seqpacket_pair(&ends) == 0 else { throw SystemError.current(step: step, call: "socketpair") }
+        let runtimeEnd = ends[0]
+        var supervisorEnd = ends[1]
+        // dup2 onto itself would keep close-on-exec set: hand over a copy at another number.
+        if supervisorEnd == SupervisorStart.socketDescriptor {
+            let copy = fcntl(supervisorEnd, F_DUPFD_CLOEXEC, SupervisorStart.socketDescriptor + 1)
+            close(supervisorEnd)
+            guard copy >= 0 else {
+                close(runtimeEnd)
+                throw SystemError.current(step: step, call: "fcntl(F_DUPFD_CLOEXEC)")
+            }
+            supervisorEnd = copy
+        }
+        defer { close(supervisorEnd) }
+
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, layout.supervisorLog, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-
-        // dup2 onto itself would keep close-on-exec set: hand over a copy at another number.
-        var copy: Int32 = -1
-        defer { if copy >= 0 { close(copy) } }
-        if var namespaceFD = networkNamespaceFD {
-            let target = TaskResources.inheritedNetworkNamespaceDescriptor
-            if namespaceFD == target {
-                copy = fcntl(namespaceFD, F_DUPFD_CLOEXEC, target + 1)
-                guard copy >= 0 else { throw SystemError.current(step: step, call: "fcntl(F_DUPFD_CLOEXEC)") }
-                namespaceFD = copy
-            }
-            posix_spawn_file_actions_adddup2(&actions, namespaceFD, target)
-        }
+        // The socket is close-on-exec; dup2 hands the supervisor a copy without the flag.
+        posix_spawn_file_actions_adddup2(&actions, supervisorEnd, SupervisorStart.socketDescriptor)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -52,8 +80,9 @@ enum SupervisorSpawner {
         var pid: pid_t = 0
         let result = posix_spawn(&pid, binary, &actions, &attributes, argv, environment)
         guard result == 0 else {
+            close(runtimeEnd)
             throw SystemError(step: step, call: "posix_spawn", errno: result)
         }
-        return pid
+        return Spawned(pid: pid, startSocket: runtimeEnd)
     }
 }

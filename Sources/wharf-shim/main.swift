@@ -8,11 +8,12 @@ import Glibc
 
 /// wharf-shim TASK_DIRECTORY
 ///
-/// The per-task supervisor. Started by the runtime once the task's network, cgroups and plan
-/// are ready, as a session leader of its own (the task outlives the runtime and its terminal);
-/// the runtime records its pid. It runs the task to its end, releases the task's resources and
-/// exits. Its whole record is the task directory. It holds the task's network namespace as
-/// descriptor `TaskResources.inheritedNetworkNamespaceDescriptor` when the plan says so.
+/// The per-task supervisor. Spawned by the runtime as soon as the task directory exists, as a
+/// session leader of its own (the task outlives the runtime and its terminal); the runtime
+/// records its pid. It starts up, then waits for the runtime's start message (see
+/// `SupervisorStart`), which comes once the task's cgroups, network and plan are ready, with the
+/// task's network namespace. It runs the task to its end, releases the task's resources and
+/// exits. Its whole record is the task directory.
 
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else {
@@ -20,19 +21,29 @@ guard arguments.count == 2 else {
     exit(2)
 }
 let layout = TaskLayout(directory: arguments[1])
-let namespaceDescriptor = TaskResources.inheritedNetworkNamespaceDescriptor
-// Nothing else the spawner had open belongs to the task.
-wharf_close_from(UInt32(namespaceDescriptor + 1))
+// Nothing but the start socket belongs to the task of what the spawner had open.
+wharf_close_from(UInt32(SupervisorStart.socketDescriptor + 1))
 wharf_set_child_subreaper()
+let namespaceDescriptor = TaskResources.inheritedNetworkNamespaceDescriptor
+let receivedNamespace: Int32?
+do {
+    // Named in supervisor.pid while the runtime still prepares the task (it checks, and writes
+    // the same line itself if this has not happened by the time the task starts).
+    if let identity = ProcessIdentity.of(pid: getpid()) {
+        try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
+    }
+    receivedNamespace = try awaitStart()
+} catch {
+    report("\(error)")
+    exit(1)
+}
 
 do {
     let plan = try SupervisorPlan(decoding: try FileSystem.read(layout.plan))
     // The plan names the namespace descriptor it expects; without one, descriptor 3 is not ours.
     let networkNamespaceFD = plan.resources.networkNamespaceDescriptor
-    if networkNamespaceFD == nil {
-        close(namespaceDescriptor)
-    } else if networkNamespaceFD != namespaceDescriptor {
-        report("the plan names network namespace descriptor \(networkNamespaceFD ?? -1); the runtime hands it over as \(namespaceDescriptor)")
+    guard (networkNamespaceFD == nil) == (receivedNamespace == nil), networkNamespaceFD ?? namespaceDescriptor == namespaceDescriptor else {
+        report("the plan names network namespace descriptor \(networkNamespaceFD ?? -1); the runtime sent \(receivedNamespace == nil ? "none" : "one") for \(namespaceDescriptor)")
         exit(1)
     }
     let events = try EventLog(path: layout.events)

@@ -77,14 +77,45 @@ final class CleanupTests: XCTestCase {
     }
 
     func testFailedLaunchRollsBackEverything() throws {
-        // The supervisor cannot be started, so the launch fails after the network, cgroups and
-        // plan exist: the last step, which has the most to roll back.
+        // The address pool holds one task: the second launch fails allocating its address, late,
+        // when its supervisor (spawned early, waiting to start), cgroups and network namespace
+        // exist. All of that must go, the supervisor included.
+        var configuration = fixture.configuration
+        let subnet = try XCTUnwrap(configuration.subnet)
+        configuration.subnet = try XCTUnwrap(IPv4Network(address: subnet.address, prefixLength: 30))
+        let runtime = try ContainerRuntime(configuration: configuration)
+        let first = try runtime.launch(RuntimeFixture.webServer)
+
+        var failedID = ""
+        XCTAssertThrowsError(try runtime.launch(RuntimeFixture.webServer)) { error in
+            guard case .launchFailed(let id, let underlying) = error as? RuntimeError else {
+                return XCTFail("expected launchFailed, got \(error)")
+            }
+            failedID = id
+            XCTAssertEqual(underlying.errno, ENOSPC, "\(underlying)")
+        }
+        XCTAssertFalse(failedID.isEmpty)
+        XCTAssertTrue(waitUntil(seconds: 5) { !Self.processRuns(mentioning: failedID) }, "the abandoned supervisor still runs")
+        XCTAssertFalse(FileSystem.exists(configuration.tasksDirectory + "/" + failedID))
+
+        try runtime.stop(first.id)
+        XCTAssertEqual(try runtime.wait(first.id, timeout: 10).lastStatus, "STOPPED")
+        try runtime.remove(first.id)
+        XCTAssertEqual(fixture.leftovers(), [])
+        XCTAssertEqual(try taskDirectories(), [])
+        // The bridge stays (it is shared), but no task's veth is on it (the network pool's
+        // prepared veths, `PREFIX-…`, are the runtime's, not a task's).
+        let links = try RouteNetlink().links()
+        let bridge = try XCTUnwrap(links.first { $0.name == configuration.bridgeName })
+        let onBridge = links.filter { $0.masterIndex == bridge.index && !$0.name.hasPrefix(configuration.vethPrefix + "-") }
+        XCTAssertEqual(onBridge.map(\.name), [])
+    }
+
+    func testSupervisorThatCannotBeStartedRollsBackEverything() throws {
         var configuration = fixture.configuration
         configuration.supervisorPath = fixture.root + "/no-such-wharf-shim"
         let runtime = try ContainerRuntime(configuration: configuration)
-        let spec = RuntimeFixture.task(["httpd", "-f", "-p", "8080", "-h", "/var/www"]) { $0.initProcessEnabled = true }
-
-        XCTAssertThrowsError(try runtime.launch(spec)) { error in
+        XCTAssertThrowsError(try runtime.launch(RuntimeFixture.webServer)) { error in
             guard case .launchFailed(_, let underlying) = error as? RuntimeError else {
                 return XCTFail("expected launchFailed, got \(error)")
             }
@@ -92,12 +123,24 @@ final class CleanupTests: XCTestCase {
         }
         XCTAssertEqual(fixture.leftovers(), [])
         XCTAssertEqual(try taskDirectories(), [])
-        // The bridge was created by this launch; it is shared and stays, but no task's veth is
-        // on it (the network pool's prepared veths, `PREFIX-…`, are the runtime's, not the task's).
-        let links = try RouteNetlink().links()
-        let bridge = try XCTUnwrap(links.first { $0.name == configuration.bridgeName })
-        let onBridge = links.filter { $0.masterIndex == bridge.index && !$0.name.hasPrefix(configuration.vethPrefix + "-") }
-        XCTAssertEqual(onBridge.map(\.name), [])
+    }
+
+    /// Whether a process has `text` in its command line (a supervisor names its task directory).
+    private static func processRuns(mentioning text: String) -> Bool {
+        let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { Int($0) != nil }
+        return pids.contains { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data, as: UTF8.self).contains(text)
+        }
+    }
+
+    private func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
     }
 
     // MARK: - Helpers

@@ -52,6 +52,18 @@ int wharf_fsetxattr(int fd, const char *name, const void *value, size_t size, in
 /// <sys/xattr.h>.
 ssize_t wharf_fgetxattr(int fd, const char *name, void *value, size_t size);
 
+/// A connected pair of close-on-exec AF_UNIX SOCK_SEQPACKET sockets (one message per send,
+/// and EOF when the other end is closed). 0 or -1 with errno.
+int wharf_seqpacket_pair(int fds[2]);
+
+/// Sends `length` bytes on `socket` as one message, with descriptor `fd` attached
+/// (SCM_RIGHTS) unless it is -1. 0 or -1 with errno.
+int wharf_send_with_fd(int socket, const void *bytes, size_t length, int fd);
+
+/// Receives one message of at most `length` bytes from `socket`; `*fd` becomes the attached
+/// descriptor (close-on-exec) or -1. The message's length (0 at EOF) or -1 with errno.
+ssize_t wharf_receive_with_fd(int socket, void *bytes, size_t length, int *fd);
+
 /// POSIX_SPAWN_SETSID from <spawn.h>, declared only under _GNU_SOURCE: the spawned process
 /// starts a session of its own. sys.c checks at compile time that the two agree.
 #define WHARF_POSIX_SPAWN_SETSID 0x80
