@@ -92,7 +92,10 @@ static int setup_container(struct launch_ctx *c, struct wl_error *e)
 
 static int launch_child(void *arg)
 {
-    struct launch_ctx *c = arg;
+    /* A copy: with CLONE_VM the caller's context is shared memory, and the fd numbers below
+     * change in the child only. */
+    struct launch_ctx local = *(struct launch_ctx *)arg;
+    struct launch_ctx *c = &local;
     struct wl_error e;
     memset(&e, 0, sizeof e);
     int report_fd = wl_child_prepare(&c->errfd, &c->nullfd, &c->outfd, &c->errout);
@@ -234,7 +237,14 @@ pid_t wharf_launch(const struct wharf_launch_spec *spec, char *errbuf, size_t er
     }
     ctx.errfd = pipefd[1];
 
-    pid = wl_clone(launch_child, &ctx, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD);
+    /* Unless a tiny init stays behind as PID 1 (it never execs), the child shares this address
+     * space until it execs (CLONE_VM | CLONE_VFORK, as posix_spawn does): no page tables are
+     * copied and no copy-on-write faults are taken on the way to exec. The child allocates
+     * nothing and changes no memory of the caller's but its own stack and a copy of the context. */
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+    if (!spec->init_process)
+        flags |= CLONE_VM | CLONE_VFORK;
+    pid = wl_clone(launch_child, &ctx, flags);
     if (pid < 0) {
         wl_set_error(errbuf, errlen, err, errno, "launch", "clone");
         close(pipefd[0]);

@@ -229,7 +229,13 @@ int wl_status_code(int status)
 
 pid_t wl_clone(int (*fn)(void *), void *arg, int flags)
 {
-    /* Without CLONE_VM the child gets its own copy of this stack, so we can unmap ours at once. */
+    /* Without CLONE_VM the child gets its own copy of this stack; with CLONE_VM it must come with
+     * CLONE_VFORK, so clone returns only once the child has exec'd or exited and is done with the
+     * stack. Either way it can be unmapped at once. */
+    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
+        errno = EINVAL;
+        return -1;
+    }
     const size_t size = 1 << 20;
     char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED)

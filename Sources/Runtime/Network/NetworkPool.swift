@@ -18,8 +18,10 @@ import LinuxHost
 /// prefix, which no task's veth name has, so no orphan sweep or leak check takes them for a
 /// task's.
 ///
-/// The pool refills on a background queue after every take, one network at a time, up to
-/// `capacity`; `drain()` empties it for good.
+/// The pool refills on a background queue when asked (`refill()`, after each launch's network
+/// is done, so the refill's own netlink requests do not queue behind or ahead of the launch's
+/// under the kernel's rtnl lock), one network at a time, up to `capacity`; `drain()` empties it
+/// for good.
 final class NetworkPool: @unchecked Sendable {
     /// A network ready for a task.
     struct PreparedNetwork {
@@ -58,16 +60,20 @@ final class NetworkPool: @unchecked Sendable {
         for network in ready { close(network.namespaceFD) }
     }
 
-    /// A prepared network, or `nil` when none is ready (the caller then makes its own). Either
-    /// way the pool starts refilling.
+    /// A prepared network, or `nil` when none is ready (the caller then makes its own).
     func take() -> PreparedNetwork? {
         lock.lock()
-        let network = ready.popLast()
-        let startRefill = !refilling && !drained && capacity > 0
-        if startRefill { refilling = true }
+        defer { lock.unlock() }
+        return ready.popLast()
+    }
+
+    /// Starts filling the pool up to `capacity` in the background, unless that is under way.
+    func refill() {
+        lock.lock()
+        let start = !refilling && !drained && capacity > 0 && ready.count < capacity
+        if start { refilling = true }
         lock.unlock()
-        if startRefill { queue.async { self.refill() } }
-        return network
+        if start { queue.async { self.fill() } }
     }
 
     /// The number of networks ready now.
@@ -91,7 +97,7 @@ final class NetworkPool: @unchecked Sendable {
         for network in doomed { close(network.namespaceFD) }
     }
 
-    private func refill() {
+    private func fill() {
         while true {
             lock.lock()
             guard !drained, ready.count < capacity else {

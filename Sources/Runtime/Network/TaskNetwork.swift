@@ -69,6 +69,8 @@ final class TaskNetwork: @unchecked Sendable {
     /// caller's teardown removes exactly that.
     func attach(taskID: String, mode: NetworkMode, attachment: inout Attachment) throws(SystemError) {
         guard mode != .host else { return }
+        // Refilled once this launch's requests are done, whichever way it went.
+        defer { if mode == .awsvpc { preparedNetworks?.refill() } }
         if mode == .awsvpc, let prepared = preparedNetworks?.take() {
             try attach(taskID: taskID, prepared: prepared, attachment: &attachment)
             return
