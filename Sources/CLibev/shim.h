@@ -50,3 +50,9 @@ extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flag
 static inline int wharf_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
     return accept4(fd, address, length, flags);
 }
+
+/* ev_prepare_init. */
+typedef void (*wharf_ev_prepare_callback)(struct ev_loop *loop, ev_prepare *watcher, int revents);
+static inline void wharf_ev_prepare_init(ev_prepare *watcher, wharf_ev_prepare_callback callback) {
+    ev_prepare_init(watcher, callback);
+}

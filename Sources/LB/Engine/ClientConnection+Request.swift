@@ -158,7 +158,8 @@ extension ClientConnection {
             if state != .proxying { return }
         }
         if connected {
-            flushToTarget(upstream)
+            // Sent with the rest of this loop iteration's writes (`DeferredWrites`).
+            deferWrite(.target)
         } else {
             setDeadline(.targetConnect)
         }

@@ -48,7 +48,9 @@ extension ClientConnection {
                 return
             }
         }
-        if state != .closed, output != nil { flushOutput() }
+        // A complete response goes out with the rest of this iteration's writes; a response
+        // still streaming is written now, so its buffer makes room for the next read.
+        if state != .closed, output != nil, !deferredWrites.contains(.client) { flushOutput() }
     }
 
     /// Resumes reading the target after the client drained its output.
@@ -294,6 +296,7 @@ extension ClientConnection {
             state = .closing
             setDeadline(.clientWriteStall)
         }
-        if state != .closed { flushOutput() }
+        // Sent with the rest of this loop iteration's writes (`DeferredWrites`).
+        if state != .closed { deferWrite(.client) }
     }
 }

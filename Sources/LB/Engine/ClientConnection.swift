@@ -51,6 +51,8 @@ final class ClientConnection {
     var clientReadClosed = false
     /// A TLS read needs the socket to be writable first (a TLS 1.2 renegotiation or key update).
     var readNeedsWritable = false
+    /// Writes put off until the worker's loop is about to wait for events (`deferWrite`).
+    private(set) var deferredWrites: DeferredWrites = []
 
     private var watcher: IOWatcher?
     private var timer: TimerWatcher?
@@ -279,6 +281,30 @@ final class ClientConnection {
         worker.buffers.give(output)
         self.output = nil
         outputDrained()
+    }
+
+    /// Puts a write off until the worker's loop has run this iteration's other callbacks
+    /// (`DeferredWrites`); the bytes wait in their buffer meanwhile, as after a short write.
+    @inline(__always)
+    func deferWrite(_ write: DeferredWrites) {
+        if deferredWrites.isEmpty { worker.deferWrites(of: self) }
+        deferredWrites.insert(write)
+    }
+
+    /// Does the writes put off by `deferWrite`, as they stand now: the exchange may have moved
+    /// on (a write event flushed the bytes, the target failed and the request went elsewhere,
+    /// the connection closed), so each is checked against the current state first.
+    func runDeferredWrites() {
+        let writes = deferredWrites
+        deferredWrites = []
+        if writes.contains(.target), state == .proxying, exchange.phase != .connecting,
+            let upstream = exchange.upstream, upstream.state == .attached
+        {
+            flushToTarget(upstream)
+        }
+        if writes.contains(.client), state != .closed {
+            flushOutput()
+        }
     }
 
     private func outputDrained() {

@@ -30,6 +30,13 @@ final class ProxyWorker {
     private var tickTimer: TimerWatcher?
     private var shutdownTimer: TimerWatcher?
     private var acceptRetryTimer: TimerWatcher?
+    /// Runs the writes connections deferred (`deferWrites`) before the loop waits again;
+    /// started only while some are queued.
+    private var deferredWritesWatcher: PrepareWatcher?
+    /// Client connections with deferred writes, in the order they deferred them.
+    private var connectionsWithDeferredWrites: [ClientConnection] = []
+    /// An empty array with capacity, swapped with the queue so running it does not allocate.
+    private var spareDeferredWrites: [ClientConnection] = []
     private var lastSweep = 0.0
     private let clock = MonotonicClock()
     /// `X-Request-Id: ` and a prefix random per worker and start, so request ids from
@@ -70,6 +77,9 @@ final class ProxyWorker {
         }
         tick.start(after: settings.tickInterval, repeat: settings.tickInterval)
         tickTimer = tick
+        deferredWritesWatcher = PrepareWatcher(loop: loop) { [unowned self] in
+            self.runDeferredWrites()
+        }
     }
 
     /// Stops accepting, lets in-flight exchanges finish (idle connections close now), and
@@ -104,6 +114,8 @@ final class ProxyWorker {
         shutdownTimer = nil
         acceptRetryTimer?.stop()
         acceptRetryTimer = nil
+        deferredWritesWatcher?.stop()
+        deferredWritesWatcher = nil
         loop.stop()
         onStopped?()
     }
@@ -186,6 +198,35 @@ final class ProxyWorker {
 
     func upstreamClosed(_ upstream: UpstreamConnection) {
         noteTargetConnectionClosed(upstream.target)
+    }
+
+    // MARK: Deferred writes
+
+    /// Queues `client`'s deferred writes (`ClientConnection.deferredWrites`) to run once the
+    /// loop's current callbacks are done, before it waits for events again. Before `start()`
+    /// (or after the shutdown ends) there is no loop iteration to wait for: they run at once.
+    @inline(__always)
+    func deferWrites(of client: ClientConnection) {
+        guard let watcher = deferredWritesWatcher else {
+            client.runDeferredWrites()
+            return
+        }
+        connectionsWithDeferredWrites.append(client)
+        watcher.start()
+    }
+
+    /// Runs every queued connection's deferred writes, including any queued while running them
+    /// (a pipelined request answered when its predecessor's response went out).
+    private func runDeferredWrites() {
+        while !connectionsWithDeferredWrites.isEmpty {
+            var batch = spareDeferredWrites
+            spareDeferredWrites = []
+            swap(&batch, &connectionsWithDeferredWrites)
+            for client in batch { client.runDeferredWrites() }
+            batch.removeAll(keepingCapacity: true)
+            spareDeferredWrites = batch
+        }
+        deferredWritesWatcher?.stop()
     }
 
     // MARK: Periodic work
