@@ -42,6 +42,8 @@ public final class LocalAgent: ContainerAgent {
     }
 
     private let state: Mutex<State>
+    /// The ledger's files, written outside `state`'s lock (see ``LocalAgentLedger``).
+    private let ledgerFiles: LocalAgentLedger.Files
 
     /// Opens the agent's records and starts following every task it knows that is not stopped.
     /// `secrets` is where containers' `repositoryCredentials` are read; without it a task that
@@ -53,8 +55,12 @@ public final class LocalAgent: ContainerAgent {
         self.configuration = configuration
         self.logger = logger
         registrySecrets = RepositoryCredentialsResolver(source: secrets)
-        runner = BlockingRunner(label: "wharf.agent.runtime", width: configuration.runtimeConcurrency)
-        statusRunner = BlockingRunner(label: "wharf.agent.status", width: LocalAgentConfiguration.statusReadConcurrency)
+        do {
+            runner = try BlockingRunner(label: "wharf-agent-runtime", width: configuration.runtimeConcurrency)
+            statusRunner = try BlockingRunner(label: "wharf-agent-status", width: LocalAgentConfiguration.statusReadConcurrency)
+        } catch {
+            throw .hostInspection(step: "starting the agent's runtime threads", message: "\(error)")
+        }
         var registries = RegistryConfiguration()
         if let file = configuration.registriesFile {
             do {
@@ -66,6 +72,7 @@ public final class LocalAgent: ContainerAgent {
         puller = ImagePuller(store: runtime.images, configuration: registries, logger: logger)
         var ledger = try LocalAgentLedger(stateDirectory: configuration.stateDirectory)
         Self.settleIntents(&ledger, runtime: runtime, logger: logger)
+        ledgerFiles = ledger.files
         state = Mutex(State(ledger: ledger))
         monitor = try RuntimeTaskMonitor(
             tasksDirectory: runtime.configuration.tasksDirectory, sweepInterval: configuration.sweepInterval)
@@ -151,8 +158,9 @@ public final class LocalAgent: ContainerAgent {
                     }
                     monitor.unwatch(runtimeID)
                 }
-                try state.withLock { state throws(AgentError) in
-                    try state.ledger.remove(taskID)
+                try ledgerFiles.remove(taskID)
+                state.withLock { state in
+                    state.ledger.forget(taskID)
                     state.lastReports[taskID] = nil
                 }
             }
@@ -226,24 +234,29 @@ public final class LocalAgent: ContainerAgent {
         let intent = LocalAgentLedger.Entry(taskID: taskID, runtimeTaskID: nil, familyAndRevision: label,
                                             intentAt: Date().timeIntervalSince1970, pullStartedAt: pullStartedAt,
                                             pullStoppedAt: Date().timeIntervalSince1970)
-        try state.withLock { state throws(AgentError) in try state.ledger.save(intent) }
+        // The ledger's files are written outside the lock: a write must not hold up the
+        // other launches' and the monitor's lookups.
+        try ledgerFiles.write(intent)
+        state.withLock { state in state.ledger.record(intent) }
 
         let launched: TaskStatus
         do {
             launched = try runtime.launch(spec)
         } catch {
-            try? state.withLock { state throws(AgentError) in try state.ledger.remove(taskID) }
+            try? ledgerFiles.remove(taskID)
+            state.withLock { state in state.ledger.forget(taskID) }
             throw .launchRefused(taskID: taskID, stoppedReason: Self.stoppedReason(launchError: error))
         }
         var entry = intent
         entry.runtimeTaskID = launched.id
         do {
-            try state.withLock { state throws(AgentError) in try state.ledger.save(entry) }
+            try ledgerFiles.write(entry)
         } catch {
             // The task runs but could not be recorded: stop it rather than leave it unowned.
             try? runtime.stop(launched.id, reason: "Agent could not record the task", code: "TaskFailedToStart")
             throw error
         }
+        state.withLock { state in state.ledger.record(entry) }
         monitor.watch(launched.id)
         logger.debug("started task", metadata: ["task": "\(taskID)", "runtimeTask": "\(launched.id)"])
         // Read again: the containers may have started while the ledger was written.

@@ -1,4 +1,6 @@
+import Foundation
 import Registry
+
 /// How ``LocalAgent`` describes its host and where it keeps its records.
 public struct LocalAgentConfiguration: Sendable {
     /// The ECS agent's default reserved TCP ports (SSH, Docker, the agent's introspection ports).
@@ -6,9 +8,17 @@ public struct LocalAgentConfiguration: Sendable {
     /// How often tasks that produced no event are checked anyway, in seconds: a supervisor that
     /// died writes nothing, so only this check notices it.
     public static let defaultSweepInterval = 2.0
-    /// Runtime calls (launch, stop) running at once; more wait. Each launch is mostly system
-    /// calls, so a few in parallel use the cores without thrashing.
-    public static let defaultRuntimeConcurrency = 4
+    /// Runtime calls (launch, stop) running at once per core; more wait (in one shared queue,
+    /// see ``BlockingRunner``). A launch is about two-thirds CPU on an idle host (~3.5 ms of
+    /// CPU in a ~5.5 ms call, asleep for the rest in namespace, veth and cgroup set-up), so two
+    /// per core keep every core busy while some sleep. More do not finish a batch sooner: with
+    /// 16 on two cores a RunTask of 10 launched at once, but each call stretched from ~35 to
+    /// ~55 ms on a busy host and the last container started no earlier.
+    public static let runtimeCallsPerCore = 2
+    /// ``runtimeCallsPerCore`` times the cores this process may use (4 on a two-core host).
+    public static var defaultRuntimeConcurrency: Int {
+        runtimeCallsPerCore * max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
     /// Status reads running at once, on threads of their own (see ``LocalAgent``).
     static let statusReadConcurrency = 2
 

@@ -7,7 +7,8 @@ import Foundation
 /// and after (with it). A crash between the two leaves an intent, which ``LocalAgent`` settles
 /// when it opens: it adopts the runtime task that launch created (same `family:revision`, created
 /// after the intent, not claimed by another entry) or drops the intent. Not thread-safe:
-/// ``LocalAgent`` serializes access.
+/// ``LocalAgent`` serializes access to the entries in memory, and writes the files
+/// (``Files``) outside its lock, so a launch's file writes never hold up the others' reads.
 struct LocalAgentLedger {
     struct Entry: Codable, Equatable, Sendable {
         var taskID: String
@@ -25,12 +26,76 @@ struct LocalAgentLedger {
     /// Slack allowed between the intent's clock reading and the runtime's own, in seconds.
     static let intentClockSlack = 1.0
 
-    let directory: String
+    /// The ledger's files: one JSON file per entry, replaced atomically (a new file renamed
+    /// over the old), so a crash leaves the old entry or the new one, never a torn file.
+    ///
+    /// Not flushed to disk (no `fsync`): the ledger has to survive the daemon, not the host,
+    /// whose restart ends every task anyway; the runtime's own records are written the same
+    /// way. (An `fsync` per write, twice per launch, cost milliseconds each on a busy disk.)
+    struct Files: Sendable {
+        let directory: String
+
+        /// Writes (replacing) the file of `entry`.
+        func write(_ entry: Entry) throws(AgentError) {
+            let path = self.path(of: entry.taskID)
+            let data: Data
+            do {
+                data = try JSONEncoder().encode(entry)
+            } catch {
+                throw .ledger(step: "encode the entry of task \(entry.taskID)", path: path, message: "\(error)")
+            }
+            // One writer per task at a time (``LocalAgent`` launches a task once at a time),
+            // so the temporary name only needs to be apart from other processes'.
+            let temporary = path + ".tmp.\(getpid())"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw .ledger(step: "open (create) \(temporary)", path: path, message: String(cString: strerror(errno)))
+            }
+            var written = 0
+            while written < data.count {
+                let count = data.withUnsafeBytes { bytes in
+                    Glibc.write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
+                }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else {
+                    let reason = String(cString: strerror(errno))
+                    close(descriptor)
+                    unlink(temporary)
+                    throw .ledger(step: "write \(temporary)", path: path, message: reason)
+                }
+                written += count
+            }
+            close(descriptor)
+            guard rename(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                throw .ledger(step: "rename \(temporary) over the entry", path: path, message: reason)
+            }
+        }
+
+        /// Removes the file of `taskID` (absent is fine).
+        func remove(_ taskID: String) throws(AgentError) {
+            let path = self.path(of: taskID)
+            guard unlink(path) == 0 || errno == ENOENT else {
+                throw .ledger(step: "remove the entry of task \(taskID) (unlink)", path: path, message: String(cString: strerror(errno)))
+            }
+        }
+
+        func path(of taskID: String) -> String {
+            directory + "/" + taskID + ".json"
+        }
+    }
+
+    let files: Files
+    var directory: String { files.directory }
     private(set) var entries: [String: Entry] = [:]
+    /// ECS task ID by runtime task ID: the monitor's every report looks a task up this way.
+    private var byRuntimeTask: [String: String] = [:]
 
     /// Opens (creating) the ledger in `stateDirectory` and loads every entry.
     init(stateDirectory: String) throws(AgentError) {
-        directory = stateDirectory + "/tasks"
+        let directory = stateDirectory + "/tasks"
+        files = Files(directory: directory)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -48,46 +113,41 @@ struct LocalAgentLedger {
             guard let data = FileManager.default.contents(atPath: path),
                   let entry = try? JSONDecoder().decode(Entry.self, from: data)
             else { continue }
-            entries[entry.taskID] = entry
+            record(entry)
         }
     }
 
     /// The ECS task ID whose runtime task is `runtimeTaskID`.
     func taskID(forRuntimeTask runtimeTaskID: String) -> String? {
-        entries.values.first { $0.runtimeTaskID == runtimeTaskID }?.taskID
+        byRuntimeTask[runtimeTaskID]
     }
 
     /// Runtime task IDs some entry already claims.
     var claimedRuntimeTasks: Set<String> {
-        Set(entries.values.compactMap(\.runtimeTaskID))
+        Set(byRuntimeTask.keys)
     }
 
-    /// Writes (replacing) `entry`.
+    /// Writes (replacing) `entry` and records it: ``Files/write(_:)`` then ``record(_:)``.
     mutating func save(_ entry: Entry) throws(AgentError) {
-        let path = self.path(of: entry.taskID)
-        do {
-            let data = try JSONEncoder().encode(entry)
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .ledger(step: "write the entry of task \(entry.taskID)", path: path, message: "\(error)")
-        }
-        entries[entry.taskID] = entry
+        try files.write(entry)
+        record(entry)
     }
 
-    /// Removes the entry of `taskID` (absent is fine).
+    /// Removes the entry of `taskID` (absent is fine): ``Files/remove(_:)`` then ``forget(_:)``.
     mutating func remove(_ taskID: String) throws(AgentError) {
-        let path = self.path(of: taskID)
-        if FileManager.default.fileExists(atPath: path) {
-            do {
-                try FileManager.default.removeItem(atPath: path)
-            } catch {
-                throw .ledger(step: "remove the entry of task \(taskID)", path: path, message: "\(error)")
-            }
-        }
-        entries[taskID] = nil
+        try files.remove(taskID)
+        forget(taskID)
     }
 
-    private func path(of taskID: String) -> String {
-        directory + "/" + taskID + ".json"
+    /// Records `entry` in memory (its file written already).
+    mutating func record(_ entry: Entry) {
+        if let previous = entries[entry.taskID]?.runtimeTaskID { byRuntimeTask[previous] = nil }
+        entries[entry.taskID] = entry
+        if let runtimeTaskID = entry.runtimeTaskID { byRuntimeTask[runtimeTaskID] = entry.taskID }
+    }
+
+    /// Forgets the entry of `taskID` in memory (its file removed already).
+    mutating func forget(_ taskID: String) {
+        if let runtimeTaskID = entries.removeValue(forKey: taskID)?.runtimeTaskID { byRuntimeTask[runtimeTaskID] = nil }
     }
 }

@@ -71,8 +71,25 @@ extension TaskReconciler {
         retryLater(id)
     }
 
-    /// One transaction: the task advanced by `report`, saved if that changed it.
+    /// The task advanced by `report`, saved if that changed it. Most steps change nothing (a
+    /// launch about to be asked for, a task already where its report puts it): those are worked
+    /// out on a read snapshot, beside other reads, instead of queueing for the store's one
+    /// writer behind every other task's step. A step that changes the task is worked out again
+    /// in one write transaction, on the row as it is then.
     private func advance(_ id: String, report: AgentTaskReport?, now: Double) async throws -> Step? {
+        let unchanged = try await store.read { db -> Step?? in
+            guard let record = try TaskRecord.fetchOne(db, key: id) else { return .some(nil) }
+            let before = StoredTask(record)
+            var task = before
+            let action = task.advance(report: report, now: now)
+            guard task == before else { return nil }
+            var definition: TaskDefinition?
+            if action == .launch {
+                definition = try TaskDefinitionRecord.fetchOne(db, key: record.taskDefinitionArn)?.rendered
+            }
+            return .some(Step(action: action, task: task, changed: false, taskDefinition: definition))
+        }
+        if let unchanged { return unchanged }
         let (step, change) = try await store.write { db -> (Step?, TaskStateChange?) in
             guard let record = try TaskRecord.fetchOne(db, key: id) else { return (nil, nil) }
             let before = StoredTask(record)

@@ -97,7 +97,20 @@ final class NetworkPool: @unchecked Sendable {
         for network in doomed { close(network.namespaceFD) }
     }
 
+    /// The nice value the refill runs at: it is work for later launches, and must not take
+    /// CPU from the launch that just took a network (its supervisor is starting the
+    /// containers then).
+    static let refillNiceness: Int32 = 19
+
     private func fill() {
+        // PRIO_PROCESS with id 0 is the calling thread on Linux (nice values are per thread);
+        // the queue's thread goes back to its old priority afterwards.
+        let thread: id_t = 0
+        errno = 0
+        let previous = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+        let known = errno == 0
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, Self.refillNiceness)
+        defer { if known { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, previous) } }
         while true {
             lock.lock()
             guard !drained, ready.count < capacity else {
