@@ -13,8 +13,7 @@
 #     (wharf-bench api: compiled, SigV4 like the AWS CLI, one thread per connection).
 # --cycles N (default 30): RunTask-of-10 cycles; tasks are stopped (and STOPPED) between cycles.
 #
-# `wharf serve` runs on an isolated configuration: a temporary data directory, run directory
-# /run/wharf-bench-TOKEN, bridge wbenchTOKEN, subnet 10.236.0.0/16, cgroup parent
+# `wharf serve` runs on an isolated configuration: a temporary data directory, bridge wbenchTOKEN, subnet 10.236.0.0/16, cgroup parent
 # wharf-bench-TOKEN, veth prefix wb, the API on a free loopback port, no dashboard. Everything
 # is removed afterwards, also on failure or interrupt. Needs root. All traffic stays on loopback.
 # Release build in $WHARF_BENCH_SCRATCH (default .build-bench-api); $WHARF_BENCH_SERVE_LOG, if set,

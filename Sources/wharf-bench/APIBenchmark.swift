@@ -68,10 +68,12 @@ func loadCredential(_ path: String) -> AWSCredential {
     return credential
 }
 
+/// A busybox task with an init as PID 1 (`initProcessEnabled`): `sleep` itself as PID 1 would
+/// ignore StopTask's SIGTERM until the 30 s stop timeout, and the cycles stop their tasks.
 func taskDefinitionBody(family: String, command: [String]) -> String {
     let commandJSON = command.map { "\"\($0)\"" }.joined(separator: ",")
     return #"{"family":"\#(family)","networkMode":"awsvpc","containerDefinitions":[{"name":"main","image":"busybox","#
-        + #""memory":8,"essential":true,"command":[\#(commandJSON)]}]}"#
+        + #""memory":8,"essential":true,"command":[\#(commandJSON)],"linuxParameters":{"initProcessEnabled":true}}]}"#
 }
 
 func registerDefinitions(_ connection: APIConnection, _ options: APIBenchmarkOptions) throws {
