@@ -58,6 +58,10 @@ enum Netlink {
     static let infoKind: UInt16 = 1  // IFLA_INFO_KIND
     static let infoData: UInt16 = 2  // IFLA_INFO_DATA
     static let vethPeer: UInt16 = 1  // VETH_INFO_PEER (linux/veth.h)
+    static let linkAddressFamilySpecific: UInt16 = 26  // IFLA_AF_SPEC
+    static let familyIPv6: UInt16 = 10  // AF_INET6, as the type of an IFLA_AF_SPEC entry
+    static let inet6AddressGenerationMode: UInt16 = 8  // IFLA_INET6_ADDR_GEN_MODE
+    static let inet6AddressGenerationNone: UInt8 = 1  // IN6_ADDR_GEN_MODE_NONE
 
     // struct ifaddrmsg: family (u8), prefixlen (u8), flags (u8), scope (u8), index (u32).
     static let addressHeaderLength = 8

@@ -136,6 +136,25 @@ extension RouteNetlink {
         }
     }
 
+    /// Stops the kernel from giving link `linkIndex` an IPv6 link-local address when it comes up
+    /// (`IN6_ADDR_GEN_MODE_NONE`). Without one the link sends no duplicate-address detection,
+    /// router solicitation or MLD report: on a bridge every such multicast is flooded to every
+    /// port and into every namespace behind it, so a thousand task veths made each new task
+    /// cost a thousand deliveries. Call it while the link is down.
+    public func disableIPv6AddressGeneration(linkIndex: Int32) throws(SystemError) {
+        try perform(
+            "RTM_SETLINK", step: { "turn off IPv6 address generation on link \(linkIndex)" },
+            type: Netlink.setLink, flags: 0
+        ) { request in
+            request.linkHeader(index: linkIndex)
+            let specific = request.beginNested(Netlink.linkAddressFamilySpecific)
+            let inet6 = request.beginNested(Netlink.familyIPv6)
+            request.attribute(Netlink.inet6AddressGenerationMode, byte: Netlink.inet6AddressGenerationNone)
+            request.endNested(inet6)
+            request.endNested(specific)
+        }
+    }
+
     /// Sets link `linkIndex` administratively up (`IFF_UP`), or down when `up` is `false`.
     public func setUp(linkIndex: Int32, _ up: Bool = true) throws(SystemError) {
         try perform(

@@ -76,6 +76,14 @@ struct NetlinkMessageBuilder {
         append(value)
     }
 
+    /// Appends an attribute whose payload is one byte.
+    mutating func attribute(_ type: UInt16, byte value: UInt8) {
+        append(UInt16(Netlink.attributeHeaderLength + 1))
+        append(type)
+        bytes.append(value)
+        pad()
+    }
+
     /// Appends an attribute whose payload is an IPv4 address in network byte order.
     mutating func attribute(_ type: UInt16, _ address: IPv4Address) {
         append(UInt16(Netlink.attributeHeaderLength + 4))

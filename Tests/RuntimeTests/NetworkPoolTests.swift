@@ -96,4 +96,21 @@ final class NetworkPoolTests: XCTestCase {
         usleep(200_000)
         XCTAssertEqual(try preparedVeths(), [])
     }
+
+    func testNeitherEndOfATaskVethGetsAnIPv6LinkLocalAddress() throws {
+        // The first launch makes its network inline, the second takes a prepared one.
+        for round in 0..<2 {
+            let task = try fixture.launch(RuntimeFixture.task(["sh", "-c", "cat /proc/net/if_inet6; sleep 30"]) { $0.initProcessEnabled = true })
+            if round == 0 { try waitForFullPool() }
+            let vethName = fixture.configuration.vethPrefix + String(task.id.prefix(15 - fixture.configuration.vethPrefix.count))
+            // A link-local address would be listed at once, while still tentative.
+            usleep(300_000)
+            let host = try String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8)
+            XCTAssertFalse(host.contains(" \(vethName)\n"), "round \(round): the host end has IPv6 addresses:\n\(host)")
+            let inside = try String(contentsOfFile: fixture.runtime.logPath(task: task.id, container: "main"), encoding: .utf8)
+            XCTAssertFalse(inside.contains("eth0"), "round \(round): eth0 has IPv6 addresses:\n\(inside)")
+            try fixture.runtime.stop(task.id)
+            try fixture.runtime.wait(task.id, timeout: 10)
+        }
+    }
 }

@@ -91,11 +91,18 @@ final class TaskNetwork: @unchecked Sendable {
         attachment.vethName = veth
         try withHostNetlink { (netlink) throws(SystemError) in
             try netlink.createVethPair(
-                hostName: veth, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: true)
+                hostName: veth, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false)
+            guard let hostIndex = try netlink.linkIndex(named: veth) else {
+                throw SystemError(step: "find the veth \(veth) of task \(taskID)", call: "RTM_GETLINK", errno: ENODEV)
+            }
+            // Both ends without IPv6 link-local addresses (see `disableIPv6AddressGeneration`).
+            try netlink.disableIPv6AddressGeneration(linkIndex: hostIndex)
+            try netlink.setUp(linkIndex: hostIndex)
         }
         guard let eth0 = try inside.linkIndex(named: "eth0") else {
             throw SystemError(step: "find eth0 in the namespace of task \(taskID)", call: "RTM_GETLINK", errno: ENODEV)
         }
+        try inside.disableIPv6AddressGeneration(linkIndex: eth0)
         _ = try inside.addAddress(address, prefixLength: subnet.prefixLength, linkIndex: eth0)
         try inside.setUp(linkIndex: eth0)
         try inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: eth0)
@@ -134,10 +141,15 @@ final class TaskNetwork: @unchecked Sendable {
             guard let eth0 = try inside.linkIndex(named: "eth0") else {
                 throw SystemError(step: "find eth0 in a prepared network namespace", call: "RTM_GETLINK", errno: ENODEV)
             }
+            // Both ends without IPv6 link-local addresses (see `disableIPv6AddressGeneration`).
+            try inside.disableIPv6AddressGeneration(linkIndex: eth0)
             try inside.setUp(linkIndex: eth0)
-            let hostIndex = try withHostNetlink { (netlink) throws(SystemError) -> Int32? in try netlink.linkIndex(named: hostName) }
-            guard let hostIndex else {
-                throw SystemError(step: "find the prepared veth \(hostName)", call: "RTM_GETLINK", errno: ENODEV)
+            let hostIndex = try withHostNetlink { (netlink) throws(SystemError) -> Int32 in
+                guard let index = try netlink.linkIndex(named: hostName) else {
+                    throw SystemError(step: "find the prepared veth \(hostName)", call: "RTM_GETLINK", errno: ENODEV)
+                }
+                try netlink.disableIPv6AddressGeneration(linkIndex: index)
+                return index
             }
             return NetworkPool.PreparedNetwork(
                 namespaceFD: namespaceFD, inside: inside, hostVethName: hostName, hostVethIndex: hostIndex, eth0Index: eth0)
