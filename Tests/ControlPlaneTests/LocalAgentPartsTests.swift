@@ -13,15 +13,23 @@ struct LocalAgentPartsTests {
     func slowCallDoesNotHoldUpLaterCalls() async throws {
         let runner = try BlockingRunner(label: "test-runner", width: 2)
         let release = DispatchSemaphore(value: 0)
-        let slowStarted = DispatchSemaphore(value: 0)
+        let slowStarted = Atomic<Bool>(false)
         let slow = Task {
             await runner.run { () -> Result<Int, Never> in
-                slowStarted.signal()
+                slowStarted.store(true, ordering: .relaxed)
+                // Blocks a runner thread, never one of Swift's cooperative threads: those are
+                // few (one per core) and shared with the tests running in parallel.
                 release.wait()
                 return .success(0)
             }
         }
-        #expect(slowStarted.wait(timeout: .now() + .seconds(Self.patienceSeconds)) == .success)
+        let clock = ContinuousClock()
+        let startDeadline = clock.now + .seconds(Self.patienceSeconds)
+        while !slowStarted.load(ordering: .relaxed) && clock.now < startDeadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let started = slowStarted.load(ordering: .relaxed)
+        #expect(started, "the slow call never started")
         // With a queue per thread taken in turn, every second call would wait behind the slow one.
         let quickCalls = 6
         let quickDone = Atomic<Int>(0)
@@ -33,7 +41,6 @@ struct LocalAgentPartsTests {
             }
             return results
         }
-        let clock = ContinuousClock()
         let deadline = clock.now + .seconds(Self.patienceSeconds)
         while quickDone.load(ordering: .relaxed) < quickCalls && clock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
