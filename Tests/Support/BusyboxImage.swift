@@ -37,7 +37,16 @@ public enum BusyboxImage {
                 }
             }
             built = output
+            // The layout is this process's alone (named by its pid): it goes when the process
+            // exits, so test runs leave nothing in the temporary directory.
+            atexit(removeBuiltLayout)
             return output
         }
     }
+}
+
+/// Removes the layout `BusyboxImage.layout()` built (an `atexit` handler, so a C function:
+/// it captures nothing and finds the path through the pid, as `layout()` named it).
+private func removeBuiltLayout() {
+    try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "wharf-busybox-\(getpid())")
 }
