@@ -29,8 +29,7 @@ final class NetworkPool: @unchecked Sendable {
         var namespaceFD: Int32
         /// A netlink socket inside the namespace (closed when released).
         var inside: RouteNetlink
-        /// The host end's pool name.
-        var hostVethName: String
+        /// The host end (named `PREFIX-…` until a task takes it).
         var hostVethIndex: Int32
         /// `eth0`'s index inside the namespace; it is up, without an address yet.
         var eth0Index: Int32

@@ -67,45 +67,25 @@ final class TaskNetwork: @unchecked Sendable {
 
     /// Creates the task's network; on failure `attachment` holds what was created so far, so the
     /// caller's teardown removes exactly that.
+    ///
+    /// An awsvpc network is a prepared network (from the pool, else made here the same way)
+    /// finished for the task: one way to build it, whether or not the pool had one ready.
     func attach(taskID: String, mode: NetworkMode, attachment: inout Attachment) throws(SystemError) {
-        guard mode != .host else { return }
-        // Refilled once this launch's requests are done, whichever way it went.
-        defer { if mode == .awsvpc { preparedNetworks?.refill() } }
-        if mode == .awsvpc, let prepared = preparedNetworks?.take() {
-            try attach(taskID: taskID, prepared: prepared, attachment: &attachment)
+        switch mode {
+        case .host:
             return
-        }
-        let namespaceFD = try NetworkNamespace.create()
-        attachment.namespaceFD = namespaceFD
-        let inside = try RouteNetlink(namespaceFD: namespaceFD)
-        if let loopback = try inside.linkIndex(named: "lo") {
-            try inside.setUp(linkIndex: loopback)
-        }
-        guard mode == .awsvpc else { return }
-
-        let (bridgeIndex, subnet, pool) = try prepareBridge()
-        attachment.subnet = subnet
-        let address = try pool.allocate(owner: taskID)
-        attachment.address = address
-        let veth = vethName(for: taskID)
-        attachment.vethName = veth
-        try withHostNetlink { (netlink) throws(SystemError) in
-            try netlink.createVethPair(
-                hostName: veth, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false)
-            guard let hostIndex = try netlink.linkIndex(named: veth) else {
-                throw SystemError(step: "find the veth \(veth) of task \(taskID)", call: "RTM_GETLINK", errno: ENODEV)
+        case .none:
+            let (namespaceFD, _) = try makeNamespaceWithLoopback()
+            attachment.namespaceFD = namespaceFD
+        case .awsvpc:
+            // Refilled once this launch's requests are done, whichever way it went.
+            defer { preparedNetworks?.refill() }
+            if let prepared = preparedNetworks?.take() {
+                try attach(taskID: taskID, prepared: prepared, attachment: &attachment)
+            } else {
+                try attach(taskID: taskID, prepared: try prepareNetwork(), attachment: &attachment)
             }
-            // Both ends without IPv6 link-local addresses (see `disableIPv6AddressGeneration`).
-            try netlink.disableIPv6AddressGeneration(linkIndex: hostIndex)
-            try netlink.setUp(linkIndex: hostIndex)
         }
-        guard let eth0 = try inside.linkIndex(named: "eth0") else {
-            throw SystemError(step: "find eth0 in the namespace of task \(taskID)", call: "RTM_GETLINK", errno: ENODEV)
-        }
-        try inside.disableIPv6AddressGeneration(linkIndex: eth0)
-        _ = try inside.addAddress(address, prefixLength: subnet.prefixLength, linkIndex: eth0)
-        try inside.setUp(linkIndex: eth0)
-        try inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: eth0)
     }
 
     /// The task-specific rest of an awsvpc network on a prepared namespace: the address, the
@@ -127,21 +107,34 @@ final class TaskNetwork: @unchecked Sendable {
         try prepared.inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: prepared.eth0Index)
     }
 
-    /// One network for the pool: a namespace with `lo` and `eth0` up, `eth0`'s host end on the
-    /// bridge, down, under a pool name. Runs on the pool's queue.
-    private func prepareNetwork() throws(SystemError) -> NetworkPool.PreparedNetwork {
-        let (bridgeIndex, _, _) = try prepareBridge()
+    /// A new namespace with `lo` up, and a netlink socket inside it. The caller owns the
+    /// descriptor; nothing is left behind when this throws.
+    private func makeNamespaceWithLoopback() throws(SystemError) -> (namespaceFD: Int32, inside: RouteNetlink) {
         let namespaceFD = try NetworkNamespace.create()
         do throws(SystemError) {
             let inside = try RouteNetlink(namespaceFD: namespaceFD)
             if let loopback = try inside.linkIndex(named: "lo") {
                 try inside.setUp(linkIndex: loopback)
             }
+            return (namespaceFD, inside)
+        } catch {
+            close(namespaceFD)
+            throw error
+        }
+    }
+
+    /// One network ready for a task: a namespace with `lo` and `eth0` up, `eth0`'s host end on
+    /// the bridge, down, under a pool name, neither end with an IPv6 link-local address (see
+    /// `disableIPv6AddressGeneration`). Made on the pool's queue, or by a launch that found the
+    /// pool empty.
+    private func prepareNetwork() throws(SystemError) -> NetworkPool.PreparedNetwork {
+        let (bridgeIndex, _, _) = try prepareBridge()
+        let (namespaceFD, inside) = try makeNamespaceWithLoopback()
+        do throws(SystemError) {
             let hostName = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex)
             guard let eth0 = try inside.linkIndex(named: "eth0") else {
                 throw SystemError(step: "find eth0 in a prepared network namespace", call: "RTM_GETLINK", errno: ENODEV)
             }
-            // Both ends without IPv6 link-local addresses (see `disableIPv6AddressGeneration`).
             try inside.disableIPv6AddressGeneration(linkIndex: eth0)
             try inside.setUp(linkIndex: eth0)
             let hostIndex = try withHostNetlink { (netlink) throws(SystemError) -> Int32 in
@@ -151,8 +144,7 @@ final class TaskNetwork: @unchecked Sendable {
                 try netlink.disableIPv6AddressGeneration(linkIndex: index)
                 return index
             }
-            return NetworkPool.PreparedNetwork(
-                namespaceFD: namespaceFD, inside: inside, hostVethName: hostName, hostVethIndex: hostIndex, eth0Index: eth0)
+            return NetworkPool.PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: hostIndex, eth0Index: eth0)
         } catch {
             // The namespace holds the pair: closing it removes everything made here.
             close(namespaceFD)
