@@ -7,7 +7,7 @@
 # --density COUNT (default 1000): idle awsvpc tasks for the density measurement (0 skips it).
 # --concurrent COUNT (default 100): tasks launched from concurrent threads (0 skips it).
 #
-# Wharf runs on an isolated configuration: a temporary data directory, /run/wharf-bench-TOKEN,
+# Wharf runs on an isolated configuration: a temporary data directory,
 # bridge wbenchTOKEN, subnet 10.238.0.0/16 (the baseline uses 10.239.0.0/16), cgroup parent
 # wharf-bench-TOKEN, veth prefix wb. Everything is removed afterwards, also on failure or
 # interrupt. Needs root. All traffic stays on this machine.

@@ -28,7 +28,7 @@ public final class RouteNetlink {
         self.init(socket: try RouteNetlink.openSocket(step: "open rtnetlink socket"))
     }
 
-    /// Opens a socket inside the network namespace `namespaceFD` (see `NetworkNamespace.open`).
+    /// Opens a socket inside the network namespace `namespaceFD` (see `NetworkNamespace.create`).
     /// The calling thread enters that namespace only for the `socket()` call.
     public convenience init(namespaceFD: Int32) throws(SystemError) {
         let fd = try withNetworkNamespace(fd: namespaceFD) { () throws(SystemError) -> Int32 in

@@ -49,15 +49,6 @@ public enum NetworkNamespace {
         return created
     }
 
-    /// Opens the namespace file at `path` (an nsfs file such as `/proc/PID/ns/net` or an
-    /// `ip netns` pin) and returns the descriptor (`O_CLOEXEC`). The caller owns it and must
-    /// `close` it. Holding it keeps the namespace alive.
-    public static func open(at path: String) throws(SystemError) -> Int32 {
-        try retryingOnInterrupt(step: "open network namespace at \(path)", call: "open") {
-            Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        }
-    }
-
     /// Opens the calling thread's current network namespace (`O_CLOEXEC`); the caller closes it.
     public static func openCurrent() throws(SystemError) -> Int32 {
         try retryingOnInterrupt(step: "open current network namespace", call: "open(\(currentThreadPath))") {

@@ -85,7 +85,6 @@ public final class ContainerRuntime: @unchecked Sendable {
             try writeRecord(record, layout: layout)
             // The supervisor starts now and waits for its start message, so its exec and
             // start-up overlap the cgroups and the network below instead of following them.
-            record.supervisorSpawnedAt = Clock.wallNanoseconds()
             let spawned = try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
             supervisor = spawned
             plan.containers = try planner.containerPlans(for: spec, images: resolvedImages, layout: layout)
@@ -110,7 +109,8 @@ public final class ContainerRuntime: @unchecked Sendable {
             try FileSystem.writeAtomically(layout.plan, plan.encoded)
             try writeRecord(record, layout: layout)
             // From here the supervisor owns the task. The namespace is its now; this process's
-            // reference goes either way (a failed send closes the socket: the supervisor exits).
+            // reference goes either way (a failed send abandons and reaps the supervisor itself,
+            // so the rollback has none to abandon).
             supervisor = nil
             defer {
                 if let namespaceFD = attachment.namespaceFD { close(namespaceFD) }
@@ -165,12 +165,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     /// start message, so this is normally one `stat`; the same identity is written here if the
     /// supervisor has not got that far yet.
     private func adopt(supervisor pid: pid_t, layout: TaskLayout) {
-        do {
-            try reaper.watch(pid)
-        } catch {
-            // It is reaped by init once this process exits; nothing else depends on it.
-            logger.warning("cannot watch a supervisor for its exit", metadata: ["pid": "\(pid)", "error": "\(error)"])
-        }
+        reaper.watch(pid)
         guard !FileSystem.exists(layout.supervisorPID) else { return }
         guard let identity = ProcessIdentity.of(pid: pid) else { return }
         do {
@@ -185,11 +180,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     private func rollBack(
         plan: SupervisorPlan, layout: TaskLayout, supervisor: SupervisorSpawner.Spawned?, networkNamespaceFD: Int32?
     ) {
-        if let supervisor {
-            supervisor.abandon()
-            var status: Int32 = 0
-            while waitpid(supervisor.pid, &status, 0) < 0 && errno == EINTR {}
-        }
+        supervisor?.abandon()
         for failure in TaskTeardown(plan: plan, networkNamespaceFD: networkNamespaceFD).run() {
             logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
         }

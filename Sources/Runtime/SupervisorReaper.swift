@@ -13,41 +13,29 @@ import LinuxHost
 /// process is inherited, and reaped, by the host's init (or the nearest subreaper).
 final class SupervisorReaper: @unchecked Sendable {
     private let queue = DispatchQueue(label: "wharf.runtime.supervisor-reaper")
-    private let lock = NSLock()
-    /// Watched children by pid; a source is dropped once its child is reaped.
-    private var sources: [pid_t: DispatchSourceRead] = [:]
 
-    /// Starts watching child `pid`. Fails only when no pidfd can be opened; then the child is
-    /// reaped at once if it has exited already, else left to the caller's error path.
-    func watch(_ pid: pid_t) throws(SystemError) {
+    /// Starts watching child `pid` until it has exited and been reaped. Each watch owns its
+    /// source and cancels it itself, so it ends whether or not this object still exists.
+    /// Should no pidfd be available, a thread waits for the child instead.
+    func watch(_ pid: pid_t) {
         let pidfd = wharf_pidfd_open(pid)
         guard pidfd >= 0 else {
-            throw SystemError.current(step: "watch supervisor \(pid) for its exit", call: "pidfd_open")
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            }
+            return
         }
         let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
-        source.setEventHandler { [weak self] in
-            // Readable means exited; a spurious wakeup (0) keeps the source for the real one.
+        // The handler holds the source (nothing else does) until it cancels it; libdispatch
+        // drops the handlers, and with them that reference, once the source is cancelled.
+        source.setEventHandler {
+            // Readable means exited; 0 (not yet) keeps the source for the real event. Reaped
+            // (1) or nothing left to reap (-1, ECHILD): the watch is over.
             guard wharf_reap_pidfd(pidfd) != 0 else { return }
-            self?.forget(pid)
+            source.cancel()
         }
         source.setCancelHandler { close(pidfd) }
-        lock.lock()
-        sources[pid] = source
-        lock.unlock()
         source.resume()
-    }
-
-    /// The number of children still watched (they have not exited yet).
-    var watchedCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return sources.count
-    }
-
-    private func forget(_ pid: pid_t) {
-        lock.lock()
-        let source = sources.removeValue(forKey: pid)
-        lock.unlock()
-        source?.cancel()
     }
 }

@@ -12,20 +12,26 @@ enum SupervisorSpawner {
         /// The runtime's end of the start socket; `start` or `abandon` closes it.
         let startSocket: Int32
 
-        /// Lets the supervisor start the task, handing it the task's network namespace.
+        /// Lets the supervisor start the task, handing it the task's network namespace. If the
+        /// message cannot be sent the launch is abandoned (see `abandon`) before this throws.
         func start(networkNamespaceFD: Int32?) throws(SystemError) {
-            defer { close(startSocket) }
             let sent = SupervisorStart.message.withUnsafeBytes {
                 wharf_send_with_fd(startSocket, $0.baseAddress, $0.count, networkNamespaceFD ?? -1)
             }
             guard sent == 0 else {
-                throw SystemError.current(step: "start the supervisor \(pid)", call: "sendmsg")
+                let error = SystemError.current(step: "start the supervisor \(pid)", call: "sendmsg")
+                abandon()
+                throw error
             }
+            close(startSocket)
         }
 
-        /// Tells the supervisor the launch is off: it exits without starting anything.
+        /// Tells the supervisor the launch is off and reaps it: it sees end of file, exits
+        /// without having touched anything, and is gone when this returns.
         func abandon() {
             close(startSocket)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }
     }
 

@@ -63,7 +63,7 @@ struct APIBenchmarkOptions {
         }
         if port == 0 || credentialsPath.isEmpty {
             fail("usage: wharf-bench api --endpoint HOST:PORT --credentials FILE [--duration S] [--connections N] "
-                + "[--stored N] [--stored-kind sleep|exit] [--cycles N]")
+                + "[--stored N] [--stored-kind sleep|exit] [--cycles N] [--region R] [--store-deadline S]")
         }
     }
 

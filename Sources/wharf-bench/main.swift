@@ -1,6 +1,6 @@
-// wharf-bench: drives bench/runtime.sh. Each subcommand runs one measurement against an
-// isolated runtime (its own data directory, bridge, subnet, cgroup parent, veth prefix)
-// and prints one result line starting with "wharf ". Every loop is bounded in count and time.
+// wharf-bench: drives bench/runtime.sh, bench/api.sh and bench/scheduler.sh. Each runtime
+// subcommand runs one measurement against an isolated runtime (its own data directory,
+// bridge, subnet, cgroup parent, veth prefix) and prints one result line starting with "wharf ". Every loop is bounded in count and time.
 //
 //   wharf-bench cycle      --root DIR --token T --image DIR [--count N] [--network-pool N]
 //   wharf-bench concurrent --root DIR --token T --image DIR [--count N] [--network-pool N]

@@ -53,17 +53,6 @@ final class NetworkNamespaceTests: XCTestCase {
         XCTAssertEqual(fcntl(first, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC)
     }
 
-    func testOpenAtPathNamesTheSameNamespace() throws {
-        let fd = try NetworkNamespace.create()
-        defer { close(fd) }
-        let reopened = try NetworkNamespace.open(at: "/proc/self/fd/\(fd)")
-        defer { close(reopened) }
-        XCTAssertEqual(netTestNamespaceInode("/proc/self/fd/\(reopened)"), netTestNamespaceInode("/proc/self/fd/\(fd)"))
-        XCTAssertThrowsError(try NetworkNamespace.open(at: "/proc/self/ns/missing-\(netTestRandomHex())")) { error in
-            XCTAssertEqual((error as? SystemError)?.errno, ENOENT)
-        }
-    }
-
     func testBodyThatThrowsStillReturnsHome() throws {
         let home = netTestNamespaceInode(netTestCurrentThreadNamespace)
         let fd = try NetworkNamespace.create()

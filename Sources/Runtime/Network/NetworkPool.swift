@@ -75,13 +75,6 @@ final class NetworkPool: @unchecked Sendable {
         if start { queue.async { self.fill() } }
     }
 
-    /// The number of networks ready now.
-    var readyCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return ready.count
-    }
-
     /// Destroys every ready network and stops refilling, for good. Waits for a refill in
     /// progress, so nothing is added afterwards.
     func drain() {

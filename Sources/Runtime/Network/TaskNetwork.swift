@@ -40,9 +40,6 @@ final class TaskNetwork: @unchecked Sendable {
         preparedNetworks?.drain()
     }
 
-    /// Prepared namespaces ready now.
-    var preparedNetworkCount: Int { preparedNetworks?.readyCount ?? 0 }
-
     /// What a task's network set-up created, for the plan and for teardown.
     struct Attachment {
         /// The runtime's descriptor of the task's network namespace: its only reference until
@@ -158,7 +155,7 @@ final class TaskNetwork: @unchecked Sendable {
         let room = RuntimeConfiguration.interfaceNameMaxLength - prefix.utf8.count
         // Random names: another runtime's pool may share the prefix; retry the rare collision.
         for _ in 0..<8 {
-            let name = prefix + Self.randomHex(digits: room)
+            let name = prefix + String(Hex.lowercase((0..<room).map { _ in UInt8.random(in: 0...255) }).prefix(room))
             do {
                 try withHostNetlink { (netlink) throws(SystemError) in
                     try netlink.createVethPair(
@@ -170,12 +167,6 @@ final class TaskNetwork: @unchecked Sendable {
             }
         }
         throw SystemError(step: "name a prepared veth \(prefix)...", call: "RTM_NEWLINK", errno: EEXIST)
-    }
-
-    private static func randomHex(digits: Int) -> String {
-        var text = ""
-        for _ in 0..<digits { text.append(String(UInt8.random(in: 0..<16), radix: 16)) }
-        return text
     }
 
     /// The bridge's index, subnet and address pool, creating and addressing the bridge on first use.

@@ -2,10 +2,10 @@
 struct TaskRecord: Codable, Sendable {
     var id: String
     var spec: TaskSpec
-    /// Wall-clock nanoseconds: launch call, network ready, supervisor started.
+    /// Wall-clock nanoseconds: launch call, network ready (set, in every network mode, only in
+    /// the launch's final write of the record).
     var launchStartedAt: Int64
     var networkReadyAt: Int64?
-    var supervisorSpawnedAt: Int64?
     var address: String?
     var subnet: String?
     var hostname: String?

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// `status(of:)` runs on every wake-up of `wait` and before `remove`; decoding `spec.json` with
 /// `JSONDecoder` each time cost more than the rest of building the status. A record is final
-/// once the supervisor was spawned (`supervisorSpawnedAt` set: the launch writes it last), so
+/// once its network is ready (`networkReadyAt` set: only the launch's last write has it), so
 /// only final records are kept; an earlier version read while a launch is in progress (in
 /// another process) is decoded again next time.
 final class TaskRecordCache: @unchecked Sendable {
@@ -15,14 +15,14 @@ final class TaskRecordCache: @unchecked Sendable {
     func record(of id: String, load: () -> TaskRecord?) -> TaskRecord? {
         if let cached = lock.withLock({ records[id] }) { return cached }
         guard let loaded = load() else { return nil }
-        if loaded.supervisorSpawnedAt != nil { lock.withLock { records[id] = loaded } }
+        if loaded.networkReadyAt != nil { lock.withLock { records[id] = loaded } }
         return loaded
     }
 
     /// Keeps `record`, as written by the launch that made it, if it is final; so the first
     /// status read after a launch does not decode the file the launch just wrote.
     func store(_ record: TaskRecord) {
-        guard record.supervisorSpawnedAt != nil else { return }
+        guard record.networkReadyAt != nil else { return }
         lock.withLock { records[record.id] = record }
     }
 
