@@ -48,8 +48,15 @@ extension ClientConnection {
                 return
             }
         }
-        // A complete response goes out with the rest of this iteration's writes; a response
-        // still streaming is written now, so its buffer makes room for the next read.
+        flushRelayedOutput()
+    }
+
+    /// Writes what was relayed to the client, unless the response completed and its write was
+    /// deferred to the end of the loop iteration (`finishExchange`): a response still streaming
+    /// is written now, so its buffer makes room for the next read, and a complete one is
+    /// written once, by the deferred write (flushing it here too would run `outputDrained`
+    /// twice).
+    private func flushRelayedOutput() {
         if state != .closed, output != nil, !deferredWrites.contains(.client) { flushOutput() }
     }
 
@@ -62,7 +69,7 @@ extension ClientConnection {
                 relayTunnelFromTarget(upstream)
             } else {
                 processResponse(upstream)
-                if state != .closed, output != nil { flushOutput() }
+                flushRelayedOutput()
             }
         }
     }
@@ -226,7 +233,7 @@ extension ClientConnection {
         case .relayingResponse:
             if case .untilClose = exchange.responseFraming, errno == 0 {
                 responseComplete(upstream)
-                if state != .closed, output != nil { flushOutput() }
+                flushRelayedOutput()
             } else {
                 // A truncated response: the client sees the connection close.
                 abort()

@@ -261,6 +261,9 @@ final class ClientConnection {
 
     /// Writes buffered output; resumes a paused target read once there is room again.
     func flushOutput() {
+        // Whoever flushes now does the deferred client write too: running it again later would
+        // see the output drained and run `outputDrained` a second time.
+        deferredWrites.remove(.client)
         guard let output else {
             outputDrained()
             return

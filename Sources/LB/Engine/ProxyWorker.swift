@@ -35,8 +35,6 @@ final class ProxyWorker {
     private var deferredWritesWatcher: PrepareWatcher?
     /// Client connections with deferred writes, in the order they deferred them.
     private var connectionsWithDeferredWrites: [ClientConnection] = []
-    /// An empty array with capacity, swapped with the queue so running it does not allocate.
-    private var spareDeferredWrites: [ClientConnection] = []
     private var lastSweep = 0.0
     private let clock = MonotonicClock()
     /// `X-Request-Id: ` and a prefix random per worker and start, so request ids from
@@ -218,14 +216,13 @@ final class ProxyWorker {
     /// Runs every queued connection's deferred writes, including any queued while running them
     /// (a pipelined request answered when its predecessor's response went out).
     private func runDeferredWrites() {
-        while !connectionsWithDeferredWrites.isEmpty {
-            var batch = spareDeferredWrites
-            spareDeferredWrites = []
-            swap(&batch, &connectionsWithDeferredWrites)
-            for client in batch { client.runDeferredWrites() }
-            batch.removeAll(keepingCapacity: true)
-            spareDeferredWrites = batch
+        // By index: writes may queue more connections while this runs; they are run too.
+        var next = 0
+        while next < connectionsWithDeferredWrites.count {
+            connectionsWithDeferredWrites[next].runDeferredWrites()
+            next += 1
         }
+        connectionsWithDeferredWrites.removeAll(keepingCapacity: true)
         deferredWritesWatcher?.stop()
     }
 
