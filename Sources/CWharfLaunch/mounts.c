@@ -181,6 +181,38 @@ static int make_dev_node(struct wl_error *e, int devfd, const struct dev_node *n
     return rc < 0 ? wl_fail_err(e, saved, "mount /dev: bind", host, "mount") : 0;
 }
 
+/* /dev/shm is a directory of /dev's tmpfs bound onto itself with nosuid, nodev and noexec rather
+ * than a tmpfs of its own as in Docker: every superblock makes the kernel's removal of any memory
+ * cgroup slower (it walks each superblock's LRU lists under cgroup_mutex), so a container creates
+ * no more of them than it needs. Shared memory and /dev's few nodes share /dev's 64 MiB. */
+static int setup_dev_shm(struct wl_error *e, int devfd)
+{
+    char fdpath[32];
+    if (mkdirat(devfd, "shm", 01777) < 0)
+        return wl_fail(e, "mount /dev/shm", NULL, "mkdir");
+    if (fchmodat(devfd, "shm", 01777, 0) < 0) /* mkdir's mode is subject to the umask */
+        return wl_fail(e, "mount /dev/shm", NULL, "chmod");
+    /* /dev is the tmpfs just mounted: nothing in it can be a symlink planted by the image. */
+    int fd = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return wl_fail(e, "mount /dev/shm", NULL, "open");
+    wl_fd_path(fdpath, fd);
+    int rc = mount(fdpath, fdpath, NULL, MS_BIND, NULL);
+    int saved = errno;
+    close(fd);
+    if (rc < 0)
+        return wl_fail_err(e, saved, "mount /dev/shm", NULL, "mount(bind)");
+    /* Re-open: the old fd names the directory beneath the new bind mount. */
+    fd = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return wl_fail(e, "mount /dev/shm", NULL, "open");
+    wl_fd_path(fdpath, fd);
+    rc = mount(NULL, fdpath, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    saved = errno;
+    close(fd);
+    return rc < 0 ? wl_fail_err(e, saved, "mount /dev/shm", NULL, "mount(remount)") : 0;
+}
+
 static int setup_dev(struct wl_error *e, int rootfd)
 {
     if (mount_beneath(e, rootfd, "dev", WL_DIR, "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME,
@@ -198,12 +230,13 @@ static int setup_dev(struct wl_error *e, int rootfd)
             wl_fail(e, "mount /dev: link", dev_links[i][0], "symlink");
             goto fail;
         }
+
+    if (setup_dev_shm(e, devfd) < 0)
+        goto fail;
     close(devfd);
 
     if (mount_beneath(e, rootfd, "dev/pts", WL_DIR, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
                       "newinstance,ptmxmode=0666,mode=0620", "mount /dev/pts", NULL) < 0 ||
-        mount_beneath(e, rootfd, "dev/shm", WL_DIR, "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                      "mode=1777,size=65536k", "mount /dev/shm", NULL) < 0 ||
         mount_beneath(e, rootfd, "dev/mqueue", WL_DIR, "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                       NULL, "mount /dev/mqueue", NULL) < 0)
         return -1;
@@ -253,8 +286,12 @@ static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
+/* Masked directories all show one empty read-only tmpfs: the first gets it, the others are bound
+ * to it, so masking costs one superblock however many directories the host has (see
+ * setup_dev_shm for why superblocks count). The tmpfs is read-only itself, so binds of it are too. */
 static int mask_paths(struct wl_error *e)
 {
+    const char *empty = NULL; /* the masked directory carrying the shared tmpfs */
     for (size_t i = 0; i < sizeof masked_paths / sizeof masked_paths[0]; i++) {
         const char *path = masked_paths[i];
         struct stat st;
@@ -263,8 +300,13 @@ static int mask_paths(struct wl_error *e)
                 continue;
             return wl_fail(e, "mask", path, "stat");
         }
-        int rc = S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)
-                                     : mount("/dev/null", path, NULL, MS_BIND, NULL);
+        int rc;
+        if (!S_ISDIR(st.st_mode))
+            rc = mount("/dev/null", path, NULL, MS_BIND, NULL);
+        else if (empty)
+            rc = mount(empty, path, NULL, MS_BIND, NULL);
+        else if ((rc = mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)) == 0)
+            empty = path;
         if (rc < 0)
             return wl_fail(e, "mask", path, "mount");
     }

@@ -70,7 +70,7 @@ final class ServeDaemon {
             if (try? aws(["ecs", "list-clusters"]).status) == 0 { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        throw XCTSkip("wharf serve did not answer; log:\n\(self.log())")
+        throw ServeDaemonFailure(description: "wharf serve did not answer within 20 s; log:\n\(self.log())")
     }
 
     /// SIGTERM and wait (tasks keep running).
@@ -167,6 +167,10 @@ func eventually<T>(timeout: TimeInterval, file: StaticString = #filePath, line: 
         if let value = try probe() { return value }
         Thread.sleep(forTimeInterval: 0.5)
     }
-    XCTFail("condition not met within \(timeout) s", file: file, line: line)
-    throw XCTSkip("timed out")
+    throw ServeDaemonFailure(description: "condition not met within \(timeout) s (\(file):\(line))")
+}
+
+/// A step of an end-to-end test that did not happen: thrown, so the test fails there.
+struct ServeDaemonFailure: Error, CustomStringConvertible {
+    let description: String
 }

@@ -137,4 +137,35 @@ final class IsolationTests: XCTestCase {
     func testNoNewPrivilegesIsSet() throws {
         XCTAssertEqual(try output(of: shellTask("grep NoNewPrivs /proc/self/status")), "NoNewPrivs:\t1\n")
     }
+
+    func testDevShmIsWritableStickyAndMountedNoexecNodevNosuid() throws {
+        // /dev/shm is its own mount (a bind of a directory of /dev's tmpfs) with Docker's flags.
+        let log = try output(
+            of: shellTask(
+                "echo data > /dev/shm/f && cat /dev/shm/f; stat -c %a /dev/shm; "
+                    + "awk '$5 == \"/dev/shm\" { print $6 }' /proc/self/mountinfo") {
+                $0.readonlyRootFilesystem = true
+            })
+        let lines = log.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "data", log)
+        XCTAssertEqual(lines.dropFirst().first, "1777", log)
+        let options = Set((lines.last ?? "").split(separator: ",").map(String.init))
+        XCTAssertTrue(options.isSuperset(of: ["rw", "nosuid", "nodev", "noexec"]), log)
+    }
+
+    func testMaskedDirectoriesAreEmptyAndReadOnly() throws {
+        // Every masked directory the host has shows one empty read-only tmpfs.
+        let script = """
+            for d in /proc/acpi /proc/asound /proc/scsi /sys/firmware /sys/devices/virtual/powercap; do
+              [ -d $d ] || continue; n=$(ls -A $d | wc -l); touch $d/x 2>/dev/null && w=writable || w=ro
+              echo "$d $n $w"
+            done
+            """
+        let log = try output(of: shellTask(script))
+        let lines = log.split(separator: "\n")
+        XCTAssertFalse(lines.isEmpty, "no masked directory was checked")
+        for line in lines {
+            XCTAssertTrue(line.hasSuffix(" 0 ro"), "not empty and read-only: \(line)")
+        }
+    }
 }
