@@ -5,10 +5,36 @@
 /// `.complete` or `.failed` further calls return the same status until `reset()`. It does not
 /// allocate once the head's field array has grown to the connection's usual field count.
 public struct HTTPRequestParser: Sendable {
-    /// Where the scan stopped.
+    private var driver: HTTPHeadParser<HTTPRequestLineGrammar>
+
+    /// The bounds this parser enforces.
+    public var limits: HTTPLimits { driver.limits }
+
+    /// Creates a parser enforcing `limits`.
+    public init(limits: HTTPLimits = HTTPLimits()) {
+        driver = HTTPHeadParser(limits: limits)
+    }
+
+    /// Prepares for the next message (after the previous one's head and body were consumed).
+    public mutating func reset() {
+        driver.reset()
+    }
+
+    /// Parses the head at the start of `bytes` into `head`. See the type's documentation for
+    /// the calling contract.
+    public mutating func parse(_ bytes: UnsafeRawBufferPointer, into head: inout HTTPRequestHead) -> HTTPParseStatus {
+        driver.parse(bytes, into: &head, context: ())
+    }
+}
+
+/// The request side of `HTTPHeadParser`: the request line (RFC 9112 §3), the target's form,
+/// and the rules of a complete request head.
+struct HTTPRequestLineGrammar: HTTPStartLineGrammar {
+    typealias Head = HTTPRequestHead
+    typealias Context = Void
+
+    /// Where the request-line scan stopped.
     private enum State: UInt8, Sendable {
-        /// No byte of this message scanned yet; the head is emptied on the next call.
-        case idle
         /// At the start of a line before the request line (empty lines may be skipped).
         case lineStart
         /// After the CR of an empty line before the request line.
@@ -18,67 +44,27 @@ public struct HTTPRequestParser: Sendable {
         case version
         /// After the CR ending the request line.
         case requestLineFeed
-        case fields
-        case complete
-        case failed
     }
 
-    /// The bounds this parser enforces.
-    public let limits: HTTPLimits
-    private var state: State = .idle
-    private var position = 0
+    static var sender: HTTPFieldFacts.Sender { .client }
+
+    private var state: State = .lineStart
     private var requestLineStart = 0
     private var targetStart = 0
     private var versionStart = 0
     private var lineLimit = 0
-    private var failure: HTTPParseError = .invalidRequestLine
-    private var fieldSection = HTTPFieldSectionScanner()
 
-    /// Creates a parser enforcing `limits`.
-    public init(limits: HTTPLimits = HTTPLimits()) {
-        self.limits = limits
-    }
+    init() {}
 
-    /// Prepares for the next message (after the previous one's head and body were consumed).
-    public mutating func reset() {
-        state = .idle
-        position = 0
-        fieldSection.reset()
-    }
-
-    /// Parses the head at the start of `bytes` into `head`. See the type's documentation for
-    /// the calling contract.
-    public mutating func parse(_ bytes: UnsafeRawBufferPointer, into head: inout HTTPRequestHead) -> HTTPParseStatus {
-        switch state {
-        case .complete: return .complete
-        case .failed: return .failed(failure)
-        case .idle:
-            head.reset()
-            state = .lineStart
-        default: break
-        }
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return .incomplete }
-        let end = min(bytes.count, limits.maxHeadLength)
-        let status = scan(base, end: end, head: &head)
-        if case .incomplete = status, end == limits.maxHeadLength {
-            // maxHeadLength bytes scanned and the head has not ended: it is longer than allowed.
-            return fail(.headTooLarge)
-        }
-        return status
+    @inline(__always)
+    mutating func reset() {
+        state = .lineStart
     }
 
     @inline(__always)
-    private mutating func fail(_ error: HTTPParseError) -> HTTPParseStatus {
-        state = .failed
-        failure = error
-        return .failed(error)
-    }
-
-    @inline(__always)
-    private mutating func scan(_ base: UnsafePointer<UInt8>, end: Int, head: inout HTTPRequestHead) -> HTTPParseStatus {
-        var index = position
-        defer { position = index }
-
+    mutating func scan(
+        _ base: UnsafePointer<UInt8>, index: inout Int, end: Int, limits: HTTPLimits, head: inout HTTPRequestHead
+    ) -> HTTPStartLineOutcome {
         while index < end {
             switch state {
             case .lineStart:
@@ -94,22 +80,22 @@ public struct HTTPRequestParser: Sendable {
                     index += 1
                     state = .leadingLineFeed
                 } else if byte == ASCII.lineFeed {
-                    return fail(.bareLineFeed)
+                    return .failed(.bareLineFeed)
                 } else if byte == ASCII.space {
-                    return fail(.invalidRequestLine)
+                    return .failed(.invalidRequestLine)
                 } else {
-                    return fail(.invalidMethod)
+                    return .failed(.invalidMethod)
                 }
 
             case .leadingLineFeed:
-                guard base[index] == ASCII.lineFeed else { return fail(.bareCarriageReturn) }
+                guard base[index] == ASCII.lineFeed else { return .failed(.bareCarriageReturn) }
                 index += 1
                 state = .lineStart
 
             case .method:
                 let stop = min(end, lineLimit)
                 while index < stop, ASCII.isTokenCharacter(base[index]) { index += 1 }
-                guard index < stop else { return index == lineLimit ? fail(.requestLineTooLong) : .incomplete }
+                guard index < stop else { return index == lineLimit ? .failed(.requestLineTooLong) : .incomplete }
                 let byte = base[index]
                 if byte == ASCII.space {
                     head.methodRange = requestLineStart..<index
@@ -117,30 +103,30 @@ public struct HTTPRequestParser: Sendable {
                     targetStart = index
                     state = .target
                 } else if byte == ASCII.lineFeed {
-                    return fail(.bareLineFeed)
+                    return .failed(.bareLineFeed)
                 } else if byte == ASCII.carriageReturn {
-                    return fail(.invalidRequestLine)
+                    return .failed(.invalidRequestLine)
                 } else {
-                    return fail(.invalidMethod)
+                    return .failed(.invalidMethod)
                 }
 
             case .target:
                 let stop = min(end, lineLimit)
                 index = Self.skipTargetCharacters(base, from: index, to: stop)
-                guard index < stop else { return index == lineLimit ? fail(.requestLineTooLong) : .incomplete }
+                guard index < stop else { return index == lineLimit ? .failed(.requestLineTooLong) : .incomplete }
                 let byte = base[index]
                 if byte == ASCII.space {
-                    guard index > targetStart else { return fail(.emptyTarget) }
+                    guard index > targetStart else { return .failed(.emptyTarget) }
                     head.targetRange = targetStart..<index
                     index += 1
                     versionStart = index
                     state = .version
                 } else if byte == ASCII.lineFeed {
-                    return fail(.bareLineFeed)
+                    return .failed(.bareLineFeed)
                 } else if byte == ASCII.carriageReturn {
-                    return fail(.invalidRequestLine)
+                    return .failed(.invalidRequestLine)
                 } else {
-                    return fail(.invalidTarget)
+                    return .failed(.invalidTarget)
                 }
 
             case .version:
@@ -148,48 +134,32 @@ public struct HTTPRequestParser: Sendable {
                 let stop = min(end, lineLimit, versionStart + 9)
                 while index < stop, base[index] > ASCII.space, base[index] < ASCII.delete { index += 1 }
                 guard index < stop else {
-                    if index == versionStart + 9 { return fail(.invalidVersion) }
-                    return index == lineLimit ? fail(.requestLineTooLong) : .incomplete
+                    if index == versionStart + 9 { return .failed(.invalidVersion) }
+                    return index == lineLimit ? .failed(.requestLineTooLong) : .incomplete
                 }
                 let byte = base[index]
                 if byte == ASCII.carriageReturn {
                     switch HTTPVersion.parse(base + versionStart, count: index - versionStart) {
                     case .version(let version): head.version = version
-                    case .unsupported: return fail(.unsupportedVersion)
-                    case .malformed: return fail(index == versionStart ? .invalidRequestLine : .invalidVersion)
+                    case .unsupported: return .failed(.unsupportedVersion)
+                    case .malformed: return .failed(index == versionStart ? .invalidRequestLine : .invalidVersion)
                     }
                     index += 1
                     state = .requestLineFeed
                 } else if byte == ASCII.space {
-                    return fail(.invalidRequestLine)
+                    return .failed(.invalidRequestLine)
                 } else if byte == ASCII.lineFeed {
-                    return fail(.bareLineFeed)
+                    return .failed(.bareLineFeed)
                 } else {
-                    return fail(.invalidVersion)
+                    return .failed(.invalidVersion)
                 }
 
             case .requestLineFeed:
-                guard base[index] == ASCII.lineFeed else { return fail(.bareCarriageReturn) }
+                guard base[index] == ASCII.lineFeed else { return .failed(.bareCarriageReturn) }
                 index += 1
                 head.method = HTTPMethod.identify(base + requestLineStart, count: head.methodRange.count)
-                if let error = Self.classifyTarget(base, head: &head) { return fail(error) }
-                state = .fields
-
-            case .fields:
-                switch fieldSection.scan(
-                    base, position: &index, end: end, fields: &head.fields,
-                    limits: limits, sender: .client)
-                {
-                case .needMore:
-                    return .incomplete
-                case .failed(let error):
-                    return fail(error)
-                case .complete(let headLength):
-                    return finish(base, headLength: headLength, head: &head)
-                }
-
-            case .idle, .complete, .failed:
-                return .incomplete  // unreachable: handled before scanning
+                if let error = Self.classifyTarget(base, head: &head) { return .failed(error) }
+                return .ended
             }
         }
         return .incomplete
@@ -197,12 +167,11 @@ public struct HTTPRequestParser: Sendable {
 
     /// Applies the rules that need the whole head and fills in the derived facts.
     @inline(__always)
-    private mutating func finish(_ base: UnsafePointer<UInt8>, headLength: Int, head: inout HTTPRequestHead)
-        -> HTTPParseStatus
+    mutating func finish(_ base: UnsafePointer<UInt8>, facts: HTTPFieldFacts, head: inout HTTPRequestHead, context: Void)
+        -> HTTPParseError?
     {
-        let facts = fieldSection.facts
-        if let error = facts.framingError(version: head.version) { return fail(error) }
-        if head.version == .http1_1, facts.hostFieldIndex == nil { return fail(.missingHost) }
+        if let error = facts.framingError(version: head.version) { return error }
+        if head.version == .http1_1, facts.hostFieldIndex == nil { return .missingHost }
         if facts.hasTransferEncoding {
             head.framing = .chunked
         } else if let length = facts.contentLength {
@@ -215,9 +184,7 @@ public struct HTTPRequestParser: Sendable {
         head.expectsContinue = facts.expectsContinue && head.version == .http1_1
         head.upgradeRequested = facts.connectionUpgrade && facts.hasUpgradeField && head.version == .http1_1
         facts.markConnectionListedFields(&head.fields, in: base)
-        head.headLength = headLength
-        state = .complete
-        return .complete
+        return nil
     }
 
     /// Works out the target's form and checks it suits the method (RFC 9112 §3.2).

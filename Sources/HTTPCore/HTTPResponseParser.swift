@@ -3,36 +3,13 @@
 /// Same calling contract as `HTTPRequestParser`. Any `.failed` means the response must not be
 /// forwarded: the proxy answers 502 and closes the target connection.
 public struct HTTPResponseParser: Sendable {
-    private enum State: UInt8, Sendable {
-        case idle
-        case statusLine
-        /// After the CR ending the status line.
-        case statusLineFeed
-        case fields
-        case complete
-        case failed
-    }
-
-    /// Shortest status line: `HTTP/1.1 200`.
-    private static let minimumStatusLineLength = 12
-
     /// The bounds this parser enforces; `maxRequestLineLength` bounds the status line.
-    public let limits: HTTPLimits
-    private var state: State = .idle
-    private var position = 0
-    private var failure: HTTPParseError = .invalidStatusLine
-    private var fieldSection = HTTPFieldSectionScanner()
+    public var limits: HTTPLimits { driver.limits }
+    private var driver: HTTPHeadParser<HTTPStatusLineGrammar>
 
     /// Creates a parser enforcing `limits`.
     public init(limits: HTTPLimits = HTTPLimits()) {
-        self.limits = limits
-    }
-
-    /// Prepares for the next response (including the final response after a 1xx).
-    public mutating func reset() {
-        state = .idle
-        position = 0
-        fieldSection.reset()
+        driver = HTTPHeadParser(limits: limits)
     }
 
     /// Parses the response head at the start of `bytes` into `head`. `requestMethod` and
@@ -41,75 +18,72 @@ public struct HTTPResponseParser: Sendable {
         _ bytes: UnsafeRawBufferPointer, into head: inout HTTPResponseHead,
         requestMethod: HTTPMethod, requestWasUpgrade: Bool
     ) -> HTTPParseStatus {
-        switch state {
-        case .complete: return .complete
-        case .failed: return .failed(failure)
-        case .idle:
-            head.reset()
-            state = .statusLine
-        default: break
-        }
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return .incomplete }
-        let end = min(bytes.count, limits.maxHeadLength)
-        let status = scan(base, end: end, head: &head, requestMethod: requestMethod, requestWasUpgrade: requestWasUpgrade)
-        if case .incomplete = status, end == limits.maxHeadLength {
-            return fail(.headTooLarge)
-        }
-        return status
+        driver.parse(
+            bytes, into: &head,
+            context: HTTPStatusLineGrammar.Request(method: requestMethod, wasUpgrade: requestWasUpgrade))
     }
+
+    /// Prepares for the next response (including the final response after a 1xx).
+    public mutating func reset() {
+        driver.reset()
+    }
+}
+
+/// The response side of `HTTPHeadParser`: the status line (RFC 9112 §4) and the framing of a
+/// response (RFC 9112 §6.3), which depends on the request it answers.
+struct HTTPStatusLineGrammar: HTTPStartLineGrammar {
+    typealias Head = HTTPResponseHead
+
+    /// The request a response answers: it decides the response's framing.
+    struct Request {
+        var method: HTTPMethod
+        /// The request asked to upgrade the connection (only then is a 101 acceptable).
+        var wasUpgrade: Bool
+    }
+    typealias Context = Request
+
+    /// Where the status-line scan stopped.
+    private enum State: UInt8, Sendable {
+        case statusLine
+        /// After the CR ending the status line.
+        case statusLineFeed
+    }
+
+    /// Shortest status line: `HTTP/1.1 200`.
+    private static let minimumStatusLineLength = 12
+
+    static var sender: HTTPFieldFacts.Sender { .server }
+
+    private var state: State = .statusLine
+
+    init() {}
 
     @inline(__always)
-    private mutating func fail(_ error: HTTPParseError) -> HTTPParseStatus {
-        state = .failed
-        failure = error
-        return .failed(error)
+    mutating func reset() {
+        state = .statusLine
     }
 
-    private mutating func scan(
-        _ base: UnsafePointer<UInt8>, end: Int, head: inout HTTPResponseHead,
-        requestMethod: HTTPMethod, requestWasUpgrade: Bool
-    ) -> HTTPParseStatus {
-        var index = position
-        defer { position = index }
-        while index < end {
-            switch state {
-            case .statusLine:
-                let lineLimit = limits.maxRequestLineLength + 1
-                let stop = min(end, lineLimit)
-                index = HTTPFieldSectionScanner.skipValueCharacters(base, from: index, to: stop)
-                guard index < stop else { return index == lineLimit ? fail(.requestLineTooLong) : .incomplete }
-                let byte = base[index]
-                if byte == ASCII.lineFeed { return fail(.bareLineFeed) }
-                guard byte == ASCII.carriageReturn else { return fail(.invalidStatusLine) }
-                if let error = Self.parseStatusLine(base, length: index, head: &head) { return fail(error) }
-                index += 1
-                state = .statusLineFeed
-
-            case .statusLineFeed:
-                guard base[index] == ASCII.lineFeed else { return fail(.bareCarriageReturn) }
-                index += 1
-                state = .fields
-
-            case .fields:
-                switch fieldSection.scan(
-                    base, position: &index, end: end, fields: &head.fields,
-                    limits: limits, sender: .server)
-                {
-                case .needMore:
-                    return .incomplete
-                case .failed(let error):
-                    return fail(error)
-                case .complete(let headLength):
-                    return finish(
-                        base, headLength: headLength, head: &head, requestMethod: requestMethod,
-                        requestWasUpgrade: requestWasUpgrade)
-                }
-
-            case .idle, .complete, .failed:
-                return .incomplete  // unreachable: handled before scanning
-            }
+    /// Two steps, each resumable: the line up to its CR (checked whole, once), then its LF.
+    mutating func scan(
+        _ base: UnsafePointer<UInt8>, index: inout Int, end: Int, limits: HTTPLimits, head: inout HTTPResponseHead
+    ) -> HTTPStartLineOutcome {
+        guard index < end else { return .incomplete }
+        if state == .statusLine {
+            let lineLimit = limits.maxRequestLineLength + 1
+            let stop = min(end, lineLimit)
+            index = HTTPFieldSectionScanner.skipValueCharacters(base, from: index, to: stop)
+            guard index < stop else { return index == lineLimit ? .failed(.requestLineTooLong) : .incomplete }
+            let byte = base[index]
+            if byte == ASCII.lineFeed { return .failed(.bareLineFeed) }
+            guard byte == ASCII.carriageReturn else { return .failed(.invalidStatusLine) }
+            if let error = Self.parseStatusLine(base, length: index, head: &head) { return .failed(error) }
+            index += 1
+            state = .statusLineFeed
+            guard index < end else { return .incomplete }
         }
-        return .incomplete
+        guard base[index] == ASCII.lineFeed else { return .failed(.bareCarriageReturn) }
+        index += 1
+        return .ended
     }
 
     /// `status-line = HTTP-version SP status-code SP [ reason-phrase ]` (RFC 9112 §4). A line
@@ -140,22 +114,20 @@ public struct HTTPResponseParser: Sendable {
     }
 
     /// Decides the framing (RFC 9112 §6.3) and fills in the derived facts.
-    private mutating func finish(
-        _ base: UnsafePointer<UInt8>, headLength: Int, head: inout HTTPResponseHead,
-        requestMethod: HTTPMethod, requestWasUpgrade: Bool
-    ) -> HTTPParseStatus {
-        let facts = fieldSection.facts
+    mutating func finish(
+        _ base: UnsafePointer<UInt8>, facts: HTTPFieldFacts, head: inout HTTPResponseHead, context request: Request
+    ) -> HTTPParseError? {
         // Broken framing is refused even where the framing is then ignored (HEAD, 204, 304):
         // a target that sends it cannot be trusted to delimit anything.
-        if let error = facts.framingError(version: head.version) { return fail(error) }
+        if let error = facts.framingError(version: head.version) { return error }
         let status = head.status
         head.isInformational = status < 200
         if status == 101 {
-            guard requestWasUpgrade else { return fail(.unexpectedSwitchingProtocols) }
+            guard request.wasUpgrade else { return .unexpectedSwitchingProtocols }
             head.isSwitchingProtocols = true
         }
-        head.establishesTunnel = requestMethod == .connect && (200...299).contains(status)
-        if requestMethod == .head || head.isInformational || status == 204 || status == 304 || head.establishesTunnel {
+        head.establishesTunnel = request.method == .connect && (200...299).contains(status)
+        if request.method == .head || head.isInformational || status == 204 || status == 304 || head.establishesTunnel {
             head.framing = .none
         } else if facts.hasTransferEncoding {
             head.framing = .chunked
@@ -166,8 +138,6 @@ public struct HTTPResponseParser: Sendable {
         }
         head.keepAlive = facts.keepAlive(version: head.version) && head.framing != .untilClose
         facts.markConnectionListedFields(&head.fields, in: base)
-        head.headLength = headLength
-        state = .complete
-        return .complete
+        return nil
     }
 }

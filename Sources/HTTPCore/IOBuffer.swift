@@ -55,7 +55,8 @@ public final class IOBuffer {
         UnsafeRawBufferPointer(start: storage + readerIndex, count: readableBytes)
     }
 
-    /// The writable space, for `read(2)` and friends; follow with `commitWrite`.
+    /// The writable space, for `read(2)` and friends (reads whose length is known only after
+    /// them); follow with `commitWrite`. Bytes of a known length go in with `append(count:_:)`.
     @inlinable
     public var writableBytesView: UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: storage + writerIndex, count: writableBytes)
@@ -102,11 +103,26 @@ public final class IOBuffer {
 
     /// Makes at least `count` bytes writable, compacting only when they fit after it; false
     /// (the buffer untouched) if they cannot fit at all.
+    // Internal (inlinable, so the public appends can use it): writers go through `append`.
     @inlinable @inline(__always)
-    public func reserve(_ count: Int) -> Bool {
+    func reserve(_ count: Int) -> Bool {
         if count <= writableBytes { return true }
         guard count <= freeBytes else { return false }
         compact()
+        return true
+    }
+
+    /// Appends exactly `count` bytes that `fill` writes in place: for bytes formatted as they
+    /// are stored (a field line, a counter in hexadecimal), with no copy through a temporary.
+    /// `fill` gets the `count` bytes at `writerIndex` and must set every one of them; they
+    /// become readable when it returns. Returns false, without calling `fill` and writing
+    /// nothing, if `count` bytes do not fit.
+    @inlinable @inline(__always)
+    public func append(count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) -> Bool {
+        precondition(count >= 0, "append of a negative count")
+        guard reserve(count) else { return false }
+        fill(UnsafeMutableRawBufferPointer(start: storage + writerOffset, count: count))
+        writerOffset += count
         return true
     }
 

@@ -91,8 +91,9 @@ public final class IOWatcher {
 
     /// Delivers `events` to the handler on the loop's next round of callbacks, as if the
     /// descriptor had reported them (`ev_feed_event`): for readiness the kernel cannot see, such
-    /// as bytes a TLS layer has already read. `set(events:)` keeps it if the new events include it;
-    /// stopping or releasing the watcher first cancels it.
+    /// as bytes a TLS layer has already read. Changing the events (`set(events:)`, `want(_:)`),
+    /// stopping or releasing the watcher before it is delivered cancels it: the owner feeds it
+    /// again after such a change if it still applies.
     public func feed(_ events: IOEvents) {
         ev_feed_event(loop.raw, watcher, events.rawValue)
     }
@@ -102,17 +103,15 @@ public final class IOWatcher {
 
     /// Changes the events watched for. Does nothing when they are unchanged; an active watcher
     /// is re-armed (libev issues at most one `epoll_ctl` for it, on the next iteration).
-    /// An event already due (reported or `feed`) survives the change for the events still
-    /// watched: re-arming stops the `ev_io`, which would drop it.
+    /// Re-arming stops the `ev_io`, which drops an event already due but not yet delivered:
+    /// readiness the kernel reported comes again (level-triggered), a `feed` does not.
     public func set(events newEvents: IOEvents) {
         guard newEvents != events else { return }
         events = newEvents
         if isActive {
-            let due = IOEvents(rawValue: ev_clear_pending(loop.raw, watcher)).intersection(newEvents)
             ev_io_stop(loop.raw, watcher)
             wharf_ev_io_modify(watcher, newEvents.rawValue)
             ev_io_start(loop.raw, watcher)
-            if !due.isEmpty { ev_feed_event(loop.raw, watcher, due.rawValue) }
         } else {
             wharf_ev_io_modify(watcher, newEvents.rawValue)
         }

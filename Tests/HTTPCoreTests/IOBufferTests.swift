@@ -25,6 +25,37 @@ final class IOBufferTests: XCTestCase {
         XCTAssertEqual(buffer.writerIndex, 5)
     }
 
+    func testAppendCountFillsExactlyThoseBytesInPlace() {
+        let buffer = IOBuffer(capacity: 8)
+        XCTAssertTrue(buffer.append("ab"))
+        var offered = -1
+        XCTAssertTrue(buffer.append(count: 3) { bytes in
+            offered = bytes.count
+            for (offset, byte) in "cde".utf8.enumerated() { bytes[offset] = byte }
+        })
+        XCTAssertEqual(offered, 3)
+        XCTAssertEqual(readable(buffer), "abcde")
+        XCTAssertEqual(buffer.writerIndex, 5)
+    }
+
+    func testAppendCountCompactsWhenThatMakesRoomAndRefusesWhenNothingDoes() {
+        let buffer = IOBuffer(capacity: 8)
+        XCTAssertTrue(buffer.append("123456"))
+        buffer.consume(4)
+        // 2 writable at the end, 6 free after compacting: 5 fit, once the "56" moved to the front.
+        XCTAssertTrue(buffer.append(count: 5) { bytes in
+            for offset in 0..<5 { bytes[offset] = UInt8(ascii: "a") + UInt8(offset) }
+        })
+        XCTAssertEqual(buffer.readerIndex, 0)
+        XCTAssertEqual(readable(buffer), "56abcde")
+        var called = false
+        XCTAssertFalse(buffer.append(count: 2) { _ in called = true })
+        XCTAssertFalse(called, "fill runs only when the bytes fit")
+        XCTAssertEqual(readable(buffer), "56abcde")
+        XCTAssertTrue(buffer.append(count: 0) { bytes in XCTAssertEqual(bytes.count, 0) })
+        XCTAssertEqual(readable(buffer), "56abcde")
+    }
+
     func testConsumeAndAutomaticRewindWhenDrained() {
         let buffer = IOBuffer(capacity: 16)
         XCTAssertTrue(buffer.append("abcdef"))

@@ -73,15 +73,7 @@ final class ProxyTLSTests: ProxyTestCase {
     /// resumes many times, and bytes the TLS layer read ahead while reading was paused (which
     /// the socket no longer reports) still reach the target.
     func testLargeUploadOverTLSIsStreamedIntact() throws {
-        let certificates = try ProxyCertificates(directory: directory)
-        let backend = try startBackend("b0")
-        let port = try FreePort.pick()
-        var config = TestLBConfig(
-            listeners: [.init(name: "secure", port: port, group: "web", https: true, certificates: [certificates.pair("a")])],
-            groups: [.init(name: "web", targets: [(backend.port, 1)])]
-        )
-        config.groups[0].healthCheck.enabled = false
-        _ = try startBalancer(config)
+        let (port, certificates) = try startSecureBalancer()
 
         let size = ProxyBodyTests.uploadSize
         let file = directory.file("upload.bin")
@@ -95,6 +87,57 @@ final class ProxyTLSTests: ProxyTestCase {
             XCTAssertTrue(result.stdoutText.contains("pattern=ok\n"), "round \(round): \(result.stdoutText)")
             XCTAssertTrue(result.stdoutText.hasSuffix("\n200"), "round \(round): \(result.stdoutText)")
         }
+    }
+
+    /// Three pipelined requests sent at once over TLS: a slow GET, an upload as large as the
+    /// input buffer, and a last GET. The upload fills the input buffer while the first exchange
+    /// holds it, so reading pauses with the rest (the end of the body and the last request)
+    /// already taken from the socket by OpenSSL's read-ahead: the socket never becomes
+    /// readable again, and only the read fed when reading resumes gets those bytes.
+    func testPipelinedRequestsHeldByTLSWhileReadingPausedAreServed() throws {
+        // The smallest input buffer the engine uses (16 KiB): the upload below overfills it.
+        let (port, certificates) = try startSecureBalancer(
+            limits: [("maxRequestLineLength", 2048), ("maxHeaderFieldLength", 1024), ("maxHeadLength", 4096)])
+
+        let bodySize = 16 * 1024
+        var pipelined = Data("GET /delay?ms=300 HTTP/1.1\r\nHost: a.test\r\n\r\n".utf8)
+        pipelined += Data("POST /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: \(bodySize)\r\n\r\n".utf8)
+        pipelined += Data(BodyPattern.bytes(count: bodySize))
+        pipelined += Data("GET /last HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n".utf8)
+        let result = try Subprocess.run(
+            executable: "/usr/bin/openssl",
+            arguments: [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "a.test", "-CAfile", certificates.certificate("a"),
+                "-alpn", "http/1.1", "-ign_eof", "-quiet",
+            ],
+            stdin: pipelined, timeLimit: 20)
+        let text = result.stdoutText
+        let first = text.range(of: "backend=b0 path=/delay\n")
+        let upload = text.range(of: "length=\(bodySize) ")
+        let last = text.range(of: "backend=b0 path=/last\n")
+        XCTAssertNotNil(first, result.outputText)
+        XCTAssertNotNil(upload, result.outputText)
+        XCTAssertTrue(text.contains("pattern=ok\n"), result.outputText)
+        XCTAssertNotNil(last, result.outputText)
+        if let first, let upload, let last {
+            XCTAssertTrue(first.upperBound <= upload.lowerBound && upload.upperBound <= last.lowerBound, "answered in order: \(text)")
+        }
+    }
+
+    /// An HTTPS listener with certificate "a" in front of one plain-HTTP backend "b0" (no
+    /// health checks); returns its port and the certificates.
+    private func startSecureBalancer(limits: [(String, Int)] = []) throws -> (port: Int, certificates: ProxyCertificates) {
+        let certificates = try ProxyCertificates(directory: directory)
+        let backend = try startBackend("b0")
+        let port = try FreePort.pick()
+        var config = TestLBConfig(
+            listeners: [.init(name: "secure", port: port, group: "web", https: true, certificates: [certificates.pair("a")])],
+            groups: [.init(name: "web", targets: [(backend.port, 1)])]
+        )
+        config.groups[0].healthCheck.enabled = false
+        config.limits = limits
+        _ = try startBalancer(config)
+        return (port, certificates)
     }
 
     /// One request with `openssl s_client`.

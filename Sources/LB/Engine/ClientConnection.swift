@@ -102,11 +102,27 @@ final class ClientConnection {
         }
     }
 
-    /// Sets which readiness events are delivered (libev is touched only on a change).
+    /// Sets which readiness events are delivered (libev is touched only on a change). Every
+    /// change of this connection's events goes through here, and this is the one place that
+    /// reads bytes TLS already holds.
+    ///
+    /// Bytes TLS took from the socket (read ahead, or the rest of a record that did not fit)
+    /// do not make the socket readable. When a change switches reading on (after
+    /// back-pressure, after a handshake step) or re-arms the watcher with reading on (which
+    /// drops a read already due, a fed one included), and TLS holds such bytes, a read is fed
+    /// for the loop's next round (not done from here, in the middle of whatever called this).
+    /// When the events stay as they are nothing is fed: while reading stays on,
+    /// `readFromClient` goes on as long as TLS holds bytes, so a queued read would find EAGAIN.
+    /// Kernel-reported readiness needs nothing: it is level-triggered, so a re-armed watcher
+    /// reports it again.
     @inline(__always)
     func want(_ events: IOEvents) {
-        guard state != .closed else { return }
-        watcher?.want(events)
+        guard state != .closed, let watcher else { return }
+        let before = watcher.delivered
+        watcher.want(events)
+        if events != before, events.contains(.read), !readNeedsWritable, transport.hasBufferedBytes {
+            watcher.feed(.read)
+        }
     }
 
     /// Recomputes the readiness events this connection needs from its state.
@@ -115,16 +131,7 @@ final class ClientConnection {
         if acceptsClientBytes { events.insert(.read) }
         if let output, output.readableBytes > 0 { events.insert(.write) }
         if readNeedsWritable { events.insert(.write) }
-        let wasReading = watcher?.delivered.contains(.read) ?? false
         want(events)
-        // Reading resumes, but bytes TLS already took from the socket (read ahead, or the rest
-        // of a record that did not fit) will not make it readable: read them on the loop's
-        // next round (not from here, in the middle of whatever called this). Only when reading
-        // is switched back on: while it stays on, `readFromClient` goes on reading as long as
-        // TLS holds bytes, and a queued read would only find EAGAIN.
-        if events.contains(.read), !wasReading, !readNeedsWritable, transport.hasBufferedBytes {
-            watcher?.feed(.read)
-        }
     }
 
     /// Whether reading from the client now makes progress (else reading pauses: back-pressure).

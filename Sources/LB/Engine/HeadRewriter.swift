@@ -142,17 +142,15 @@ enum HeadRewriter {
         let name = slice(base, field.nameRange)
         let value = slice(base, field.valueRange)
         let length = name.count &+ value.count &+ 4
-        guard out.reserve(length) else { return false }
-        let line = out.writableBytesView
-        let valueStart = name.count &+ 2
-        UnsafeMutableRawBufferPointer(rebasing: line[..<name.count]).copyMemory(from: name)
-        line[name.count] = UInt8(ascii: ":")
-        line[name.count &+ 1] = UInt8(ascii: " ")
-        UnsafeMutableRawBufferPointer(rebasing: line[valueStart..<(valueStart &+ value.count)]).copyMemory(from: value)
-        line[length &- 2] = UInt8(ascii: "\r")
-        line[length &- 1] = UInt8(ascii: "\n")
-        out.commitWrite(length)
-        return true
+        return out.append(count: length) { line in
+            let valueStart = name.count &+ 2
+            UnsafeMutableRawBufferPointer(rebasing: line[..<name.count]).copyMemory(from: name)
+            line[name.count] = UInt8(ascii: ":")
+            line[name.count &+ 1] = UInt8(ascii: " ")
+            UnsafeMutableRawBufferPointer(rebasing: line[valueStart..<(valueStart &+ value.count)]).copyMemory(from: value)
+            line[length &- 2] = UInt8(ascii: "\r")
+            line[length &- 1] = UInt8(ascii: "\n")
+        }
     }
 
     @inline(__always)

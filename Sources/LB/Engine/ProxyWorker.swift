@@ -265,19 +265,18 @@ final class ProxyWorker {
     func appendRequestID(to out: IOBuffer) -> Bool {
         requestCounter &+= 1
         guard requestIDFieldStart.withUnsafeBytes({ out.append($0) }) else { return false }
-        guard out.reserve(ProxyWorker.requestIDCounterLineLength) else { return false }
-        let line = out.writableBytesView
-        var value = requestCounter
-        var position = ProxyWorker.requestIDCounterDigits
-        while position > 0 {
-            position &-= 1
-            line[position] = ProxyWorker.hexDigit(UInt8(truncatingIfNeeded: value & 0xF))
-            value >>= 4
+        let counter = requestCounter
+        return out.append(count: ProxyWorker.requestIDCounterLineLength) { line in
+            var value = counter
+            var position = ProxyWorker.requestIDCounterDigits
+            while position > 0 {
+                position &-= 1
+                line[position] = ProxyWorker.hexDigit(UInt8(truncatingIfNeeded: value & 0xF))
+                value >>= 4
+            }
+            line[ProxyWorker.requestIDCounterDigits] = UInt8(ascii: "\r")
+            line[ProxyWorker.requestIDCounterDigits + 1] = UInt8(ascii: "\n")
         }
-        line[ProxyWorker.requestIDCounterDigits] = UInt8(ascii: "\r")
-        line[ProxyWorker.requestIDCounterDigits + 1] = UInt8(ascii: "\n")
-        out.commitWrite(ProxyWorker.requestIDCounterLineLength)
-        return true
     }
 
     /// Hex digits of the request counter in an `X-Request-Id`.
