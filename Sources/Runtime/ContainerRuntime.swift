@@ -76,13 +76,14 @@ public final class ContainerRuntime: @unchecked Sendable {
             containers: [])
         var supervisor: SupervisorSpawner.Spawned?
         do {
+            let recordWriter = try TaskRecordWriter(spec: spec, taskID: id)
             for directory in [layout.directory, layout.logs, layout.containers] {
                 try FileSystem.makeDirectories(directory, mode: 0o700)
             }
             // Written before anything is created on the host: a reconcile in another process sees
             // a launch in progress (not an abandoned directory), and a crash from here on leaves
             // a record naming what to clean up. It is written again once the address is known.
-            try writeRecord(record, layout: layout)
+            try recordWriter.write(record, to: layout.spec)
             // The supervisor starts now and waits for its start message, so its exec and
             // start-up overlap the cgroups and the network below instead of following them.
             let spawned = try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
@@ -91,14 +92,19 @@ public final class ContainerRuntime: @unchecked Sendable {
             for volume in spec.volumes where volume.hostSourcePath == nil {
                 try FileSystem.makeDirectories(layout.volume(volume.name), mode: 0o755)
             }
-            try createCgroups(for: spec, plan: plan)
-
-            // What was attached goes into the plan whether or not attaching finished, so a
-            // rollback removes exactly that.
+            // The cgroups are made on a worker thread while this one attaches the network (see
+            // `BackgroundStep`); both are done before anything goes on. What was attached goes
+            // into the plan whether or not attaching finished, and the plan names the cgroups
+            // from the start, so a rollback removes exactly what exists.
+            let cgroupPlan = plan
+            let cgroups = BackgroundStep.start { () throws(SystemError) in
+                try self.createCgroups(for: spec, plan: cgroupPlan)
+            }
             let attached = Result { () throws(SystemError) in
                 try network.attach(taskID: id, mode: spec.networkMode, attachment: &attachment)
             }
             plan.resources = resources(from: attachment)
+            try cgroups.wait().get()
             try attached.get()
             let hostname = spec.hostname ?? Self.hostname(address: attachment.address, taskID: id)
             plan.hostname = spec.networkMode == .host ? nil : hostname
@@ -107,7 +113,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             record.hostname = hostname
             record.networkReadyAt = Clock.wallNanoseconds()
             try FileSystem.writeAtomically(layout.plan, plan.encoded)
-            try writeRecord(record, layout: layout)
+            try recordWriter.write(record, to: layout.spec)
             // From here the supervisor owns the task. The namespace is its now; this process's
             // reference goes either way (a failed send abandons and reaps the supervisor itself,
             // so the rollback has none to abandon).
@@ -185,15 +191,6 @@ public final class ContainerRuntime: @unchecked Sendable {
             logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
         }
         try? FileSystem.removeTree(layout.directory)
-    }
-
-    private func writeRecord(_ record: TaskRecord, layout: TaskLayout) throws(SystemError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(record) else {
-            throw SystemError(step: "encode the record of task \(record.id)", call: "JSONEncoder", errno: EINVAL)
-        }
-        try FileSystem.writeAtomically(layout.spec, String(decoding: data, as: UTF8.self))
     }
 
     /// A 32-hex-digit task id, as ECS task ids look.
