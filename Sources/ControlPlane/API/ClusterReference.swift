@@ -31,6 +31,25 @@ enum ClusterReference {
         return record
     }
 
+    /// The name of the cluster `text` refers to, in any status; ClusterNotFoundException if
+    /// there is none. (``existing(_:_:_:)`` without reading the rest of the row.)
+    static func existingName(_ db: Database, _ text: String?, _ context: ECSRequestContext) throws -> String {
+        guard let name = name(text, context), try ClusterRecord.status(db, name: name) != nil else {
+            throw ECSError.clusterNotFound
+        }
+        return name
+    }
+
+    /// The name of the ACTIVE cluster `text` refers to, with the errors of
+    /// ``active(_:_:_:)`` (without reading the rest of the row).
+    static func activeName(_ db: Database, _ text: String?, _ context: ECSRequestContext) throws -> String {
+        guard let name = name(text, context), let status = try ClusterRecord.status(db, name: name) else {
+            throw ECSError.clusterNotFound
+        }
+        guard status == .active else { throw ECSError.clusterInactive }
+        return name
+    }
+
     /// The ACTIVE cluster `text` refers to; ClusterNotFoundException if there is none or it was
     /// deleted ("The referenced cluster was inactive.").
     static func active(_ db: Database, _ text: String?, _ context: ECSRequestContext) throws -> ClusterRecord {

@@ -326,7 +326,16 @@ public final class LocalAgent: ContainerAgent {
             if sweep {
                 // Finishes the record of a task whose supervisor died (it records nothing itself):
                 // the runtime's wait notices the dead supervisor and records the task stopped.
-                _ = try? runtime.wait(runtimeID, timeout: 0, description: "the sweep")
+                // A wait that times out at once found the task not stopped and its supervisor
+                // alive: the supervisor records every change, and the monitor's events report
+                // it, so a thousand live tasks are not each read a second time every sweep.
+                do throws(RuntimeError) {
+                    _ = try runtime.wait(runtimeID, timeout: 0, description: "the sweep")
+                } catch .timedOut {
+                    continue
+                } catch {
+                    // Gone, or unreadable: the report below says which.
+                }
             }
             guard let report = currentReport(taskID: taskID, runtimeID: runtimeID) else {
                 monitor.unwatch(runtimeID)

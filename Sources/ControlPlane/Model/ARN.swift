@@ -113,7 +113,7 @@ public struct ECSARN: Sendable, Hashable, CustomStringConvertible {
         default: return nil
         }
         // The resource part of every ECS ARN is free of colons except the revision separator.
-        if case .taskDefinition = resource {} else if path.contains(":") { return nil }
+        if case .taskDefinition = resource {} else if path.utf8.contains(UInt8(ascii: ":")) { return nil }
         self.init(partition: String(parts[1]), region: String(parts[3]), accountID: String(parts[4]), resource: resource)
     }
 

@@ -37,6 +37,13 @@ public struct ClusterRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
 
     /// The cluster named `name`, whatever its status.
     public static func find(_ db: Database, name: String) throws -> ClusterRecord? {
-        try fetchOne(db, key: name)
+        try fetchOne(db.cachedStatement(sql: "SELECT * FROM cluster WHERE name = ?"), arguments: [name])
+    }
+
+    /// The status of the cluster named `name`; nil if there is none. Reads one column through a
+    /// statement compiled once per connection: the task APIs only check the cluster, and
+    /// decoding its JSON columns on every call cost more than the query.
+    static func status(_ db: Database, name: String) throws -> ECSClusterStatus? {
+        try ECSClusterStatus.fetchOne(db.cachedStatement(sql: "SELECT status FROM cluster WHERE name = ?"), arguments: [name])
     }
 }

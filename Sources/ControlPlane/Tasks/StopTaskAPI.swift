@@ -28,8 +28,8 @@ extension ECSAPI {
                       context: ECSRequestContext) throws(ECSError) -> TaskRecord {
         let now = context.timestamp
         let (record, changed) = try transaction { db -> (TaskRecord, Bool) in
-            let clusterRecord = try ClusterReference.existing(db, cluster, context)
-            guard var record = try TaskReference.find(db, task, cluster: clusterRecord.name, context) else {
+            let clusterName = try ClusterReference.existingName(db, cluster, context)
+            guard var record = try TaskReference.find(db, task, cluster: clusterName, context) else {
                 throw ECSError(.invalidParameterException, "The referenced task was not found.")
             }
             guard record.desiredStatus != .stopped, record.lastStatus.holdsResources else { return (record, false) }

@@ -33,6 +33,17 @@ final class TaskDocumentCache: Sendable {
         return document
     }
 
+    /// Records that task `id`'s stored text `text` is `document` encoded (see
+    /// ``TaskDocument/encodedForTask(_:)``): the writer of a task already holds what the next
+    /// reader would decode. Harmless if the write does not commit: entries are only ever used
+    /// for their exact text.
+    func remember(taskID id: String, text: String, document: TaskDocument) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[id] = Entry(text: text, document: document)
+        }
+    }
+
     /// Entries held now (for tests).
     var count: Int { entries.withLock { $0.count } }
 }

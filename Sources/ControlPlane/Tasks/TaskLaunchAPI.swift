@@ -81,7 +81,7 @@ extension ECSAPI {
                     desiredStatus: .running, lastStatus: .provisioning,
                     reservedCPU: blueprint.requirement.cpu, reservedMemory: blueprint.requirement.memory,
                     reservedPorts: blueprint.hostTCPPorts, reservedUDPPorts: blueprint.hostUDPPorts,
-                    createdAt: now, version: 1, document: document.encoded())
+                    createdAt: now, version: 1, document: document.encodedForTask(id))
                 try record.insert(db)
                 try TagRecord.merge(db, resourceArn: record.arn, tags: tags)
                 records.append(record)

@@ -13,13 +13,13 @@ extension ECSAPI {
         }
         let withTags = (request.include ?? []).contains("TAGS")
         return try snapshot { db in
-            let cluster = try ClusterReference.existing(db, request.cluster, context)
+            let clusterName = try ClusterReference.existingName(db, request.cluster, context)
             // One query for every task named (not one per reference: each statement SQLite
-            // compiles costs more than reading the rows).
-            let ids = references.map { TaskReference.id($0, cluster: cluster.name, context) }
+            // compiles costs more than reading the rows), compiled once per number of tasks.
+            let ids = references.map { TaskReference.id($0, cluster: clusterName, context) }
             let wanted = Array(Set(ids.compactMap { $0 }))
-            let rows = wanted.isEmpty ? [] : try TaskRecord.filter(keys: wanted).fetchAll(db)
-            let byID = Dictionary(rows.filter { $0.clusterName == cluster.name }.map { ($0.id, $0) },
+            let rows = try TaskRecord.fetchAll(db, ids: wanted)
+            let byID = Dictionary(rows.filter { $0.clusterName == clusterName }.map { ($0.id, $0) },
                                   uniquingKeysWith: { first, _ in first })
             var found: [TaskRecord] = []
             var seen: Set<String> = []
@@ -28,7 +28,7 @@ extension ECSAPI {
                 if let id, let record = byID[id] {
                     if seen.insert(record.id).inserted { found.append(record) }
                 } else {
-                    failures.append(ECSFailure(arn: TaskReference.failureARN(reference, cluster: cluster.name, context),
+                    failures.append(ECSFailure(arn: TaskReference.failureARN(reference, cluster: clusterName, context),
                                                reason: ECSFailure.missingReason))
                 }
             }

@@ -15,7 +15,7 @@ extension TaskReconciler {
     func drive(_ id: String) async {
         let row: TaskRecord?
         do {
-            row = try await store.read { db in try TaskRecord.fetchOne(db, key: id) }
+            row = try await store.read { db in try TaskRecord.fetch(db, id: id) }
         } catch {
             logger.error("reading a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
             retryLater(id)
@@ -24,6 +24,13 @@ extension TaskReconciler {
         // The instance never changes; each step's transaction reads the row afresh, and the
         // next step goes on from what it saved.
         guard var current = row, let agent = agent(forInstance: current.containerInstanceId) else { return }
+        // The row as last read or saved here stands for the next step's read snapshot (most
+        // drives, e.g. the periodic resync's, find nothing to change and end there); a step
+        // that changes the task reads it again in its write transaction, and an action that
+        // writes the task (stop, register, deregister, a refused launch) leaves it unknown. A
+        // change another writer made meanwhile (StopTask) signals the task, which is then
+        // driven again from a fresh read.
+        var fresh: TaskRecord? = current
         // The report a launch answered with stands for the first report after it.
         var launched: AgentTaskReport?
         for _ in 0..<Self.maximumStepsPerDrive {
@@ -44,7 +51,8 @@ extension TaskReconciler {
             let now = TaskLifecycle.seconds(clock())
             let advanced: Step?
             do {
-                advanced = try await advance(id, report: report, now: now)
+                advanced = try await advance(id, report: report, now: now, known: fresh)
+                fresh = nil
             } catch {
                 logger.error("recording a task's progress failed", metadata: ["task": "\(id)", "error": "\(error)"])
                 retryLater(id)
@@ -55,10 +63,12 @@ extension TaskReconciler {
             switch step.action {
             case .none:
                 if !step.changed { return }
+                fresh = current
             case .launch:
                 let outcome = await launch(step.task, taskDefinition: step.taskDefinition, agent: agent)
                 guard outcome.goOn else { return }
                 launched = outcome.report
+                if outcome.report != nil { fresh = current }
             case .stop(let reason, let code):
                 guard await stop(step.task, reason: reason, code: code, agent: agent) else { return }
             case .register(let targets):
@@ -76,9 +86,33 @@ extension TaskReconciler {
     /// out on a read snapshot, beside other reads, instead of queueing for the store's one
     /// writer behind every other task's step. A step that changes the task is worked out again
     /// in one write transaction, on the row as it is then.
-    private func advance(_ id: String, report: AgentTaskReport?, now: Double) async throws -> Step? {
-        let unchanged = try await store.read { db -> Step?? in
-            guard let record = try TaskRecord.fetchOne(db, key: id) else { return .some(nil) }
+    ///
+    /// `known`, the row as the caller has just read it, stands for the read snapshot.
+    private func advance(_ id: String, report: AgentTaskReport?, now: Double, known: TaskRecord?) async throws -> Step? {
+        if let known {
+            let before = StoredTask(known)
+            var task = before
+            let action = task.advance(report: report, now: now)
+            if task == before {
+                var definition: TaskDefinition?
+                if action == .launch {
+                    definition = try await store.read { db in
+                        try TaskDefinitionRecord.fetchOne(db, key: known.taskDefinitionArn)?.rendered
+                    }
+                }
+                return Step(action: action, task: task, changed: false, taskDefinition: definition)
+            }
+            // It changes: worked out again in the write transaction below.
+        } else if let unchanged = try await unchangedStep(id, report: report, now: now) {
+            return unchanged
+        }
+        return try await savedStep(id, report: report, now: now)
+    }
+
+    /// The step worked out on a read snapshot if it changes nothing; nil if it changes the task.
+    private func unchangedStep(_ id: String, report: AgentTaskReport?, now: Double) async throws -> Step?? {
+        try await store.read { db -> Step?? in
+            guard let record = try TaskRecord.fetch(db, id: id) else { return .some(nil) }
             let before = StoredTask(record)
             var task = before
             let action = task.advance(report: report, now: now)
@@ -89,9 +123,12 @@ extension TaskReconciler {
             }
             return .some(Step(action: action, task: task, changed: false, taskDefinition: definition))
         }
-        if let unchanged { return unchanged }
+    }
+
+    /// The step worked out and saved in one write transaction, on the row as it is then.
+    private func savedStep(_ id: String, report: AgentTaskReport?, now: Double) async throws -> Step? {
         let (step, change) = try await store.write { db -> (Step?, TaskStateChange?) in
-            guard let record = try TaskRecord.fetchOne(db, key: id) else { return (nil, nil) }
+            guard let record = try TaskRecord.fetch(db, id: id) else { return (nil, nil) }
             let before = StoredTask(record)
             var task = before
             let action = task.advance(report: report, now: now)
@@ -110,7 +147,7 @@ extension TaskReconciler {
     private func update(_ id: String, _ mutate: @escaping @Sendable (inout StoredTask) -> Void) async -> Bool {
         do {
             let change = try await store.write { db -> TaskStateChange? in
-                guard let record = try TaskRecord.fetchOne(db, key: id) else { return nil }
+                guard let record = try TaskRecord.fetch(db, id: id) else { return nil }
                 let before = StoredTask(record)
                 var task = before
                 mutate(&task)
@@ -134,7 +171,10 @@ extension TaskReconciler {
         shownAfter.version = shownBefore.version
         let visible = shownAfter != shownBefore
         if visible { after.record.version = before.record.version + 1 }
-        after.record.document = after.document.encoded()
+        // The stored text is kept when the document did not change (only columns did).
+        if after.document != before.document {
+            after.record.document = after.document.encodedForTask(after.record.id)
+        }
         try after.record.update(db)
         return visible ? TaskStateChange(after.record) : nil
     }

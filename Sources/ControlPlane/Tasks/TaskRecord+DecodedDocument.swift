@@ -6,3 +6,13 @@ extension TaskRecord {
         TaskDocumentCache.shared.document(taskID: id, text: document)
     }
 }
+
+extension TaskDocument {
+    /// The text to store in task `id`'s row, remembered in ``TaskDocumentCache/shared`` so
+    /// that the rows read back after the write are not decoded again.
+    func encodedForTask(_ id: String) -> String {
+        let text = encoded()
+        TaskDocumentCache.shared.remember(taskID: id, text: text, document: self)
+        return text
+    }
+}

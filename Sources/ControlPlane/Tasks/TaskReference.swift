@@ -16,7 +16,7 @@ enum TaskReference {
     /// The task `text` names in `cluster`.
     static func find(_ db: Database, _ text: String, cluster: String, _ context: ECSRequestContext) throws -> TaskRecord? {
         guard let id = id(text, cluster: cluster, context),
-              let record = try TaskRecord.fetchOne(db, key: id), record.clusterName == cluster
+              let record = try TaskRecord.fetch(db, id: id), record.clusterName == cluster
         else { return nil }
         return record
     }

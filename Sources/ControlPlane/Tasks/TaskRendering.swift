@@ -9,12 +9,13 @@ enum TaskRendering {
 
     /// Renders `records` in order; `withTags` adds each task's tags.
     static func render(_ db: Database, _ records: [TaskRecord], withTags: Bool) throws -> [ECSTask] {
-        let instanceIDs = Array(Set(records.compactMap(\.containerInstanceId)))
+        // Only the ARN of each instance, one cached statement per instance (tasks share a few
+        // instances): decoding whole instance rows (their JSON resources and attributes) was
+        // most of DescribeTasks' cost.
         var instanceArns: [String: String] = [:]
-        if !instanceIDs.isEmpty {
-            for instance in try ContainerInstanceRecord.filter(instanceIDs.contains(Column("id"))).fetchAll(db) {
-                instanceArns[instance.id] = instance.arn
-            }
+        for id in Set(records.compactMap(\.containerInstanceId)) {
+            let statement = try db.cachedStatement(sql: "SELECT arn FROM \(ContainerInstanceRecord.databaseTableName) WHERE id = ?")
+            instanceArns[id] = try String.fetchOne(statement, arguments: [id])
         }
         return try records.map { record in
             let tags = withTags ? try TagRecord.tags(db, resourceArn: record.arn) : nil
@@ -70,10 +71,19 @@ enum TaskRendering {
     }
 
     /// `arn:...:cluster/NAME` in the task ARN's partition, region and account.
+    /// Every task rendered asks for it, so the task ARN's `arn:PARTITION:ecs:REGION:ACCOUNT:`
+    /// prefix is reused as it is, after the checks ``ECSARN/init(parsing:)`` makes of a task
+    /// ARN, rather than parsed into parts and printed again.
     static func clusterArn(ofTask taskArn: String, clusterName: String) -> String? {
-        guard let arn = ECSARN(parsing: taskArn) else { return nil }
-        return ECSARN(partition: arn.partition, region: arn.region, accountID: arn.accountID,
-                      resource: .cluster(name: clusterName)).description
+        let colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/")
+        let parts = taskArn.utf8.split(separator: colon, maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0].elementsEqual("arn".utf8), parts[2].elementsEqual(ECSARN.service.utf8),
+              !parts[1].isEmpty, !parts[3].isEmpty, !parts[4].isEmpty,
+              parts[5].starts(with: "task/".utf8), !parts[5].contains(colon)
+        else { return nil }
+        let segments = parts[5].dropFirst(5).split(separator: slash, omittingEmptySubsequences: false)
+        guard segments.count == 1 || segments.count == 2, segments.allSatisfy({ !$0.isEmpty }) else { return nil }
+        return String(taskArn[..<parts[5].startIndex]) + "cluster/" + clusterName
     }
 
     private static func overrides(_ document: TaskDocument) -> ECSTaskOverrides {
