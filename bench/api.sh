@@ -107,6 +107,7 @@ for _ in $(seq 200); do
 done
 grep -q "ECS API on" "$LOG" || { echo "wharf serve did not start within 20 s" >&2; exit 1; }
 
+bench_settle
 echo "running: $STORED stored tasks ($STORED_KIND), ${DURATION}s per measurement on $CONNECTIONS connections, $CYCLES RunTask cycles" >&2
 bench_run timeout 1800 "$BENCH" api --endpoint "127.0.0.1:$PORT" --credentials "$DATA/credentials" --stored "$STORED" \
     --stored-kind "$STORED_KIND" --duration "$DURATION" --connections "$CONNECTIONS" --cycles "$CYCLES"

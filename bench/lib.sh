@@ -76,3 +76,23 @@ bench_remove_host_resources() {
     done
     return 0
 }
+
+# bench_settle: waits (at most BENCH_SETTLE_LIMIT seconds, default 30) until the machine has
+# been at least 90% idle over one second, so a phase does not pay for the kernel's background
+# work left by the one before it (namespaces, cgroups and mounts are torn down by kernel
+# workers after their processes exit: a runc or Wharf run leaves seconds of it behind).
+bench_settle() {
+    local limit=${BENCH_SETTLE_LIMIT:-30} waited=0 a b
+    while [[ $waited -lt $limit ]]; do
+        read -r -a a </proc/stat
+        sleep 1
+        read -r -a b </proc/stat
+        waited=$((waited + 1))
+        local total=0 idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) i
+        for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+        if [[ $total -gt 0 && $((idle * 100 / total)) -ge 90 ]]; then
+            return 0
+        fi
+    done
+    echo "bench: the machine was still busy after ${limit}s; measuring anyway" >&2
+}

@@ -94,6 +94,7 @@ fi
 # --- baseline --------------------------------------------------------------------------------
 BASE_P50="" BASE_P99=""
 if [[ $SKIP_BASELINE -eq 0 ]]; then
+    bench_settle
     echo "running the baseline (iproute2 + runc), $N cycles" >&2
     BASE_LINE=$(bash "$BASELINE" "$N" | tail -1)
     echo "$BASE_LINE"
@@ -103,16 +104,20 @@ fi
 
 # --- wharf -----------------------------------------------------------------------------------
 : >"$RESULTS"
+bench_settle
 echo "running wharf: $N cycles" >&2
 bench_run_tee "$RESULTS" timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMAGE" --count "$N" --deadline 300
 # The same cycles with no network namespaces prepared ahead: what the network pool buys.
+bench_settle
 echo "running wharf: $N cycles without the network pool" >&2
 bench_run_tee "$RESULTS" timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMAGE" --count "$N" --deadline 300 --network-pool 0
 if [[ $CONCURRENT -gt 0 ]]; then
+    bench_settle
     echo "running wharf: $CONCURRENT concurrent launches" >&2
     bench_run_tee "$RESULTS" timeout 300 "$BENCH" concurrent "${COMMON[@]}" --image "$IMAGE" --count "$CONCURRENT" || true
 fi
 if [[ $DENSITY -gt 0 ]]; then
+    bench_settle
     echo "running wharf: density $DENSITY" >&2
     bench_run_tee "$RESULTS" timeout 1500 "$BENCH" density "${COMMON[@]}" --image "$IMAGE" --count "$DENSITY" --deadline 900 || true
 fi
