@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: [
-                "Runtime", "AWSProtocol", "Scheduler", "LB", "WharfIO",
+                "Runtime", "LinuxHost", "AWSProtocol", "Scheduler", "LB", "WharfIO",
                 "Autoscaler", "AutoScaling", "Registry", "Dashboard",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),

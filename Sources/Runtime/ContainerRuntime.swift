@@ -76,14 +76,13 @@ public final class ContainerRuntime: @unchecked Sendable {
             containers: [])
         var supervisor: SupervisorSpawner.Spawned?
         do {
-            let recordWriter = try TaskRecordWriter(spec: spec, taskID: id)
             for directory in [layout.directory, layout.logs, layout.containers] {
                 try FileSystem.makeDirectories(directory, mode: 0o700)
             }
             // Written before anything is created on the host: a reconcile in another process sees
             // a launch in progress (not an abandoned directory), and a crash from here on leaves
             // a record naming what to clean up. It is written again once the address is known.
-            try recordWriter.write(record, to: layout.spec)
+            try writeRecord(record, layout: layout)
             // The supervisor starts now and waits for its start message, so its exec and
             // start-up overlap the cgroups and the network below instead of following them.
             let spawned = try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
@@ -103,6 +102,8 @@ public final class ContainerRuntime: @unchecked Sendable {
             let attached = Result { () throws(SystemError) in
                 try network.attach(taskID: id, mode: spec.networkMode, attachment: &attachment)
             }
+            // The network's own readiness, not the cgroups' (waited for just below).
+            let networkReadyAt = Clock.wallNanoseconds()
             plan.resources = resources(from: attachment)
             try cgroups.wait().get()
             try attached.get()
@@ -111,9 +112,9 @@ public final class ContainerRuntime: @unchecked Sendable {
             record.address = attachment.address?.description
             record.subnet = attachment.subnet?.description
             record.hostname = hostname
-            record.networkReadyAt = Clock.wallNanoseconds()
+            record.networkReadyAt = networkReadyAt
             try FileSystem.writeAtomically(layout.plan, plan.encoded)
-            try recordWriter.write(record, to: layout.spec)
+            try writeRecord(record, layout: layout)
             // From here the supervisor owns the task. The namespace is its now; this process's
             // reference goes either way (a failed send abandons and reaps the supervisor itself,
             // so the rollback has none to abandon).
@@ -191,6 +192,15 @@ public final class ContainerRuntime: @unchecked Sendable {
             logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
         }
         try? FileSystem.removeTree(layout.directory)
+    }
+
+    private func writeRecord(_ record: TaskRecord, layout: TaskLayout) throws(SystemError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(record) else {
+            throw SystemError(step: "encode the record of task \(record.id)", call: "JSONEncoder", errno: EINVAL)
+        }
+        try FileSystem.writeAtomically(layout.spec, String(decoding: data, as: UTF8.self))
     }
 
     /// A 32-hex-digit task id, as ECS task ids look.

@@ -40,8 +40,9 @@ public struct TaskResources: Equatable, Sendable {
     /// Host end of the task's veth pair.
     public var vethName: String?
     /// The descriptor, in the supervisor, of the network namespace its containers join (`nil`:
-    /// the host's network). The runtime hands the namespace over as this descriptor when it
-    /// starts the supervisor (`TaskResources.inheritedNetworkNamespaceDescriptor`); the
+    /// the host's network). The runtime sends the namespace with the start message (SCM_RIGHTS)
+    /// and the supervisor moves it to this descriptor
+    /// (`TaskResources.inheritedNetworkNamespaceDescriptor`); the
     /// supervisor's descriptor is what keeps the namespace alive for the task.
     public var networkNamespaceDescriptor: Int32?
     /// IPAM pool directory and the address the task holds in it.

@@ -40,9 +40,10 @@ do {
 
 do {
     let plan = try SupervisorPlan(decoding: try FileSystem.read(layout.plan))
-    // The plan names the namespace descriptor it expects; without one, descriptor 3 is not ours.
+    // The plan names the namespace descriptor it expects: the one the start message carried
+    // (moved to `namespaceDescriptor`), or none for the host's network.
     let networkNamespaceFD = plan.resources.networkNamespaceDescriptor
-    guard (networkNamespaceFD == nil) == (receivedNamespace == nil), networkNamespaceFD ?? namespaceDescriptor == namespaceDescriptor else {
+    guard networkNamespaceFD == receivedNamespace else {
         report("the plan names network namespace descriptor \(networkNamespaceFD ?? -1); the runtime sent \(receivedNamespace == nil ? "none" : "one") for \(namespaceDescriptor)")
         exit(1)
     }

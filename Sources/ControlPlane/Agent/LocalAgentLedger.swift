@@ -1,4 +1,5 @@
 import Foundation
+import LinuxHost
 
 /// Which runtime task runs which ECS task: one small JSON file per ECS task ID under
 /// `STATE/tasks/`, so the mapping survives the daemon.
@@ -44,32 +45,12 @@ struct LocalAgentLedger {
             } catch {
                 throw .ledger(step: "encode the entry of task \(entry.taskID)", path: path, message: "\(error)")
             }
-            // One writer per task at a time (``LocalAgent`` launches a task once at a time),
-            // so the temporary name only needs to be apart from other processes'.
-            let temporary = path + ".tmp.\(getpid())"
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else {
-                throw .ledger(step: "open (create) \(temporary)", path: path, message: String(cString: strerror(errno)))
-            }
-            var written = 0
-            while written < data.count {
-                let count = data.withUnsafeBytes { bytes in
-                    Glibc.write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
-                }
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else {
-                    let reason = String(cString: strerror(errno))
-                    close(descriptor)
-                    unlink(temporary)
-                    throw .ledger(step: "write \(temporary)", path: path, message: reason)
-                }
-                written += count
-            }
-            close(descriptor)
-            guard rename(temporary, path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temporary)
-                throw .ledger(step: "rename \(temporary) over the entry", path: path, message: reason)
+            // One writer per task at a time (``LocalAgent`` launches a task once at a time), so
+            // the temporary name writeAtomically uses (per process) is apart from others'.
+            do throws(SystemError) {
+                try FileSystem.writeAtomically(path, String(decoding: data, as: UTF8.self), mode: 0o600)
+            } catch {
+                throw .ledger(step: error.step, path: path, message: error.description)
             }
         }
 

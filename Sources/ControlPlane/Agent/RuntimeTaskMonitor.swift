@@ -4,8 +4,10 @@ import Synchronization
 
 /// Tells ``LocalAgent`` which runtime tasks changed, as soon as they change: one inotify
 /// instance watches every live task's directory (the supervisor appends each event to a file
-/// there), and one thread waits on it. A sweep every `sweepInterval` seconds reports every
-/// watched task as well, because a supervisor that dies writes nothing.
+/// there), and one thread waits on it. A sweep every `sweepInterval` seconds hands every watched
+/// task to the agent as well, because a supervisor that dies writes nothing: the agent then
+/// records dead supervisors only (a live supervisor's changes all come as events; events lost
+/// to a full inotify queue are caught by the full pass an overflow triggers).
 ///
 /// The thread only reads inotify and calls `onChange`; it never touches the runtime itself.
 /// Sweeps run on a queue of their own: a sweep reads the status files of every watched task

@@ -26,10 +26,7 @@ final class TaskDocumentCache: Sendable {
     func document(taskID id: String, text: String) -> TaskDocument {
         if let entry = entries.withLock({ $0[id] }), entry.text == text { return entry.document }
         let document = TaskDocument.decode(text)
-        entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[id] = Entry(text: text, document: document)
-        }
+        remember(taskID: id, text: text, document: document)
         return document
     }
 

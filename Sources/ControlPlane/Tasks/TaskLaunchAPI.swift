@@ -54,7 +54,7 @@ extension ECSAPI {
         }
 
         let result = try transaction { db -> (records: [TaskRecord], failures: [ECSFailure]) in
-            let cluster = try ClusterReference.active(db, request.cluster, context)
+            let clusterName = try ClusterReference.activeName(db, request.cluster, context)
             guard let status = try TaskDefinitionRecord.fetchOne(db, key: definition.arn)?.status else {
                 throw ECSError(.clientException, "TaskDefinition not found.")
             }
@@ -68,14 +68,14 @@ extension ECSAPI {
                 }
             }
 
-            let (placements, failures) = try place(db, launch, blueprint: blueprint, cluster: cluster.name, context: context)
+            let (placements, failures) = try place(db, launch, blueprint: blueprint, cluster: clusterName, context: context)
             var records: [TaskRecord] = []
             for instance in placements {
                 let id = ECSResourceID.random()
-                let document = blueprint.document(taskID: id, clusterName: cluster.name, context: context, request: launch,
+                let document = blueprint.document(taskID: id, clusterName: clusterName, context: context, request: launch,
                                                   instance: instance)
                 let record = TaskRecord(
-                    id: id, arn: context.arn(.task(cluster: cluster.name, id: id)).description, clusterName: cluster.name,
+                    id: id, arn: context.arn(.task(cluster: clusterName, id: id)).description, clusterName: clusterName,
                     taskDefinitionArn: definition.arn, containerInstanceId: instance.id, launchType: launch.launchType,
                     serviceArn: launch.serviceArn, startedBy: startedBy, group: launch.group,
                     desiredStatus: .running, lastStatus: .provisioning,

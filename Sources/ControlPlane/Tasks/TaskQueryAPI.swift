@@ -51,9 +51,9 @@ extension ECSAPI {
                                    limit: PaginationLimits.listTasks, keyCount: 1)
         let visibleSince = context.timestamp - TaskRetention.stoppedTaskVisibility
         let records = try snapshot { db -> [(id: String, arn: String)] in
-            let cluster = try ClusterReference.existing(db, request.cluster, context)
+            let clusterName = try ClusterReference.existingName(db, request.cluster, context)
             guard desired != "PENDING" else { return [] }
-            var query = TaskRecord.filter(Column("clusterName") == cluster.name && Column("desiredStatus") == desired)
+            var query = TaskRecord.filter(Column("clusterName") == clusterName && Column("desiredStatus") == desired)
             if desired == "STOPPED" {
                 query = query.filter(Column("stoppedAt") == nil || Column("stoppedAt") >= visibleSince)
             }
@@ -62,7 +62,7 @@ extension ECSAPI {
                 query = query.filter(sql: "substr(taskDefinitionArn, 1, ?) = ?", arguments: [prefix.utf8.count, prefix])
             }
             if let name = request.serviceName, !name.isEmpty {
-                let arn = context.arn(.service(cluster: cluster.name, name: name)).description
+                let arn = context.arn(.service(cluster: clusterName, name: name)).description
                 guard try ServiceRecord.fetchOne(db, key: arn) != nil else {
                     throw ECSError(.serviceNotFoundException, "Service not found.")
                 }
@@ -72,7 +72,7 @@ extension ECSAPI {
                 query = query.filter(Column("startedBy") == startedBy)
             }
             if let instance = request.containerInstance, !instance.isEmpty {
-                guard let id = ContainerInstanceReference.id(instance, cluster: cluster.name, context) else { return [] }
+                guard let id = ContainerInstanceReference.id(instance, cluster: clusterName, context) else { return [] }
                 // FARGATE tasks use the host's capacity but, as in ECS, belong to no instance.
                 query = query.filter(Column("containerInstanceId") == id && Column("launchType") != ECSLaunchType.fargate)
             }

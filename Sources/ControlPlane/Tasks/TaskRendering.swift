@@ -13,9 +13,12 @@ enum TaskRendering {
         // instances): decoding whole instance rows (their JSON resources and attributes) was
         // most of DescribeTasks' cost.
         var instanceArns: [String: String] = [:]
-        for id in Set(records.compactMap(\.containerInstanceId)) {
+        let instanceIDs = Set(records.compactMap(\.containerInstanceId))
+        if !instanceIDs.isEmpty {
             let statement = try db.cachedStatement(sql: "SELECT arn FROM \(ContainerInstanceRecord.databaseTableName) WHERE id = ?")
-            instanceArns[id] = try String.fetchOne(statement, arguments: [id])
+            for id in instanceIDs {
+                instanceArns[id] = try String.fetchOne(statement, arguments: [id])
+            }
         }
         return try records.map { record in
             let tags = withTags ? try TagRecord.tags(db, resourceArn: record.arn) : nil

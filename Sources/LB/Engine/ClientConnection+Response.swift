@@ -53,9 +53,9 @@ extension ClientConnection {
 
     /// Writes what was relayed to the client, unless the response completed and its write was
     /// deferred to the end of the loop iteration (`finishExchange`): a response still streaming
-    /// is written now, so its buffer makes room for the next read, and a complete one is
-    /// written once, by the deferred write (flushing it here too would run `outputDrained`
-    /// twice).
+    /// is written now, so its buffer makes room for the next read, and a complete one stays in
+    /// the iteration's batch of writes (which is what deferring it buys: wrk and the targets are
+    /// woken once per batch).
     private func flushRelayedOutput() {
         if state != .closed, output != nil, !deferredWrites.contains(.client) { flushOutput() }
     }

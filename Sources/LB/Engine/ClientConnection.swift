@@ -297,8 +297,11 @@ final class ClientConnection {
     /// (`DeferredWrites`); the bytes wait in their buffer meanwhile, as after a short write.
     @inline(__always)
     func deferWrite(_ write: DeferredWrites) {
-        if deferredWrites.isEmpty { worker.deferWrites(of: self) }
+        // Inserted first: a worker with no loop-end watcher (before it starts, after shutdown)
+        // runs the connection's deferred writes at once, which must find this one.
+        let first = deferredWrites.isEmpty
         deferredWrites.insert(write)
+        if first { worker.deferWrites(of: self) }
     }
 
     /// Does the writes put off by `deferWrite`, as they stand now: the exchange may have moved

@@ -45,7 +45,8 @@ final class NetworkPool: @unchecked Sendable {
     private var drained = false
 
     /// `prepare` makes one network (on the pool's queue); `onFailure` hears why one could not
-    /// be made, after which the pool stops refilling until the next take.
+    /// be made, after which the pool stops refilling until the next refill request (one
+    /// follows every awsvpc attach).
     init(
         capacity: Int, prepare: @escaping () throws(SystemError) -> PreparedNetwork,
         onFailure: @escaping (SystemError) -> Void
