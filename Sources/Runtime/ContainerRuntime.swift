@@ -19,7 +19,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     let records = TaskRecordCache()
     let watches = DirectoryWatchPool()
     let removedTasks: RemovedTaskDirectories
-    let reaper = SupervisorReaper()
+    let reaper: SupervisorReaper
     /// The supervisor binary, resolved once (a readlink of /proc/self/exe) rather than per launch.
     let supervisorPath: String
     let logger: Logger
@@ -30,6 +30,7 @@ public final class ContainerRuntime: @unchecked Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
+        reaper = SupervisorReaper(logger: logger)
         do {
             try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
             hierarchy = try CgroupHierarchy.detect()
@@ -124,7 +125,7 @@ public final class ContainerRuntime: @unchecked Sendable {
                 attachment.namespaceFD = nil
             }
             try spawned.start(networkNamespaceFD: attachment.namespaceFD)
-            adopt(supervisor: spawned.pid, layout: layout)
+            try adopt(supervisor: spawned.pid, layout: layout)
             records.store(record)
         } catch let error as SystemError {
             rollBack(plan: plan, layout: layout, supervisor: supervisor, networkNamespaceFD: attachment.namespaceFD)
@@ -168,17 +169,27 @@ public final class ContainerRuntime: @unchecked Sendable {
 
     /// Takes on a started supervisor: reaps it when it exits, and makes sure `supervisor.pid`
     /// names it before the launch returns (every later call, in this process or another, finds
-    /// the supervisor there). The supervisor writes that file itself while it waits for its
-    /// start message, so this is normally one `stat`; the same identity is written here if the
-    /// supervisor has not got that far yet.
-    private func adopt(supervisor pid: pid_t, layout: TaskLayout) {
+    /// the supervisor there). The supervisor writes that file itself before it reads its start
+    /// message, so this is normally one `stat`; the same identity is written here if the
+    /// supervisor has not got that far yet. A supervisor that cannot be recorded fails the
+    /// launch: one that is gone already never started anything (the rollback cleans up), and one
+    /// whose pid cannot be written is killed, since a task nobody can find must not run.
+    private func adopt(supervisor pid: pid_t, layout: TaskLayout) throws(SystemError) {
         reaper.watch(pid)
         guard !FileSystem.exists(layout.supervisorPID) else { return }
-        guard let identity = ProcessIdentity.of(pid: pid) else { return }
+        guard let identity = ProcessIdentity.of(pid: pid), identity.isAlive else {
+            // It may have recorded itself between the two looks, then exited (a task that ran
+            // and ended at once): then it is the task's record that tells the rest.
+            guard !FileSystem.exists(layout.supervisorPID) else { return }
+            throw SystemError(
+                step: "start the supervisor of \(layout.directory) (it exited before recording itself; see supervisor.log)",
+                call: "posix_spawn", errno: ESRCH)
+        }
         do {
             try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
         } catch {
-            logger.warning("cannot record a supervisor's pid", metadata: ["pid": "\(pid)", "error": "\(error)"])
+            kill(pid, SIGKILL)
+            throw error
         }
     }
 

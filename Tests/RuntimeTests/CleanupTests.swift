@@ -125,6 +125,37 @@ final class CleanupTests: XCTestCase {
         XCTAssertEqual(try taskDirectories(), [])
     }
 
+    /// A supervisor that exits before it starts the task either fails the launch (the start
+    /// message or the adoption notices it is gone) or, when it was still there for both, leaves
+    /// a task whose supervisor is dead: `reconcile` stops that one. Either way nothing is left.
+    func testSupervisorThatExitsAtOnceLeavesNothingBehind() throws {
+        let script = fixture.root + "/exiting-shim"
+        try "#!/bin/sh\nexit 0\n".write(toFile: script, atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(script, 0o755), 0)
+        var configuration = fixture.configuration
+        configuration.supervisorPath = script
+        let runtime = try ContainerRuntime(configuration: configuration)
+        var launched: [String] = []
+        for _ in 0..<3 {
+            do {
+                launched.append(try runtime.launch(RuntimeFixture.task(["true"])).id)
+            } catch {
+                guard case .launchFailed = error else { return XCTFail("expected launchFailed, got \(error)") }
+            }
+        }
+        for id in launched {
+            XCTAssertTrue(waitUntil(seconds: 10) { !Self.processRuns(mentioning: id) }, "supervisor of \(id) still runs")
+        }
+        runtime.reconcile()
+        for id in launched {
+            XCTAssertEqual(try runtime.status(of: id).lastStatus, "STOPPED")
+            try runtime.remove(id)
+        }
+        runtime.finishRemovals()
+        XCTAssertEqual(fixture.leftovers(), [])
+        XCTAssertEqual(try taskDirectories(), [])
+    }
+
     /// Whether a process has `text` in its command line (a supervisor names its task directory).
     private static func processRuns(mentioning text: String) -> Bool {
         let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { Int($0) != nil }
