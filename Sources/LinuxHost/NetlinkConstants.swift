@@ -22,6 +22,7 @@ enum Netlink {
     static let request: UInt16 = 0x01  // NLM_F_REQUEST
     static let multipart: UInt16 = 0x02  // NLM_F_MULTI
     static let ack: UInt16 = 0x04  // NLM_F_ACK
+    static let echo: UInt16 = 0x08  // NLM_F_ECHO: the kernel sends the requester its notification
     static let dumpInterrupted: UInt16 = 0x10  // NLM_F_DUMP_INTR
     static let dump: UInt16 = 0x300  // NLM_F_ROOT | NLM_F_MATCH
     static let exclusive: UInt16 = 0x200  // NLM_F_EXCL
@@ -50,6 +51,7 @@ enum Netlink {
     // IFLA_* link attributes (linux/if_link.h).
     static let linkName: UInt16 = 3  // IFLA_IFNAME
     static let linkMTU: UInt16 = 4  // IFLA_MTU
+    static let linkPeerIndex: UInt16 = 5  // IFLA_LINK (a veth's peer index)
     static let linkMaster: UInt16 = 10  // IFLA_MASTER
     static let linkInfo: UInt16 = 18  // IFLA_LINKINFO
     static let linkNamespaceFD: UInt16 = 28  // IFLA_NET_NS_FD

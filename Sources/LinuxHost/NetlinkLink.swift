@@ -11,13 +11,16 @@ public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
     public var masterIndex: Int32?
     /// The `IFF_*` flags.
     public var flags: UInt32
+    /// `IFLA_LINK`: for a veth, its peer's index in the peer's network namespace.
+    public var peerIndex: Int32?
 
-    public init(index: Int32, name: String, kind: String?, masterIndex: Int32?, flags: UInt32) {
+    public init(index: Int32, name: String, kind: String?, masterIndex: Int32?, flags: UInt32, peerIndex: Int32? = nil) {
         self.index = index
         self.name = name
         self.kind = kind
         self.masterIndex = masterIndex
         self.flags = flags
+        self.peerIndex = peerIndex
     }
 
     /// Administratively up (`IFF_UP`).
@@ -40,12 +43,15 @@ public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
         var name: String?
         var kind: String?
         var master: Int32?
+        var peer: Int32?
         for attribute in message.attributes(after: Netlink.linkHeaderLength) {
             switch attribute.type {
             case Netlink.linkName:
                 name = attribute.string
             case Netlink.linkMaster:
                 master = attribute.uint32.map { Int32(bitPattern: $0) }
+            case Netlink.linkPeerIndex:
+                peer = attribute.uint32.map { Int32(bitPattern: $0) }
             case Netlink.linkInfo:
                 for info in attribute.nested where info.type == Netlink.infoKind {
                     kind = info.string
@@ -55,6 +61,6 @@ public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
             }
         }
         guard let name else { return nil }
-        return NetworkLink(index: index, name: name, kind: kind, masterIndex: master, flags: flags)
+        return NetworkLink(index: index, name: name, kind: kind, masterIndex: master, flags: flags, peerIndex: peer)
     }
 }

@@ -75,14 +75,22 @@ extension RouteNetlink {
     /// then cuts the real count back to one, which unregisters them again and waits for an
     /// expedited RCU grace period (`netif_set_real_num_tx_queues`), twice per pair.
     ///
+    /// The request asks for the kernel's notification of the new host end (`NLM_F_ECHO`),
+    /// which names its index and, as `peerIndex`, the peer's index in the peer's namespace: the
+    /// caller needs no lookup of either.
+    ///
+    /// - Returns: the host end as the kernel reported it, or `nil` from a kernel that does not
+    ///   echo link creation (before 6.1); look the ends up by name then.
     /// - Throws: `SystemError` with `EEXIST` if either name is taken.
+    @discardableResult
     public func createVethPair(
         hostName: String, peerName: String, peerNamespaceFD: Int32?, hostMasterIndex: Int32? = nil, hostUp: Bool = false
-    ) throws(SystemError) {
+    ) throws(SystemError) -> NetworkLink? {
         let upFlags = hostUp ? Netlink.interfaceUp : 0
+        var created: NetworkLink?
         try perform(
             "RTM_NEWLINK", step: { "create veth pair \(hostName)/\(peerName)" },
-            type: Netlink.newLink, flags: Netlink.create | Netlink.exclusive
+            type: Netlink.newLink, flags: Netlink.create | Netlink.exclusive | Netlink.echo
         ) { request in
             request.linkHeader(flags: upFlags, change: upFlags)
             request.attribute(Netlink.linkName, string: hostName)
@@ -106,7 +114,10 @@ extension RouteNetlink {
             request.endNested(peer)
             request.endNested(data)
             request.endNested(info)
+        } handle: { message throws(SystemError) in
+            if let link = NetworkLink.parse(message), link.name == hostName { created = link }
         }
+        return created
     }
 
     /// Enslaves link `linkIndex` to `masterIndex` (e.g. a veth to a bridge).
@@ -152,6 +163,35 @@ extension RouteNetlink {
             request.attribute(Netlink.inet6AddressGenerationMode, byte: Netlink.inet6AddressGenerationNone)
             request.endNested(inet6)
             request.endNested(specific)
+        }
+    }
+
+    /// `disableIPv6AddressGeneration(linkIndex:)` and `setUp(linkIndex:)` in one request. The
+    /// kernel changes the flags before the address generation mode, so the link must have no
+    /// carrier yet (a veth end whose peer is down): without carrier it gets no link-local
+    /// address, and by the time it has one the mode is `none`.
+    public func setUpWithoutIPv6AddressGeneration(linkIndex: Int32) throws(SystemError) {
+        try perform(
+            "RTM_SETLINK", step: { "set link \(linkIndex) up without IPv6 address generation" },
+            type: Netlink.setLink, flags: 0
+        ) { request in
+            request.linkHeader(index: linkIndex, flags: Netlink.interfaceUp, change: Netlink.interfaceUp)
+            let specific = request.beginNested(Netlink.linkAddressFamilySpecific)
+            let inet6 = request.beginNested(Netlink.familyIPv6)
+            request.attribute(Netlink.inet6AddressGenerationMode, byte: Netlink.inet6AddressGenerationNone)
+            request.endNested(inet6)
+            request.endNested(specific)
+        }
+    }
+
+    /// Sets the link called `name` administratively up, addressed by name (no index lookup
+    /// first). `ENODEV` if there is no such link.
+    public func setUp(linkNamed name: String) throws(SystemError) {
+        try perform(
+            "RTM_SETLINK", step: { "set link \(name) up" }, type: Netlink.setLink, flags: 0
+        ) { request in
+            request.linkHeader(flags: Netlink.interfaceUp, change: Netlink.interfaceUp)
+            request.attribute(Netlink.linkName, string: name)
         }
     }
 

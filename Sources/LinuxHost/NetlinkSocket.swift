@@ -72,13 +72,16 @@ public final class RouteNetlink {
     }
 
     /// Sends a request with `NLM_F_ACK` and waits for the kernel's acknowledgement.
-    /// A negative ack becomes a `SystemError` with that errno and `call`.
+    /// A negative ack becomes a `SystemError` with that errno and `call`. Messages that come
+    /// before the ack (with `NLM_F_ECHO` in `flags`, the kernel's notification of the change)
+    /// go to `handle`.
     func perform(
         _ call: String, step: () -> String, type: UInt16, flags: UInt16,
-        build: (inout NetlinkMessageBuilder) -> Void
+        build: (inout NetlinkMessageBuilder) -> Void,
+        handle: (NetlinkMessage) throws(SystemError) -> Void = { _ throws(SystemError) in }
     ) throws(SystemError) {
         let sequence = try send(call, step: step, type: type, flags: Netlink.request | Netlink.ack | flags, build: build)
-        _ = try receive(sequence: sequence, call: call, step: step, until: .acknowledgement) { _ throws(SystemError) in }
+        _ = try receive(sequence: sequence, call: call, step: step, until: .acknowledgement, handle: handle)
     }
 
     /// Sends a `GET` for one object and hands its reply to `handle`.

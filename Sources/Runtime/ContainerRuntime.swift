@@ -92,13 +92,16 @@ public final class ContainerRuntime: @unchecked Sendable {
             for volume in spec.volumes where volume.hostSourcePath == nil {
                 try FileSystem.makeDirectories(layout.volume(volume.name), mode: 0o755)
             }
-            // The cgroups are made on a worker thread while this one attaches the network (see
-            // `BackgroundStep`); both are done before anything goes on. What was attached goes
-            // into the plan whether or not attaching finished, and the plan names the cgroups
-            // from the start, so a rollback removes exactly what exists.
+            // The cgroups, and the containers' overlay directories (the supervisor's to make
+            // otherwise, after the start message), are made on a worker thread while this one
+            // attaches the network (see `BackgroundStep`); both are done before anything goes
+            // on. What was attached goes into the plan whether or not attaching finished, and
+            // the plan names the cgroups from the start, so a rollback removes exactly what
+            // exists (the directories go with the task directory).
             let cgroupPlan = plan
             let cgroups = BackgroundStep.start { () throws(SystemError) in
                 try self.createCgroups(for: spec, plan: cgroupPlan)
+                try Self.makeContainerDirectories(for: spec, layout: layout)
             }
             let attached = Result { () throws(SystemError) in
                 try network.attach(taskID: id, mode: spec.networkMode, attachment: &attachment)
@@ -164,6 +167,20 @@ public final class ContainerRuntime: @unchecked Sendable {
                     cpuUnits: container.cpu > 0 ? container.cpu : nil,
                     memoryLimitBytes: container.memory.map { Int64($0) << 20 },
                     memoryReservationBytes: container.memoryReservation.map { Int64($0) << 20 }))
+        }
+    }
+
+    /// Each container's overlay directories (writable layer, overlay work directory, mount
+    /// point of its root), which the supervisor would otherwise make just before the
+    /// container's clone, on the way from the start message to the exec.
+    private static func makeContainerDirectories(for spec: TaskSpec, layout: TaskLayout) throws(SystemError) {
+        for container in spec.containers {
+            for directory in [
+                layout.upperDirectory(of: container.name), layout.workDirectory(of: container.name),
+                layout.rootfs(of: container.name),
+            ] {
+                try FileSystem.makeDirectories(directory)
+            }
         }
     }
 

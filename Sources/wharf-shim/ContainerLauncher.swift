@@ -23,6 +23,8 @@ struct ContainerLauncher {
         let upper = layout.upperDirectory(of: container.name)
         let work = layout.workDirectory(of: container.name)
         let rootfs = layout.rootfs(of: container.name)
+        // The runtime made these during the launch (off this path); each is one failing mkdir
+        // then, kept so a plan never depends on it.
         for directory in [upper, work, rootfs] {
             try FileSystem.makeDirectories(directory)
         }

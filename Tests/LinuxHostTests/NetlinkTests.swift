@@ -183,6 +183,43 @@ final class NetlinkTests: XCTestCase {
         print("opening a task namespace's netlink socket: " + summary(socketOpen))
     }
 
+    /// The prepared-network sequence: the creating request's echo names both ends, `lo` comes
+    /// up by name, and `eth0` set up without IPv6 address generation (while its host end is
+    /// down) gets no link-local address once the host end comes up.
+    func testVethEchoNamesBothEndsAndPeerComesUpWithoutLinkLocal() throws {
+        let (host, bridge) = try makeBridge()
+        let namespace = try newNamespace()
+        let task = try RouteNetlink(namespaceFD: namespace.fd)
+        let vethName = newVethName()
+
+        let created = try XCTUnwrap(
+            try host.createVethPair(
+                hostName: vethName, peerName: "eth0", peerNamespaceFD: namespace.fd, hostMasterIndex: bridge, hostUp: false),
+            "this kernel (6.1+) echoes link creation")
+        XCTAssertEqual(created.name, vethName)
+        XCTAssertEqual(created.kind, "veth")
+        XCTAssertEqual(created.index, try host.linkIndex(named: vethName))
+        let eth0 = try XCTUnwrap(created.peerIndex)
+        XCTAssertEqual(eth0, try task.linkIndex(named: "eth0"))
+
+        try task.setUp(linkNamed: "lo")
+        XCTAssertEqual(try task.link(named: "lo")?.isUp, true)
+        XCTAssertThrowsError(try task.setUp(linkNamed: "wtnone0")) { error in
+            XCTAssertEqual((error as? SystemError)?.errno, ENODEV)
+        }
+
+        try task.setUpWithoutIPv6AddressGeneration(linkIndex: eth0)
+        XCTAssertEqual(try task.link(named: "eth0")?.isUp, true)
+        try host.disableIPv6AddressGeneration(linkIndex: created.index)
+        try host.setUp(linkIndex: created.index)
+        XCTAssertEqual(try task.link(named: "eth0")?.hasCarrier, true)
+        // With carrier the kernel would have made the link-local address at once.
+        let inside = try withNetworkNamespace(fd: namespace.fd) { () throws(SystemError) -> String in
+            try FileSystem.read("/proc/thread-self/net/if_inet6")
+        }
+        XCTAssertFalse(inside.contains("eth0"), inside)
+    }
+
     func testDeletingMissingLinkReportsItDidNotExist() throws {
         let host = try XCTUnwrap(host)
         XCTAssertFalse(try host.deleteLink(named: "wtm" + netTestRandomHex()))

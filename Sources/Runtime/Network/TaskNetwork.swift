@@ -12,6 +12,11 @@ final class TaskNetwork: @unchecked Sendable {
     /// Serialises use of the host netlink socket and the bridge set-up (neither is thread-safe).
     private let lock = NSLock()
     private var hostNetlink: RouteNetlink?
+    /// The network pool's own host netlink socket, used only on the pool's queue (one network
+    /// at a time, so without `lock`). A refill creating a veth pair (over a millisecond, at
+    /// the pool's low priority) then never holds the lock a launch's rename waits for; the
+    /// kernel's rtnl lock still orders the two, but only for the length of one request.
+    private var poolHostNetlink: RouteNetlink?
     private var bridge: (index: Int32, subnet: IPv4Network, pool: IPAddressPool)?
     /// Namespaces prepared ahead of awsvpc launches (set once, in `init`).
     private var preparedNetworks: NetworkPool?
@@ -30,7 +35,7 @@ final class TaskNetwork: @unchecked Sendable {
                 guard let self else {
                     throw SystemError(step: "prepare a network for a released runtime", call: "none", errno: ECANCELED)
                 }
-                return try self.prepareNetwork()
+                return try self.prepareNetwork(onPoolQueue: true)
             },
             onFailure: onPoolFailure)
     }
@@ -80,7 +85,7 @@ final class TaskNetwork: @unchecked Sendable {
             if let prepared = preparedNetworks?.take() {
                 try attach(taskID: taskID, prepared: prepared, attachment: &attachment)
             } else {
-                try attach(taskID: taskID, prepared: try prepareNetwork(), attachment: &attachment)
+                try attach(taskID: taskID, prepared: try prepareNetwork(onPoolQueue: false), attachment: &attachment)
             }
         }
     }
@@ -110,9 +115,8 @@ final class TaskNetwork: @unchecked Sendable {
         let namespaceFD = try NetworkNamespace.create()
         do throws(SystemError) {
             let inside = try RouteNetlink(namespaceFD: namespaceFD)
-            if let loopback = try inside.linkIndex(named: "lo") {
-                try inside.setUp(linkIndex: loopback)
-            }
+            // Every network namespace has `lo` from its creation: addressed by name, one request.
+            try inside.setUp(linkNamed: "lo")
             return (namespaceFD, inside)
         } catch {
             close(namespaceFD)
@@ -122,26 +126,30 @@ final class TaskNetwork: @unchecked Sendable {
 
     /// One network ready for a task: a namespace with `lo` and `eth0` up, `eth0`'s host end on
     /// the bridge, down, under a pool name, neither end with an IPv6 link-local address (see
-    /// `disableIPv6AddressGeneration`). Made on the pool's queue, or by a launch that found the
-    /// pool empty.
-    private func prepareNetwork() throws(SystemError) -> NetworkPool.PreparedNetwork {
+    /// `disableIPv6AddressGeneration`). Made on the pool's queue (`onPoolQueue`, with the pool's
+    /// own host socket), or by a launch that found the pool empty.
+    ///
+    /// Five requests: `lo` up, the pair (whose echo names both ends' indexes), `eth0` up
+    /// without IPv6 address generation (it has no carrier yet: the host end is down), and the
+    /// host end's address generation off.
+    private func prepareNetwork(onPoolQueue: Bool) throws(SystemError) -> NetworkPool.PreparedNetwork {
         let (bridgeIndex, _, _) = try prepareBridge()
         let (namespaceFD, inside) = try makeNamespaceWithLoopback()
         do throws(SystemError) {
-            let hostName = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex)
-            guard let eth0 = try inside.linkIndex(named: "eth0") else {
+            let host = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, onPoolQueue: onPoolQueue)
+            let eth0: Int32
+            if let peerIndex = host.peerIndex {
+                eth0 = peerIndex
+            } else if let index = try inside.linkIndex(named: "eth0") {
+                eth0 = index
+            } else {
                 throw SystemError(step: "find eth0 in a prepared network namespace", call: "RTM_GETLINK", errno: ENODEV)
             }
-            try inside.disableIPv6AddressGeneration(linkIndex: eth0)
-            try inside.setUp(linkIndex: eth0)
-            let hostIndex = try withHostNetlink { (netlink) throws(SystemError) -> Int32 in
-                guard let index = try netlink.linkIndex(named: hostName) else {
-                    throw SystemError(step: "find the prepared veth \(hostName)", call: "RTM_GETLINK", errno: ENODEV)
-                }
-                try netlink.disableIPv6AddressGeneration(linkIndex: index)
-                return index
+            try inside.setUpWithoutIPv6AddressGeneration(linkIndex: eth0)
+            try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) in
+                try netlink.disableIPv6AddressGeneration(linkIndex: host.index)
             }
-            return NetworkPool.PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: hostIndex, eth0Index: eth0)
+            return NetworkPool.PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, eth0Index: eth0)
         } catch {
             // The namespace holds the pair: closing it removes everything made here.
             close(namespaceFD)
@@ -149,19 +157,33 @@ final class TaskNetwork: @unchecked Sendable {
         }
     }
 
-    /// Creates a veth pair with a fresh pool name for its host end; returns that name.
-    private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32) throws(SystemError) -> String {
+    /// The host end of a prepared pair: its index, and its peer's index inside the namespace
+    /// when the kernel reported it.
+    private struct PreparedHostEnd {
+        var index: Int32
+        var peerIndex: Int32?
+    }
+
+    /// Creates a veth pair with a fresh pool name for its host end; returns that end.
+    private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32, onPoolQueue: Bool) throws(SystemError)
+        -> PreparedHostEnd
+    {
         let prefix = configuration.vethPrefix + Self.poolVethMarker
         let room = RuntimeConfiguration.interfaceNameMaxLength - prefix.utf8.count
         // Random names: another runtime's pool may share the prefix; retry the rare collision.
         for _ in 0..<8 {
             let name = prefix + String(Hex.lowercase((0..<room).map { _ in UInt8.random(in: 0...255) }).prefix(room))
             do {
-                try withHostNetlink { (netlink) throws(SystemError) in
-                    try netlink.createVethPair(
+                return try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) -> PreparedHostEnd in
+                    let created = try netlink.createVethPair(
                         hostName: name, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false)
+                    if let created { return PreparedHostEnd(index: created.index, peerIndex: created.peerIndex) }
+                    // A kernel that does not echo link creation: look the host end up.
+                    guard let index = try netlink.linkIndex(named: name) else {
+                        throw SystemError(step: "find the prepared veth \(name)", call: "RTM_GETLINK", errno: ENODEV)
+                    }
+                    return PreparedHostEnd(index: index, peerIndex: nil)
                 }
-                return name
             } catch where error.errno == EEXIST {
                 continue
             }
@@ -213,7 +235,17 @@ final class TaskNetwork: @unchecked Sendable {
         return socket
     }
 
-    private func withHostNetlink<Result>(_ body: (RouteNetlink) throws(SystemError) -> Result) throws(SystemError) -> Result {
+    /// Runs `body` with a host netlink socket: the pool's own on the pool's queue, otherwise
+    /// the shared one under `lock`.
+    private func withHostNetlink<Result>(
+        onPoolQueue: Bool = false, _ body: (RouteNetlink) throws(SystemError) -> Result
+    ) throws(SystemError) -> Result {
+        if onPoolQueue {
+            if let poolHostNetlink { return try body(poolHostNetlink) }
+            let socket = try RouteNetlink()
+            poolHostNetlink = socket
+            return try body(socket)
+        }
         lock.lock()
         defer { lock.unlock() }
         return try body(try hostSocket())
