@@ -59,7 +59,9 @@ extension ECSAPI {
         "RunTask": decoding { (api, r: RunTaskRequest, c) throws(ECSError) in try api.runTask(r, c) },
         "StartTask": decoding { (api, r: StartTaskRequest, c) throws(ECSError) in try api.startTask(r, c) },
         "StopTask": decoding { (api, r: StopTaskRequest, c) throws(ECSError) in try api.stopTask(r, c) },
-        "DescribeTasks": decoding { (api, r: DescribeTasksRequest, c) throws(ECSError) in try api.describeTasks(r, c) },
+        "DescribeTasks": { (api, body, context) throws(ECSError) in
+            try api.describeTasks(ECSJSONCoding.decode(DescribeTasksRequest.self, from: body), context).encoded()
+        },
         "ListTasks": decoding { (api, r: ListTasksRequest, c) throws(ECSError) in try api.listTasks(r, c) },
         "CreateService": decoding { (api, r: CreateServiceRequest, c) throws(ECSError) in try api.createService(r, c) },
         "UpdateService": decoding { (api, r: UpdateServiceRequest, c) throws(ECSError) in try api.updateService(r, c) },

@@ -76,50 +76,85 @@ public struct ECSARN: Sendable, Hashable, CustomStringConvertible {
     /// Parses an ECS ARN; nil if `text` is not one (wrong prefix or service, empty parts, unknown
     /// resource type, wrong number of path segments, non-numeric task definition revision).
     public init?(parsing text: String) {
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == Substring(Self.service),
-              !parts[1].isEmpty, !parts[3].isEmpty, !parts[4].isEmpty
-        else { return nil }
-        let resourceText = parts[5]
-        guard let slash = resourceText.firstIndex(of: "/") else { return nil }
-        let type = resourceText[..<slash]
-        let path = resourceText[resourceText.index(after: slash)...]
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard !segments.isEmpty, segments.allSatisfy({ !$0.isEmpty }) else { return nil }
+        guard let parts = Parts(parsing: text), let resource = Resource(parsing: parts.resource) else { return nil }
+        self.init(partition: String(parts.partition), region: String(parts.region), accountID: String(parts.accountID),
+                  resource: resource)
+    }
 
-        let resource: Resource
-        switch (type, segments.count) {
-        case ("cluster", 1):
-            resource = .cluster(name: segments[0])
-        case ("task-definition", 1):
-            let pieces = segments[0].split(separator: ":", omittingEmptySubsequences: false)
-            switch pieces.count {
-            case 1:
-                resource = .taskDefinition(family: segments[0], revision: nil)
-            case 2:
-                guard !pieces[0].isEmpty, let revision = Int(pieces[1]), revision > 0 else { return nil }
-                resource = .taskDefinition(family: String(pieces[0]), revision: revision)
-            default:
-                return nil
+    /// The pieces of an ARN's text: `arn:PARTITION:ecs:REGION:ACCOUNT:` checked and split, and
+    /// the resource part after it, not yet parsed. ``init(parsing:)`` and callers that need only
+    /// one piece (a task's cluster ARN reuses the prefix as it is) share these rules.
+    struct Parts {
+        var partition: Substring
+        var region: Substring
+        var accountID: Substring
+        /// Everything after the fifth colon (`TYPE/PATH`); its start ends the prefix.
+        var resource: Substring
+
+        /// nil if `text` does not start `arn:PARTITION:ecs:REGION:ACCOUNT:` with no part empty.
+        init?(parsing text: String) {
+            // Scanned in place: every rendered task asks for its cluster's ARN through here, and
+            // splitting into an array of parts cost as much as the rest of the rendering.
+            var start = text.startIndex
+            func field() -> Substring? {
+                guard let colon = text.utf8[start...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
+                defer { start = text.utf8.index(after: colon) }
+                return text[start..<colon]
             }
-        case ("task", 1): resource = .task(cluster: nil, id: segments[0])
-        case ("task", 2): resource = .task(cluster: segments[0], id: segments[1])
-        case ("service", 1): resource = .service(cluster: nil, name: segments[0])
-        case ("service", 2): resource = .service(cluster: segments[0], name: segments[1])
-        case ("container-instance", 1): resource = .containerInstance(cluster: nil, id: segments[0])
-        case ("container-instance", 2): resource = .containerInstance(cluster: segments[0], id: segments[1])
-        case ("capacity-provider", 1): resource = .capacityProvider(name: segments[0])
-        case ("task-set", 3): resource = .taskSet(cluster: segments[0], service: segments[1], id: segments[2])
-        default: return nil
+            guard let scheme = field(), scheme == "arn", let partition = field(), let service = field(),
+                  service == Substring(ECSARN.service), let region = field(), let accountID = field(),
+                  !partition.isEmpty, !region.isEmpty, !accountID.isEmpty
+            else { return nil }
+            self.partition = partition
+            self.region = region
+            self.accountID = accountID
+            resource = text[start...]
         }
-        // The resource part of every ECS ARN is free of colons except the revision separator.
-        if case .taskDefinition = resource {} else if path.utf8.contains(UInt8(ascii: ":")) { return nil }
-        self.init(partition: String(parts[1]), region: String(parts[3]), accountID: String(parts[4]), resource: resource)
     }
 
     /// Whether `text` looks like an ARN rather than a short name or ID (ECS accepts either in most
     /// members and tells them apart by this prefix).
     public static func looksLikeARN(_ text: String) -> Bool {
         text.hasPrefix("arn:")
+    }
+}
+
+extension ECSARN.Resource {
+    /// Parses an ARN's resource part (`TYPE/PATH`); nil for an unknown type, the wrong number
+    /// of path segments, an empty segment, a non-numeric task definition revision, or a colon
+    /// anywhere but before a revision.
+    init?(parsing resourceText: Substring) {
+        guard let slash = resourceText.firstIndex(of: "/") else { return nil }
+        let type = resourceText[..<slash]
+        let path = resourceText[resourceText.index(after: slash)...]
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard !segments.isEmpty, segments.allSatisfy({ !$0.isEmpty }) else { return nil }
+
+        switch (type, segments.count) {
+        case ("cluster", 1):
+            self = .cluster(name: segments[0])
+        case ("task-definition", 1):
+            let pieces = segments[0].split(separator: ":", omittingEmptySubsequences: false)
+            switch pieces.count {
+            case 1:
+                self = .taskDefinition(family: segments[0], revision: nil)
+            case 2:
+                guard !pieces[0].isEmpty, let revision = Int(pieces[1]), revision > 0 else { return nil }
+                self = .taskDefinition(family: String(pieces[0]), revision: revision)
+            default:
+                return nil
+            }
+        case ("task", 1): self = .task(cluster: nil, id: segments[0])
+        case ("task", 2): self = .task(cluster: segments[0], id: segments[1])
+        case ("service", 1): self = .service(cluster: nil, name: segments[0])
+        case ("service", 2): self = .service(cluster: segments[0], name: segments[1])
+        case ("container-instance", 1): self = .containerInstance(cluster: nil, id: segments[0])
+        case ("container-instance", 2): self = .containerInstance(cluster: segments[0], id: segments[1])
+        case ("capacity-provider", 1): self = .capacityProvider(name: segments[0])
+        case ("task-set", 3): self = .taskSet(cluster: segments[0], service: segments[1], id: segments[2])
+        default: return nil
+        }
+        // The resource part of every ECS ARN is free of colons except the revision separator.
+        if case .taskDefinition = self {} else if path.utf8.contains(UInt8(ascii: ":")) { return nil }
     }
 }

@@ -48,6 +48,9 @@ public final class ECSStore: Sendable {
 
     private let writer: any DatabaseWriter
 
+    /// DescribeTasks' encoded tasks, kept while their rows are unchanged (see ``TaskJSONCache``).
+    let encodedTasks = TaskJSONCache()
+
     /// The database, for stores that keep their own tables beside ECS's (Application Auto
     /// Scaling); they run their own migrations, named apart from ECS's.
     public var databaseWriter: any DatabaseWriter { writer }

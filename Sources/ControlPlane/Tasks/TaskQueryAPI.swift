@@ -1,18 +1,20 @@
 import AWSProtocol
+import Foundation
 import GRDB
 
 /// DescribeTasks and ListTasks.
 extension ECSAPI {
     /// DescribeTasks: up to 100 task IDs or ARNs of one cluster; unknown ones (or ones stopped
     /// so long ago they were removed) are failures `MISSING`. `include: ["TAGS"]` adds tags.
-    func describeTasks(_ request: DescribeTasksRequest, _ context: ECSRequestContext) throws(ECSError) -> TasksResponse {
+    /// Each task's JSON comes from the store's ``TaskJSONCache`` while its row is unchanged.
+    func describeTasks(_ request: DescribeTasksRequest, _ context: ECSRequestContext) throws(ECSError) -> EncodedTasksResponse {
         let references = try RequestValidation.required(request.tasks, "tasks")
         try RequestValidation.atMost(references, TaskValidation.maxDescribe, member: "tasks")
         for value in request.include ?? [] {
             try RequestValidation.oneOf(value, TaskValidation.includeFields, member: "include")
         }
         let withTags = (request.include ?? []).contains("TAGS")
-        return try snapshot { db in
+        let (sources, failures) = try snapshot { db in
             let clusterName = try ClusterReference.existingName(db, request.cluster, context)
             // One query for every task named (not one per reference: each statement SQLite
             // compiles costs more than reading the rows), compiled once per number of tasks.
@@ -32,8 +34,14 @@ extension ECSAPI {
                                                reason: ECSFailure.missingReason))
                 }
             }
-            return TasksResponse(tasks: try TaskRendering.render(db, found, withTags: withTags), failures: failures)
+            return (try TaskRendering.sources(db, found, withTags: withTags), failures)
         }
+        var tasks: [Data] = []
+        tasks.reserveCapacity(sources.count)
+        for source in sources {
+            tasks.append(try store.encodedTasks.json(source, render: TaskRendering.render))
+        }
+        return EncodedTasksResponse(tasks: tasks, failures: failures)
     }
 
     /// ListTasks: the ARNs of the cluster's tasks whose desired status is `desiredStatus`

@@ -90,17 +90,11 @@ extension TaskReconciler {
     /// `known`, the row as the caller has just read it, stands for the read snapshot.
     private func advance(_ id: String, report: AgentTaskReport?, now: Double, known: TaskRecord?) async throws -> Step? {
         if let known {
-            let before = StoredTask(known)
-            var task = before
-            let action = task.advance(report: report, now: now)
-            if task == before {
-                var definition: TaskDefinition?
-                if action == .launch {
-                    definition = try await store.read { db in
-                        try TaskDefinitionRecord.fetchOne(db, key: known.taskDefinitionArn)?.rendered
-                    }
+            if var step = Self.unchangedStep(on: known, report: report, now: now) {
+                if step.action == .launch {
+                    step.taskDefinition = try await store.read { db in try Self.taskDefinition(db, of: known) }
                 }
-                return Step(action: action, task: task, changed: false, taskDefinition: definition)
+                return step
             }
             // It changes: worked out again in the write transaction below.
         } else if let unchanged = try await unchangedStep(id, report: report, now: now) {
@@ -113,16 +107,25 @@ extension TaskReconciler {
     private func unchangedStep(_ id: String, report: AgentTaskReport?, now: Double) async throws -> Step?? {
         try await store.read { db -> Step?? in
             guard let record = try TaskRecord.fetch(db, id: id) else { return .some(nil) }
-            let before = StoredTask(record)
-            var task = before
-            let action = task.advance(report: report, now: now)
-            guard task == before else { return nil }
-            var definition: TaskDefinition?
-            if action == .launch {
-                definition = try TaskDefinitionRecord.fetchOne(db, key: record.taskDefinitionArn)?.rendered
-            }
-            return .some(Step(action: action, task: task, changed: false, taskDefinition: definition))
+            guard var step = Self.unchangedStep(on: record, report: report, now: now) else { return nil }
+            if step.action == .launch { step.taskDefinition = try Self.taskDefinition(db, of: record) }
+            return .some(step)
         }
+    }
+
+    /// The step `report` makes of the task stored as `record`, if it changes nothing (its task
+    /// definition, which only a launch needs, not yet read); nil if it changes the task.
+    private static func unchangedStep(on record: TaskRecord, report: AgentTaskReport?, now: Double) -> Step? {
+        let before = StoredTask(record)
+        var task = before
+        let action = task.advance(report: report, now: now)
+        guard task == before else { return nil }
+        return Step(action: action, task: task, changed: false, taskDefinition: nil)
+    }
+
+    /// The revision `record` runs, as a launch sends it to the host.
+    private static func taskDefinition(_ db: Database, of record: TaskRecord) throws -> TaskDefinition? {
+        try TaskDefinitionRecord.fetchOne(db, key: record.taskDefinitionArn)?.rendered
     }
 
     /// The step worked out and saved in one write transaction, on the row as it is then.
@@ -134,9 +137,7 @@ extension TaskReconciler {
             let action = task.advance(report: report, now: now)
             let change = try Self.save(db, before: before, after: &task)
             var definition: TaskDefinition?
-            if action == .launch {
-                definition = try TaskDefinitionRecord.fetchOne(db, key: record.taskDefinitionArn)?.rendered
-            }
+            if action == .launch { definition = try Self.taskDefinition(db, of: record) }
             return (Step(action: action, task: task, changed: change != nil, taskDefinition: definition), change)
         }
         if let change { publish(change) }

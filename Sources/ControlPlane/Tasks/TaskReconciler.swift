@@ -260,6 +260,7 @@ public final class TaskReconciler: TaskDesiredStateObserver {
         let now = TaskLifecycle.seconds(clock())
         guard let expired = try? await store.write({ db in try TaskRetention.purge(db, now: now) }) else { return }
         for task in expired {
+            store.encodedTasks.forget(taskID: task.id)
             try? await agent(forInstance: task.containerInstanceId)?.forgetTask(task.id)
         }
     }

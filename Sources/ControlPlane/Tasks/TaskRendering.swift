@@ -9,6 +9,12 @@ enum TaskRendering {
 
     /// Renders `records` in order; `withTags` adds each task's tags.
     static func render(_ db: Database, _ records: [TaskRecord], withTags: Bool) throws -> [ECSTask] {
+        try sources(db, records, withTags: withTags).map(render)
+    }
+
+    /// What rendering each of `records` takes from the store, in order: the row, its
+    /// instance's ARN and, if `withTags`, its tags.
+    static func sources(_ db: Database, _ records: [TaskRecord], withTags: Bool) throws -> [TaskJSONCache.Source] {
         // Only the ARN of each instance, one cached statement per instance (tasks share a few
         // instances): decoding whole instance rows (their JSON resources and attributes) was
         // most of DescribeTasks' cost.
@@ -21,10 +27,15 @@ enum TaskRendering {
             }
         }
         return try records.map { record in
-            let tags = withTags ? try TagRecord.tags(db, resourceArn: record.arn) : nil
-            return render(record, document: record.decodedDocument,
-                          containerInstanceArn: record.containerInstanceId.flatMap { instanceArns[$0] }, tags: tags)
+            TaskJSONCache.Source(record: record, containerInstanceArn: record.containerInstanceId.flatMap { instanceArns[$0] },
+                                 tags: withTags ? try TagRecord.tags(db, resourceArn: record.arn) : nil)
         }
+    }
+
+    /// The task `source` describes.
+    static func render(_ source: TaskJSONCache.Source) -> ECSTask {
+        render(source.record, document: source.record.decodedDocument, containerInstanceArn: source.containerInstanceArn,
+               tags: source.tags)
     }
 
     static func render(_ record: TaskRecord, document: TaskDocument, containerInstanceArn: String?, tags: [ECSTag]?) -> ECSTask {
@@ -73,20 +84,12 @@ enum TaskRendering {
         return task
     }
 
-    /// `arn:...:cluster/NAME` in the task ARN's partition, region and account.
-    /// Every task rendered asks for it, so the task ARN's `arn:PARTITION:ecs:REGION:ACCOUNT:`
-    /// prefix is reused as it is, after the checks ``ECSARN/init(parsing:)`` makes of a task
-    /// ARN, rather than parsed into parts and printed again.
+    /// `arn:...:cluster/NAME` in the task ARN's partition, region and account: the task ARN's
+    /// `arn:PARTITION:ecs:REGION:ACCOUNT:` prefix reused as it is, once ``ECSARN`` accepts the
+    /// ARN as a task's; nil if it does not.
     static func clusterArn(ofTask taskArn: String, clusterName: String) -> String? {
-        let colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/")
-        let parts = taskArn.utf8.split(separator: colon, maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0].elementsEqual("arn".utf8), parts[2].elementsEqual(ECSARN.service.utf8),
-              !parts[1].isEmpty, !parts[3].isEmpty, !parts[4].isEmpty,
-              parts[5].starts(with: "task/".utf8), !parts[5].contains(colon)
-        else { return nil }
-        let segments = parts[5].dropFirst(5).split(separator: slash, omittingEmptySubsequences: false)
-        guard segments.count == 1 || segments.count == 2, segments.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return String(taskArn[..<parts[5].startIndex]) + "cluster/" + clusterName
+        guard let parts = ECSARN.Parts(parsing: taskArn), case .task? = ECSARN.Resource(parsing: parts.resource) else { return nil }
+        return String(taskArn[..<parts.resource.startIndex]) + "cluster/" + clusterName
     }
 
     private static func overrides(_ document: TaskDocument) -> ECSTaskOverrides {

@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+/// Each task's ECS `Task` object as DescribeTasks encodes it (the bytes of one `tasks`
+/// element), kept until anything it is made of changes.
+///
+/// Clients poll DescribeTasks for the same tasks every few milliseconds while they wait for a
+/// state, and rendering and encoding every task afresh was most of each answer's cost. An entry
+/// is keyed on everything the element is made of: the whole task row (every column and the
+/// document text, so any write to the task, whether or not it raises `version`), the
+/// container instance's ARN and the tags. A lookup with any of them different encodes afresh,
+/// so an entry can never answer a task differently from its row.
+///
+/// Bounded: at ``capacity`` entries those of STOPPED tasks are dropped first, then all;
+/// ``forget(taskID:)`` drops a task whose row is removed. Each ``ECSStore`` has its own.
+final class TaskJSONCache: Sendable {
+    /// Entries kept at most (one encoded task, 1-3 KB, and its row each).
+    static let capacity = 4096
+    /// What one encoded task is made of.
+    struct Source: Equatable, Sendable {
+        var record: TaskRecord
+        var containerInstanceArn: String?
+        /// nil when the tags were not asked for (then they are left out).
+        var tags: [ECSTag]?
+    }
+
+    private struct Entry {
+        var source: Source
+        var json: Data
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// The task `source` describes, encoded as DescribeTasks answers it: the cached bytes if
+    /// they were encoded from an equal source, else `render`ed and encoded now (and kept).
+    func json(_ source: Source, render: (Source) -> ECSTask) throws(ECSError) -> Data {
+        let id = source.record.id
+        if let entry = entries.withLock({ $0[id] }), entry.source == source { return entry.json }
+        let json = try ECSJSONCoding.encode(render(source))
+        entries.withLock { entries in
+            if entries.count >= Self.capacity, entries[id] == nil {
+                entries = entries.filter { $0.value.source.record.lastStatus != .stopped }
+                if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            }
+            entries[id] = Entry(source: source, json: json)
+        }
+        return json
+    }
+
+    /// Drops task `id`'s entry (its row was removed).
+    func forget(taskID id: String) {
+        _ = entries.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Entries held now (for tests).
+    var count: Int { entries.withLock { $0.count } }
+
+    /// Whether task `id` has an entry (for tests).
+    func holds(taskID id: String) -> Bool { entries.withLock { $0[id] != nil } }
+}
