@@ -38,7 +38,7 @@ public struct Cgroup: Equatable, Sendable {
     private func enableControllers(in directory: String) {
         // Best effort per controller: a controller the parent lacks is simply not limited.
         for controller in ["cpu", "memory", "pids"] {
-            try? FileSystem.writeExisting(directory + "/cgroup.subtree_control", "+" + controller)
+            try? FileSystem.writeInPlace(directory + "/cgroup.subtree_control", "+" + controller)
         }
     }
 
@@ -87,7 +87,7 @@ public struct Cgroup: Equatable, Sendable {
 
     private func write(_ controller: String, _ file: String, _ value: String) throws(SystemError) {
         guard let directory = hierarchy.directory(of: path, controller: controller) else { return }
-        try FileSystem.writeExisting(directory + "/" + file, value)
+        try FileSystem.writeInPlace(directory + "/" + file, value)
     }
 
     /// The `cgroup.procs` files a process writes `0` to in order to join this cgroup.

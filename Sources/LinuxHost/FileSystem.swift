@@ -40,7 +40,7 @@ public enum FileSystem {
     ///
     /// - Parameter createMode: when given, a missing file is created with this mode; otherwise
     ///   the file must exist.
-    public static func writeExisting(_ path: String, _ contents: String, createMode: mode_t? = nil) throws(SystemError) {
+    public static func writeInPlace(_ path: String, _ contents: String, createMode: mode_t? = nil) throws(SystemError) {
         let fd = try retryingOnInterrupt(step: "open \(path) for writing", call: "open") {
             if let createMode { open(path, O_WRONLY | O_CREAT | O_CLOEXEC, createMode) } else { open(path, O_WRONLY | O_CLOEXEC) }
         }

@@ -58,7 +58,7 @@ public struct IPAddressPool: Sendable {
                 // replaced through a temporary file: no directory entry changes, which saves an
                 // inode allocation, a rename and an unlink per launch.
                 let hint = IPv4Address(next).description
-                try? FileSystem.writeExisting(
+                try? FileSystem.writeInPlace(
                     directory + "/next", hint + String(repeating: " ", count: max(0, Self.hintWidth - hint.utf8.count)) + "\n",
                     createMode: 0o644)
                 return candidate

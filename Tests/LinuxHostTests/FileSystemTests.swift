@@ -35,14 +35,14 @@ final class FileSystemTests: XCTestCase {
 
     func testWriteExistingWritesInPlaceWithoutTruncating() throws {
         let path = root + "/hint"
-        XCTAssertThrowsError(try FileSystem.writeExisting(path, "10.50.0.255\n"), "missing and no create mode") { error in
+        XCTAssertThrowsError(try FileSystem.writeInPlace(path, "10.50.0.255\n"), "missing and no create mode") { error in
             XCTAssertEqual((error as? SystemError)?.errno, ENOENT)
         }
-        try FileSystem.writeExisting(path, "10.50.0.255\n", createMode: 0o600)
+        try FileSystem.writeInPlace(path, "10.50.0.255\n", createMode: 0o600)
         var before = stat()
         XCTAssertEqual(lstat(path, &before), 0)
         XCTAssertEqual(before.st_mode & 0o777, 0o600)
-        try FileSystem.writeExisting(path, "10.9.0.7")
+        try FileSystem.writeInPlace(path, "10.9.0.7")
         var after = stat()
         XCTAssertEqual(lstat(path, &after), 0)
         XCTAssertEqual(after.st_ino, before.st_ino, "the same file, not a replacement")
