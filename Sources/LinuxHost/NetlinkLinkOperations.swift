@@ -152,30 +152,19 @@ extension RouteNetlink {
     /// router solicitation or MLD report: on a bridge every such multicast is flooded to every
     /// port and into every namespace behind it, so a thousand task veths made each new task
     /// cost a thousand deliveries. Call it while the link is down.
-    public func disableIPv6AddressGeneration(linkIndex: Int32) throws(SystemError) {
+    ///
+    /// - Parameter settingUp: also sets the link up, in the same request. The kernel changes the
+    ///   flags before the address generation mode, so the link must have no carrier yet (a veth
+    ///   end whose peer is down): without carrier it gets no link-local address, and by the time
+    ///   it has one the mode is `none`.
+    public func disableIPv6AddressGeneration(linkIndex: Int32, settingUp: Bool = false) throws(SystemError) {
+        let upFlags = settingUp ? Netlink.interfaceUp : 0
         try perform(
-            "RTM_SETLINK", step: { "turn off IPv6 address generation on link \(linkIndex)" },
+            "RTM_SETLINK",
+            step: { "turn off IPv6 address generation on link \(linkIndex)" + (settingUp ? " and set it up" : "") },
             type: Netlink.setLink, flags: 0
         ) { request in
-            request.linkHeader(index: linkIndex)
-            let specific = request.beginNested(Netlink.linkAddressFamilySpecific)
-            let inet6 = request.beginNested(Netlink.familyIPv6)
-            request.attribute(Netlink.inet6AddressGenerationMode, byte: Netlink.inet6AddressGenerationNone)
-            request.endNested(inet6)
-            request.endNested(specific)
-        }
-    }
-
-    /// `disableIPv6AddressGeneration(linkIndex:)` and `setUp(linkIndex:)` in one request. The
-    /// kernel changes the flags before the address generation mode, so the link must have no
-    /// carrier yet (a veth end whose peer is down): without carrier it gets no link-local
-    /// address, and by the time it has one the mode is `none`.
-    public func setUpWithoutIPv6AddressGeneration(linkIndex: Int32) throws(SystemError) {
-        try perform(
-            "RTM_SETLINK", step: { "set link \(linkIndex) up without IPv6 address generation" },
-            type: Netlink.setLink, flags: 0
-        ) { request in
-            request.linkHeader(index: linkIndex, flags: Netlink.interfaceUp, change: Netlink.interfaceUp)
+            request.linkHeader(index: linkIndex, flags: upFlags, change: upFlags)
             let specific = request.beginNested(Netlink.linkAddressFamilySpecific)
             let inet6 = request.beginNested(Netlink.familyIPv6)
             request.attribute(Netlink.inet6AddressGenerationMode, byte: Netlink.inet6AddressGenerationNone)

@@ -175,10 +175,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     /// container's clone, on the way from the start message to the exec.
     private static func makeContainerDirectories(for spec: TaskSpec, layout: TaskLayout) throws(SystemError) {
         for container in spec.containers {
-            for directory in [
-                layout.upperDirectory(of: container.name), layout.workDirectory(of: container.name),
-                layout.rootfs(of: container.name),
-            ] {
+            for directory in layout.overlayDirectories(of: container.name) {
                 try FileSystem.makeDirectories(directory)
             }
         }
@@ -199,7 +196,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             // and ended at once): then it is the task's record that tells the rest.
             guard !FileSystem.exists(layout.supervisorPID) else { return }
             throw SystemError(
-                step: "start the supervisor of \(layout.directory) (it exited before recording itself; see supervisor.log)",
+                step: "start the supervisor of \(layout.directory) (it exited before recording itself)",
                 call: "posix_spawn", errno: ESRCH)
         }
         do {

@@ -25,5 +25,10 @@ public struct TaskLayout: Equatable, Sendable {
     public func rootfs(of container: String) -> String { containerDirectory(container) + "/rootfs" }
     public func upperDirectory(of container: String) -> String { containerDirectory(container) + "/upper" }
     public func workDirectory(of container: String) -> String { containerDirectory(container) + "/work" }
+    /// The directories a container's overlay root needs before it is mounted: writable layer,
+    /// overlay work directory and mount point.
+    public func overlayDirectories(of container: String) -> [String] {
+        [upperDirectory(of: container), workDirectory(of: container), rootfs(of: container)]
+    }
     public func volume(_ name: String) -> String { volumes + "/" + name }
 }

@@ -25,7 +25,7 @@ struct ContainerLauncher {
         let rootfs = layout.rootfs(of: container.name)
         // The runtime made these during the launch (off this path); each is one failing mkdir
         // then, kept so a plan never depends on it.
-        for directory in [upper, work, rootfs] {
+        for directory in layout.overlayDirectories(of: container.name) {
             try FileSystem.makeDirectories(directory)
         }
         let mounts = arena.buffer(of: wharf_mount.self, count: container.mounts.count)

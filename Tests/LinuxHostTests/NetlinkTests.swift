@@ -208,7 +208,7 @@ final class NetlinkTests: XCTestCase {
             XCTAssertEqual((error as? SystemError)?.errno, ENODEV)
         }
 
-        try task.setUpWithoutIPv6AddressGeneration(linkIndex: eth0)
+        try task.disableIPv6AddressGeneration(linkIndex: eth0, settingUp: true)
         XCTAssertEqual(try task.link(named: "eth0")?.isUp, true)
         try host.disableIPv6AddressGeneration(linkIndex: created.index)
         try host.setUp(linkIndex: created.index)

@@ -127,31 +127,33 @@ extension ECSARN.Resource {
         guard let slash = resourceText.firstIndex(of: "/") else { return nil }
         let type = resourceText[..<slash]
         let path = resourceText[resourceText.index(after: slash)...]
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        // Substrings: only the case that matches makes strings (task ARNs are parsed for every
+        // rendered task's cluster ARN).
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !segments.isEmpty, segments.allSatisfy({ !$0.isEmpty }) else { return nil }
 
         switch (type, segments.count) {
         case ("cluster", 1):
-            self = .cluster(name: segments[0])
+            self = .cluster(name: String(segments[0]))
         case ("task-definition", 1):
             let pieces = segments[0].split(separator: ":", omittingEmptySubsequences: false)
             switch pieces.count {
             case 1:
-                self = .taskDefinition(family: segments[0], revision: nil)
+                self = .taskDefinition(family: String(segments[0]), revision: nil)
             case 2:
                 guard !pieces[0].isEmpty, let revision = Int(pieces[1]), revision > 0 else { return nil }
                 self = .taskDefinition(family: String(pieces[0]), revision: revision)
             default:
                 return nil
             }
-        case ("task", 1): self = .task(cluster: nil, id: segments[0])
-        case ("task", 2): self = .task(cluster: segments[0], id: segments[1])
-        case ("service", 1): self = .service(cluster: nil, name: segments[0])
-        case ("service", 2): self = .service(cluster: segments[0], name: segments[1])
-        case ("container-instance", 1): self = .containerInstance(cluster: nil, id: segments[0])
-        case ("container-instance", 2): self = .containerInstance(cluster: segments[0], id: segments[1])
-        case ("capacity-provider", 1): self = .capacityProvider(name: segments[0])
-        case ("task-set", 3): self = .taskSet(cluster: segments[0], service: segments[1], id: segments[2])
+        case ("task", 1): self = .task(cluster: nil, id: String(segments[0]))
+        case ("task", 2): self = .task(cluster: String(segments[0]), id: String(segments[1]))
+        case ("service", 1): self = .service(cluster: nil, name: String(segments[0]))
+        case ("service", 2): self = .service(cluster: String(segments[0]), name: String(segments[1]))
+        case ("container-instance", 1): self = .containerInstance(cluster: nil, id: String(segments[0]))
+        case ("container-instance", 2): self = .containerInstance(cluster: String(segments[0]), id: String(segments[1]))
+        case ("capacity-provider", 1): self = .capacityProvider(name: String(segments[0]))
+        case ("task-set", 3): self = .taskSet(cluster: String(segments[0]), service: String(segments[1]), id: String(segments[2]))
         default: return nil
         }
         // The resource part of every ECS ARN is free of colons except the revision separator.

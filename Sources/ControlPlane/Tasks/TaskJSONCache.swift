@@ -47,7 +47,9 @@ final class TaskJSONCache: Sendable {
         return json
     }
 
-    /// Drops task `id`'s entry (its row was removed).
+    /// Drops task `id`'s entry (its row was removed), to free its memory before eviction would.
+    /// A DescribeTasks that read the row before the removal may put the entry back; that costs
+    /// memory only, since every use compares the entry with the row read then.
     func forget(taskID id: String) {
         _ = entries.withLock { $0.removeValue(forKey: id) }
     }

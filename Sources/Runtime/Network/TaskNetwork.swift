@@ -17,6 +17,9 @@ final class TaskNetwork: @unchecked Sendable {
     /// the pool's low priority) then never holds the lock a launch's rename waits for; the
     /// kernel's rtnl lock still orders the two, but only for the length of one request.
     private var poolHostNetlink: RouteNetlink?
+    /// The bridge's index as the pool's queue last got it from `prepareBridge()` (used only on
+    /// that queue): the bridge is set up once, so later refills take no `lock` for it either.
+    private var poolBridgeIndex: Int32?
     private var bridge: (index: Int32, subnet: IPv4Network, pool: IPAddressPool)?
     /// Namespaces prepared ahead of awsvpc launches (set once, in `init`).
     private var preparedNetworks: NetworkPool?
@@ -129,11 +132,17 @@ final class TaskNetwork: @unchecked Sendable {
     /// `disableIPv6AddressGeneration`). Made on the pool's queue (`onPoolQueue`, with the pool's
     /// own host socket), or by a launch that found the pool empty.
     ///
-    /// Five requests: `lo` up, the pair (whose echo names both ends' indexes), `eth0` up
+    /// Four requests: `lo` up, the pair (whose echo names both ends' indexes), `eth0` up
     /// without IPv6 address generation (it has no carrier yet: the host end is down), and the
-    /// host end's address generation off.
+    /// host end's address generation off (six from a kernel that does not echo the pair).
     private func prepareNetwork(onPoolQueue: Bool) throws(SystemError) -> NetworkPool.PreparedNetwork {
-        let (bridgeIndex, _, _) = try prepareBridge()
+        let bridgeIndex: Int32
+        if onPoolQueue, let poolBridgeIndex {
+            bridgeIndex = poolBridgeIndex
+        } else {
+            bridgeIndex = try prepareBridge().index
+            if onPoolQueue { poolBridgeIndex = bridgeIndex }
+        }
         let (namespaceFD, inside) = try makeNamespaceWithLoopback()
         do throws(SystemError) {
             let host = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, onPoolQueue: onPoolQueue)
@@ -145,7 +154,7 @@ final class TaskNetwork: @unchecked Sendable {
             } else {
                 throw SystemError(step: "find eth0 in a prepared network namespace", call: "RTM_GETLINK", errno: ENODEV)
             }
-            try inside.setUpWithoutIPv6AddressGeneration(linkIndex: eth0)
+            try inside.disableIPv6AddressGeneration(linkIndex: eth0, settingUp: true)
             try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) in
                 try netlink.disableIPv6AddressGeneration(linkIndex: host.index)
             }
