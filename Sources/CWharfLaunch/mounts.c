@@ -185,9 +185,9 @@ static int make_dev_node(struct wl_error *e, int devfd, const struct dev_node *n
  * than a tmpfs of its own as in Docker: every superblock makes the kernel's removal of any memory
  * cgroup slower (it walks each superblock's LRU lists under cgroup_mutex), so a container creates
  * no more of them than it needs. Shared memory and /dev's few nodes share /dev's 64 MiB. */
-static int setup_dev_shm(struct wl_error *e, int devfd)
+static int setup_dev_shm(struct wl_error *e, int rootfd, int devfd)
 {
-    char fdpath[32];
+    char source[32];
     if (mkdirat(devfd, "shm", 01777) < 0)
         return wl_fail(e, "mount /dev/shm", NULL, "mkdir");
     if (fchmodat(devfd, "shm", 01777, 0) < 0) /* mkdir's mode is subject to the umask */
@@ -196,21 +196,11 @@ static int setup_dev_shm(struct wl_error *e, int devfd)
     int fd = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return wl_fail(e, "mount /dev/shm", NULL, "open");
-    wl_fd_path(fdpath, fd);
-    int rc = mount(fdpath, fdpath, NULL, MS_BIND, NULL);
-    int saved = errno;
+    wl_fd_path(source, fd);
+    int rc = mount_beneath(e, rootfd, "dev/shm", WL_DIR, source, NULL, MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+                           "mount /dev/shm", NULL);
     close(fd);
-    if (rc < 0)
-        return wl_fail_err(e, saved, "mount /dev/shm", NULL, "mount(bind)");
-    /* Re-open: the old fd names the directory beneath the new bind mount. */
-    fd = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return wl_fail(e, "mount /dev/shm", NULL, "open");
-    wl_fd_path(fdpath, fd);
-    rc = mount(NULL, fdpath, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-    saved = errno;
-    close(fd);
-    return rc < 0 ? wl_fail_err(e, saved, "mount /dev/shm", NULL, "mount(remount)") : 0;
+    return rc;
 }
 
 static int setup_dev(struct wl_error *e, int rootfd)
@@ -231,7 +221,7 @@ static int setup_dev(struct wl_error *e, int rootfd)
             goto fail;
         }
 
-    if (setup_dev_shm(e, devfd) < 0)
+    if (setup_dev_shm(e, rootfd, devfd) < 0)
         goto fail;
     close(devfd);
 

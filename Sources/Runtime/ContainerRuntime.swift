@@ -119,6 +119,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             record.networkReadyAt = networkReadyAt
             try FileSystem.writeAtomically(layout.plan, plan.encoded)
             try writeRecord(record, layout: layout)
+            try recordSupervisor(spawned.pid, layout: layout)
             // From here the supervisor owns the task. The namespace is its now; this process's
             // reference goes either way (a failed send abandons and reaps the supervisor itself,
             // so the rollback has none to abandon).
@@ -128,7 +129,7 @@ public final class ContainerRuntime: @unchecked Sendable {
                 attachment.namespaceFD = nil
             }
             try spawned.start(networkNamespaceFD: attachment.namespaceFD)
-            try adopt(supervisor: spawned.pid, layout: layout)
+            reaper.watch(spawned.pid)
             records.store(record)
         } catch let error as SystemError {
             rollBack(plan: plan, layout: layout, supervisor: supervisor, networkNamespaceFD: attachment.namespaceFD)
@@ -171,8 +172,8 @@ public final class ContainerRuntime: @unchecked Sendable {
     }
 
     /// Each container's overlay directories (writable layer, overlay work directory, mount
-    /// point of its root), which the supervisor would otherwise make just before the
-    /// container's clone, on the way from the start message to the exec.
+    /// point of its root), made only here: the supervisor mounts on them right after the
+    /// start message, and this keeps their creation off that path.
     private static func makeContainerDirectories(for spec: TaskSpec, layout: TaskLayout) throws(SystemError) {
         for container in spec.containers {
             for directory in layout.overlayDirectories(of: container.name) {
@@ -181,30 +182,19 @@ public final class ContainerRuntime: @unchecked Sendable {
         }
     }
 
-    /// Takes on a started supervisor: reaps it when it exits, and makes sure `supervisor.pid`
-    /// names it before the launch returns (every later call, in this process or another, finds
-    /// the supervisor there). The supervisor writes that file itself before it reads its start
-    /// message, so this is normally one `stat`; the same identity is written here if the
-    /// supervisor has not got that far yet. A supervisor that cannot be recorded fails the
-    /// launch: one that is gone already never started anything (the rollback cleans up), and one
-    /// whose pid cannot be written is killed, since a task nobody can find must not run.
-    private func adopt(supervisor pid: pid_t, layout: TaskLayout) throws(SystemError) {
-        reaper.watch(pid)
+    /// Makes sure `supervisor.pid` names the supervisor before it is given the task, so every
+    /// later call (in this process or another) finds it there. The supervisor writes that file
+    /// itself before it waits for its start message, normally long before this, so this is one
+    /// `stat`; the same identity is written here if it has not got that far yet. One that is gone
+    /// already fails the launch, which then abandons and reaps it like any other failed step.
+    private func recordSupervisor(_ pid: pid_t, layout: TaskLayout) throws(SystemError) {
         guard !FileSystem.exists(layout.supervisorPID) else { return }
         guard let identity = ProcessIdentity.of(pid: pid), identity.isAlive else {
-            // It may have recorded itself between the two looks, then exited (a task that ran
-            // and ended at once): then it is the task's record that tells the rest.
-            guard !FileSystem.exists(layout.supervisorPID) else { return }
             throw SystemError(
-                step: "start the supervisor of \(layout.directory) (it exited before recording itself)",
+                step: "start the supervisor of \(layout.directory) (it exited before its start message)",
                 call: "posix_spawn", errno: ESRCH)
         }
-        do {
-            try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
-        } catch {
-            kill(pid, SIGKILL)
-            throw error
-        }
+        try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
     }
 
     /// Undoes a failed launch: the supervisor (if it was spawned and not started yet) is told to

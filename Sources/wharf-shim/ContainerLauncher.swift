@@ -23,11 +23,8 @@ struct ContainerLauncher {
         let upper = layout.upperDirectory(of: container.name)
         let work = layout.workDirectory(of: container.name)
         let rootfs = layout.rootfs(of: container.name)
-        // The runtime made these during the launch (off this path); each is one failing mkdir
-        // then, kept so a plan never depends on it.
-        for directory in layout.overlayDirectories(of: container.name) {
-            try FileSystem.makeDirectories(directory)
-        }
+        // The runtime made the overlay directories during the launch, off this path
+        // (`TaskLayout.overlayDirectories`); a missing one fails the overlay mount (ENOENT).
         let mounts = arena.buffer(of: wharf_mount.self, count: container.mounts.count)
         for (index, mount) in container.mounts.enumerated() {
             mounts[index] = wharf_mount(

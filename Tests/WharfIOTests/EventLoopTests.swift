@@ -116,10 +116,10 @@ final class EventLoopTests: XCTestCase {
         XCTAssertFalse(watcher.isActive)
     }
 
-    /// Re-arming drops an event due but not delivered: a fed one is gone (its owner feeds it
-    /// again, as `ClientConnection.want` does for bytes TLS holds), while readiness the kernel
-    /// sees is reported again (level-triggered).
-    func testChangingTheWatchedEventsDropsAFedEventButNotTheKernelsReadiness() throws {
+    /// Re-arming drops a fed event due but not delivered: it is gone (its owner feeds it again,
+    /// as `ClientConnection.want` does for bytes TLS holds), and a re-armed watcher still
+    /// reports readiness the kernel sees.
+    func testChangingTheWatchedEventsDropsAFedEvent() throws {
         let loop = try EventLoop()
         let (server, client) = try connectedPair()
         defer {
@@ -147,6 +147,48 @@ final class EventLoopTests: XCTestCase {
         XCTAssertTrue(runLoop(loop))
         XCTAssertEqual(seen, .read)
         watcher.stop()
+    }
+
+    /// Readiness the kernel reported, due in the same round as another watcher's callback that
+    /// re-arms its watcher (which drops it), is reported again on a later round
+    /// (level-triggered): two readable sockets, and whichever callback runs first re-arms the
+    /// other watcher while its event is due.
+    func testReArmingDropsADueKernelEventWhichComesAgain() throws {
+        let loop = try EventLoop()
+        let pairs = [try connectedPair(), try connectedPair()]
+        defer {
+            for pair in pairs {
+                Socket.close(pair.server)
+                Socket.close(pair.client)
+            }
+        }
+        let byte: [UInt8] = [0x2A]
+        for pair in pairs {
+            guard case .bytes(1) = byte.withUnsafeBytes({ Socket.write(pair.client, from: $0) }) else {
+                return XCTFail("could not write to the peer")
+            }
+        }
+        var watchers: [IOWatcher] = []
+        var readSeen = [false, false]
+        var reArmed = false
+        for index in 0..<2 {
+            watchers.append(
+                IOWatcher(loop: loop, fd: pairs[index].server, events: .read) { events in
+                    if !reArmed {
+                        reArmed = true
+                        watchers[1 - index].set(events: [.read, .write])
+                    }
+                    if events.contains(.read) {
+                        readSeen[index] = true
+                        watchers[index].stop()
+                    }
+                    if readSeen.allSatisfy({ $0 }) { loop.stop() }
+                })
+        }
+        for watcher in watchers { watcher.start() }
+        XCTAssertTrue(runLoop(loop), "a re-armed watcher's readable socket was never reported again")
+        XCTAssertEqual(readSeen, [true, true])
+        XCTAssertTrue(reArmed)
     }
 
     func testSpawnedThreadHasItsNameAndJoins() throws {

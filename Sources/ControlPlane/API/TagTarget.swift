@@ -40,7 +40,7 @@ enum TagTarget {
         case .task(let clusterName, let id):
             guard let clusterName else { throw longFormat }
             _ = try cluster(clusterName)
-            guard let record = try TaskRecord.fetchOne(db, key: id), record.clusterName == clusterName else { throw notFound }
+            guard let record = try TaskRecord.fetch(db, id: id), record.clusterName == clusterName else { throw notFound }
             return record.arn
         case .service(let clusterName, let name):
             guard let clusterName else { throw longFormat }

@@ -7,7 +7,7 @@ import GRDB
 /// Resource accounting: a task whose `lastStatus` holds resources (``ECSTaskStatus/holdsResources``)
 /// and has a `containerInstanceId` subtracts `reservedCPU`, `reservedMemory`, `reservedPorts` and
 /// `reservedUDPPorts` from that instance's remaining resources.
-public struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct TaskRecord: Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "task"
 
     /// The 32-hex-digit ID at the end of the ARN; the runtime's task id.

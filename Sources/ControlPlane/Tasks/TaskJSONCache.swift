@@ -11,7 +11,8 @@ import Synchronization
 /// container instance's ARN and the tags. A lookup with any of them different encodes afresh,
 /// so an entry can never answer a task differently from its row.
 ///
-/// Bounded: at ``capacity`` entries those of STOPPED tasks are dropped first, then all;
+/// Bounded: at ``capacity`` entries those of STOPPED tasks are dropped, and all if more than
+/// half would remain;
 /// ``forget(taskID:)`` drops a task whose row is removed. Each ``ECSStore`` has its own.
 final class TaskJSONCache: Sendable {
     /// Entries kept at most (one encoded task, 1-3 KB, and its row each).
@@ -39,8 +40,10 @@ final class TaskJSONCache: Sendable {
         let json = try ECSJSONCoding.encode(render(source))
         entries.withLock { entries in
             if entries.count >= Self.capacity, entries[id] == nil {
+                // Down to half at least, so the scan is paid once per half a cache of new
+                // tasks, not on every insert when few entries are STOPPED.
                 entries = entries.filter { $0.value.source.record.lastStatus != .stopped }
-                if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+                if entries.count > Self.capacity / 2 { entries.removeAll(keepingCapacity: true) }
             }
             entries[id] = Entry(source: source, json: json)
         }

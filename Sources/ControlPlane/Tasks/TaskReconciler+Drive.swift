@@ -21,8 +21,7 @@ extension TaskReconciler {
             retryLater(id)
             return
         }
-        // The instance never changes; each step's transaction reads the row afresh, and the
-        // next step goes on from what it saved.
+        // The instance never changes; the next step goes on from what this one read or saved.
         guard var current = row, let agent = agent(forInstance: current.containerInstanceId) else { return }
         // The row as last read or saved here stands for the next step's read snapshot (most
         // drives, e.g. the periodic resync's, find nothing to change and end there); a step
@@ -87,17 +86,19 @@ extension TaskReconciler {
     /// writer behind every other task's step. A step that changes the task is worked out again
     /// in one write transaction, on the row as it is then.
     ///
-    /// `known`, the row as the caller has just read it, stands for the read snapshot.
+    /// `known`, the row as the caller last read or saved it, stands for the read snapshot,
+    /// except for a launch: a StopTask may have committed since, and a launch (an image pull
+    /// and a container start) is decided on the row as it is now, read with its task
+    /// definition.
     private func advance(_ id: String, report: AgentTaskReport?, now: Double, known: TaskRecord?) async throws -> Step? {
         if let known {
-            if var step = Self.unchangedStep(on: known, report: report, now: now) {
-                if step.action == .launch {
-                    step.taskDefinition = try await store.read { db in try Self.taskDefinition(db, of: known) }
-                }
-                return step
+            // nil: it changes, and is worked out again in the write transaction.
+            guard let step = Self.unchangedStep(on: known, report: report, now: now) else {
+                return try await savedStep(id, report: report, now: now)
             }
-            // It changes: worked out again in the write transaction below.
-        } else if let unchanged = try await unchangedStep(id, report: report, now: now) {
+            if step.action != .launch { return step }
+        }
+        if let unchanged = try await unchangedStep(id, report: report, now: now) {
             return unchanged
         }
         return try await savedStep(id, report: report, now: now)

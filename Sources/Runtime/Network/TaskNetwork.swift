@@ -134,7 +134,7 @@ final class TaskNetwork: @unchecked Sendable {
     ///
     /// Four requests: `lo` up, the pair (whose echo names both ends' indexes), `eth0` up
     /// without IPv6 address generation (it has no carrier yet: the host end is down), and the
-    /// host end's address generation off (six from a kernel that does not echo the pair).
+    /// host end's address generation off (five from a kernel that does not echo the pair).
     private func prepareNetwork(onPoolQueue: Bool) throws(SystemError) -> NetworkPool.PreparedNetwork {
         let bridgeIndex: Int32
         if onPoolQueue, let poolBridgeIndex {
@@ -146,13 +146,8 @@ final class TaskNetwork: @unchecked Sendable {
         let (namespaceFD, inside) = try makeNamespaceWithLoopback()
         do throws(SystemError) {
             let host = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, onPoolQueue: onPoolQueue)
-            let eth0: Int32
-            if let peerIndex = host.peerIndex {
-                eth0 = peerIndex
-            } else if let index = try inside.linkIndex(named: "eth0") {
-                eth0 = index
-            } else {
-                throw SystemError(step: "find eth0 in a prepared network namespace", call: "RTM_GETLINK", errno: ENODEV)
+            guard let eth0 = host.peerIndex else {
+                throw SystemError(step: "find eth0 of the prepared veth \(host.name)", call: "RTM_GETLINK", errno: ENODEV)
             }
             try inside.disableIPv6AddressGeneration(linkIndex: eth0, settingUp: true)
             try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) in
@@ -166,16 +161,10 @@ final class TaskNetwork: @unchecked Sendable {
         }
     }
 
-    /// The host end of a prepared pair: its index, and its peer's index inside the namespace
-    /// when the kernel reported it.
-    private struct PreparedHostEnd {
-        var index: Int32
-        var peerIndex: Int32?
-    }
-
-    /// Creates a veth pair with a fresh pool name for its host end; returns that end.
+    /// Creates a veth pair with a fresh pool name for its host end; returns that end, whose
+    /// `peerIndex` is `eth0`'s index inside the namespace.
     private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32, onPoolQueue: Bool) throws(SystemError)
-        -> PreparedHostEnd
+        -> NetworkLink
     {
         let prefix = configuration.vethPrefix + Self.poolVethMarker
         let room = RuntimeConfiguration.interfaceNameMaxLength - prefix.utf8.count
@@ -183,15 +172,15 @@ final class TaskNetwork: @unchecked Sendable {
         for _ in 0..<8 {
             let name = prefix + String(Hex.lowercase((0..<room).map { _ in UInt8.random(in: 0...255) }).prefix(room))
             do {
-                return try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) -> PreparedHostEnd in
+                return try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) -> NetworkLink in
                     let created = try netlink.createVethPair(
                         hostName: name, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false)
-                    if let created { return PreparedHostEnd(index: created.index, peerIndex: created.peerIndex) }
+                    if let created { return created }
                     // A kernel that does not echo link creation: look the host end up.
-                    guard let index = try netlink.linkIndex(named: name) else {
+                    guard let host = try netlink.link(named: name) else {
                         throw SystemError(step: "find the prepared veth \(name)", call: "RTM_GETLINK", errno: ENODEV)
                     }
-                    return PreparedHostEnd(index: index, peerIndex: nil)
+                    return host
                 }
             } catch where error.errno == EEXIST {
                 continue
