@@ -4,8 +4,9 @@ import Glibc
 
 /// One cgroup, named by its path relative to the hierarchy root (`wharf/TASK` or `wharf/TASK/web`).
 ///
-/// Wharf makes a cgroup per task and one per container below it, named after the task, so a
-/// restarted runtime finds exactly the cgroups a task had and removes them.
+/// Wharf makes a cgroup per task, named after the task (and, for a task of several
+/// containers, one per container below it), so a restarted runtime finds exactly the cgroups a
+/// task had and removes them.
 public struct Cgroup: Equatable, Sendable {
     public var hierarchy: CgroupHierarchy
     public var path: String

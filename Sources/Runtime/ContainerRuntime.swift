@@ -71,10 +71,11 @@ public final class ContainerRuntime: @unchecked Sendable {
         let layout = TaskLayout(directory: configuration.tasksDirectory + "/" + id)
         var record = TaskRecord(id: id, spec: spec, launchStartedAt: startedAt)
         let cgroupPath = configuration.cgroupParent + "/" + id
+        let cgroupLayout = TaskCgroupLayout(spec: spec, pidsLimit: configuration.taskPidsLimit)
         var attachment = TaskNetwork.Attachment()
         var plan = SupervisorPlan(
-            taskID: id, hostname: nil, cgroupPath: cgroupPath, cgroupHierarchy: hierarchy, resources: TaskResources(),
-            containers: [])
+            taskID: id, hostname: nil, cgroupPath: cgroupPath, containersHaveOwnCgroups: cgroupLayout.containersHaveOwnCgroups,
+            cgroupHierarchy: hierarchy, resources: TaskResources(), containers: [])
         var supervisor: SupervisorSpawner.Spawned?
         do {
             for directory in [layout.directory, layout.logs, layout.containers] {
@@ -100,7 +101,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             // exists (the directories go with the task directory).
             let cgroupPlan = plan
             let cgroups = BackgroundStep.start { () throws(SystemError) in
-                try self.createCgroups(for: spec, plan: cgroupPlan)
+                try self.createCgroups(for: cgroupLayout, plan: cgroupPlan)
                 try Self.makeContainerDirectories(for: spec, layout: layout)
             }
             let attached = Result { () throws(SystemError) in
@@ -153,21 +154,15 @@ public final class ContainerRuntime: @unchecked Sendable {
             address: attachment.address?.description)
     }
 
-    private func createCgroups(for spec: TaskSpec, plan: SupervisorPlan) throws(SystemError) {
+    private func createCgroups(for layout: TaskCgroupLayout, plan: SupervisorPlan) throws(SystemError) {
         let task = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath)
         try task.create()
-        try task.apply(
-            CgroupLimits(
-                cpuUnits: spec.cpu, cpuQuotaUnits: spec.cpu, memoryLimitBytes: spec.memory.map { Int64($0) << 20 },
-                pidsLimit: configuration.taskPidsLimit))
-        for container in spec.containers {
-            let cgroup = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name)
+        try task.apply(layout.taskLimits)
+        guard plan.containersHaveOwnCgroups else { return }
+        for container in layout.spec.containers {
+            let cgroup = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath(ofContainer: container.name))
             try cgroup.create()
-            try cgroup.apply(
-                CgroupLimits(
-                    cpuUnits: container.cpu > 0 ? container.cpu : nil,
-                    memoryLimitBytes: container.memory.map { Int64($0) << 20 },
-                    memoryReservationBytes: container.memoryReservation.map { Int64($0) << 20 }))
+            try cgroup.apply(layout.containerLimits(container))
         }
     }
 

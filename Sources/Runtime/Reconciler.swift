@@ -45,7 +45,7 @@ extension ContainerRuntime {
         if let plan {
             // Containers outlived their supervisor: kill them through their cgroups first.
             for container in plan.containers {
-                Cgroup(hierarchy: hierarchy, path: plan.cgroupPath + "/" + container.name).signalAll(SIGKILL)
+                Cgroup(hierarchy: hierarchy, path: plan.cgroupPath(ofContainer: container.name)).signalAll(SIGKILL)
             }
             for failure in TaskTeardown(plan: plan, networkNamespaceFD: nil).run() {
                 logger.warning("cleanup step failed", metadata: ["task": "\(id)", "error": "\(failure)"])

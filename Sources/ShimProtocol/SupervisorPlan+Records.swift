@@ -13,6 +13,8 @@ extension SupervisorPlan {
         task.add("id", taskID)
         task.add("hostname", hostname)
         task.add("cgroup", cgroupPath)
+        // Absent in plans written before containers could share the task's cgroup.
+        task.add("cgroup.containers", containersHaveOwnCgroups ? nil : Self.sharedCgroupValue)
         switch cgroupHierarchy {
         case .unified(let root):
             task.add("cgroup.v2", root)
@@ -37,18 +39,26 @@ extension SupervisorPlan {
         guard let task = records.first(where: { $0.kind == "task" }), let id = task["id"], let cgroup = task["cgroup"]
         else { throw DecodingError(description: "plan has no task record with id and cgroup") }
         let hierarchy = try Self.decodeHierarchy(task)
+        let sharing = task["cgroup.containers"]
+        guard sharing == nil || sharing == Self.sharedCgroupValue else {
+            throw DecodingError(description: "plan: bad cgroup.containers field \(sharing ?? "")")
+        }
         let owned = records.first(where: { $0.kind == "resources" })
         var containers: [ContainerPlan] = []
         for record in records where record.kind == "container" {
             containers.append(try ContainerPlan(record: record))
         }
         self.init(
-            taskID: id, hostname: task["hostname"], cgroupPath: cgroup, cgroupHierarchy: hierarchy,
+            taskID: id, hostname: task["hostname"], cgroupPath: cgroup, containersHaveOwnCgroups: sharing == nil,
+            cgroupHierarchy: hierarchy,
             resources: TaskResources(
                 vethName: owned?["veth"], networkNamespaceDescriptor: try Self.decodeDescriptor(owned?["netns.fd"]),
                 addressPoolDirectory: owned?["pool"], address: owned?["address"]),
             containers: containers)
     }
+
+    /// `cgroup.containers`'s one value: the containers run in the task's cgroup.
+    private static let sharedCgroupValue = "task"
 
     /// The `netns.fd` field: absent, or a descriptor number above standard error.
     private static func decodeDescriptor(_ text: String?) throws(DecodingError) -> Int32? {

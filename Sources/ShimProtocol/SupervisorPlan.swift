@@ -8,8 +8,12 @@ import LinuxHost
 public struct SupervisorPlan: Equatable, Sendable {
     public var taskID: String
     public var hostname: String?
-    /// The task's cgroup, relative to the hierarchy root (`wharf/TASKID`); containers are below it.
+    /// The task's cgroup, relative to the hierarchy root (`wharf/TASKID`).
     public var cgroupPath: String
+    /// Whether each container has a cgroup of its own below the task's (`wharf/TASKID/NAME`).
+    /// When `false`, the task's one container runs in the task's cgroup, which then carries
+    /// the container's limits too (see `cgroupPath(ofContainer:)`).
+    public var containersHaveOwnCgroups: Bool
     /// The host's cgroup hierarchy as the runtime detected it once, so a supervisor does not
     /// parse `/proc/self/mountinfo` (a line per live task's namespace pin) on every launch.
     public var cgroupHierarchy: CgroupHierarchy
@@ -19,15 +23,28 @@ public struct SupervisorPlan: Equatable, Sendable {
     public var containers: [ContainerPlan]
 
     public init(
-        taskID: String, hostname: String?, cgroupPath: String, cgroupHierarchy: CgroupHierarchy,
-        resources: TaskResources, containers: [ContainerPlan]
+        taskID: String, hostname: String?, cgroupPath: String, containersHaveOwnCgroups: Bool = true,
+        cgroupHierarchy: CgroupHierarchy, resources: TaskResources, containers: [ContainerPlan]
     ) {
         self.taskID = taskID
         self.hostname = hostname
         self.cgroupPath = cgroupPath
+        self.containersHaveOwnCgroups = containersHaveOwnCgroups
         self.cgroupHierarchy = cgroupHierarchy
         self.resources = resources
         self.containers = containers
+    }
+}
+
+extension SupervisorPlan {
+    /// The cgroup the container named `name` runs in (and its health checks join).
+    public func cgroupPath(ofContainer name: String) -> String {
+        containersHaveOwnCgroups ? cgroupPath + "/" + name : cgroupPath
+    }
+
+    /// The names of the container cgroups below the task's, which go before the task's own.
+    public var containerCgroupNames: [String] {
+        containersHaveOwnCgroups ? containers.map(\.name) : []
     }
 }
 

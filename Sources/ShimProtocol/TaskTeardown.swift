@@ -50,7 +50,7 @@ public struct TaskTeardown {
         }
         // Processes first: nothing may hold the network namespace or the rootfs any more.
         let processesGone = attempt { () throws(SystemError) in
-            try Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath).remove(children: plan.containers.map(\.name))
+            try Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath).remove(children: plan.containerCgroupNames)
         }
         // A process left in the cgroup may keep the namespace, and with it eth0 and its
         // address, alive after the unpinning below: delete the pair (and so eth0) explicitly.

@@ -12,9 +12,10 @@ struct ContainerLauncher {
     let plan: SupervisorPlan
     let layout: TaskLayout
 
-    /// The container's cgroup (below the task's).
+    /// The container's cgroup: its own below the task's, or the task's (see
+    /// `SupervisorPlan.containersHaveOwnCgroups`).
     func cgroup(of container: ContainerPlan) -> Cgroup {
-        Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath + "/" + container.name)
+        Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath(ofContainer: container.name))
     }
 
     /// Starts `container` with its stdout and stderr on `outputFD`; returns its pid once exec'd.

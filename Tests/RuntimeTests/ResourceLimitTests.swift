@@ -99,39 +99,59 @@ final class ResourceLimitTests: XCTestCase {
     }
 
     func testCgroupFilesHoldWhatECSUnitsMapTo() throws {
-        var spec = RuntimeFixture.task(["sleep", "100"]) {
-            $0.initProcessEnabled = true
-            $0.cpu = 512
-            $0.memory = 64
-            $0.memoryReservation = 32
-        }
+        // Two containers: each has a cgroup of its own below the task's, with its own limits.
+        var spec = sleeperWithContainerLimits
+        spec.containers.append(ContainerSpec(name: "sidecar", image: "busybox", command: ["sleep", "100"], initProcessEnabled: true))
         spec.cpu = 1024
         spec.memory = 128
         let status = try fixture.launch(spec)
         XCTAssertEqual(status.lastStatus, "RUNNING")
         let hierarchy = try CgroupHierarchy.detect()
         let task = fixture.configuration.cgroupParent + "/" + status.id
-        let container = task + "/main"
-        if hierarchy.isUnified {
-            XCTAssertEqual(try value(hierarchy, task, "cpu", "cpu.max"), "100000 100000")
-            XCTAssertEqual(try value(hierarchy, task, "memory", "memory.max"), "\(128 << 20)")
-            XCTAssertEqual(try value(hierarchy, container, "memory", "memory.max"), "\(64 << 20)")
-            XCTAssertEqual(try value(hierarchy, container, "memory", "memory.low"), "\(32 << 20)")
-        } else {
-            // Task cpu 1024 units: one whole CPU, a quota of the full 100 ms period.
-            XCTAssertEqual(try value(hierarchy, task, "cpu", "cpu.cfs_quota_us"), "100000")
-            XCTAssertEqual(try value(hierarchy, task, "cpu", "cpu.cfs_period_us"), "100000")
-            XCTAssertEqual(try value(hierarchy, task, "cpu", "cpu.shares"), "1024")
-            // Container cpu units pass through as shares, as Docker does.
-            XCTAssertEqual(try value(hierarchy, container, "cpu", "cpu.shares"), "512")
-            XCTAssertEqual(try value(hierarchy, task, "memory", "memory.limit_in_bytes"), "\(128 << 20)")
-            XCTAssertEqual(try value(hierarchy, container, "memory", "memory.limit_in_bytes"), "\(64 << 20)")
-            XCTAssertEqual(try value(hierarchy, container, "memory", "memory.soft_limit_in_bytes"), "\(32 << 20)")
-        }
+        // Task cpu 1024 units: one whole CPU, a quota of the full 100 ms period. Container cpu
+        // units pass through as shares, as Docker does.
+        try assertLimits(hierarchy, task, shares: 1024, quotaMicroseconds: 100_000, memoryMiB: 128, reservationMiB: nil)
+        try assertLimits(hierarchy, task + "/main", shares: 512, quotaMicroseconds: nil, memoryMiB: 64, reservationMiB: 32)
         XCTAssertEqual(try value(hierarchy, task, "pids", "pids.max"), "4096")
+        for container in ["main", "sidecar"] {
+            let pid = try XCTUnwrap(status.container(named: container)?.pid)
+            XCTAssertTrue(try members(hierarchy, task + "/" + container, "memory").contains(pid), container)
+        }
+    }
+
+    func testOneContainerRunsInTheTaskCgroupWithItsLimits() throws {
+        // A task's one container gets no cgroup of its own: the task's carries both levels'
+        // limits (the smaller hard memory limit, the container's reservation and, with no task
+        // cpu, the container's cpu units as shares).
+        var spec = sleeperWithContainerLimits
+        spec.memory = 128
+        let status = try fixture.launch(spec)
+        XCTAssertEqual(status.lastStatus, "RUNNING")
+        let hierarchy = try CgroupHierarchy.detect()
+        let task = fixture.configuration.cgroupParent + "/" + status.id
+        try assertLimits(hierarchy, task, shares: 512, quotaMicroseconds: nil, memoryMiB: 64, reservationMiB: 32)
+        XCTAssertEqual(try value(hierarchy, task, "pids", "pids.max"), "4096")
+        for directory in hierarchy.directories(of: task) {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/main"), directory)
+        }
+        let pid = try XCTUnwrap(status.container(named: "main")?.pid)
+        for controller in ["cpu", "memory", "pids"] {
+            XCTAssertTrue(try members(hierarchy, task, controller).contains(pid), controller)
+        }
     }
 
     // MARK: - Helpers
+
+    /// A task of one sleeping container `main` with container cpu 512, memory 64 and
+    /// memoryReservation 32.
+    private var sleeperWithContainerLimits: TaskSpec {
+        RuntimeFixture.task(["sleep", "100"]) {
+            $0.initProcessEnabled = true
+            $0.cpu = 512
+            $0.memory = 64
+            $0.memoryReservation = 32
+        }
+    }
 
     private func assertOOMKilled(_ stopped: TaskStatus, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(stopped.lastStatus, "STOPPED", file: file, line: line)
@@ -141,6 +161,37 @@ final class ResourceLimitTests: XCTestCase {
         XCTAssertEqual(container?.lastStatus, "STOPPED", file: file, line: line)
         XCTAssertEqual(container?.exitCode, 137, file: file, line: line)
         XCTAssertEqual(container?.reason, "OutOfMemoryError: Container killed due to memory usage", file: file, line: line)
+    }
+
+    /// Checks a cgroup's cpu and memory files: cpu shares (v2: the weight they map to), the CFS
+    /// quota per 100 ms period (`nil`: none), the hard and the soft memory limit (`nil`: not checked).
+    private func assertLimits(
+        _ hierarchy: CgroupHierarchy, _ path: String, shares: Int, quotaMicroseconds: Int?, memoryMiB: Int?,
+        reservationMiB: Int?, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        func expect(_ controller: String, _ name: String, _ expected: String?) throws {
+            guard let expected else { return }
+            XCTAssertEqual(try value(hierarchy, path, controller, name), expected, "\(path) \(name)", file: file, line: line)
+        }
+        let memory = memoryMiB.map { "\($0 << 20)" }, reservation = reservationMiB.map { "\($0 << 20)" }
+        if hierarchy.isUnified {
+            try expect("cpu", "cpu.weight", "\(CgroupLimits.weight(forShares: shares))")
+            try expect("cpu", "cpu.max", "\(quotaMicroseconds.map(String.init) ?? "max") 100000")
+            try expect("memory", "memory.max", memory)
+            try expect("memory", "memory.low", reservation)
+        } else {
+            try expect("cpu", "cpu.shares", "\(shares)")
+            try expect("cpu", "cpu.cfs_quota_us", "\(quotaMicroseconds ?? -1)")
+            try expect("cpu", "cpu.cfs_period_us", "100000")
+            try expect("memory", "memory.limit_in_bytes", memory)
+            try expect("memory", "memory.soft_limit_in_bytes", reservation)
+        }
+    }
+
+    /// The processes directly in a cgroup (its `cgroup.procs`) in `controller`'s hierarchy.
+    private func members(_ hierarchy: CgroupHierarchy, _ path: String, _ controller: String) throws -> [Int32] {
+        let directory = try XCTUnwrap(hierarchy.directory(of: path, controller: controller))
+        return try String(contentsOfFile: directory + "/cgroup.procs", encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
     }
 
     /// The first line of a cgroup control file.

@@ -50,6 +50,41 @@ final class SupervisorPlanTests: XCTestCase {
         XCTAssertEqual(try SupervisorPlan(decoding: plan.encoded), plan)
     }
 
+    func testContainersSharingTheTaskCgroupRoundTrip() throws {
+        let plan = SupervisorPlan(
+            taskID: "t", hostname: nil, cgroupPath: "wharf/t", containersHaveOwnCgroups: false,
+            cgroupHierarchy: .unified(root: "/sys/fs/cgroup"), resources: TaskResources(),
+            containers: [ContainerPlan(name: "web", essential: true, arguments: ["true"], environment: [], capabilities: 0, layerDirectories: ["/l/1"])])
+        let decoded = try SupervisorPlan(decoding: plan.encoded)
+        XCTAssertEqual(decoded, plan)
+        XCTAssertEqual(decoded.cgroupPath(ofContainer: "web"), "wharf/t")
+        XCTAssertEqual(decoded.containerCgroupNames, [])
+    }
+
+    func testPlanWithoutCgroupSharingFieldGivesEachContainerItsOwn() throws {
+        // Plans written before containers could share the task's cgroup have no such field,
+        // and a plan whose containers have their own cgroups is still written without it.
+        let containers = ["web", "log"].map {
+            ContainerPlan(name: $0, essential: true, arguments: ["true"], environment: [], capabilities: 0, layerDirectories: ["/l/1"])
+        }
+        let text = SupervisorPlan(
+            taskID: "t", hostname: nil, cgroupPath: "wharf/t", cgroupHierarchy: .unified(root: "/sys/fs/cgroup"),
+            resources: TaskResources(), containers: containers
+        ).encoded
+        XCTAssertFalse(text.contains("cgroup.containers"), text)
+        let plan = try SupervisorPlan(decoding: text)
+        XCTAssertTrue(plan.containersHaveOwnCgroups)
+        XCTAssertEqual(plan.cgroupPath(ofContainer: "web"), "wharf/t/web")
+        XCTAssertEqual(plan.containerCgroupNames, ["web", "log"])
+    }
+
+    func testUnknownCgroupSharingValueIsAnError() {
+        let text = "task id=t cgroup=wharf/t cgroup.v2=/sys/fs/cgroup cgroup.containers=own\n"
+        XCTAssertThrowsError(try SupervisorPlan(decoding: text)) { error in
+            XCTAssertTrue("\(error)".contains("cgroup.containers"), "\(error)")
+        }
+    }
+
     func testPlanWithoutTaskRecordIsAnError() {
         XCTAssertThrowsError(try SupervisorPlan(decoding: "container name=web\n"))
         XCTAssertThrowsError(try SupervisorPlan(decoding: "task id=x cgroup=y cgroup.v2=/sys/fs/cgroup\ncontainer name=web uid=zero\n"))
