@@ -53,6 +53,10 @@ struct TaskAPITests {
         (#"{"taskDefinition": "web", "tags": [{"key": "aws:reserved", "value": "x"}], \#(network)}"#, .invalidParameterException),
         (#"{"taskDefinition": "web", "propagateTags": "EVERYTHING", \#(network)}"#, .invalidParameterException),
         (#"{"taskDefinition": "web", "cluster": "nope", \#(network)}"#, .clusterNotFoundException),
+        (#"{"taskDefinition": "web", "clientToken": "", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "clientToken": "has space", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "clientToken": "\#(String(repeating: "t", count: 65))", \#(network)}"#,
+         .invalidParameterException),
     ])
     func runTaskRefusals(body: String, kind: ECSError.Kind) throws {
         let (h, instance) = try Self.harness()
@@ -60,6 +64,38 @@ struct TaskAPITests {
         #expect(strings(try h.call("ListTasks")["taskArns"]).isEmpty)
         #expect(strings(try h.call("ListTasks", #"{"desiredStatus": "STOPPED"}"#)["taskArns"]).isEmpty)
         #expect(try Self.remainingMemory(h, instance) == 4096)
+    }
+
+    @Test("RunTask with a clientToken used before answers the first call's tasks; other parameters are a ConflictException")
+    func clientTokenRetries() throws {
+        let (h, instance) = try Self.harness()
+        let body = #"{"taskDefinition": "plain", "count": 2, "clientToken": "retry-1", "startedBy": "ci"}"#
+        let first = try h.call("RunTask", body)
+        let arns = objects(first["tasks"]).compactMap { $0["taskArn"] as? String }
+        #expect(arns.count == 2)
+        // The same parameters in another order are the same request: no new task, no reservation.
+        let retry = try h.call("RunTask", #"{"startedBy": "ci", "clientToken": "retry-1", "count": 2, "taskDefinition": "plain"}"#)
+        #expect(objects(retry["tasks"]).compactMap { $0["taskArn"] as? String } == arns)
+        #expect(strings(try h.call("ListTasks")["taskArns"]).count == 2)
+        let reserved = try Self.remainingMemory(h, instance)
+
+        let conflict = h.error("RunTask", #"{"taskDefinition": "plain", "count": 1, "clientToken": "retry-1", "startedBy": "ci"}"#)
+        #expect(conflict?.kind == .conflictException)
+        // Tokens are per cluster, and a new token is a new request.
+        _ = try h.call("CreateCluster", #"{"clusterName": "other"}"#)
+        #expect(h.error("RunTask", #"{"cluster": "other", "taskDefinition": "plain", "clientToken": "retry-1"}"#)?.message
+                == "No Container Instances were found in your cluster.")
+        _ = try h.call("RunTask", #"{"taskDefinition": "plain", "count": 2, "clientToken": "retry-2", "startedBy": "ci"}"#)
+        #expect(strings(try h.call("ListTasks")["taskArns"]).count == 4)
+        #expect(try Self.remainingMemory(h, instance) != reserved)
+
+        // Failures are answered again too, without placing anew.
+        _ = try h.call("RegisterTaskDefinition", #"{"family": "huge", "containerDefinitions": [{"name": "main", "image": "busybox", "memory": 100000}]}"#)
+        let refused = try h.call("RunTask", #"{"taskDefinition": "huge", "clientToken": "retry-3"}"#)
+        let again = try h.call("RunTask", #"{"taskDefinition": "huge", "clientToken": "retry-3"}"#)
+        #expect(objects(refused["failures"]).first?["reason"] as? String == "RESOURCE:MEMORY")
+        #expect(objects(again["failures"]).first?["reason"] as? String == "RESOURCE:MEMORY")
+        #expect(objects(again["tasks"]).isEmpty)
     }
 
     @Test("RunTask on a cluster without container instances is refused as ECS does")

@@ -24,6 +24,20 @@ public enum StoreSchema {
             try db.create(index: "task_cluster_desired_id", on: TaskRecord.databaseTableName,
                           columns: ["clusterName", "desiredStatus", "id"])
         }
+        // RunTask client tokens (idempotent retries), kept 24 hours.
+        migrator.registerMigration("v3-run-task-client-tokens") { db in
+            try db.create(table: RunTaskClientTokenRecord.databaseTableName) { t in
+                t.column("clusterName", .text).notNull()
+                t.column("token", .text).notNull()
+                t.column("request", .text).notNull()                      // canonical JSON of the request
+                t.column("taskIds", .text).notNull()                      // JSON [String]
+                t.column("failures", .text).notNull()                     // JSON [ECSFailure]
+                t.column("createdAt", .double).notNull()
+                t.primaryKey(["clusterName", "token"])
+            }
+            try db.create(index: "runTaskClientToken_createdAt", on: RunTaskClientTokenRecord.databaseTableName,
+                          columns: ["createdAt"])
+        }
         return migrator
     }
 

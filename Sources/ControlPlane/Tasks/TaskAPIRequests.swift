@@ -1,8 +1,10 @@
 /// Request and response members of the task operations (ECS API Reference). Members Wharf
-/// accepts without acting on (`referenceId`, `clientToken`, `enableECSManagedTags`,
-/// `volumeConfigurations`) are read where a check applies and otherwise ignored.
+/// accepts without acting on (`referenceId`, `enableECSManagedTags`, `volumeConfigurations`)
+/// are read where a check applies and otherwise ignored.
 
-struct RunTaskRequest: Decodable {
+/// RunTask's members. Encodable too: with the `clientToken` left out, its canonical JSON is
+/// what a retry under the same token must match.
+struct RunTaskRequest: Codable {
     var cluster: String?
     var taskDefinition: String?
     var count: Int?

@@ -53,8 +53,18 @@ extension ECSAPI {
             return (definition, launch, try TaskBlueprint(definition: definition, request: launch))
         }
 
-        let result = try transaction { db -> (records: [TaskRecord], failures: [ECSFailure]) in
+        let result = try transaction { db -> (records: [TaskRecord], failures: [ECSFailure], replayed: Bool) in
             let clusterName = try ClusterReference.activeName(db, request.cluster, context)
+            if let token = request.clientToken,
+                let earlier = try RunTaskClientTokenRecord.live(db, clusterName: clusterName, token: token.token, now: now) {
+                guard earlier.request == token.request else {
+                    throw ECSError(.conflictException,
+                                   "The clientToken \(token.token) was used with different parameters by an earlier RunTask.")
+                }
+                let ids = earlier.decodedTaskIDs
+                let byID = Dictionary(try TaskRecord.fetchAll(db, keys: ids).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                return (ids.compactMap { byID[$0] }, earlier.decodedFailures, true)
+            }
             guard let status = try TaskDefinitionRecord.fetchOne(db, key: definition.arn)?.status else {
                 throw ECSError(.clientException, "TaskDefinition not found.")
             }
@@ -86,10 +96,19 @@ extension ECSAPI {
                 try TagRecord.merge(db, resourceArn: record.arn, tags: tags)
                 records.append(record)
             }
-            return (records, failures)
+            if let token = request.clientToken {
+                try RunTaskClientTokenRecord(
+                    clusterName: clusterName, token: token.token, request: token.request,
+                    taskIds: RunTaskClientTokenRecord.json(records.map(\.id)),
+                    failures: RunTaskClientTokenRecord.json(failures), createdAt: now
+                ).insert(db)
+            }
+            return (records, failures, false)
         }
-        if !result.records.isEmpty { taskObserver?.desiredStateChanged(taskIDs: result.records.map(\.id)) }
-        return result
+        if !result.replayed && !result.records.isEmpty {
+            taskObserver?.desiredStateChanged(taskIDs: result.records.map(\.id))
+        }
+        return (result.records, result.failures)
     }
 
     /// ECS: an INACTIVE revision runs no new standalone tasks, but "existing services that

@@ -39,13 +39,16 @@ public struct TaskLaunchRequest: Sendable {
     /// Copy the task definition's tags to the tasks (`propagateTags: TASK_DEFINITION`).
     public var propagateTaskDefinitionTags: Bool
     public var enableExecuteCommand: Bool
+    /// RunTask's `clientToken`: a retry with the same token answers the first request's tasks.
+    public var clientToken: TaskLaunchClientToken?
 
     public init(
         cluster: String? = nil, taskDefinition: String, placement: Placement, launchType: ECSLaunchType = .ec2,
         capacityProviderName: String? = nil, platformVersion: String? = nil,
         networkConfiguration: TaskNetworkConfiguration? = nil, overrides: TaskOverride? = nil, group: String? = nil,
         startedBy: String? = nil, serviceArn: String? = nil, loadBalancers: [TaskLoadBalancer] = [], tags: [ECSTag] = [],
-        propagateTaskDefinitionTags: Bool = false, enableExecuteCommand: Bool = false
+        propagateTaskDefinitionTags: Bool = false, enableExecuteCommand: Bool = false,
+        clientToken: TaskLaunchClientToken? = nil
     ) {
         self.cluster = cluster
         self.taskDefinition = taskDefinition
@@ -62,6 +65,7 @@ public struct TaskLaunchRequest: Sendable {
         self.tags = tags
         self.propagateTaskDefinitionTags = propagateTaskDefinitionTags
         self.enableExecuteCommand = enableExecuteCommand
+        self.clientToken = clientToken
     }
 }
 
@@ -74,4 +78,17 @@ public struct TaskLaunchResult: Sendable, Equatable {
     public var failures: [ECSFailure]
     /// The IDs of the tasks created, in order.
     public var taskIDs: [String]
+}
+
+/// A RunTask client token and the request it came with, so a retry can be told from a
+/// different request that reuses the token.
+public struct TaskLaunchClientToken: Sendable, Equatable {
+    public var token: String
+    /// The request's parameters but the token, as canonical JSON.
+    public var request: String
+
+    public init(token: String, request: String) {
+        self.token = token
+        self.request = request
+    }
 }

@@ -42,6 +42,8 @@ enum TaskValidation {
         return value
     }
 
+    static let maxClientTokenLength = 64
+
     static func startedBy(_ value: String?) throws(ECSError) -> String? {
         guard let value else { return nil }
         guard !value.isEmpty, value.utf8.count <= maxStartedByLength,
@@ -51,6 +53,17 @@ enum TaskValidation {
         else {
             throw ECSError(.invalidParameterException,
                            "startedBy must be 1-\(maxStartedByLength) letters, numbers, hyphens, forward slashes or underscores.")
+        }
+        return value
+    }
+
+    /// RunTask's `clientToken`: 1 to 64 characters, each ASCII 33 to 126.
+    static func clientToken(_ value: String?) throws(ECSError) -> String? {
+        guard let value else { return nil }
+        guard !value.isEmpty, value.utf8.count <= maxClientTokenLength, value.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        else {
+            throw ECSError(.invalidParameterException,
+                           "clientToken must be 1-\(maxClientTokenLength) ASCII characters in the range 33-126.")
         }
         return value
     }
