@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LinuxHost
 import Runtime
 import Synchronization
@@ -149,6 +150,23 @@ final class TaskRuntimeFixture: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(pollMilliseconds))
         }
+    }
+
+    /// Runs `body` through an API without a reconciler and returns the created task: its row
+    /// stays PROVISIONING and no agent hears of it, as after a crash right after RunTask.
+    func runTaskUnstarted(_ body: String) throws -> [String: Any] {
+        let quiet = ECSAPI(store: store)
+        let data = try quiet.handle(operation: "RunTask", body: Data(body.utf8), context: context)
+        return try #require(objects(object(try JSONSerialization.jsonObject(with: data))["tasks"]).first)
+    }
+
+    /// The revision `task` (as DescribeTasks or RunTask render it) runs, as agents receive it.
+    func definition(of task: [String: Any]) async throws -> TaskDefinition {
+        let arn = try #require(task["taskDefinitionArn"] as? String)
+        let found: TaskDefinitionRecord? = try await store.read { (db: Database) throws -> TaskDefinitionRecord? in
+            try TaskDefinitionRecord.fetchOne(db, key: arn)
+        }
+        return try #require(found).rendered
     }
 
     /// A task definition's ARN after registering `body`.

@@ -247,26 +247,18 @@ struct TaskRuntimeTests {
         try await withTaskFixture { f in
             _ = try f.register(busyboxDefinition(family: "interrupted", command: Self.sleepCommand, initProcess: true))
             // The API without a reconciler: the row stays PROVISIONING, as after a crash right after RunTask.
-            let quiet = ECSAPI(store: f.store)
-            let body = Data(runTaskBody("interrupted").utf8)
-            let response = try JSONSerialization.jsonObject(with: try quiet.handle(operation: "RunTask", body: body, context: f.context))
-            let task = try #require(objects(object(response)["tasks"]).first)
+            let task = try f.runTaskUnstarted(runTaskBody("interrupted"))
             let arn = try #require(task["taskArn"] as? String)
             let id = String(try #require(arn.split(separator: "/").last))
             // ... and the agent started the task before the crash, but nothing recorded it.
-            let definitionArn = task["taskDefinitionArn"] as? String ?? ""
-            let found: TaskDefinitionRecord? = try await f.store.read { (db: Database) throws -> TaskDefinitionRecord? in
-                try TaskDefinitionRecord.fetchOne(db, key: definitionArn)
-            }
-            let definition = try #require(found)
-            _ = try await f.agent.startTask(AgentTaskStart(taskID: id, taskArn: arn, taskDefinition: definition.rendered, overrides: nil))
+            let definition = try await f.definition(of: task)
+            _ = try await f.agent.startTask(AgentTaskStart(taskID: id, taskArn: arn, taskDefinition: definition, overrides: nil))
             #expect(try f.describe(arn)["lastStatus"] as? String == "PROVISIONING")
 
             // A crash earlier still: the agent had recorded only its intent when the runtime launched.
-            let second = try JSONSerialization.jsonObject(with: try quiet.handle(operation: "RunTask", body: body, context: f.context))
-            let secondArn = try #require(objects(object(second)["tasks"]).first?["taskArn"] as? String)
+            let secondArn = try #require(try f.runTaskUnstarted(runTaskBody("interrupted"))["taskArn"] as? String)
             let secondID = String(try #require(secondArn.split(separator: "/").last))
-            let spec = try definition.rendered.taskSpec()
+            let spec = try definition.taskSpec()
             var ledger = try LocalAgentLedger(stateDirectory: f.agentConfiguration.stateDirectory)
             try ledger.save(.init(taskID: secondID, runtimeTaskID: nil, familyAndRevision: spec.taskDefinition ?? "",
                                   intentAt: Date().timeIntervalSince1970))
@@ -280,6 +272,50 @@ struct TaskRuntimeTests {
             #expect(f.runtime.tasks().count == 2, "no launch may be repeated")
             for task in [arn, secondArn] { _ = try f.call("StopTask", #"{"task": "\#(task)"}"#) }
             for task in [arn, secondArn] { try await f.waitFor(task, "STOPPED") }
+        }
+    }
+
+    @Test("interrupted launches of one family are each adopted by the ECS task they ran for, found by the runtime task's labels")
+    func interruptedLaunchesFoundByLabels() async throws {
+        try await withTaskFixture { f in
+            _ = try f.register(busyboxDefinition(family: "twins", command: Self.sleepCommand, initProcess: true))
+            let tasks = [try f.runTaskUnstarted(runTaskBody("twins")), try f.runTaskUnstarted(runTaskBody("twins"))]
+            let arns = try tasks.map { try #require($0["taskArn"] as? String) }
+            let definition = try await f.definition(of: tasks[0])
+            // Both crashed after the runtime launch, with only their intents recorded; the
+            // runtime launched them in the other order, so family and time alone would swap them.
+            var ledger = try LocalAgentLedger(stateDirectory: f.agentConfiguration.stateDirectory)
+            var runtimeIDs: [String: String] = [:]
+            for arn in arns {
+                let id = String(try #require(arn.split(separator: "/").last))
+                try ledger.save(.init(taskID: id, runtimeTaskID: nil, familyAndRevision: definition.familyAndRevision() ?? "",
+                                      intentAt: Date().timeIntervalSince1970))
+            }
+            for arn in arns.reversed() {
+                let id = String(try #require(arn.split(separator: "/").last))
+                var spec = try definition.taskSpec()
+                spec.labels = ECSTaskLabels.labels(for: AgentTaskStart(taskID: id, taskArn: arn, taskDefinition: definition, overrides: nil))
+                runtimeIDs[arn] = try f.runtime.launch(spec).id
+            }
+
+            try await f.restart()
+
+            for arn in arns {
+                let adopted = try await f.waitFor(arn, "RUNNING")
+                #expect(objects(adopted["containers"]).first?["runtimeId"] as? String == "\(runtimeIDs[arn] ?? "?")/main")
+            }
+            #expect(f.runtime.tasks().count == 2, "no launch may be repeated")
+
+            // The agent labels what it launches itself.
+            let third = try #require(objects(try f.call("RunTask", runTaskBody("twins"))["tasks"]).first?["taskArn"] as? String)
+            let running = try await f.waitFor(third, "RUNNING")
+            let runtimeID = try #require((objects(running["containers"]).first?["runtimeId"] as? String)?.split(separator: "/").first)
+            let labels = try #require(f.runtime.tasks().first { $0.id == String(runtimeID) }?.labels)
+            #expect(labels[ECSTaskLabels.taskArn] == third)
+            #expect(labels[ECSTaskLabels.taskDefinitionFamily] == "twins")
+            #expect(labels[ECSTaskLabels.taskDefinitionVersion] == "1")
+            for task in arns + [third] { _ = try f.call("StopTask", #"{"task": "\#(task)"}"#) }
+            for task in arns + [third] { try await f.waitFor(task, "STOPPED") }
         }
     }
 

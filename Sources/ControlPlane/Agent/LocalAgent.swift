@@ -208,9 +208,10 @@ public final class LocalAgent: ContainerAgent {
             return report
         }
 
-        let spec: TaskSpec
+        var spec: TaskSpec
         do {
             spec = try request.taskDefinition.taskSpec(revision: request.taskDefinition.revision, overrides: request.overrides)
+            spec.labels = ECSTaskLabels.labels(for: request)
         } catch {
             throw .launchRefused(taskID: taskID, stoppedReason: "CannotCreateContainerError: \(error.message)")
         }
@@ -271,10 +272,12 @@ public final class LocalAgent: ContainerAgent {
     }
 
     /// Settles the intents a crash left between writing an intent and recording the runtime
-    /// task: the runtime task that launch created (same `family:revision`, created after the
-    /// intent, claimed by no other entry) is adopted; an intent without one is dropped (the
-    /// launch never happened). Runs before the agent takes requests, so no launch is under way
-    /// that could be mistaken for an interrupted one.
+    /// task: the runtime task that launch created is adopted; an intent without one is dropped
+    /// (the launch never happened). The runtime task is the one labelled with the intent's ECS
+    /// task (``ECSTaskLabels``); only for runtime tasks without labels (launched before they
+    /// existed) is it one of the same `family:revision`, created after the intent and claimed by
+    /// no other entry. Runs before the agent takes requests, so no launch is under way that could
+    /// be mistaken for an interrupted one.
     private static func settleIntents(_ ledger: inout LocalAgentLedger, runtime: ContainerRuntime, logger: Logger) {
         let intents = ledger.entries.values.filter { $0.runtimeTaskID == nil }.sorted { $0.intentAt < $1.intentAt }
         guard !intents.isEmpty else { return }
@@ -282,9 +285,11 @@ public final class LocalAgent: ContainerAgent {
         for intent in intents {
             let earliest = Date(timeIntervalSince1970: intent.intentAt - LocalAgentLedger.intentClockSlack)
             let claimed = ledger.claimedRuntimeTasks
-            let candidate = tasks.first { task in
-                task.taskDefinition == intent.familyAndRevision && task.createdAt >= earliest && !claimed.contains(task.id)
-            }
+            let candidate = tasks.first { ECSTaskLabels.ecsTaskID(of: $0) == intent.taskID && !claimed.contains($0.id) }
+                ?? tasks.first { task in
+                    task.labels[ECSTaskLabels.taskArn] == nil && task.taskDefinition == intent.familyAndRevision
+                        && task.createdAt >= earliest && !claimed.contains(task.id)
+                }
             do {
                 if let candidate {
                     var adopted = intent

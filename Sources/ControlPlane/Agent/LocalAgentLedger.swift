@@ -6,8 +6,8 @@ import LinuxHost
 ///
 /// A launch writes the entry twice: before calling the runtime (an *intent*, without runtime ID)
 /// and after (with it). A crash between the two leaves an intent, which ``LocalAgent`` settles
-/// when it opens: it adopts the runtime task that launch created (same `family:revision`, created
-/// after the intent, not claimed by another entry) or drops the intent. Not thread-safe:
+/// when it opens: it adopts the runtime task that launch created (the one labelled with the ECS
+/// task, see ``ECSTaskLabels``) or drops the intent. Not thread-safe:
 /// ``LocalAgent`` serializes access to the entries in memory, and writes the files
 /// (``Files``) outside its lock, so a launch's file writes never hold up the others' reads.
 struct LocalAgentLedger {

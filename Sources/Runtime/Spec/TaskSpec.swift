@@ -18,10 +18,14 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var containers: [ContainerSpec]
     /// Volumes the containers' mount points refer to.
     public var volumes: [VolumeSpec]
+    /// Free-form metadata kept with the task and shown in its status, as Docker's labels (the
+    /// control plane names the ECS task a runtime task runs, as the ECS agent labels its
+    /// containers). nil: none (and in records written before labels existed).
+    public var labels: [String: String]?
 
     public init(
         taskDefinition: String? = nil, networkMode: NetworkMode = .awsvpc, cpu: Int? = nil, memory: Int? = nil,
-        hostname: String? = nil, containers: [ContainerSpec], volumes: [VolumeSpec] = []
+        hostname: String? = nil, containers: [ContainerSpec], volumes: [VolumeSpec] = [], labels: [String: String]? = nil
     ) {
         self.taskDefinition = taskDefinition
         self.networkMode = networkMode
@@ -30,6 +34,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.hostname = hostname
         self.containers = containers
         self.volumes = volumes
+        self.labels = labels
     }
 }
 

@@ -4,6 +4,8 @@ import Foundation
 public struct TaskStatus: Sendable, Equatable, Codable {
     public var id: String
     public var taskDefinition: String?
+    /// The spec's labels.
+    public var labels: [String: String]
     /// PENDING, RUNNING, STOPPING or STOPPED.
     public var lastStatus: String
     /// RUNNING until a stop was asked for or the task began stopping, then STOPPED.

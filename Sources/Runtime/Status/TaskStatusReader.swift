@@ -14,7 +14,8 @@ enum TaskStatusReader {
                 healthStatus: "UNKNOWN", pid: nil, startedAt: nil, stoppedAt: nil)
         }
         var status = TaskStatus(
-            id: record.id, taskDefinition: record.spec.taskDefinition, lastStatus: "PENDING", desiredStatus: "RUNNING",
+            id: record.id, taskDefinition: record.spec.taskDefinition, labels: record.spec.labels ?? [:],
+            lastStatus: "PENDING", desiredStatus: "RUNNING",
             networkMode: record.spec.networkMode, address: record.address, hostname: record.hostname, containers: [],
             stoppedReason: nil, stopCode: nil, createdAt: date(record.launchStartedAt) ?? Date(),
             networkReadyAt: date(record.networkReadyAt), startedAt: nil, stoppingAt: nil, stoppedAt: nil,
