@@ -130,7 +130,7 @@ public final class ContainerRuntime: @unchecked Sendable {
                 attachment.namespaceFD = nil
             }
             try spawned.start(networkNamespaceFD: attachment.namespaceFD)
-            reaper.watch(spawned.pid)
+            reaper.watch(spawned.pid, taskID: id)
             records.store(record)
         } catch let error as SystemError {
             rollBack(plan: plan, layout: layout, supervisor: supervisor, networkNamespaceFD: attachment.namespaceFD)

@@ -319,6 +319,32 @@ struct TaskRuntimeTests {
         }
     }
 
+    @Test("a task whose supervisor is killed is STOPPED within seconds, before and after a restart, not at the next sweep")
+    func killedSupervisorIsNoticedAtOnce() async throws {
+        try await withTaskFixture { f in
+            try #require(f.runtime.reportsSupervisorExits, "this kernel has no pidfds")
+            #expect(f.agentConfiguration.sweepInterval >= 30, "the sweep must not be what notices the death")
+            _ = try f.register(busyboxDefinition(family: "fragile", command: Self.sleepCommand, initProcess: true))
+            func killSupervisor(of arn: String) throws {
+                let task = try f.describe(arn)
+                let runtimeID = try #require((objects(task["containers"]).first?["runtimeId"] as? String)?.split(separator: "/").first)
+                let pid = try #require(f.runtime.tasks().first { $0.id == String(runtimeID) }?.supervisorPID)
+                #expect(kill(pid, SIGKILL) == 0)
+            }
+            let launched = try #require(objects(try f.call("RunTask", runTaskBody("fragile"))["tasks"]).first?["taskArn"] as? String)
+            let adopted = try #require(objects(try f.call("RunTask", runTaskBody("fragile"))["tasks"]).first?["taskArn"] as? String)
+            for arn in [launched, adopted] { try await f.waitFor(arn, "RUNNING") }
+
+            try killSupervisor(of: launched)
+            let stopped = try await f.waitFor(launched, "STOPPED", timeout: 5)
+            #expect(stopped["stoppedReason"] as? String == "Task supervisor exited unexpectedly")
+
+            try await f.restart()
+            try killSupervisor(of: adopted)
+            try await f.waitFor(adopted, "STOPPED", timeout: 5)
+        }
+    }
+
     @Test("FARGATE tasks run on the host's capacity without a container instance; StartTask places on named instances")
     func fargateAndStartTask() async throws {
         try await withTaskFixture { f in

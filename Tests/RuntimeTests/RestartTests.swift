@@ -53,6 +53,30 @@ final class RestartTests: XCTestCase {
         XCTAssertEqual(fixture.leftovers(), [])
     }
 
+    func testSupervisorExitsAreReportedForLaunchedAndFollowedTasks() throws {
+        try XCTSkipUnless(fixture.runtime.reportsSupervisorExits, "this kernel has no pidfds")
+        let exits = ExitLog()
+        fixture.runtime.onSupervisorExit { exits.add($0) }
+        let own = try fixture.launch(RuntimeFixture.task(["sleep", "100"]) { $0.initProcessEnabled = true })
+        let adopted = try fixture.launch(RuntimeFixture.task(["sleep", "100"]) { $0.initProcessEnabled = true })
+
+        // A task this runtime launched: its supervisor's death is reported without a look at it.
+        XCTAssertEqual(kill(try XCTUnwrap(own.supervisorPID), SIGKILL), 0)
+        XCTAssertTrue(waitUntil(seconds: 5) { exits.ids.contains(own.id) }, "the launched task's supervisor exit was not reported")
+
+        // A task found by another runtime (as after a restart): followed by its pidfd, not reaped.
+        let restarted = try ContainerRuntime(configuration: fixture.configuration)
+        let restartedExits = ExitLog()
+        restarted.onSupervisorExit { restartedExits.add($0) }
+        XCTAssertTrue(restarted.followSupervisor(of: adopted.id))
+        XCTAssertTrue(restarted.followSupervisor(of: adopted.id), "following twice is following")
+        try fixture.runtime.stop(adopted.id)
+        XCTAssertTrue(waitUntil(seconds: 10) { restartedExits.ids == [adopted.id] }, "the followed exit was not reported once")
+        // A task whose supervisor is gone cannot be followed: the caller looks at it instead.
+        XCTAssertFalse(restarted.followSupervisor(of: own.id))
+        XCTAssertEqual(try restarted.wait(own.id, timeout: 10).stoppedReason, "Task supervisor exited unexpectedly")
+    }
+
     func testWaitReconcilesKilledSupervisor() throws {
         let launched = try fixture.launch(RuntimeFixture.webServer)
         let supervisorPID = try XCTUnwrap(launched.supervisorPID)
@@ -149,4 +173,13 @@ final class RestartTests: XCTestCase {
         }
         return true
     }
+}
+
+/// Task IDs reported by `onSupervisorExit`, in order.
+private final class ExitLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reported: [String] = []
+
+    func add(_ id: String) { lock.withLock { reported.append(id) } }
+    var ids: [String] { lock.withLock { reported } }
 }

@@ -74,15 +74,25 @@ public final class LocalAgent: ContainerAgent {
         Self.settleIntents(&ledger, runtime: runtime, logger: logger)
         ledgerFiles = ledger.files
         state = Mutex(State(ledger: ledger))
-        monitor = try RuntimeTaskMonitor(
-            tasksDirectory: runtime.configuration.tasksDirectory, sweepInterval: configuration.sweepInterval)
+        let sweepInterval = runtime.reportsSupervisorExits
+            ? configuration.sweepInterval
+            : min(configuration.sweepInterval, LocalAgentConfiguration.sweepIntervalWithoutExitReports)
+        monitor = try RuntimeTaskMonitor(tasksDirectory: runtime.configuration.tasksDirectory, sweepInterval: sweepInterval)
+        var followed: [String] = []
         for entry in ledger.entries.values {
             guard let runtimeID = entry.runtimeTaskID,
                   let status = try? runtime.status(of: runtimeID), status.lastStatus != "STOPPED"
             else { continue }
             monitor.watch(runtimeID)
+            followed.append(runtimeID)
         }
         monitor.start { [weak self] runtimeIDs, sweep in self?.refresh(runtimeIDs, sweep: sweep) }
+        // Supervisors' exits from now on; one that cannot be followed (it may be dead already)
+        // is looked at at once.
+        runtime.onSupervisorExit { [monitor] runtimeID in monitor.supervisorExited(runtimeID) }
+        for runtimeID in followed where !runtime.followSupervisor(of: runtimeID) {
+            monitor.supervisorExited(runtimeID)
+        }
     }
 
     deinit {

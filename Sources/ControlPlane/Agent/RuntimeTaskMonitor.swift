@@ -4,10 +4,11 @@ import Synchronization
 
 /// Tells ``LocalAgent`` which runtime tasks changed, as soon as they change: one inotify
 /// instance watches every live task's directory (the supervisor appends each event to a file
-/// there), and one thread waits on it. A sweep every `sweepInterval` seconds hands every watched
-/// task to the agent as well, because a supervisor that dies writes nothing: the agent then
-/// records dead supervisors only (a live supervisor's changes all come as events; events lost
-/// to a full inotify queue are caught by the full pass an overflow triggers).
+/// there), and one thread waits on it. A supervisor that dies writes nothing: the runtime
+/// reports its exit (``supervisorExited(_:)``), and a sweep every `sweepInterval` seconds hands
+/// every watched task to the agent as well, in case an exit could not be followed; the agent
+/// then records dead supervisors only (a live supervisor's changes all come as events; events
+/// lost to a full inotify queue are caught by the full pass an overflow triggers).
 ///
 /// The thread only reads inotify and calls `onChange`; it never touches the runtime itself.
 /// Sweeps run on a queue of their own: a sweep reads the status files of every watched task
@@ -38,6 +39,8 @@ final class RuntimeTaskMonitor: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let sweepQueue = DispatchQueue(label: "wharf-agent-sweep")
     private let sweeping = Atomic<Bool>(false)
+    /// `start`'s `onChange`, for the passes ``supervisorExited(_:)`` asks for.
+    private let changeHandler = Mutex<(@Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void)?>(nil)
     init(tasksDirectory: String, sweepInterval: Double) throws(AgentError) {
         self.tasksDirectory = tasksDirectory
         self.sweepMilliseconds = Int32(max(0.05, sweepInterval) * 1000)
@@ -63,6 +66,7 @@ final class RuntimeTaskMonitor: Sendable {
     /// Starts the monitor thread; it calls `onChange` with the runtime task IDs that changed,
     /// `sweep` set when the call comes from the periodic sweep rather than from events.
     func start(onChange: @escaping @Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void) {
+        changeHandler.withLock { $0 = onChange }
         let thread = Thread { [self] in run(onChange) }
         thread.name = "wharf-agent-monitor"
         thread.start()
@@ -78,6 +82,14 @@ final class RuntimeTaskMonitor: Sendable {
             guard descriptor >= 0 else { return }
             state.byDescriptor[descriptor] = runtimeTaskID
             state.byTask[runtimeTaskID] = descriptor
+        }
+    }
+
+    /// Hands `runtimeTaskID`, whose supervisor exited (or could not be followed), to the agent
+    /// as a sweep would, on the sweep queue (the caller's thread may be the runtime's reaper).
+    func supervisorExited(_ runtimeTaskID: String) {
+        sweepQueue.async { [self] in
+            changeHandler.withLock { $0 }?([runtimeTaskID], true)
         }
     }
 
