@@ -11,20 +11,25 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     public var message: String
     /// The HTTP status code.
     public var status: Int
+    /// The members an exception carries besides its message (ECS's `ConflictException` has
+    /// `resourceIds`), put into the error document as they are.
+    public var members: [String: JSONValue]
 
-    public init(type: String, message: String, status: Int = 400) {
+    public init(type: String, message: String, status: Int = 400, members: [String: JSONValue] = [:]) {
         self.type = type
         self.message = message
         self.status = status
+        self.members = members
     }
 
     public var description: String { message.isEmpty ? type : "\(type): \(message)" }
 
     /// The JSON error document AWS JSON protocols send.
     public var json: JSONValue {
-        var members: [String: JSONValue] = ["__type": .string(type)]
-        if !message.isEmpty { members["message"] = .string(message) }
-        return .object(members)
+        var document = members
+        document["__type"] = .string(type)
+        if !message.isEmpty { document["message"] = .string(message) }
+        return .object(document)
     }
 }
 

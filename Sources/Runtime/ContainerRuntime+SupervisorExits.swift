@@ -8,8 +8,9 @@ extension ContainerRuntime {
 
     /// Sets what is called with a task's ID when its supervisor exits, normally or not: for
     /// every task this object launches, and every task passed to ``followSupervisor(of:)``.
-    /// Called on a queue of the runtime's that also reaps supervisors: hand the work on.
-    public func onSupervisorExit(_ handler: @escaping @Sendable (_ taskID: String) -> Void) {
+    /// Called on a queue of the runtime's that also reaps supervisors: hand the work on. nil
+    /// stops the calls.
+    public func onSupervisorExit(_ handler: (@Sendable (_ taskID: String) -> Void)?) {
         reaper.onExit(handler)
     }
 

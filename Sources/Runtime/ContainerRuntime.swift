@@ -158,7 +158,7 @@ public final class ContainerRuntime: @unchecked Sendable {
         let task = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath)
         try task.create()
         try task.apply(layout.taskLimits)
-        guard plan.containersHaveOwnCgroups else { return }
+        guard layout.containersHaveOwnCgroups else { return }
         for container in layout.spec.containers {
             let cgroup = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath(ofContainer: container.name))
             try cgroup.create()

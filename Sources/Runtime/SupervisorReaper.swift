@@ -39,8 +39,8 @@ final class SupervisorReaper: Sendable {
     }
 
     /// Sets what is called, on the reaper's queue, with the task ID of every watched or
-    /// followed supervisor that exits.
-    func onExit(_ handler: @escaping @Sendable (String) -> Void) {
+    /// followed supervisor that exits (nil: nothing).
+    func onExit(_ handler: (@Sendable (String) -> Void)?) {
         exitHandler.withLock { $0 = handler }
     }
 
@@ -58,10 +58,11 @@ final class SupervisorReaper: Sendable {
                     "pidfd_open failed; supervisors are reaped by one waiting thread each",
                     metadata: ["pid": "\(pid)", "errno": "\(error)"])
             }
-            Thread.detachNewThread { [self] in
+            Thread.detachNewThread { [weak self] in
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                queue.async { self.exited(taskID) }
+                guard let reaper = self else { return }
+                reaper.queue.async { reaper.exited(taskID) }
             }
             return
         }
@@ -96,10 +97,10 @@ final class SupervisorReaper: Sendable {
         let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
         // The handler holds the source (nothing else does) until it cancels it; libdispatch
         // drops the handlers, and with them that reference, once the source is cancelled.
-        source.setEventHandler { [self] in
+        source.setEventHandler { [weak self] in
             guard finished() else { return }
             source.cancel()
-            exited(taskID)
+            self?.exited(taskID)
         }
         source.setCancelHandler { close(pidfd) }
         source.resume()

@@ -116,8 +116,11 @@ struct AWSJSONRouterTests {
     @Test("Document handlers get the body as it came ({} when empty) and their output is the response body")
     func documentHandler() async throws {
         var router = AWSJSONRouter(verifier: Fixtures.verifier())
-        router.register(.ecs, operations: ["CreateCluster", "Fail"], documentHandler: { operation, body, _ throws(AWSServiceError) in
+        router.register(.ecs, operations: ["CreateCluster", "Fail", "Conflict"], documentHandler: { operation, body, _ throws(AWSServiceError) in
             if operation == "Fail" { throw AWSServiceError(type: "ClientException", message: "no") }
+            if operation == "Conflict" {
+                throw AWSServiceError(type: "ConflictException", message: "taken", members: ["resourceIds": .array([.string("t-1")])])
+            }
             return Array("{\"got\":".utf8) + body + Array("}".utf8)
         })
         let target = "AmazonEC2ContainerServiceV20141113.CreateCluster"
@@ -128,6 +131,10 @@ struct AWSJSONRouterTests {
         #expect(String(decoding: empty.body, as: UTF8.self) == #"{"got":{}}"#)
         let refused = router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.Fail"))
         try Self.expectError(refused, status: 400, type: "ClientException", message: "no")
+        // An exception's own members go into the error document beside __type and message.
+        let conflict = router.handle(try Self.request("AmazonEC2ContainerServiceV20141113.Conflict"))
+        try Self.expectError(conflict, status: 400, type: "ConflictException", message: "taken")
+        #expect(try Self.json(conflict)[member: "resourceIds"] == .array([.string("t-1")]))
         let unsigned = router.handle(try Self.request(target, sign: false))
         #expect(unsigned.status == 400 || unsigned.status == 403)
         #expect(try Self.json(unsigned)[member: "__type"] == .string("MissingAuthenticationTokenException"))

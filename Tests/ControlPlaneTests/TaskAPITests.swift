@@ -73,7 +73,8 @@ struct TaskAPITests {
         let first = try h.call("RunTask", body)
         let arns = objects(first["tasks"]).compactMap { $0["taskArn"] as? String }
         #expect(arns.count == 2)
-        // The same parameters in another order are the same request: no new task, no reservation.
+        // A retry (its members in another order: what counts is the decoded request) starts
+        // nothing and reserves nothing.
         let retry = try h.call("RunTask", #"{"startedBy": "ci", "clientToken": "retry-1", "count": 2, "taskDefinition": "plain"}"#)
         #expect(objects(retry["tasks"]).compactMap { $0["taskArn"] as? String } == arns)
         #expect(strings(try h.call("ListTasks")["taskArns"]).count == 2)
@@ -81,6 +82,7 @@ struct TaskAPITests {
 
         let conflict = h.error("RunTask", #"{"taskDefinition": "plain", "count": 1, "clientToken": "retry-1", "startedBy": "ci"}"#)
         #expect(conflict?.kind == .conflictException)
+        #expect(conflict?.resourceIds == arns, "a ConflictException names the tasks the token started")
         // Tokens are per cluster, and a new token is a new request.
         _ = try h.call("CreateCluster", #"{"clusterName": "other"}"#)
         #expect(h.error("RunTask", #"{"cluster": "other", "taskDefinition": "plain", "clientToken": "retry-1"}"#)?.message
@@ -96,6 +98,36 @@ struct TaskAPITests {
         #expect(objects(refused["failures"]).first?["reason"] as? String == "RESOURCE:MEMORY")
         #expect(objects(again["failures"]).first?["reason"] as? String == "RESOURCE:MEMORY")
         #expect(objects(again["tasks"]).isEmpty)
+    }
+
+    @Test("a client token answers after its revision is deregistered, and ends when a task it started is purged or after 24 hours")
+    func clientTokenLifetime() throws {
+        var (h, _) = try Self.harness()
+        func arns(_ body: String) throws -> [String] {
+            objects(try h.call("RunTask", body)["tasks"]).compactMap { $0["taskArn"] as? String }
+        }
+        // Purged (an hour after it stopped): the token is free again, and the retry is a new request.
+        let purgedBody = #"{"taskDefinition": "plain", "clientToken": "purged"}"#
+        let purged = try arns(purgedBody)
+        try h.store.write { db in
+            try db.execute(sql: "UPDATE task SET lastStatus = 'STOPPED', stoppedAt = ? WHERE arn = ?",
+                           arguments: [ECSHarness.epoch.timeIntervalSince1970 - 2 * TaskRetention.stoppedTaskVisibility, purged[0]])
+            #expect(try TaskRetention.purge(db, now: ECSHarness.epoch.timeIntervalSince1970).map(\.arn) == purged)
+        }
+        let relaunched = try arns(purgedBody)
+        #expect(relaunched.count == 1 && relaunched != purged)
+
+        // The first call succeeded, so its retry does even once the revision is INACTIVE...
+        let body = #"{"taskDefinition": "plain", "clientToken": "kept"}"#
+        let first = try arns(body)
+        _ = try h.call("DeregisterTaskDefinition", #"{"taskDefinition": "plain:1"}"#)
+        #expect(try arns(body) == first)
+        // ... and for 24 hours only: after that the same body is a new request, refused as
+        // any RunTask of an INACTIVE revision is.
+        h.context = ECSRequestContext(region: ECSHarness.region, accountID: ECSHarness.account,
+                                      now: ECSHarness.epoch.addingTimeInterval(RunTaskClientTokenRecord.lifetime + 1),
+                                      callerARN: ECSHarness.caller)
+        #expect(h.error("RunTask", body)?.kind == .clientException)
     }
 
     @Test("RunTask on a cluster without container instances is refused as ECS does")

@@ -40,10 +40,14 @@ public struct ECSError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var kind: Kind
     public var message: String
+    /// The resources the error concerns, for the exceptions that carry them (RunTask's
+    /// `ConflictException`: the tasks its client token already started).
+    public var resourceIds: [String]?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, resourceIds: [String]? = nil) {
         self.kind = kind
         self.message = message
+        self.resourceIds = resourceIds
     }
 
     /// The exact ECS exception name, for the error envelope's `__type`.

@@ -89,10 +89,19 @@ public final class LocalAgent: ContainerAgent {
         monitor.start { [weak self] runtimeIDs, sweep in self?.refresh(runtimeIDs, sweep: sweep) }
         // Supervisors' exits from now on; one that cannot be followed (it may be dead already)
         // is looked at at once.
-        runtime.onSupervisorExit { [monitor] runtimeID in monitor.supervisorExited(runtimeID) }
+        runtime.onSupervisorExit { [weak self] runtimeID in self?.supervisorExited(runtimeID) }
         for runtimeID in followed where !runtime.followSupervisor(of: runtimeID) {
             monitor.supervisorExited(runtimeID)
         }
+    }
+
+    /// A supervisor exited: its task is looked at unless its stop was reported already (a
+    /// supervisor exits last thing after recording the stop, which its events reported).
+    private func supervisorExited(_ runtimeID: String) {
+        let reportedStopped = state.withLock { state in
+            state.ledger.taskID(forRuntimeTask: runtimeID).flatMap { state.lastReports[$0] }?.status == .stopped
+        }
+        if !reportedStopped { monitor.supervisorExited(runtimeID) }
     }
 
     deinit {
@@ -101,6 +110,7 @@ public final class LocalAgent: ContainerAgent {
 
     /// Stops following tasks and finishes the status stream. Tasks keep running.
     public func shutdown() {
+        runtime.onSupervisorExit(nil)
         monitor.shutdown()
         let continuation = state.withLock { state in
             defer { state.continuation = nil }
@@ -269,6 +279,9 @@ public final class LocalAgent: ContainerAgent {
         }
         state.withLock { state in state.ledger.record(entry) }
         monitor.watch(launched.id)
+        // A supervisor that died before the entry above was recorded had its exit reported
+        // for a task the agent did not know yet: look at it now.
+        if !runtime.followSupervisor(of: launched.id) { monitor.supervisorExited(launched.id) }
         logger.debug("started task", metadata: ["task": "\(taskID)", "runtimeTask": "\(launched.id)"])
         // Read again: the containers may have started while the ledger was written.
         let report = currentReport(taskID: taskID, runtimeID: launched.id) ?? Self.report(taskID: taskID, status: launched)
@@ -279,41 +292,6 @@ public final class LocalAgent: ContainerAgent {
     /// The runtime task of `taskID`, if the agent launched one for it.
     private func resolve(_ taskID: String) -> String? {
         state.withLock { $0.ledger.entries[taskID]?.runtimeTaskID }
-    }
-
-    /// Settles the intents a crash left between writing an intent and recording the runtime
-    /// task: the runtime task that launch created is adopted; an intent without one is dropped
-    /// (the launch never happened). The runtime task is the one labelled with the intent's ECS
-    /// task (``ECSTaskLabels``); only for runtime tasks without labels (launched before they
-    /// existed) is it one of the same `family:revision`, created after the intent and claimed by
-    /// no other entry. Runs before the agent takes requests, so no launch is under way that could
-    /// be mistaken for an interrupted one.
-    private static func settleIntents(_ ledger: inout LocalAgentLedger, runtime: ContainerRuntime, logger: Logger) {
-        let intents = ledger.entries.values.filter { $0.runtimeTaskID == nil }.sorted { $0.intentAt < $1.intentAt }
-        guard !intents.isEmpty else { return }
-        let tasks = runtime.tasks()
-        for intent in intents {
-            let earliest = Date(timeIntervalSince1970: intent.intentAt - LocalAgentLedger.intentClockSlack)
-            let claimed = ledger.claimedRuntimeTasks
-            let candidate = tasks.first { ECSTaskLabels.ecsTaskID(of: $0) == intent.taskID && !claimed.contains($0.id) }
-                ?? tasks.first { task in
-                    task.labels[ECSTaskLabels.taskArn] == nil && task.taskDefinition == intent.familyAndRevision
-                        && task.createdAt >= earliest && !claimed.contains(task.id)
-                }
-            do {
-                if let candidate {
-                    var adopted = intent
-                    adopted.runtimeTaskID = candidate.id
-                    try ledger.save(adopted)
-                    logger.info("adopted the runtime task of an interrupted launch",
-                                metadata: ["task": "\(intent.taskID)", "runtimeTask": "\(candidate.id)"])
-                } else {
-                    try ledger.remove(intent.taskID)
-                }
-            } catch {
-                logger.warning("could not settle an interrupted launch", metadata: ["task": "\(intent.taskID)", "error": "\(error)"])
-            }
-        }
     }
 
     // MARK: - Following tasks

@@ -42,6 +42,8 @@ public struct LocalAgentConfiguration: Sendable {
     public var instanceType: String
     /// Whether FARGATE tasks may run on this host (``AgentCapabilities/fargateCapacity``).
     public var offersFargateCapacity: Bool
+    /// Seconds between sweeps over every followed task (``defaultSweepInterval``); at most
+    /// ``sweepIntervalWithoutExitReports`` on a kernel without pidfds.
     public var sweepInterval: Double
     public var runtimeConcurrency: Int
     /// When images are pulled from their registries (ECS agent's `ECS_IMAGE_PULL_BEHAVIOR`).

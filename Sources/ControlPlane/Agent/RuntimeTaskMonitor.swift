@@ -89,6 +89,7 @@ final class RuntimeTaskMonitor: Sendable {
     /// as a sweep would, on the sweep queue (the caller's thread may be the runtime's reaper).
     func supervisorExited(_ runtimeTaskID: String) {
         sweepQueue.async { [self] in
+            guard !watches.withLock({ $0.stopped }) else { return }
             changeHandler.withLock { $0 }?([runtimeTaskID], true)
         }
     }

@@ -20,7 +20,9 @@ public enum ECSServiceHandler {
             do throws(ECSError) {
                 return Array(try api.handle(operation: operation, body: Data(body), context: ecsContext))
             } catch {
-                throw AWSServiceError(type: error.type, message: error.message, status: error.httpStatusCode)
+                throw AWSServiceError(
+                    type: error.type, message: error.message, status: error.httpStatusCode,
+                    members: error.resourceIds.map { ["resourceIds": .array($0.map(JSONValue.string))] } ?? [:])
             }
         })
     }

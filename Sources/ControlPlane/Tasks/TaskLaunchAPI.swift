@@ -39,6 +39,15 @@ extension ECSAPI {
         let reference = try TaskDefinitionReference.parse(
             try RequestValidation.required(request.taskDefinition, "taskDefinition", .invalidParameterException), context)
         let now = context.timestamp
+        // A retry of a RunTask that stands is answered before anything else is looked at: the
+        // first call succeeded, so the retry does even if its revision has gone since.
+        if let token = request.clientToken,
+            case .answered(let records, let failures) = try snapshot({ db in
+                try Self.earlierLaunch(db, token: token, clusterName: try ClusterReference.activeName(db, request.cluster, context),
+                                       now: now)
+            }) {
+            return (records, failures)
+        }
 
         // The revision and what its tasks need are worked out before the write transaction:
         // revisions never change but for their status, checked again inside it.
@@ -55,15 +64,13 @@ extension ECSAPI {
 
         let result = try transaction { db -> (records: [TaskRecord], failures: [ECSFailure], replayed: Bool) in
             let clusterName = try ClusterReference.activeName(db, request.cluster, context)
-            if let token = request.clientToken,
-                let earlier = try RunTaskClientTokenRecord.live(db, clusterName: clusterName, token: token.token, now: now) {
-                guard earlier.request == token.request else {
-                    throw ECSError(.conflictException,
-                                   "The clientToken \(token.token) was used with different parameters by an earlier RunTask.")
+            // Again inside the write lock: a concurrent first call with the token may have won.
+            if let token = request.clientToken {
+                switch try Self.earlierLaunch(db, token: token, clusterName: clusterName, now: now) {
+                case .none: break
+                case .answered(let records, let failures): return (records, failures, true)
+                case .ended(let record): try record.delete(db)
                 }
-                let ids = earlier.decodedTaskIDs
-                let byID = Dictionary(try TaskRecord.fetchAll(db, keys: ids).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-                return (ids.compactMap { byID[$0] }, earlier.decodedFailures, true)
             }
             guard let status = try TaskDefinitionRecord.fetchOne(db, key: definition.arn)?.status else {
                 throw ECSError(.clientException, "TaskDefinition not found.")
@@ -97,11 +104,7 @@ extension ECSAPI {
                 records.append(record)
             }
             if let token = request.clientToken {
-                try RunTaskClientTokenRecord(
-                    clusterName: clusterName, token: token.token, request: token.request,
-                    taskIds: RunTaskClientTokenRecord.json(records.map(\.id)),
-                    failures: RunTaskClientTokenRecord.json(failures), createdAt: now
-                ).insert(db)
+                try Self.recordLaunch(db, token: token, clusterName: clusterName, records: records, failures: failures, now: now)
             }
             return (records, failures, false)
         }

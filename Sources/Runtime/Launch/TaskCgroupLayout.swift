@@ -21,7 +21,9 @@ struct TaskCgroupLayout {
     /// The task cgroup's limits, with the one container's merged in when it has no cgroup of
     /// its own: the smaller of the two hard memory limits, the container's reservation, and the
     /// container's cpu units as shares when the task sets none (as Docker gives a container's
-    /// cgroup its cpu shares directly).
+    /// cgroup its cpu shares directly). A task of several containers without task cpu keeps the
+    /// kernel's default weight at task level; its containers' units weigh them against each
+    /// other inside it.
     var taskLimits: CgroupLimits {
         var limits = CgroupLimits(
             cpuUnits: spec.cpu, cpuQuotaUnits: spec.cpu, memoryLimitBytes: Self.bytes(spec.memory), pidsLimit: pidsLimit)
