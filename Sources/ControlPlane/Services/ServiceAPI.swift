@@ -26,16 +26,24 @@ extension ECSAPI {
         try TaskValidation.networkConfiguration(request.networkConfiguration)
         let tags = try TagValidation.validate(request.tags ?? [])
         let reference = try TaskDefinitionReference.parse(taskDefinitionText, context)
+        let creationToken = try Self.creationToken(of: request)
         let now = context.timestamp
 
-        let service = try transaction { db -> ECSService in
+        let service = try transaction { db -> ECSService? in
             let cluster = try ClusterReference.active(db, request.cluster, context)
+            let arn = context.arn(.service(cluster: cluster.name, name: name)).description
+            let existing = try ServiceRecord.fetchOne(db, key: arn)
+            // A retry of the CreateService that made this service (same token, same
+            // parameters) succeeds without doing anything, as ECS's idempotency promises.
+            if let existing, existing.status != .inactive, let creationToken,
+                ServiceDocument.decode(existing.document).creationToken == creationToken {
+                return nil
+            }
             let definition = try Self.usableTaskDefinition(db, reference)
             try checkServiceLaunch(definition, launchType: launchType, network: request.networkConfiguration,
                                    loadBalancers: loadBalancers)
 
-            let arn = context.arn(.service(cluster: cluster.name, name: name)).description
-            if let existing = try ServiceRecord.fetchOne(db, key: arn) {
+            if let existing {
                 guard existing.status == .inactive else {
                     throw ECSError(.invalidParameterException, "Creation of service was not idempotent.")
                 }
@@ -48,7 +56,7 @@ extension ECSAPI {
                 placementConstraints: constraints, placementStrategy: strategies, networkConfiguration: request.networkConfiguration,
                 healthCheckGracePeriodSeconds: grace ?? (loadBalancers.isEmpty ? nil : 0), createdBy: context.callerARN,
                 enableECSManagedTags: request.enableECSManagedTags ?? false, propagateTags: propagate,
-                enableExecuteCommand: request.enableExecuteCommand ?? false)
+                enableExecuteCommand: request.enableExecuteCommand ?? false, creationToken: creationToken)
             let record = ServiceRecord(
                 arn: arn, clusterName: cluster.name, name: name, status: .active, desiredCount: daemon ? 0 : desired,
                 launchType: capacityProvider == nil ? launchType : nil, schedulingStrategy: scheduling,
@@ -58,8 +66,26 @@ extension ECSAPI {
             try Self.startDeployment(db, service: record, document: document, now: now)
             return try ServiceRendering.render(db, record, withTags: true, context: context)
         }
+        guard let service else {
+            // The retried creation: the service as it is now.
+            return ServiceResponse(service: try snapshot { db in
+                let cluster = try ClusterReference.active(db, request.cluster, context)
+                let record = try ServiceReference.active(db, name, cluster: cluster.name, context)
+                return try ServiceRendering.render(db, record, withTags: true, context: context)
+            })
+        }
         serviceObserver?.serviceChanged(arn: service.serviceArn)
         return ServiceResponse(service: service)
+    }
+
+    /// The request's `clientToken` (up to 36 ASCII characters 33-126) with the rest of the
+    /// request as canonical JSON, which a retry under the same token must match.
+    private static func creationToken(of request: CreateServiceRequest) throws(ECSError) -> ServiceCreationToken? {
+        guard let token = try RequestValidation.clientToken(request.clientToken, maxLength: ServiceValidation.maxClientTokenLength)
+        else { return nil }
+        var parameters = request
+        parameters.clientToken = nil
+        return ServiceCreationToken(token: token, request: String(decoding: try ECSJSONCoding.encode(parameters), as: UTF8.self))
     }
 
     func updateService(_ request: UpdateServiceRequest, _ context: ECSRequestContext) throws(ECSError) -> ServiceResponse {

@@ -1,9 +1,10 @@
 /// Request and response members of the service operations (ECS API Reference). Members Wharf
-/// accepts without acting on (`clientToken`, `role`, `serviceConnectConfiguration`,
-/// `volumeConfigurations`, `availabilityZoneRebalancing`) are checked where a rule applies and
-/// otherwise kept or ignored.
+/// accepts without acting on (`role`, `serviceConnectConfiguration`, `volumeConfigurations`,
+/// `availabilityZoneRebalancing`) are checked where a rule applies and otherwise kept or ignored.
 
-struct CreateServiceRequest: Decodable {
+/// CreateService's members. Encodable too: with the `clientToken` left out, its canonical JSON
+/// is what a retry under the same token must match.
+struct CreateServiceRequest: Codable {
     var cluster: String?
     var serviceName: String?
     var taskDefinition: String?

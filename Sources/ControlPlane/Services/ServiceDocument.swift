@@ -17,6 +17,16 @@ struct ServiceDocument: StoredDocument, Sendable, Equatable {
     var enableECSManagedTags: Bool = false
     var propagateTags: String = "NONE"
     var enableExecuteCommand: Bool = false
+    /// The CreateService `clientToken` the service was created with, and that request's
+    /// parameters but the token as canonical JSON: a retry matching both succeeds (nil: created
+    /// without a token, or before tokens were kept).
+    var creationToken: ServiceCreationToken?
+}
+
+/// A CreateService client token with the request it came with.
+struct ServiceCreationToken: Codable, Sendable, Equatable {
+    var token: String
+    var request: String
 }
 
 /// What a ``DeploymentRecord``'s `document` holds: the settings its tasks are launched with

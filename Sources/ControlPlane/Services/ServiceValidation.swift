@@ -6,6 +6,8 @@ enum ServiceValidation {
     static let maxPlacementStrategies = 5
     static let schedulingStrategies = ["REPLICA", "DAEMON"]
     static let maxHealthCheckGracePeriod = 2_147_483_647
+    /// ECS: a CreateService `clientToken` has up to 36 characters.
+    static let maxClientTokenLength = 36
 
     static func serviceName(_ name: String?) throws(ECSError) -> String {
         let name = try RequestValidation.required(name, "serviceName")

@@ -59,13 +59,7 @@ enum TaskValidation {
 
     /// RunTask's `clientToken`: 1 to 64 characters, each ASCII 33 to 126.
     static func clientToken(_ value: String?) throws(ECSError) -> String? {
-        guard let value else { return nil }
-        guard !value.isEmpty, value.utf8.count <= maxClientTokenLength, value.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
-        else {
-            throw ECSError(.invalidParameterException,
-                           "clientToken must be 1-\(maxClientTokenLength) ASCII characters in the range 33-126.")
-        }
-        return value
+        try RequestValidation.clientToken(value, maxLength: maxClientTokenLength)
     }
 
     static func group(_ value: String?) throws(ECSError) -> String? {

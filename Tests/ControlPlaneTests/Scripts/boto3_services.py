@@ -151,7 +151,21 @@ check(ecs.list_services(cluster="b3")["serviceArns"] == [], "INACTIVE services a
 again = ecs.create_service(cluster="b3", serviceName="idle", taskDefinition="b3", desiredCount=0,
                            networkConfiguration=NETWORK)["service"]
 check(again["status"] == "ACTIVE" and again["serviceArn"] == service["serviceArn"], "re-created service")
+# A CreateService retried with its clientToken and the same parameters succeeds without doing
+# anything; the token with other parameters is the duplicate it would be without one.
+tokened = dict(cluster="b3", serviceName="tokened", taskDefinition="b3", desiredCount=0,
+               networkConfiguration=NETWORK, clientToken="create-tokened-1")
+first = ecs.create_service(**tokened)["service"]
+retried = ecs.create_service(**tokened)["service"]
+check(retried["serviceArn"] == first["serviceArn"] and retried["createdAt"] == first["createdAt"]
+      and len(retried["deployments"]) == 1, "client token retry")
+check(error_code(ecs.create_service, **dict(tokened, desiredCount=1)) == "InvalidParameterException",
+      "client token with other parameters")
+check(error_code(ecs.create_service, **dict(tokened, serviceName="long", clientToken="t" * 37))
+      == "InvalidParameterException", "client token over 36 characters")
 ecs.delete_service(cluster="b3", service="idle")
-ecs.get_waiter("services_inactive").wait(cluster="b3", services=["idle"], WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+ecs.delete_service(cluster="b3", service="tokened")
+ecs.get_waiter("services_inactive").wait(cluster="b3", services=["idle", "tokened"],
+                                         WaiterConfig={"Delay": 1, "MaxAttempts": 30})
 ecs.delete_cluster(cluster="b3")
 print("OK")
