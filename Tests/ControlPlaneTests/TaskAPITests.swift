@@ -130,6 +130,26 @@ struct TaskAPITests {
         #expect(h.error("RunTask", body)?.kind == .clientException)
     }
 
+    @Test("enableECSManagedTags tags the task with its cluster's name, as ECS does; without it no aws: tag appears")
+    func ecsManagedTags() throws {
+        let (h, _) = try Self.harness()
+        let managed = try #require(objects(try h.call("RunTask", #"""
+            {"taskDefinition": "plain", "enableECSManagedTags": true, "tags": [{"key": "team", "value": "edge"}]}
+            """#)["tasks"]).first?["taskArn"] as? String)
+        let plain = try #require(objects(try h.call("RunTask", #"{"taskDefinition": "plain"}"#)["tasks"]).first?["taskArn"] as? String)
+        func tags(_ arn: String) throws -> [String: String] {
+            var found: [String: String] = [:]
+            for tag in objects(try h.call("ListTagsForResource", #"{"resourceArn": "\#(arn)"}"#)["tags"]) {
+                if let key = tag["key"] as? String { found[key] = tag["value"] as? String }
+            }
+            return found
+        }
+        #expect(try tags(managed) == ["team": "edge", "aws:ecs:clusterName": "default"])
+        #expect(try tags(plain).isEmpty)
+        #expect(ECSAPI.ecsManagedTags(clusterName: "c", serviceArn: "arn:aws:ecs:us-east-1:123456789012:service/c/web")
+                == [ECSTag(key: "aws:ecs:clusterName", value: "c"), ECSTag(key: "aws:ecs:serviceName", value: "web")])
+    }
+
     @Test("RunTask on a cluster without container instances is refused as ECS does")
     func noInstances() throws {
         let h = try ECSHarness()

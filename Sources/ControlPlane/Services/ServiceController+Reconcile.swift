@@ -210,7 +210,7 @@ extension ServiceController {
                 startedBy: primary.id, serviceArn: view.record.arn, loadBalancers: settings.loadBalancers,
                 tags: document.propagateTags == "SERVICE" ? view.serviceTags : [],
                 propagateTaskDefinitionTags: document.propagateTags == "TASK_DEFINITION",
-                enableExecuteCommand: document.enableExecuteCommand)
+                enableExecuteCommand: document.enableExecuteCommand, enableECSManagedTags: document.enableECSManagedTags)
             do {
                 let result = try api.launchTaskRecords(request, context: context)
                 started += result.records.map(\.id)

@@ -17,6 +17,7 @@ extension ECSAPI {
             startedBy: request.startedBy, tags: request.tags ?? [],
             propagateTaskDefinitionTags: try TaskValidation.propagatesTaskDefinitionTags(request.propagateTags),
             enableExecuteCommand: request.enableExecuteCommand ?? false,
+            enableECSManagedTags: request.enableECSManagedTags ?? false,
             clientToken: try Self.clientToken(of: request))
         let result = try launchTasks(launch, context: context)
         return TasksResponse(tasks: result.tasks, failures: result.failures)
@@ -42,7 +43,8 @@ extension ECSAPI {
             networkConfiguration: request.networkConfiguration, overrides: request.overrides, group: request.group,
             startedBy: request.startedBy, tags: request.tags ?? [],
             propagateTaskDefinitionTags: try TaskValidation.propagatesTaskDefinitionTags(request.propagateTags),
-            enableExecuteCommand: request.enableExecuteCommand ?? false)
+            enableExecuteCommand: request.enableExecuteCommand ?? false,
+            enableECSManagedTags: request.enableECSManagedTags ?? false)
         let result = try launchTasks(launch, context: context)
         return TasksResponse(tasks: result.tasks, failures: result.failures)
     }

@@ -1,5 +1,5 @@
 /// Request and response members of the task operations (ECS API Reference). Members Wharf
-/// accepts without acting on (`referenceId`, `enableECSManagedTags`, `volumeConfigurations`)
+/// accepts without acting on (`referenceId`, `volumeConfigurations`)
 /// are read where a check applies and otherwise ignored.
 
 /// RunTask's members. Encodable too: with the `clientToken` left out, its canonical JSON is

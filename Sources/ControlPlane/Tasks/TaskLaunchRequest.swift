@@ -39,6 +39,9 @@ public struct TaskLaunchRequest: Sendable {
     /// Copy the task definition's tags to the tasks (`propagateTags: TASK_DEFINITION`).
     public var propagateTaskDefinitionTags: Bool
     public var enableExecuteCommand: Bool
+    /// Tag the tasks with ECS's managed tags (`aws:ecs:clusterName`, and `aws:ecs:serviceName`
+    /// for a service's tasks).
+    public var enableECSManagedTags: Bool
     /// RunTask's `clientToken`: a retry with the same token answers the first request's tasks.
     public var clientToken: TaskLaunchClientToken?
 
@@ -47,7 +50,7 @@ public struct TaskLaunchRequest: Sendable {
         capacityProviderName: String? = nil, platformVersion: String? = nil,
         networkConfiguration: TaskNetworkConfiguration? = nil, overrides: TaskOverride? = nil, group: String? = nil,
         startedBy: String? = nil, serviceArn: String? = nil, loadBalancers: [TaskLoadBalancer] = [], tags: [ECSTag] = [],
-        propagateTaskDefinitionTags: Bool = false, enableExecuteCommand: Bool = false,
+        propagateTaskDefinitionTags: Bool = false, enableExecuteCommand: Bool = false, enableECSManagedTags: Bool = false,
         clientToken: TaskLaunchClientToken? = nil
     ) {
         self.cluster = cluster
@@ -65,6 +68,7 @@ public struct TaskLaunchRequest: Sendable {
         self.tags = tags
         self.propagateTaskDefinitionTags = propagateTaskDefinitionTags
         self.enableExecuteCommand = enableExecuteCommand
+        self.enableECSManagedTags = enableECSManagedTags
         self.clientToken = clientToken
     }
 }
