@@ -146,7 +146,14 @@ struct TaskAPITests {
         }
         #expect(try tags(managed) == ["team": "edge", "aws:ecs:clusterName": "default"])
         #expect(try tags(plain).isEmpty)
-        #expect(ECSAPI.ecsManagedTags(clusterName: "c", serviceArn: "arn:aws:ecs:us-east-1:123456789012:service/c/web")
+        // The managed tag counts against no limit: 50 user tags fit beside it, a 51st does not.
+        let fill = (1..<50).map { #"{"key": "k\#($0)", "value": "v"}"# }.joined(separator: ", ")
+        _ = try h.call("TagResource", #"{"resourceArn": "\#(managed)", "tags": [\#(fill)]}"#)
+        #expect(try tags(managed).count == 51)
+        _ = try h.call("TagResource", #"{"resourceArn": "\#(managed)", "tags": [{"key": "team", "value": "core"}]}"#)
+        #expect(h.error("TagResource", #"{"resourceArn": "\#(managed)", "tags": [{"key": "one-more", "value": "v"}]}"#)?.kind
+                == .limitExceededException)
+        #expect(ECSManagedTags.tags(clusterName: "c", serviceArn: "arn:aws:ecs:us-east-1:123456789012:service/c/web")
                 == [ECSTag(key: "aws:ecs:clusterName", value: "c"), ECSTag(key: "aws:ecs:serviceName", value: "web")])
     }
 

@@ -7,7 +7,7 @@ extension ECSAPI {
         return try transaction { db in
             let stored = try TagTarget.resolve(db, arn, context, forUpdate: true)
             try TagRecord.merge(db, resourceArn: stored, tags: tags)
-            let count = try TagRecord.count(db, resourceArn: stored)
+            let count = try TagRecord.countAgainstLimit(db, resourceArn: stored)
             if count > TagValidation.maxTagsPerResource {
                 throw ECSError(.limitExceededException,
                                "A resource can have at most \(TagValidation.maxTagsPerResource) tags; this request would leave \(count).")

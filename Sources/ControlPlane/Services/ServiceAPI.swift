@@ -29,24 +29,21 @@ extension ECSAPI {
         let creationToken = try Self.creationToken(of: request)
         let now = context.timestamp
 
-        let service = try transaction { db -> ECSService? in
+        let (service, created) = try transaction { db -> (ECSService, created: Bool) in
             let cluster = try ClusterReference.active(db, request.cluster, context)
+            // A retry of the CreateService that made a service (same token, same parameters)
+            // succeeds without doing anything, as ECS's idempotency promises.
+            if let creationToken, let earlier = try Self.service(db, createdWith: creationToken, clusterName: cluster.name) {
+                return (try ServiceRendering.render(db, earlier, withTags: true, context: context), false)
+            }
             let arn = context.arn(.service(cluster: cluster.name, name: name)).description
             let existing = try ServiceRecord.fetchOne(db, key: arn)
-            // A retry of the CreateService that made this service (same token, same
-            // parameters) succeeds without doing anything, as ECS's idempotency promises.
-            if let existing, existing.status != .inactive, let creationToken,
-                ServiceDocument.decode(existing.document).creationToken == creationToken {
-                return nil
-            }
             let definition = try Self.usableTaskDefinition(db, reference)
             try checkServiceLaunch(definition, launchType: launchType, network: request.networkConfiguration,
                                    loadBalancers: loadBalancers)
 
             if let existing {
-                guard existing.status == .inactive else {
-                    throw ECSError(.invalidParameterException, "Creation of service was not idempotent.")
-                }
+                guard existing.status == .inactive else { throw Self.serviceCreationNotIdempotent }
                 try existing.delete(db)
                 try TagRecord.filter(Column("resourceArn") == arn).deleteAll(db)
             }
@@ -64,28 +61,10 @@ extension ECSAPI {
             try record.insert(db)
             try TagRecord.merge(db, resourceArn: arn, tags: tags)
             try Self.startDeployment(db, service: record, document: document, now: now)
-            return try ServiceRendering.render(db, record, withTags: true, context: context)
+            return (try ServiceRendering.render(db, record, withTags: true, context: context), true)
         }
-        guard let service else {
-            // The retried creation: the service as it is now.
-            return ServiceResponse(service: try snapshot { db in
-                let cluster = try ClusterReference.active(db, request.cluster, context)
-                let record = try ServiceReference.active(db, name, cluster: cluster.name, context)
-                return try ServiceRendering.render(db, record, withTags: true, context: context)
-            })
-        }
-        serviceObserver?.serviceChanged(arn: service.serviceArn)
+        if created { serviceObserver?.serviceChanged(arn: service.serviceArn) }
         return ServiceResponse(service: service)
-    }
-
-    /// The request's `clientToken` (up to 36 ASCII characters 33-126) with the rest of the
-    /// request as canonical JSON, which a retry under the same token must match.
-    private static func creationToken(of request: CreateServiceRequest) throws(ECSError) -> ServiceCreationToken? {
-        guard let token = try RequestValidation.clientToken(request.clientToken, maxLength: ServiceValidation.maxClientTokenLength)
-        else { return nil }
-        var parameters = request
-        parameters.clientToken = nil
-        return ServiceCreationToken(token: token, request: String(decoding: try ECSJSONCoding.encode(parameters), as: UTF8.self))
     }
 
     func updateService(_ request: UpdateServiceRequest, _ context: ECSRequestContext) throws(ECSError) -> ServiceResponse {

@@ -54,7 +54,10 @@ public struct TagRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     }
 
     /// How many tags `resourceArn` has.
-    public static func count(_ db: Database, resourceArn: String) throws -> Int {
-        try filter(Column("resourceArn") == resourceArn).fetchCount(db)
+    /// How many tags of `resourceArn` count against the per-resource limit: every one but ECS's
+    /// own (`aws:` keys, such as the managed tags), which count against none.
+    public static func countAgainstLimit(_ db: Database, resourceArn: String) throws -> Int {
+        try filter(Column("resourceArn") == resourceArn && !Column("key").like(TagValidation.reservedPrefix + "%"))
+            .fetchCount(db)
     }
 }

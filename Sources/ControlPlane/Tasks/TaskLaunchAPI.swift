@@ -86,7 +86,7 @@ extension ECSAPI {
             }
 
             if request.enableECSManagedTags {
-                tags += Self.ecsManagedTags(clusterName: clusterName, serviceArn: request.serviceArn)
+                tags += ECSManagedTags.tags(clusterName: clusterName, serviceArn: request.serviceArn)
             }
             let (placements, failures) = try place(db, launch, blueprint: blueprint, cluster: clusterName, context: context)
             var records: [TaskRecord] = []
@@ -115,16 +115,6 @@ extension ECSAPI {
             taskObserver?.desiredStateChanged(taskIDs: result.records.map(\.id))
         }
         return (result.records, result.failures)
-    }
-
-    /// ECS's managed tags of a task (`enableECSManagedTags`): its cluster's name and, for a
-    /// service's task, the service's. `aws:` keys are ECS's own, so they count against no limit.
-    static func ecsManagedTags(clusterName: String, serviceArn: String?) -> [ECSTag] {
-        var tags = [ECSTag(key: "aws:ecs:clusterName", value: clusterName)]
-        if let serviceArn, let slash = serviceArn.lastIndex(of: "/") {
-            tags.append(ECSTag(key: "aws:ecs:serviceName", value: String(serviceArn[serviceArn.index(after: slash)...])))
-        }
-        return tags
     }
 
     /// ECS: an INACTIVE revision runs no new standalone tasks, but "existing services that

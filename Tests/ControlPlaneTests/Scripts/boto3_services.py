@@ -161,6 +161,8 @@ check(retried["serviceArn"] == first["serviceArn"] and retried["createdAt"] == f
       and len(retried["deployments"]) == 1, "client token retry")
 check(error_code(ecs.create_service, **dict(tokened, desiredCount=1)) == "InvalidParameterException",
       "client token with other parameters")
+check(error_code(ecs.create_service, **dict(tokened, serviceName="other")) == "InvalidParameterException",
+      "client token with another service name (tokens are per cluster)")
 check(error_code(ecs.create_service, **dict(tokened, serviceName="long", clientToken="t" * 37))
       == "InvalidParameterException", "client token over 36 characters")
 ecs.delete_service(cluster="b3", service="idle")
