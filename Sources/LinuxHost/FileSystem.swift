@@ -38,8 +38,8 @@ public enum FileSystem {
     /// the file. Cgroup files need the single write; small fixed-width files rewritten often
     /// (where readers tolerate a torn read and no directory entry should change) need the rest.
     ///
-    /// - Parameter createMode: when given, a missing file is created with this mode; otherwise
-    ///   the file must exist.
+    /// - Parameter createMode: when given, a missing file is created with this mode; without
+    ///   it, a missing file is an error (ENOENT), as cgroup control files need.
     public static func writeInPlace(_ path: String, _ contents: String, createMode: mode_t? = nil) throws(SystemError) {
         let fd = try retryingOnInterrupt(step: "open \(path) for writing", call: "open") {
             if let createMode { open(path, O_WRONLY | O_CREAT | O_CLOEXEC, createMode) } else { open(path, O_WRONLY | O_CLOEXEC) }

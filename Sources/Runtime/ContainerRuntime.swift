@@ -154,12 +154,13 @@ public final class ContainerRuntime: @unchecked Sendable {
             address: attachment.address?.description)
     }
 
+    /// The task's cgroup and, when the plan gives them their own, its containers' (the plan
+    /// names them; `layout` gives the limits).
     private func createCgroups(for layout: TaskCgroupLayout, plan: SupervisorPlan) throws(SystemError) {
         let task = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath)
         try task.create()
         try task.apply(layout.taskLimits)
-        guard layout.containersHaveOwnCgroups else { return }
-        for container in layout.spec.containers {
+        for container in layout.spec.containers where plan.containersHaveOwnCgroups {
             let cgroup = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath(ofContainer: container.name))
             try cgroup.create()
             try cgroup.apply(layout.containerLimits(container))
@@ -171,6 +172,8 @@ public final class ContainerRuntime: @unchecked Sendable {
     /// start message, and this keeps their creation off that path.
     private static func makeContainerDirectories(for spec: TaskSpec, layout: TaskLayout) throws(SystemError) {
         for container in spec.containers {
+            // The container's directory first: each overlay directory is then one mkdir.
+            try FileSystem.makeDirectories(layout.containerDirectory(container.name))
             for directory in layout.overlayDirectories(of: container.name) {
                 try FileSystem.makeDirectories(directory)
             }

@@ -28,7 +28,9 @@ final class SupervisorReaper: Sendable {
     private let exitHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
     /// Tasks whose supervisor is watched now.
     private let followed = Mutex<Set<String>>([])
-    /// Whether this kernel gives pidfds (probed once, on this process).
+    /// Whether this kernel gives pidfds (probed once, on this process). Without them the exits
+    /// of this process's own children are still reported (a thread waits for each), but no
+    /// other process can be followed.
     let hasPidfds: Bool
 
     init(logger: Logger) {
@@ -71,6 +73,11 @@ final class SupervisorReaper: Sendable {
             // (1) or nothing left to reap (-1, ECHILD): the watch is over.
             wharf_reap_pidfd(pidfd) != 0
         }
+    }
+
+    /// Whether the supervisor of `taskID` is watched or followed now.
+    func isFollowing(_ taskID: String) -> Bool {
+        followed.withLock { $0.contains(taskID) }
     }
 
     /// Starts following `supervisor`, a process this one did not start (the supervisor of

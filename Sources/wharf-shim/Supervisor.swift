@@ -273,9 +273,9 @@ final class Supervisor {
         if let checkPID = container.checkPID { kill(checkPID, SIGKILL) }
         var reason: String?
         let taskOOMKills = Cgroup(hierarchy: plan.cgroupHierarchy, path: plan.cgroupPath).oomKillCount()
-        if code == 128 + Int(SIGKILL),
-            launcher.cgroup(of: container.plan).oomKillCount() > 0 || taskOOMKills > taskOOMKillsSeen
-        {
+        // A container in the task's own cgroup has no count of its own: the task's is its.
+        let ownOOMKills = plan.containersHaveOwnCgroups ? launcher.cgroup(of: container.plan).oomKillCount() : 0
+        if code == 128 + Int(SIGKILL), ownOOMKills > 0 || taskOOMKills > taskOOMKillsSeen {
             reason = "OutOfMemoryError: Container killed due to memory usage"
         }
         taskOOMKillsSeen = taskOOMKills

@@ -1,14 +1,5 @@
 /// Checks shared by every operation's input, throwing ECS's errors.
 enum RequestValidation {
-    /// A client token (RunTask, CreateService): 1 to `maxLength` characters, each ASCII 33 to 126.
-    static func clientToken(_ value: String?, maxLength: Int) throws(ECSError) -> String? {
-        guard let value else { return nil }
-        guard !value.isEmpty, value.utf8.count <= maxLength, value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw ECSError(.invalidParameterException, "clientToken must be 1-\(maxLength) ASCII characters in the range 33-126.")
-        }
-        return value
-    }
-
     /// `value`, or ``ECSError/missing(_:_:)`` if it is absent or (for strings and lists) empty.
     static func required<T>(_ value: T?, _ member: String,
                             _ kind: ECSError.Kind = .invalidParameterException) throws(ECSError) -> T {

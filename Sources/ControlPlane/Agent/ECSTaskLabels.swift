@@ -20,7 +20,7 @@ enum ECSTaskLabels {
     /// The ECS task ID (the end of the task ARN) a runtime task is labelled with; nil for one
     /// launched without labels (before they existed).
     static func ecsTaskID(of task: TaskStatus) -> String? {
-        guard let arn = task.labels[taskArn], let slash = arn.lastIndex(of: "/") else { return nil }
-        return String(arn[arn.index(after: slash)...])
+        guard let label = task.labels[taskArn], case .task(_, let id)? = ECSARN(parsing: label)?.resource else { return nil }
+        return id
     }
 }

@@ -39,7 +39,7 @@ final class RuntimeTaskMonitor: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let sweepQueue = DispatchQueue(label: "wharf-agent-sweep")
     private let sweeping = Atomic<Bool>(false)
-    /// `start`'s `onChange`, for the passes ``supervisorExited(_:)`` asks for.
+    /// `start`'s `onChange`: what the thread, the sweeps and ``supervisorExited(_:)`` call.
     private let changeHandler = Mutex<(@Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void)?>(nil)
     init(tasksDirectory: String, sweepInterval: Double) throws(AgentError) {
         self.tasksDirectory = tasksDirectory
@@ -67,7 +67,7 @@ final class RuntimeTaskMonitor: Sendable {
     /// `sweep` set when the call comes from the periodic sweep rather than from events.
     func start(onChange: @escaping @Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void) {
         changeHandler.withLock { $0 = onChange }
-        let thread = Thread { [self] in run(onChange) }
+        let thread = Thread { [self] in run() }
         thread.name = "wharf-agent-monitor"
         thread.start()
     }
@@ -120,7 +120,7 @@ final class RuntimeTaskMonitor: Sendable {
         _ = finished.wait(timeout: .now() + Self.shutdownTimeout)
     }
 
-    private func run(_ onChange: @escaping @Sendable (_ runtimeTaskIDs: [String], _ sweep: Bool) -> Void) {
+    private func run() {
         var buffer = [UInt8](repeating: 0, count: Self.readBufferSize)
         var lastSweep = DispatchTime.now().uptimeNanoseconds
         let sweepNanoseconds = UInt64(sweepMilliseconds) * 1_000_000
@@ -130,6 +130,8 @@ final class RuntimeTaskMonitor: Sendable {
             close(wakeWriteFD)
             finished.signal()
         }
+        // Set by `start` before the thread starts.
+        guard let onChange = changeHandler.withLock({ $0 }) else { return }
         while true {
             var descriptors = [pollfd(fd: inotifyFD, events: Int16(POLLIN), revents: 0),
                                pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0)]

@@ -26,7 +26,7 @@ extension ECSAPI {
         try TaskValidation.networkConfiguration(request.networkConfiguration)
         let tags = try TagValidation.validate(request.tags ?? [])
         let reference = try TaskDefinitionReference.parse(taskDefinitionText, context)
-        let creationToken = try Self.creationToken(of: request)
+        let creationToken = try ClientToken.of(request, maxLength: ServiceValidation.maxClientTokenLength)
         let now = context.timestamp
 
         let (service, created) = try transaction { db -> (ECSService, created: Bool) in

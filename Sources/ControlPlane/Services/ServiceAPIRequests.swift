@@ -4,7 +4,7 @@
 
 /// CreateService's members. Encodable too: with the `clientToken` left out, its canonical JSON
 /// is what a retry under the same token must match.
-struct CreateServiceRequest: Codable {
+struct CreateServiceRequest: Codable, ClientTokenRequest {
     var cluster: String?
     var serviceName: String?
     var taskDefinition: String?

@@ -20,13 +20,7 @@ struct ServiceDocument: StoredDocument, Sendable, Equatable {
     /// The CreateService `clientToken` the service was created with, and that request's
     /// parameters but the token as canonical JSON: a retry matching both succeeds (nil: created
     /// without a token, or before tokens were kept).
-    var creationToken: ServiceCreationToken?
-}
-
-/// A CreateService client token with the request it came with.
-struct ServiceCreationToken: Codable, Sendable, Equatable {
-    var token: String
-    var request: String
+    var creationToken: ClientToken?
 }
 
 /// What a ``DeploymentRecord``'s `document` holds: the settings its tasks are launched with

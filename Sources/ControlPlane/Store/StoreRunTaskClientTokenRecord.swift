@@ -51,12 +51,10 @@ struct RunTaskClientTokenRecord: Codable, Sendable, Equatable, FetchableRecord, 
     }
 
     private static func json<T: Encodable>(_ value: T, _ what: String) throws(ECSError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        do throws(ECSError) {
+            return String(decoding: try ECSJSONCoding.encode(value), as: UTF8.self)
         } catch {
-            throw ECSError(.serverException, "Could not record \(what) of a RunTask client token: \(error)")
+            throw ECSError(.serverException, "Could not record \(what) of a RunTask client token: \(error.message)")
         }
     }
 

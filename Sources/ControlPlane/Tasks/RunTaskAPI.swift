@@ -18,18 +18,9 @@ extension ECSAPI {
             propagateTaskDefinitionTags: try TaskValidation.propagatesTaskDefinitionTags(request.propagateTags),
             enableExecuteCommand: request.enableExecuteCommand ?? false,
             enableECSManagedTags: request.enableECSManagedTags ?? false,
-            clientToken: try Self.clientToken(of: request))
+            clientToken: try ClientToken.of(request, maxLength: TaskValidation.maxClientTokenLength))
         let result = try launchTasks(launch, context: context)
         return TasksResponse(tasks: result.tasks, failures: result.failures)
-    }
-
-    /// The request's `clientToken` with the rest of the request as canonical JSON (sorted keys),
-    /// which a retry under the same token must match.
-    private static func clientToken(of request: RunTaskRequest) throws(ECSError) -> TaskLaunchClientToken? {
-        guard let token = try TaskValidation.clientToken(request.clientToken) else { return nil }
-        var parameters = request
-        parameters.clientToken = nil
-        return TaskLaunchClientToken(token: token, request: String(decoding: try ECSJSONCoding.encode(parameters), as: UTF8.self))
     }
 
     /// StartTask: one task on each named container instance (1 to 10), no scheduler. Instances

@@ -4,7 +4,7 @@
 
 /// RunTask's members. Encodable too: with the `clientToken` left out, its canonical JSON is
 /// what a retry under the same token must match.
-struct RunTaskRequest: Codable {
+struct RunTaskRequest: Codable, ClientTokenRequest {
     var cluster: String?
     var taskDefinition: String?
     var count: Int?

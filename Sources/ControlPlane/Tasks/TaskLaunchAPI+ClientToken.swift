@@ -15,7 +15,7 @@ extension ECSAPI {
 
     /// The earlier RunTask with `token` in `clusterName`. Throws `ConflictException` (with the
     /// earlier tasks' ARNs) when it came with other parameters.
-    static func earlierLaunch(_ db: Database, token: TaskLaunchClientToken, clusterName: String, now: Double) throws
+    static func earlierLaunch(_ db: Database, token: ClientToken, clusterName: String, now: Double) throws
         -> EarlierLaunch {
         guard let earlier = try RunTaskClientTokenRecord.fetch(db, clusterName: clusterName, token: token.token, now: now)
         else { return .none }
@@ -31,10 +31,9 @@ extension ECSAPI {
         return .answered(records: records, failures: try earlier.decodedFailures())
     }
 
-    /// Records what the RunTask with `token` did, removing expired tokens first.
-    static func recordLaunch(_ db: Database, token: TaskLaunchClientToken, clusterName: String, records: [TaskRecord],
+    /// Records what the RunTask with `token` did (expired tokens go with `TaskRetention.purge`).
+    static func recordLaunch(_ db: Database, token: ClientToken, clusterName: String, records: [TaskRecord],
                              failures: [ECSFailure], now: Double) throws {
-        try RunTaskClientTokenRecord.purgeExpired(db, now: now)
         try RunTaskClientTokenRecord(
             clusterName: clusterName, token: token.token, request: token.request, taskIDs: records.map(\.id),
             failures: failures, createdAt: now

@@ -39,19 +39,16 @@ extension ECSAPI {
         let reference = try TaskDefinitionReference.parse(
             try RequestValidation.required(request.taskDefinition, "taskDefinition", .invalidParameterException), context)
         let now = context.timestamp
-        // A retry of a RunTask that stands is answered before anything else is looked at: the
-        // first call succeeded, so the retry does even if its revision has gone since.
-        if let token = request.clientToken,
-            case .answered(let records, let failures) = try snapshot({ db in
-                try Self.earlierLaunch(db, token: token, clusterName: try ClusterReference.activeName(db, request.cluster, context),
-                                       now: now)
-            }) {
-            return (records, failures)
-        }
-
         // The revision and what its tasks need are worked out before the write transaction:
-        // revisions never change but for their status, checked again inside it.
-        let (definition, launch, blueprint) = try snapshot { db -> (TaskDefinitionRecord, TaskLaunchRequest, TaskBlueprint) in
+        // revisions never change but for their status, checked again inside it. A retry of a
+        // RunTask that stands is answered first, in the same snapshot: the first call
+        // succeeded, so the retry does even if its revision has gone since.
+        let prepared = try snapshot { db -> PreparedLaunch in
+            if let token = request.clientToken,
+                case .answered(let records, let failures) = try Self.earlierLaunch(
+                    db, token: token, clusterName: try ClusterReference.activeName(db, request.cluster, context), now: now) {
+                return .answered(records: records, failures: failures)
+            }
             guard let definition = try reference.resolve(db) else {
                 throw ECSError(.clientException, "TaskDefinition not found.")
             }
@@ -59,7 +56,12 @@ extension ECSAPI {
             var launch = request
             launch.group = group ?? TaskRequirement.defaultGroup(family: definition.family)
             launch.startedBy = startedBy
-            return (definition, launch, try TaskBlueprint(definition: definition, request: launch))
+            return .launch(definition, launch, try TaskBlueprint(definition: definition, request: launch))
+        }
+        let (definition, launch, blueprint): (TaskDefinitionRecord, TaskLaunchRequest, TaskBlueprint)
+        switch prepared {
+        case .answered(let records, let failures): return (records, failures)
+        case .launch(let found, let request, let needs): (definition, launch, blueprint) = (found, request, needs)
         }
 
         let result = try transaction { db -> (records: [TaskRecord], failures: [ECSFailure], replayed: Bool) in
@@ -115,6 +117,13 @@ extension ECSAPI {
             taskObserver?.desiredStateChanged(taskIDs: result.records.map(\.id))
         }
         return (result.records, result.failures)
+    }
+
+    /// What a launch's snapshot found: the answer of an earlier RunTask with the same client
+    /// token, or the revision and what its tasks need.
+    private enum PreparedLaunch {
+        case answered(records: [TaskRecord], failures: [ECSFailure])
+        case launch(TaskDefinitionRecord, TaskLaunchRequest, TaskBlueprint)
     }
 
     /// ECS: an INACTIVE revision runs no new standalone tasks, but "existing services that

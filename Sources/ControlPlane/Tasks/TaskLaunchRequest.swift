@@ -43,7 +43,7 @@ public struct TaskLaunchRequest: Sendable {
     /// for a service's tasks).
     public var enableECSManagedTags: Bool
     /// RunTask's `clientToken`: a retry with the same token answers the first request's tasks.
-    public var clientToken: TaskLaunchClientToken?
+    public var clientToken: ClientToken?
 
     public init(
         cluster: String? = nil, taskDefinition: String, placement: Placement, launchType: ECSLaunchType = .ec2,
@@ -51,7 +51,7 @@ public struct TaskLaunchRequest: Sendable {
         networkConfiguration: TaskNetworkConfiguration? = nil, overrides: TaskOverride? = nil, group: String? = nil,
         startedBy: String? = nil, serviceArn: String? = nil, loadBalancers: [TaskLoadBalancer] = [], tags: [ECSTag] = [],
         propagateTaskDefinitionTags: Bool = false, enableExecuteCommand: Bool = false, enableECSManagedTags: Bool = false,
-        clientToken: TaskLaunchClientToken? = nil
+        clientToken: ClientToken? = nil
     ) {
         self.cluster = cluster
         self.taskDefinition = taskDefinition
@@ -82,17 +82,4 @@ public struct TaskLaunchResult: Sendable, Equatable {
     public var failures: [ECSFailure]
     /// The IDs of the tasks created, in order.
     public var taskIDs: [String]
-}
-
-/// A RunTask client token and the request it came with, so a retry can be told from a
-/// different request that reuses the token.
-public struct TaskLaunchClientToken: Sendable, Equatable {
-    public var token: String
-    /// The request's parameters but the token, as canonical JSON.
-    public var request: String
-
-    public init(token: String, request: String) {
-        self.token = token
-        self.request = request
-    }
 }

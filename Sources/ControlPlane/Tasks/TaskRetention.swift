@@ -10,9 +10,11 @@ public enum TaskRetention {
     public static let stoppedTaskVisibility = 3600.0
 
     /// Removes the task rows that stopped more than ``stoppedTaskVisibility`` seconds before
-    /// `now`, with their tags. Returns the removed rows.
+    /// `now`, with their tags, and the RunTask client tokens past their lifetime. Returns the
+    /// removed task rows.
     @discardableResult
     public static func purge(_ db: Database, now: Double) throws -> [TaskRecord] {
+        try RunTaskClientTokenRecord.purgeExpired(db, now: now)
         let expired = try TaskRecord
             .filter(Column("lastStatus") == ECSTaskStatus.stopped && Column("stoppedAt") < now - stoppedTaskVisibility)
             .fetchAll(db)

@@ -42,6 +42,7 @@ enum TaskValidation {
         return value
     }
 
+    /// ECS: a RunTask `clientToken` has up to 64 characters.
     static let maxClientTokenLength = 64
 
     static func startedBy(_ value: String?) throws(ECSError) -> String? {
@@ -55,11 +56,6 @@ enum TaskValidation {
                            "startedBy must be 1-\(maxStartedByLength) letters, numbers, hyphens, forward slashes or underscores.")
         }
         return value
-    }
-
-    /// RunTask's `clientToken`: 1 to 64 characters, each ASCII 33 to 126.
-    static func clientToken(_ value: String?) throws(ECSError) -> String? {
-        try RequestValidation.clientToken(value, maxLength: maxClientTokenLength)
     }
 
     static func group(_ value: String?) throws(ECSError) -> String? {
