@@ -7,7 +7,8 @@
 # Calls ../shared/bench/lb-peers.sh, which runs wrk against HAProxy (:8001), nginx (:8002) and
 # Wharf (:8003), one worker thread each, round-robin to two nginx backends on :9001/:9002,
 # alternating rounds, and prints medians and per-round ratios. Wharf runs as
-# `wharf lb --config` on a generated configuration equivalent to the peers' (see configs/lb.yaml).
+# `wharf lb --config` on a generated configuration equivalent to the peers' (see configs/lb.yaml),
+# in a session of its own as the daemonized peers are.
 #
 # --workers N (default 1): worker threads for Wharf (the peers keep one; use 2 for the scaling
 #   figure, compared with a 1-worker run of the same script).
@@ -92,7 +93,12 @@ targetGroups:
       - address: 127.0.0.1
         port: 9002
 YAML
-exec "$WHARF" lb --config "$WORK/lb.yaml"
+# Its own session, as HAProxy and nginx are in (both daemonize, which calls setsid): with the
+# kernel's autogroup scheduling (sched_autogroup_enabled=1 on Debian), a process left in this
+# script's session shares one scheduling group, and so one share of the CPU, with wrk.
+# setsid execs in place here (this script is not a process-group leader), so the PID
+# lb-peers.sh stops is the LB's own.
+exec setsid "$WHARF" lb --config "$WORK/lb.yaml"
 SH
 chmod +x "$WORK/run-wharf.sh"
 
