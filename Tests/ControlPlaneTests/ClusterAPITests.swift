@@ -75,6 +75,7 @@ struct ClusterAPITests {
         (#"{"clusterName": "a", "tags": {"key": "k"}}"#, .serializationException),
         (#"{"clusterName": "a", "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE"}]}"#, .invalidParameterException),
         (#"{"clusterName": "a", "capacityProviders": ["X"], "defaultCapacityProviderStrategy": [{"capacityProvider": "X", "weight": 1001}]}"#, .invalidParameterException),
+        (#"{"clusterName": "a", "capacityProviders": ["MINE"]}"#, .invalidParameterException),
         (#"{"clusterName": "a", "configuration": {"executeCommandConfiguration": {"logging": "LOUD"}}}"#, .invalidParameterException),
         (#"{"clusterName": "a", "configuration": {"executeCommandConfiguration": {"logging": "OVERRIDE"}}}"#, .invalidParameterException),
         (#"{"clusterName": "a", "serviceConnectDefaults": {}}"#, .invalidParameterException),
@@ -220,6 +221,65 @@ struct ClusterAPITests {
         #expect(h.error("UpdateClusterSettings", #"{"cluster": "a", "settings": []}"#)?.kind == .invalidParameterException)
         #expect(h.error("UpdateCluster", #"{"cluster": "missing"}"#)?.kind == .clusterNotFoundException)
         #expect(h.error("UpdateCluster", #"{"settings": []}"#)?.kind == .invalidParameterException)
+    }
+
+    @Test("PutClusterCapacityProviders replaces providers and default strategy, and keeps a provider a service uses")
+    func putCapacityProviders() throws {
+        let h = try ECSHarness()
+        _ = try h.call("CreateCluster", #"{"clusterName": "a"}"#)
+        let set = object(try h.call("PutClusterCapacityProviders", """
+            {"cluster": "a", "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]}
+            """)["cluster"])
+        #expect(strings(set["capacityProviders"]) == ["FARGATE", "FARGATE_SPOT"])
+        let strategy = objects(set["defaultCapacityProviderStrategy"])
+        #expect(strategy.first?["capacityProvider"] as? String == "FARGATE_SPOT" && strategy.first?["base"] as? Int == 0)
+        for body in [
+            #"{"cluster": "a", "capacityProviders": []}"#,
+            #"{"cluster": "a", "defaultCapacityProviderStrategy": []}"#,
+            #"{"capacityProviders": [], "defaultCapacityProviderStrategy": []}"#,
+            #"{"cluster": "a", "capacityProviders": ["MINE"], "defaultCapacityProviderStrategy": []}"#,
+            #"{"cluster": "a", "capacityProviders": [], "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE"}]}"#,
+        ] {
+            #expect(h.error("PutClusterCapacityProviders", body)?.kind == .invalidParameterException, "\(body)")
+        }
+        #expect(h.error("PutClusterCapacityProviders", #"{"cluster": "nope", "capacityProviders": [], "defaultCapacityProviderStrategy": []}"#)?
+            .kind == .clusterNotFoundException)
+        let cleared = object(try h.call("PutClusterCapacityProviders", """
+            {"cluster": "a", "capacityProviders": [], "defaultCapacityProviderStrategy": []}
+            """)["cluster"])
+        #expect(cleared["capacityProviders"] == nil && cleared["defaultCapacityProviderStrategy"] == nil)
+        _ = try h.call("PutClusterCapacityProviders", """
+            {"cluster": "a", "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]}
+            """)
+
+        // A service created without a launch type runs on the cluster's default strategy, and
+        // keeps the providers it names from being removed.
+        _ = try h.call("RegisterTaskDefinition", taskDefinitionBody(
+            family: "small", extra: #", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512""#))
+        let network = #""networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}"#
+        let service = object(try h.call("CreateService", """
+            {"cluster": "a", "serviceName": "s", "taskDefinition": "small", "desiredCount": 0, \(network)}
+            """)["service"])
+        #expect(service["launchType"] == nil)
+        #expect(objects(service["capacityProviderStrategy"]).first?["capacityProvider"] as? String == "FARGATE_SPOT")
+        #expect(service["healthCheckGracePeriodSeconds"] as? Int == 0)
+        #expect(h.error("CreateService", """
+            {"cluster": "a", "serviceName": "d", "taskDefinition": "small", "schedulingStrategy": "DAEMON", \(network)}
+            """)?.kind == .invalidParameterException, "DAEMON on FARGATE")
+        #expect(h.error("CreateService", """
+            {"cluster": "a", "serviceName": "x", "taskDefinition": "small", "desiredCount": 0,
+             "capacityProviderStrategy": [{"capacityProvider": "OTHER"}], \(network)}
+            """)?.kind == .invalidParameterException, "a provider the cluster does not have")
+        #expect(h.error("PutClusterCapacityProviders", """
+            {"cluster": "a", "capacityProviders": ["FARGATE"], "defaultCapacityProviderStrategy": []}
+            """)?.kind == .resourceInUseException)
+        _ = try h.call("DeleteService", #"{"cluster": "a", "service": "s"}"#)
+        #expect(strings(try h.call("ListServices", #"{"cluster": "a"}"#)["serviceArns"]).isEmpty, "a deleted service is not listed")
+        #expect(h.error("PutClusterCapacityProviders", """
+            {"cluster": "a", "capacityProviders": [], "defaultCapacityProviderStrategy": []}
+            """)?.kind == .resourceInUseException, "a DRAINING service still has tasks on its providers")
     }
 
     @Test("unknown operations are refused; the X-Amz-Target prefix is accepted")

@@ -27,6 +27,32 @@ struct TaskAPITests {
         return objects(instance?["remainingResources"]).first { $0["name"] as? String == "MEMORY" }?["integerValue"] as? Int
     }
 
+    @Test("RunTask without a launch type runs on the cluster's default capacity provider strategy")
+    func defaultCapacityProviderStrategy() throws {
+        let (h, instanceArn) = try Self.harness()
+        _ = try h.call("PutAttributes", """
+            {"attributes": [{"name": "\(AgentCapabilities.fargateCapacity)", "targetType": "container-instance", "targetId": "\(instanceArn)"}]}
+            """)
+        _ = try h.call("RegisterTaskDefinition", taskDefinitionBody(
+            family: "small", extra: #", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512""#))
+        let ec2 = objects(try h.call("RunTask", #"{"taskDefinition": "web", \#(Self.network)}"#)["tasks"]).first
+        #expect(ec2?["launchType"] as? String == "EC2" && ec2?["capacityProviderName"] == nil, "no default strategy: EC2")
+
+        _ = try h.call("PutClusterCapacityProviders", """
+            {"cluster": "default", "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+             "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]}
+            """)
+        let spot = objects(try h.call("RunTask", #"{"taskDefinition": "small", \#(Self.network)}"#)["tasks"]).first
+        #expect(spot?["launchType"] as? String == "FARGATE" && spot?["capacityProviderName"] as? String == "FARGATE_SPOT")
+        let named = objects(try h.call("RunTask", """
+            {"taskDefinition": "small", "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}], \(Self.network)}
+            """)["tasks"]).first
+        #expect(named?["capacityProviderName"] as? String == "FARGATE")
+        let explicit = objects(try h.call("RunTask", #"{"taskDefinition": "web", "launchType": "EC2", \#(Self.network)}"#)["tasks"]).first
+        #expect(explicit?["launchType"] as? String == "EC2" && explicit?["capacityProviderName"] == nil, "a launch type wins")
+        #expect(strings(try h.call("ListTasks", #"{"launchType": "MANAGED_INSTANCES"}"#)["taskArns"]).isEmpty)
+    }
+
     @Test("RunTask refuses bad input with ECS's errors and creates nothing", arguments: [
         (#"{}"#, ECSError.Kind.invalidParameterException),
         (#"{"taskDefinition": "web", "count": 0, \#(network)}"#, .invalidParameterException),
@@ -52,6 +78,9 @@ struct TaskAPITests {
         (#"{"taskDefinition": "web", "launchType": "FARGATE", \#(network)}"#, .invalidParameterException),
         (#"{"taskDefinition": "web", "tags": [{"key": "aws:reserved", "value": "x"}], \#(network)}"#, .invalidParameterException),
         (#"{"taskDefinition": "web", "propagateTags": "EVERYTHING", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "propagateTags": "SERVICE", \#(network)}"#, .invalidParameterException),
+        (#"{"taskDefinition": "web", "capacityProviderStrategy": [{"capacityProvider": "FARGATE"}], \#(network)}"#,
+         .invalidParameterException),
         (#"{"taskDefinition": "web", "cluster": "nope", \#(network)}"#, .clusterNotFoundException),
         (#"{"taskDefinition": "web", "clientToken": "", \#(network)}"#, .invalidParameterException),
         (#"{"taskDefinition": "web", "clientToken": "has space", \#(network)}"#, .invalidParameterException),

@@ -1,6 +1,6 @@
 import GRDB
 
-/// CreateCluster, UpdateCluster, UpdateClusterSettings, DeleteCluster.
+/// CreateCluster, UpdateCluster, UpdateClusterSettings, PutClusterCapacityProviders, DeleteCluster.
 extension ECSAPI {
     /// CreateCluster. Idempotent on the name, as ECS is: an ACTIVE cluster of that name is
     /// returned unchanged; an INACTIVE (deleted) one is created again under the same ARN with the
@@ -21,9 +21,7 @@ extension ECSAPI {
             name: name, arn: context.arn(.cluster(name: name)).description, status: .active,
             settings: settings.isEmpty ? [ECSClusterSetting.containerInsightsDefault] : settings,
             configuration: request.configuration, capacityProviders: providers,
-            defaultCapacityProviderStrategy: strategy.map {
-                ECSCapacityProviderStrategyItem(capacityProvider: $0.capacityProvider, weight: $0.weight ?? 0, base: $0.base ?? 0)
-            },
+            defaultCapacityProviderStrategy: ClusterRecord.stored(strategy),
             serviceConnectDefaults: request.serviceConnectDefaults, createdAt: now, updatedAt: now)
 
         return try transaction { db in
@@ -71,6 +69,41 @@ extension ECSAPI {
         return try transaction { db in
             var record = try ClusterReference.active(db, reference, context)
             Self.merge(settings, into: &record.settings)
+            record.updatedAt = now
+            try record.update(db)
+            return ClusterResponse(cluster: try ClusterRendering.render(record, db, .mutation))
+        }
+    }
+
+    /// PutClusterCapacityProviders: the cluster's capacity providers and default strategy, both
+    /// required and both replaced whole (empty lists clear them). A provider that an ACTIVE or
+    /// DRAINING service of the cluster names in its strategy cannot be removed
+    /// (ResourceInUseException, as ECS).
+    func putClusterCapacityProviders(_ request: PutClusterCapacityProvidersRequest, _ context: ECSRequestContext)
+        throws(ECSError) -> ClusterResponse
+    {
+        let reference = try RequestValidation.required(request.cluster, "cluster")
+        guard let providers = request.capacityProviders else { throw .missing("capacityProviders") }
+        guard let strategy = request.defaultCapacityProviderStrategy else { throw .missing("defaultCapacityProviderStrategy") }
+        try ClusterValidation.capacityProviders(providers, strategy: strategy)
+        let now = context.timestamp
+        return try transaction { db in
+            var record = try ClusterReference.active(db, reference, context)
+            let removed = Set(record.capacityProviders).subtracting(providers)
+            if !removed.isEmpty {
+                let live = try ServiceRecord
+                    .filter(Column("clusterName") == record.name && Column("status") != ECSServiceStatus.inactive)
+                    .fetchAll(db)
+                for service in live {
+                    let named = (ServiceDocument.decode(service.document).capacityProviderStrategy ?? []).compactMap(\.capacityProvider)
+                    if let used = named.first(where: removed.contains) {
+                        throw ECSError(.resourceInUseException,
+                                       "The specified capacity provider is in use and cannot be removed: \(used) (service \(service.name)).")
+                    }
+                }
+            }
+            record.capacityProviders = providers
+            record.defaultCapacityProviderStrategy = ClusterRecord.stored(strategy)
             record.updatedAt = now
             try record.update(db)
             return ClusterResponse(cluster: try ClusterRendering.render(record, db, .mutation))

@@ -50,3 +50,9 @@ struct UpdateClusterSettingsRequest: Decodable {
     var cluster: String?
     var settings: [ECSClusterSetting]?
 }
+
+struct PutClusterCapacityProvidersRequest: Decodable {
+    var cluster: String?
+    var capacityProviders: [String]?
+    var defaultCapacityProviderStrategy: [ECSCapacityProviderStrategyItem]?
+}

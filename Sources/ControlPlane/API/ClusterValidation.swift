@@ -2,6 +2,9 @@
 enum ClusterValidation {
     /// ECS: "A capacity provider strategy may contain a maximum of 20 capacity providers."
     static let maxStrategyItems = 20
+    /// The capacity providers a cluster can name: Wharf has no CreateCapacityProvider, so only
+    /// AWS's own Fargate providers exist (both run on the hosts' FARGATE capacity).
+    static let existingCapacityProviders = TaskValidation.fargateCapacityProviders
     /// DescribeClusters: "A list of up to 100 cluster names or full cluster ARN entries."
     static let maxDescribe = 100
 
@@ -41,22 +44,34 @@ enum ClusterValidation {
         }
     }
 
-    /// `capacityProviders` and `defaultCapacityProviderStrategy`: names present and unique, every
-    /// strategy item naming a provider of the cluster, weights and bases in range, at most one base.
+    /// `capacityProviders` and `defaultCapacityProviderStrategy`: names present, unique and of
+    /// providers that exist, every strategy item naming a provider of the cluster, weights and
+    /// bases in range, at most one base.
     static func capacityProviders(_ providers: [String], strategy: [ECSCapacityProviderStrategyItem]) throws(ECSError) {
         var seen: Set<String> = []
         for provider in providers {
             if provider.isEmpty { throw .missing("capacityProviders[]") }
+            guard existingCapacityProviders.contains(provider) else {
+                throw ECSError(.invalidParameterException,
+                               "The specified capacity provider does not exist. Specify a valid name or ARN and try again. (\(provider); Wharf has FARGATE and FARGATE_SPOT)")
+            }
             if !seen.insert(provider).inserted {
                 throw ECSError(.invalidParameterException, "The capacity provider \(provider) is specified more than once.")
             }
         }
-        try RequestValidation.atMost(strategy, maxStrategyItems, member: "defaultCapacityProviderStrategy")
+        try Self.strategy(strategy, of: seen, member: "defaultCapacityProviderStrategy")
+    }
+
+    /// A capacity provider strategy (a cluster's default, or a RunTask's, CreateService's or
+    /// UpdateService's `member`): at most 20 items, each naming one of `providers` (the
+    /// cluster's) once, weights and bases in range, at most one base.
+    static func strategy(_ strategy: [ECSCapacityProviderStrategyItem], of providers: Set<String>, member: String) throws(ECSError) {
+        try RequestValidation.atMost(strategy, maxStrategyItems, member: member)
         var inStrategy: Set<String> = []
         var withBase = 0
         for item in strategy {
             let name = try RequestValidation.required(item.capacityProvider, "CapacityProviderStrategyItem.capacityProvider")
-            if !seen.contains(name) {
+            if !providers.contains(name) {
                 throw ECSError(.invalidParameterException,
                                "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster: \(name).")
             }

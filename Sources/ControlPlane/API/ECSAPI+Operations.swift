@@ -15,6 +15,9 @@ extension ECSAPI {
         "UpdateClusterSettings": decoding { (api, r: UpdateClusterSettingsRequest, c) throws(ECSError) in
             try api.updateClusterSettings(r, c)
         },
+        "PutClusterCapacityProviders": decoding { (api, r: PutClusterCapacityProvidersRequest, c) throws(ECSError) in
+            try api.putClusterCapacityProviders(r, c)
+        },
         "RegisterTaskDefinition": { (api, body, context) throws(ECSError) in
             try ECSJSONCoding.encode(api.registerTaskDefinition(body, context))
         },

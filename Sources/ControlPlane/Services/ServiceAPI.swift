@@ -13,13 +13,11 @@ extension ECSAPI {
         let configuration = try ServiceValidation.deploymentConfiguration(
             request.deploymentConfiguration, base: daemon ? .daemonDefault : .replicaDefault, daemon: daemon)
         let loadBalancers = request.loadBalancers ?? []
-        let grace = try ServiceValidation.healthCheckGracePeriod(request.healthCheckGracePeriodSeconds,
-                                                                  hasLoadBalancers: !loadBalancers.isEmpty)
+        let grace = try ServiceValidation.healthCheckGracePeriod(request.healthCheckGracePeriodSeconds)
         let propagate = try ServiceValidation.propagateTags(request.propagateTags) ?? "NONE"
         try ServiceValidation.deploymentController(request.deploymentController)
         let (constraints, strategies) = try ServiceValidation.placement(request.placementConstraints, request.placementStrategy)
-        let (launchType, capacityProvider) = try TaskValidation.launchType(request.launchType,
-                                                                           capacityProviders: request.capacityProviderStrategy)
+        let requested = try TaskValidation.launchType(request.launchType, capacityProviders: request.capacityProviderStrategy)
         if !(request.serviceRegistries ?? []).isEmpty {
             throw ECSError(.invalidParameterException, "serviceRegistries (AWS Cloud Map) are not supported by Wharf.")
         }
@@ -36,6 +34,16 @@ extension ECSAPI {
             if let creationToken, let earlier = try Self.service(db, createdWith: creationToken, clusterName: cluster.name) {
                 return (try ServiceRendering.render(db, earlier, withTags: true, context: context), false)
             }
+            var (launchType, capacityProvider) = requested
+            var strategy = request.capacityProviderStrategy
+            if request.launchType == nil {
+                let resolved = try TaskValidation.capacityProviderLaunch(strategy ?? [], cluster: cluster)
+                (launchType, capacityProvider) = (resolved.launchType, resolved.capacityProvider)
+                strategy = resolved.strategy.isEmpty ? nil : resolved.strategy
+            }
+            if daemon, launchType == .fargate {
+                throw ServiceValidation.daemonOnFargate
+            }
             let arn = context.arn(.service(cluster: cluster.name, name: name)).description
             let existing = try ServiceRecord.fetchOne(db, key: arn)
             let definition = try Self.usableTaskDefinition(db, reference)
@@ -48,10 +56,10 @@ extension ECSAPI {
                 try TagRecord.filter(Column("resourceArn") == arn).deleteAll(db)
             }
             let document = ServiceDocument(
-                loadBalancers: loadBalancers, serviceRegistries: [], capacityProviderStrategy: request.capacityProviderStrategy,
+                loadBalancers: loadBalancers, serviceRegistries: [], capacityProviderStrategy: strategy,
                 platformVersion: request.platformVersion, deploymentConfiguration: configuration, roleArn: request.role,
                 placementConstraints: constraints, placementStrategy: strategies, networkConfiguration: request.networkConfiguration,
-                healthCheckGracePeriodSeconds: grace ?? (loadBalancers.isEmpty ? nil : 0), createdBy: context.callerARN,
+                healthCheckGracePeriodSeconds: grace ?? 0, createdBy: context.callerARN,
                 enableECSManagedTags: request.enableECSManagedTags ?? false, propagateTags: propagate,
                 enableExecuteCommand: request.enableExecuteCommand ?? false, creationToken: creationToken)
             let record = ServiceRecord(
@@ -117,16 +125,18 @@ extension ECSAPI {
             if let strategy = request.capacityProviderStrategy {
                 // A capacity provider strategy replaces the launch type (ECS moves a service
                 // from one to the other only through a new deployment).
-                _ = try TaskValidation.launchType(nil, capacityProviders: strategy)
-                document.capacityProviderStrategy = strategy
+                let resolved = try TaskValidation.capacityProviderLaunch(strategy, cluster: cluster)
+                if daemon, resolved.launchType == .fargate {
+                    throw ServiceValidation.daemonOnFargate
+                }
+                document.capacityProviderStrategy = resolved.strategy.isEmpty ? nil : resolved.strategy
                 record.launchType = nil
                 newDeployment = true
             }
             if request.placementConstraints != nil { document.placementConstraints = placement.0 }
             if request.placementStrategy != nil { document.placementStrategy = placement.1 }
             if let grace = request.healthCheckGracePeriodSeconds {
-                document.healthCheckGracePeriodSeconds = try ServiceValidation.healthCheckGracePeriod(
-                    grace, hasLoadBalancers: !document.loadBalancers.isEmpty)
+                document.healthCheckGracePeriodSeconds = try ServiceValidation.healthCheckGracePeriod(grace)
             }
             if let propagate { document.propagateTags = propagate }
             if let managed = request.enableECSManagedTags { document.enableECSManagedTags = managed }

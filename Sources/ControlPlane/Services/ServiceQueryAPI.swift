@@ -26,11 +26,13 @@ extension ECSAPI {
         }
     }
 
+    /// ListServices: the cluster's ACTIVE services (a deleted service, DRAINING while its tasks
+    /// stop and INACTIVE after, "is no longer visible in ... the ListServices API operation").
     func listServices(_ request: ListServicesRequest, _ context: ECSRequestContext) throws(ECSError) -> ListServicesResponse {
         let page = try PageRequest(operation: "ListServices", maxResults: request.maxResults, nextToken: request.nextToken,
                                    limit: PaginationLimits.listServices, keyCount: 1)
         if let launchType = request.launchType {
-            try RequestValidation.oneOf(launchType, TaskValidation.launchTypes, member: "launchType")
+            try RequestValidation.oneOf(launchType, TaskValidation.launchTypeFilters, member: "launchType")
         }
         if let strategy = request.schedulingStrategy {
             try RequestValidation.oneOf(strategy, ServiceValidation.schedulingStrategies, member: "schedulingStrategy")
@@ -38,7 +40,7 @@ extension ECSAPI {
         return try snapshot { db -> ListServicesResponse in
             let cluster = try ClusterReference.existing(db, request.cluster, context)
             var query = ServiceRecord
-                .filter(Column("clusterName") == cluster.name && Column("status") != ECSServiceStatus.inactive.rawValue)
+                .filter(Column("clusterName") == cluster.name && Column("status") == ECSServiceStatus.active.rawValue)
             if let launchType = request.launchType { query = query.filter(Column("launchType") == launchType) }
             if let strategy = request.schedulingStrategy { query = query.filter(Column("schedulingStrategy") == strategy) }
             if let after = page.after?.first { query = query.filter(Column("arn") > after) }

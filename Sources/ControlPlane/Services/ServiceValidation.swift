@@ -1,5 +1,8 @@
 /// The rules of CreateService and UpdateService members that need no store access.
 enum ServiceValidation {
+    /// ECS: "Tasks using the Fargate launch type ... don't support the DAEMON scheduling strategy."
+    static let daemonOnFargate = ECSError(
+        .invalidParameterException, "The DAEMON scheduling strategy is not supported for tasks using the Fargate launch type.")
     /// ECS: at most 5 load balancers per service.
     static let maxLoadBalancers = 5
     static let maxPlacementConstraints = 10
@@ -56,12 +59,10 @@ enum ServiceValidation {
         return result
     }
 
-    static func healthCheckGracePeriod(_ seconds: Int?, hasLoadBalancers: Bool) throws(ECSError) -> Int? {
+    /// `healthCheckGracePeriodSeconds`: 0 to 2147483647. It covers container health checks as
+    /// well as target group health, so ECS takes it on services without load balancers too.
+    static func healthCheckGracePeriod(_ seconds: Int?) throws(ECSError) -> Int? {
         guard let seconds else { return nil }
-        guard hasLoadBalancers else {
-            throw ECSError(.invalidParameterException,
-                           "Health check grace period is only valid for services configured to use load balancers")
-        }
         guard (0...maxHealthCheckGracePeriod).contains(seconds) else {
             throw ECSError(.invalidParameterException, "healthCheckGracePeriodSeconds must be between 0 and \(maxHealthCheckGracePeriod).")
         }

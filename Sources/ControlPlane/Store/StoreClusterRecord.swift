@@ -35,6 +35,12 @@ public struct ClusterRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
         self.updatedAt = updatedAt
     }
 
+    /// A default capacity provider strategy as a cluster keeps it: every item with its weight and
+    /// base (0 when the request left them out), as DescribeClusters shows them.
+    static func stored(_ strategy: [ECSCapacityProviderStrategyItem]) -> [ECSCapacityProviderStrategyItem] {
+        strategy.map { ECSCapacityProviderStrategyItem(capacityProvider: $0.capacityProvider, weight: $0.weight ?? 0, base: $0.base ?? 0) }
+    }
+
     /// The cluster named `name`, whatever its status.
     public static func find(_ db: Database, name: String) throws -> ClusterRecord? {
         try fetchOne(db.cachedStatement(sql: "SELECT * FROM cluster WHERE name = ?"), arguments: [name])

@@ -1,18 +1,25 @@
 /// RunTask and StartTask: requests turned into ``TaskLaunchRequest``s.
 extension ECSAPI {
     /// RunTask: up to 10 tasks placed by the scheduler on the cluster's instances (EC2), or on
-    /// the hosts offering FARGATE capacity (FARGATE). Answers the tasks (PROVISIONING) and,
+    /// the hosts offering FARGATE capacity (FARGATE, or the FARGATE and FARGATE_SPOT capacity
+    /// providers, named or the cluster's default strategy when neither a launch type nor a
+    /// strategy is given). Answers the tasks (PROVISIONING) and,
     /// for tasks that could not be placed, ECS's `failures`.
     func runTask(_ request: RunTaskRequest, _ context: ECSRequestContext) throws(ECSError) -> TasksResponse {
         let taskDefinition = try RequestValidation.required(request.taskDefinition, "taskDefinition")
         let count = try TaskValidation.count(request.count)
-        let (launchType, capacityProvider) = try TaskValidation.launchType(
-            request.launchType, capacityProviders: request.capacityProviderStrategy)
+        let (launchType, _) = try TaskValidation.launchType(request.launchType, capacityProviders: request.capacityProviderStrategy)
+        if request.propagateTags == "SERVICE" {
+            throw ECSError(.invalidParameterException,
+                           "propagateTags SERVICE is not valid when running a task: only a service's tasks have a service to copy tags from.")
+        }
         let launch = TaskLaunchRequest(
             cluster: request.cluster, taskDefinition: taskDefinition,
             placement: .scheduler(count: count, strategies: try TaskValidation.strategies(request.placementStrategy),
                                   constraints: try TaskValidation.constraints(request.placementConstraints)),
-            launchType: launchType, capacityProviderName: capacityProvider, platformVersion: request.platformVersion,
+            launchType: launchType,
+            capacityProviderStrategy: request.launchType == nil ? request.capacityProviderStrategy ?? [] : nil,
+            platformVersion: request.platformVersion,
             networkConfiguration: request.networkConfiguration, overrides: request.overrides, group: request.group,
             startedBy: request.startedBy, tags: request.tags ?? [],
             propagateTaskDefinitionTags: try TaskValidation.propagatesTaskDefinitionTags(request.propagateTags),

@@ -54,6 +54,12 @@ extension ECSAPI {
             }
             try Self.checkUsable(definition.status, forService: request.serviceArn != nil)
             var launch = request
+            if let strategy = request.capacityProviderStrategy {
+                let resolved = try TaskValidation.capacityProviderLaunch(
+                    strategy, cluster: try ClusterReference.active(db, request.cluster, context))
+                launch.launchType = resolved.launchType
+                launch.capacityProviderName = resolved.capacityProvider
+            }
             launch.group = group ?? TaskRequirement.defaultGroup(family: definition.family)
             launch.startedBy = startedBy
             return .launch(definition, launch, try TaskBlueprint(definition: definition, request: launch))

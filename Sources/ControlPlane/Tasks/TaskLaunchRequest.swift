@@ -23,6 +23,10 @@ public struct TaskLaunchRequest: Sendable {
     public var launchType: ECSLaunchType
     /// Set when the tasks were asked for through a capacity provider strategy.
     public var capacityProviderName: String?
+    /// RunTask without a launch type: the request's capacity provider strategy (empty: none
+    /// given), from which the launch works out `launchType` and `capacityProviderName` against
+    /// the cluster (its default strategy when empty). Nil: they are set already.
+    public var capacityProviderStrategy: [ECSCapacityProviderStrategyItem]?
     /// FARGATE only; `LATEST` or nil is reported as the current platform version.
     public var platformVersion: String?
     public var networkConfiguration: TaskNetworkConfiguration?
@@ -47,8 +51,8 @@ public struct TaskLaunchRequest: Sendable {
 
     public init(
         cluster: String? = nil, taskDefinition: String, placement: Placement, launchType: ECSLaunchType = .ec2,
-        capacityProviderName: String? = nil, platformVersion: String? = nil,
-        networkConfiguration: TaskNetworkConfiguration? = nil, overrides: TaskOverride? = nil, group: String? = nil,
+        capacityProviderName: String? = nil, capacityProviderStrategy: [ECSCapacityProviderStrategyItem]? = nil,
+        platformVersion: String? = nil, networkConfiguration: TaskNetworkConfiguration? = nil, overrides: TaskOverride? = nil, group: String? = nil,
         startedBy: String? = nil, serviceArn: String? = nil, loadBalancers: [TaskLoadBalancer] = [], tags: [ECSTag] = [],
         propagateTaskDefinitionTags: Bool = false, enableExecuteCommand: Bool = false, enableECSManagedTags: Bool = false,
         clientToken: ClientToken? = nil
@@ -58,6 +62,7 @@ public struct TaskLaunchRequest: Sendable {
         self.placement = placement
         self.launchType = launchType
         self.capacityProviderName = capacityProviderName
+        self.capacityProviderStrategy = capacityProviderStrategy
         self.platformVersion = platformVersion
         self.networkConfiguration = networkConfiguration
         self.overrides = overrides

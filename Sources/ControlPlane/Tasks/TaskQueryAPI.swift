@@ -53,7 +53,7 @@ extension ECSAPI {
         let desired = request.desiredStatus ?? "RUNNING"
         try RequestValidation.oneOf(desired, TaskValidation.desiredStatuses, member: "desiredStatus")
         if let launchType = request.launchType {
-            try RequestValidation.oneOf(launchType, TaskValidation.launchTypes, member: "launchType")
+            try RequestValidation.oneOf(launchType, TaskValidation.launchTypeFilters, member: "launchType")
         }
         let page = try PageRequest(operation: operation, maxResults: request.maxResults, nextToken: request.nextToken,
                                    limit: PaginationLimits.listTasks, keyCount: 1)

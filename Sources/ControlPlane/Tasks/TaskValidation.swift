@@ -25,6 +25,9 @@ enum TaskValidation {
     static let maxSecurityGroups = 5
     /// Launch types a task operation accepts.
     static let launchTypes = ["EC2", "FARGATE", "EXTERNAL"]
+    /// Launch types ListTasks and ListServices filter by (ECS's `LaunchType`, which also has
+    /// MANAGED_INSTANCES: no task here has it, so the filter finds nothing).
+    static let launchTypeFilters = launchTypes + ["MANAGED_INSTANCES"]
     /// `desiredStatus` values ListTasks accepts.
     static let desiredStatuses = ["RUNNING", "PENDING", "STOPPED"]
     /// DescribeTasks `include` (`TaskField`).
@@ -130,6 +133,22 @@ enum TaskValidation {
         // The first provider with weight (or the only one) takes the tasks: Wharf has one host pool.
         let chosen = providers.first { ($0.weight ?? 0) > 0 || ($0.base ?? 0) > 0 }?.capacityProvider ?? names[0]
         return (fargateCapacityProviders.contains(chosen) ? .fargate : .ec2, chosen)
+    }
+
+    /// The launch type and capacity provider of tasks asked for with capacity provider
+    /// `strategy` (RunTask's or a service's) on `cluster`, and the strategy in effect. An empty
+    /// `strategy` means the cluster's default strategy, as ECS uses it when a request names
+    /// neither a launch type nor a strategy (EC2 and no provider when the default is empty
+    /// too); a strategy given may name only the cluster's providers.
+    static func capacityProviderLaunch(_ strategy: [ECSCapacityProviderStrategyItem], cluster: ClusterRecord)
+        throws(ECSError) -> (launchType: ECSLaunchType, capacityProvider: String?, strategy: [ECSCapacityProviderStrategyItem])
+    {
+        if !strategy.isEmpty {
+            try ClusterValidation.strategy(strategy, of: Set(cluster.capacityProviders), member: "capacityProviderStrategy")
+        }
+        let effective = strategy.isEmpty ? cluster.defaultCapacityProviderStrategy : strategy
+        let (launchType, provider) = try launchType(nil, capacityProviders: effective)
+        return (launchType, provider, effective)
     }
 
     static func strategies(_ members: [PlacementStrategyMember]?) throws(ECSError) -> [Scheduler.PlacementStrategy] {

@@ -57,6 +57,7 @@ check(service["deploymentConfiguration"]["maximumPercent"] == 150, "maximumPerce
 check(service["deploymentController"]["type"] == "ECS", "deploymentController")
 check(len(service["deployments"]) == 1 and service["deployments"][0]["status"] == "PRIMARY", "one PRIMARY deployment")
 check(service["deployments"][0]["id"].startswith("ecs-svc/"), "deployment id format")
+check(service["healthCheckGracePeriodSeconds"] == 0, "grace period 0 by default, load balancers or not")
 
 # A desired count of zero is stable at once: the waiter succeeds.
 ecs.get_waiter("services_stable").wait(cluster="b3", services=["idle"], WaiterConfig={"Delay": 1, "MaxAttempts": 20})
@@ -128,8 +129,8 @@ check(error_code(ecs.create_service, cluster="b3", serviceName="x", taskDefiniti
 check(error_code(ecs.create_service, cluster="nope", serviceName="x", taskDefinition="b3", desiredCount=0,
                  networkConfiguration=NETWORK) == "ClusterNotFoundException", "unknown cluster")
 check(error_code(ecs.create_service, cluster="b3", serviceName="x", taskDefinition="b3", desiredCount=0,
-                 networkConfiguration=NETWORK, healthCheckGracePeriodSeconds=10) == "InvalidParameterException",
-      "grace period without load balancers")
+                 networkConfiguration=NETWORK, healthCheckGracePeriodSeconds=-1) == "InvalidParameterException",
+      "negative grace period")
 check(error_code(ecs.create_service, cluster="b3", serviceName="x", taskDefinition="b3", desiredCount=0,
                  networkConfiguration=NETWORK, deploymentConfiguration={"minimumHealthyPercent": 101})
       == "InvalidParameterException", "minimumHealthyPercent above 100")
@@ -142,6 +143,7 @@ check(error_code(ecs.delete_cluster, cluster="b3") == "ClusterContainsServicesEx
 # Delete: DRAINING, then INACTIVE; an INACTIVE service refuses updates and is not listed.
 ecs.delete_service(cluster="b3", service="starved", force=True)
 ecs.delete_service(cluster="b3", service="idle")
+check(ecs.list_services(cluster="b3")["serviceArns"] == [], "deleted (DRAINING) services are not listed")
 ecs.get_waiter("services_inactive").wait(cluster="b3", services=["idle", "starved"],
                                          WaiterConfig={"Delay": 1, "MaxAttempts": 30})
 check(error_code(ecs.update_service, cluster="b3", service="idle", desiredCount=1) == "ServiceNotActiveException",
