@@ -70,6 +70,7 @@ public final class ContainerRuntime: @unchecked Sendable {
         let id = Self.newTaskID()
         let layout = TaskLayout(directory: configuration.tasksDirectory + "/" + id)
         var record = TaskRecord(id: id, spec: spec, launchStartedAt: startedAt)
+        record.imageDigests = resolvedImages.map(\.record.manifestDigest.description)
         let cgroupPath = configuration.cgroupParent + "/" + id
         let cgroupLayout = TaskCgroupLayout(spec: spec, pidsLimit: configuration.taskPidsLimit)
         var attachment = TaskNetwork.Attachment()

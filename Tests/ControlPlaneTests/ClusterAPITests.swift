@@ -265,6 +265,11 @@ struct ClusterAPITests {
         #expect(service["launchType"] == nil)
         #expect(objects(service["capacityProviderStrategy"]).first?["capacityProvider"] as? String == "FARGATE_SPOT")
         #expect(service["healthCheckGracePeriodSeconds"] as? Int == 0)
+        let retagged = object(try h.call("UpdateService", #"{"cluster": "a", "service": "s", "propagateTags": "SERVICE"}"#)["service"])
+        #expect(objects(retagged["deployments"]).count == 2, "a propagateTags change starts a deployment")
+        let recounted = object(try h.call("UpdateService", #"{"cluster": "a", "service": "s", "desiredCount": 0}"#)["service"])
+        #expect(objects(recounted["deployments"]).count == 2, "a desired count does not")
+        #expect(h.error("UpdateService", #"{"cluster": "a", "service": "s", "platformVersion": "9.9.9"}"#)?.kind == .platformUnknownException)
         #expect(h.error("CreateService", """
             {"cluster": "a", "serviceName": "d", "taskDefinition": "small", "schedulingStrategy": "DAEMON", \(network)}
             """)?.kind == .invalidParameterException, "DAEMON on FARGATE")
@@ -276,6 +281,9 @@ struct ClusterAPITests {
             {"cluster": "a", "capacityProviders": ["FARGATE"], "defaultCapacityProviderStrategy": []}
             """)?.kind == .resourceInUseException)
         _ = try h.call("DeleteService", #"{"cluster": "a", "service": "s"}"#)
+        let again = object(try h.call("DeleteService", #"{"cluster": "a", "service": "s"}"#)["service"])
+        #expect(again["status"] as? String == "DRAINING", "a repeated DeleteService answers the service as it is")
+        #expect(h.error("DeleteService", #"{"cluster": "a", "service": "nope"}"#)?.kind == .serviceNotFoundException)
         #expect(strings(try h.call("ListServices", #"{"cluster": "a"}"#)["serviceArns"]).isEmpty, "a deleted service is not listed")
         #expect(h.error("PutClusterCapacityProviders", """
             {"cluster": "a", "capacityProviders": [], "defaultCapacityProviderStrategy": []}

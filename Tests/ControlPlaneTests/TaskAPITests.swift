@@ -48,6 +48,12 @@ struct TaskAPITests {
             {"taskDefinition": "small", "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}], \(Self.network)}
             """)["tasks"]).first
         #expect(named?["capacityProviderName"] as? String == "FARGATE")
+        #expect(h.error("RunTask", #"{"taskDefinition": "small", "launchType": "FARGATE", "platformVersion": "9.9.9", \#(Self.network)}"#)?
+            .kind == .platformUnknownException)
+        let pinned = objects(try h.call("RunTask", """
+            {"taskDefinition": "small", "launchType": "FARGATE", "platformVersion": "1.4.0", \(Self.network)}
+            """)["tasks"]).first
+        #expect(pinned?["platformVersion"] as? String == "1.4.0")
         let explicit = objects(try h.call("RunTask", #"{"taskDefinition": "web", "launchType": "EC2", \#(Self.network)}"#)["tasks"]).first
         #expect(explicit?["launchType"] as? String == "EC2" && explicit?["capacityProviderName"] == nil, "a launch type wins")
         #expect(strings(try h.call("ListTasks", #"{"launchType": "MANAGED_INSTANCES"}"#)["taskArns"]).isEmpty)

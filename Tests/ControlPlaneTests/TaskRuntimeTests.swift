@@ -360,6 +360,8 @@ struct TaskRuntimeTests {
             #expect(task["platformFamily"] as? String == "Linux")
             #expect(task["cpu"] as? String == "256" && task["memory"] as? String == "512")
             #expect(object(task["ephemeralStorage"])["sizeInGiB"] as? Int == 20)
+            let digest = objects(task["containers"]).first?["imageDigest"] as? String
+            #expect(digest?.hasPrefix("sha256:") == true && digest?.count == 71, "the image's manifest digest: \(digest ?? "none")")
             #expect(try f.remaining("MEMORY") == memoryBefore - 512)
             #expect(strings(try f.call("ListTasks", #"{"launchType": "FARGATE"}"#)["taskArns"]) == [arn])
             #expect(strings(try f.call("ListTasks", #"{"launchType": "EC2"}"#)["taskArns"]).isEmpty)

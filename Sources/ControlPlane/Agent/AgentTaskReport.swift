@@ -100,6 +100,8 @@ public struct AgentContainerReport: Sendable, Equatable, Codable {
 
     public var name: String
     public var image: String
+    /// The manifest digest of the image the container runs (ECS's `imageDigest`), once known.
+    public var imageDigest: String?
     public var essential: Bool
     public var lastStatus: Status
     /// nil until the container exited (or when it never ran).
@@ -112,11 +114,12 @@ public struct AgentContainerReport: Sendable, Equatable, Codable {
     public var stoppedAt: Date?
 
     public init(
-        name: String, image: String, essential: Bool, lastStatus: Status, exitCode: Int?, reason: String?,
-        healthStatus: String, startedAt: Date?, stoppedAt: Date?
+        name: String, image: String, imageDigest: String? = nil, essential: Bool, lastStatus: Status, exitCode: Int?,
+        reason: String?, healthStatus: String, startedAt: Date?, stoppedAt: Date?
     ) {
         self.name = name
         self.image = image
+        self.imageDigest = imageDigest
         self.essential = essential
         self.lastStatus = lastStatus
         self.exitCode = exitCode

@@ -10,7 +10,8 @@ extension LocalAgent {
             address: status.address, hostname: status.hostname,
             containers: status.containers.map { container in
                 AgentContainerReport(
-                    name: container.name, image: container.image, essential: container.essential,
+                    name: container.name, image: container.image, imageDigest: container.imageDigest,
+                    essential: container.essential,
                     lastStatus: AgentContainerReport.Status(rawValue: container.lastStatus) ?? .pending,
                     exitCode: container.exitCode, reason: container.reason, healthStatus: container.healthStatus,
                     startedAt: container.startedAt, stoppedAt: container.stoppedAt)

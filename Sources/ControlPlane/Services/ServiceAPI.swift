@@ -47,7 +47,8 @@ extension ECSAPI {
             let arn = context.arn(.service(cluster: cluster.name, name: name)).description
             let existing = try ServiceRecord.fetchOne(db, key: arn)
             let definition = try Self.usableTaskDefinition(db, reference)
-            try checkServiceLaunch(definition, launchType: launchType, network: request.networkConfiguration,
+            try checkServiceLaunch(definition, launchType: launchType, platformVersion: request.platformVersion,
+                                   network: request.networkConfiguration,
                                    loadBalancers: loadBalancers)
 
             if let existing {
@@ -133,17 +134,32 @@ extension ECSAPI {
                 record.launchType = nil
                 newDeployment = true
             }
-            if request.placementConstraints != nil { document.placementConstraints = placement.0 }
-            if request.placementStrategy != nil { document.placementStrategy = placement.1 }
+            // ECS: changing the placement, propagateTags or enableECSManagedTags "starts new
+            // tasks with the new configuration", as the members above do.
+            if request.placementConstraints != nil, placement.0 != document.placementConstraints {
+                document.placementConstraints = placement.0
+                newDeployment = true
+            }
+            if request.placementStrategy != nil, placement.1 != document.placementStrategy {
+                document.placementStrategy = placement.1
+                newDeployment = true
+            }
             if let grace = request.healthCheckGracePeriodSeconds {
                 document.healthCheckGracePeriodSeconds = try ServiceValidation.healthCheckGracePeriod(grace)
             }
-            if let propagate { document.propagateTags = propagate }
-            if let managed = request.enableECSManagedTags { document.enableECSManagedTags = managed }
+            if let propagate, propagate != document.propagateTags {
+                document.propagateTags = propagate
+                newDeployment = true
+            }
+            if let managed = request.enableECSManagedTags, managed != document.enableECSManagedTags {
+                document.enableECSManagedTags = managed
+                newDeployment = true
+            }
             if let execute = request.enableExecuteCommand { document.enableExecuteCommand = execute }
 
             let launchType = try Self.launchSettings(record, document).launchType
-            try checkServiceLaunch(definition, launchType: launchType, network: document.networkConfiguration,
+            try checkServiceLaunch(definition, launchType: launchType, platformVersion: document.platformVersion,
+                                   network: document.networkConfiguration,
                                    loadBalancers: document.loadBalancers)
 
             record.document = document.encoded()
@@ -163,12 +179,20 @@ extension ECSAPI {
 
     /// DeleteService: a service still scaled above zero is deleted only with `force`; its
     /// desired count drops to zero and it is DRAINING until its tasks have stopped (then INACTIVE).
+    /// Deleting a service that is DRAINING or INACTIVE answers it unchanged.
     func deleteService(_ request: DeleteServiceRequest, _ context: ECSRequestContext) throws(ECSError) -> ServiceResponse {
         let serviceText = try RequestValidation.required(request.service, "service")
         let now = context.timestamp
-        let service = try transaction { db -> ECSService in
+        let (service, changed) = try transaction { db -> (ECSService, changed: Bool) in
             let cluster = try ClusterReference.existing(db, request.cluster, context)
-            var record = try ServiceReference.active(db, serviceText, cluster: cluster.name, context)
+            guard var record = try ServiceReference.find(db, serviceText, cluster: cluster.name, context) else {
+                throw ECSError(.serviceNotFoundException, "Service not found.")
+            }
+            // A service deleted already (DRAINING while its tasks stop, then INACTIVE) is
+            // answered as it is, as ECS answers a repeated DeleteService.
+            guard record.status == .active else {
+                return (try ServiceRendering.render(db, record, withTags: false, context: context), false)
+            }
             if record.desiredCount > 0, record.schedulingStrategy == "REPLICA", request.force != true {
                 throw ECSError(.invalidParameterException, "The service cannot be stopped while it is scaled above 0.")
             }
@@ -178,9 +202,9 @@ extension ECSAPI {
             record.version += 1
             try record.update(db)
             try Self.syncPrimaryDesiredCount(db, service: record, now: now)
-            return try ServiceRendering.render(db, record, withTags: false, context: context)
+            return (try ServiceRendering.render(db, record, withTags: false, context: context), true)
         }
-        serviceObserver?.serviceChanged(arn: service.serviceArn)
+        if changed { serviceObserver?.serviceChanged(arn: service.serviceArn) }
         return ServiceResponse(service: service)
     }
 
@@ -199,12 +223,12 @@ extension ECSAPI {
     /// The service's tasks as a launch would run them: the revision checked against the launch
     /// type, network configuration and load balancers exactly as RunTask checks a request, so a
     /// service is never created or updated onto settings none of its tasks could start with.
-    func checkServiceLaunch(_ definition: TaskDefinitionRecord, launchType: ECSLaunchType,
+    func checkServiceLaunch(_ definition: TaskDefinitionRecord, launchType: ECSLaunchType, platformVersion: String?,
                             network: TaskNetworkConfiguration?, loadBalancers: [TaskLoadBalancer]) throws(ECSError) {
         try ServiceValidation.loadBalancers(loadBalancers, definition: definition.rendered, catalog: targetGroups)
         _ = try TaskBlueprint(definition: definition, request: TaskLaunchRequest(
             taskDefinition: definition.arn, placement: .scheduler(count: 1, strategies: [], constraints: []),
-            launchType: launchType, networkConfiguration: network, loadBalancers: loadBalancers))
+            launchType: launchType, platformVersion: platformVersion, networkConfiguration: network, loadBalancers: loadBalancers))
     }
 
     /// The launch type and capacity provider a service's tasks run with.

@@ -32,6 +32,10 @@ struct TaskBlueprint {
         } else if request.networkConfiguration != nil {
             throw ECSError(.invalidParameterException, "Network Configuration is not valid for the given networkMode of this task definition.")
         }
+        if launchType == .fargate, let version = request.platformVersion,
+            !TaskRendering.fargatePlatformVersions.contains(version) {
+            throw ECSError(.platformUnknownException, "The specified platform version does not exist: \(version).")
+        }
         if launchType != .fargate, request.networkConfiguration?.awsvpcConfiguration?.assignPublicIp == "ENABLED" {
             throw ECSError(.invalidParameterException, "Assign public IP is not supported for this launch type.")
         }

@@ -115,6 +115,8 @@ struct TaskContainerState: Codable, Sendable, Equatable {
     var containerArn: String
     var name: String
     var image: String
+    /// The manifest digest of the image the host runs, from its reports (ECS's `imageDigest`).
+    var imageDigest: String?
     var essential: Bool
     var cpu: Int
     var memory: Int?

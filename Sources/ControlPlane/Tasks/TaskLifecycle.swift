@@ -167,6 +167,7 @@ extension StoredTask {
             document.containers[index].exitCode = reported.exitCode
             document.containers[index].reason = reported.reason
             document.containers[index].healthStatus = reported.healthStatus
+            if let digest = reported.imageDigest { document.containers[index].imageDigest = digest }
         }
         document.healthStatus = Self.health(of: report)
         if let stopped = report.executionStoppedAt { document.executionStoppedAt = TaskLifecycle.seconds(stopped) }

@@ -4,6 +4,9 @@ import GRDB
 enum TaskRendering {
     /// The Fargate platform version Wharf reports (`LATEST` resolves to it).
     static let fargatePlatformVersion = "1.4.0"
+    /// The Linux platform versions a FARGATE launch may name (`LATEST` is the current one); any
+    /// other is PlatformUnknownException, as on ECS.
+    static let fargatePlatformVersions: Set<String> = ["LATEST", "1.4.0", "1.3.0"]
     /// The platform family of Linux Fargate tasks.
     static let fargatePlatformFamily = "Linux"
 
@@ -65,6 +68,7 @@ enum TaskRendering {
         task.startedBy = record.startedBy
         task.version = record.version
         task.healthStatus = document.healthStatus ?? "UNKNOWN"
+        task.inferenceAccelerators = []
         task.availabilityZone = document.availabilityZone
         task.connectivity = record.lastStatus == .stopped ? nil : "CONNECTED"
         task.connectivityAt = document.connectivityAt
@@ -121,6 +125,7 @@ enum TaskRendering {
         container.taskArn = task.arn
         container.name = state.name
         container.image = state.image
+        container.imageDigest = state.imageDigest
         container.runtimeId = document.runtimeTaskID.map { "\($0)/\(state.name)" }
         container.lastStatus = state.lastStatus
         container.exitCode = state.exitCode

@@ -23,6 +23,8 @@ public struct ECSTask: Codable, Sendable, Equatable {
     public var group: String?
     /// `HEALTHY`, `UNHEALTHY` or `UNKNOWN`, from the essential containers' health checks.
     public var healthStatus: String?
+    /// Elastic Inference accelerators: none on Wharf's hosts, and ECS answers an empty list.
+    public var inferenceAccelerators: [TaskDefinition.InferenceAccelerator]?
     public var lastStatus: String?
     public var launchType: String?
     /// Task memory MiB as a string (`"512"`).
@@ -53,6 +55,8 @@ public struct ECSTaskContainer: Codable, Sendable, Equatable {
     public var taskArn: String?
     public var name: String?
     public var image: String?
+    /// The manifest digest (`sha256:…`) of the image the container runs, once the host has it.
+    public var imageDigest: String?
     /// The runtime's ID of the container (`RUNTIME-TASK-ID/NAME` in Wharf).
     public var runtimeId: String?
     public var lastStatus: String?

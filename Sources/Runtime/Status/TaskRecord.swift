@@ -9,4 +9,7 @@ struct TaskRecord: Codable, Sendable {
     var address: String?
     var subnet: String?
     var hostname: String?
+    /// The manifest digest (`sha256:…`) of each container's image as the launch resolved it, in
+    /// the spec's container order (nil in records of launches before it was recorded).
+    var imageDigests: [String]?
 }

@@ -42,6 +42,9 @@ public struct TaskStatus: Sendable, Equatable, Codable {
 public struct ContainerStatus: Sendable, Equatable, Codable {
     public var name: String
     public var image: String
+    /// The manifest digest (`sha256:…`) of the image the container runs, as the launch resolved
+    /// `image`; nil for a task launched before digests were recorded.
+    public var imageDigest: String?
     public var essential: Bool
     /// PENDING, RUNNING or STOPPED.
     public var lastStatus: String

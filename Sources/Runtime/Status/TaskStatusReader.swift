@@ -8,9 +8,11 @@ enum TaskStatusReader {
         func date(_ nanoseconds: Int64?) -> Date? {
             nanoseconds.map { Date(timeIntervalSince1970: Double($0) / 1e9) }
         }
-        var containers = record.spec.containers.map {
+        var containers = record.spec.containers.enumerated().map { index, container in
             ContainerStatus(
-                name: $0.name, image: $0.image, essential: $0.essential, lastStatus: "PENDING", exitCode: nil, reason: nil,
+                name: container.name, image: container.image,
+                imageDigest: record.imageDigests.flatMap { index < $0.count ? $0[index] : nil },
+                essential: container.essential, lastStatus: "PENDING", exitCode: nil, reason: nil,
                 healthStatus: "UNKNOWN", pid: nil, startedAt: nil, stoppedAt: nil)
         }
         var status = TaskStatus(
