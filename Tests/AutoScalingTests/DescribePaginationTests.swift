@@ -64,6 +64,9 @@ struct DescribePaginationTests {
         let bad = PaginationToken.encode(operation: "DescribeScalingActivities", key: ["not-a-time", "x"])
         _ = try await api.error("DescribeScalingActivities", ["ServiceNamespace": "ecs", "NextToken": .string(bad)], "InvalidNextTokenException")
         _ = try await api.error("DescribeScalableTargets", ["ServiceNamespace": "ecs", "MaxResults": 51], "ValidationException")
+        // DescribeScalingPolicies pages at most 10 (its model's range is 1 to 10, default 10).
+        _ = try await api.error("DescribeScalingPolicies", ["ServiceNamespace": "ecs", "MaxResults": 11], "ValidationException")
+        _ = try await api.ok("DescribeScalingPolicies", ["ServiceNamespace": "ecs", "MaxResults": 10])
     }
 
     @Test("Policies page in (resource id, name) order with the resource and name filters applied")

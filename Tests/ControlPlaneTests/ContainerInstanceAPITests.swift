@@ -2,20 +2,6 @@ import Foundation
 import Testing
 @testable import ControlPlane
 
-/// Evaluates only `attribute:NAME == VALUE`: enough to show that ListContainerInstances hands
-/// the hook every candidate with its attributes and lists exactly what the hook selects. The
-/// cluster query language itself is the Scheduler module's.
-private struct AttributeEqualsFilter: ContainerInstanceFilterEvaluator {
-    func select(expression: String, from candidates: [ContainerInstanceFilterSubject]) throws(ECSError) -> [ContainerInstanceFilterSubject] {
-        let parts = expression.components(separatedBy: " == ")
-        guard parts.count == 2, parts[0].hasPrefix("attribute:") else {
-            throw ECSError(.invalidParameterException, "Unsupported expression: \(expression)")
-        }
-        let name = String(parts[0].dropFirst("attribute:".count))
-        return candidates.filter { $0.attributes[name] == .some(parts[1]) }
-    }
-}
-
 @Suite("ECS container instance operations")
 struct ContainerInstanceAPITests {
     @Test("RegisterContainerInstance answers the instance as ECS reports it")
@@ -185,20 +171,23 @@ struct ContainerInstanceAPITests {
         #expect(h.error("ListContainerInstances", #"{"status": "INACTIVE"}"#)?.kind == .invalidParameterException)
     }
 
-    @Test("ListContainerInstances' filter goes through the configured evaluator, and is refused without one")
-    func filterHook() throws {
-        let h = try ECSHarness(filter: AttributeEqualsFilter())
+    @Test("ListContainerInstances' filter selects with the cluster query language")
+    func filterExpressions() throws {
+        let h = try ECSHarness()
         _ = try h.call("CreateCluster")
         let a = try #require(try h.registerInstance(ec2: "i-a")["containerInstanceArn"] as? String)
-        _ = try h.registerInstance(ec2: "i-b")
+        let b = try #require(try h.registerInstance(ec2: "i-b")["containerInstanceArn"] as? String)
         _ = try h.call("PutAttributes", #"{"attributes": [{"name": "stack", "value": "prod", "targetId": "\#(a)"}]}"#)
-        let listed = try h.call("ListContainerInstances", #"{"filter": "attribute:stack == prod"}"#)
-        #expect(strings(listed["containerInstanceArns"]) == [a])
-        #expect(h.error("ListContainerInstances", #"{"filter": "bogus"}"#)?.kind == .invalidParameterException)
-
-        let plain = try ECSHarness()
-        _ = try plain.call("CreateCluster")
-        #expect(plain.error("ListContainerInstances", #"{"filter": "attribute:stack == prod"}"#)?.kind == .invalidParameterException)
-        #expect(plain.error("ListContainerInstances", #"{"cluster": "nope"}"#)?.kind == .clusterNotFoundException)
+        func listed(_ filter: String) throws -> Set<String> {
+            Set(strings(try h.call("ListContainerInstances", #"{"filter": "\#(filter)"}"#)["containerInstanceArns"]))
+        }
+        #expect(try listed("attribute:stack == prod") == [a])
+        #expect(try listed("attribute:stack !exists") == [b])
+        #expect(try listed("ec2InstanceId in [i-b, i-c]") == [b])
+        #expect(try listed("agentConnected == true and runningTasksCount == 0") == [a, b])
+        #expect(try listed("attribute:ecs.os-type == linux and not(attribute:stack == prod)") == [b])
+        #expect(try listed("runningTasksCount > 0").isEmpty)
+        #expect(h.error("ListContainerInstances", #"{"filter": "bogus =="}"#)?.kind == .invalidParameterException)
+        #expect(h.error("ListContainerInstances", #"{"cluster": "nope"}"#)?.kind == .clusterNotFoundException)
     }
 }

@@ -15,10 +15,10 @@ struct ECSHarness {
     var context = ECSRequestContext(region: ECSHarness.region, accountID: ECSHarness.account, now: ECSHarness.epoch,
                                     callerARN: ECSHarness.caller)
 
-    init(store: ECSStore? = nil, filter: (any ContainerInstanceFilterEvaluator)? = nil) throws {
+    init(store: ECSStore? = nil) throws {
         let store = try store ?? ECSStore.inMemory()
         self.store = store
-        self.api = ECSAPI(store: store, containerInstanceFilter: filter)
+        self.api = ECSAPI(store: store)
     }
 
     /// Runs `operation` and returns the raw response body.

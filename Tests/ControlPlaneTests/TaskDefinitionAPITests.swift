@@ -52,6 +52,24 @@ struct TaskDefinitionAPITests {
         #expect(strings(td["compatibilities"]) == ["EC2", "FARGATE"])
     }
 
+    @Test("a health check gets ECS's defaults (interval 30, timeout 5, retries 3; no startPeriod)")
+    func healthCheckDefaults() throws {
+        let h = try ECSHarness()
+        let td = object(try h.call("RegisterTaskDefinition", """
+            {"family": "checked", "containerDefinitions": [
+              {"name": "web", "image": "busybox", "memory": 16, "healthCheck": {"command": ["CMD", "true"]}},
+              {"name": "tuned", "image": "busybox", "memory": 16,
+               "healthCheck": {"command": ["CMD", "true"], "interval": 5, "timeout": 2, "retries": 1, "startPeriod": 10}}]}
+            """)["taskDefinition"])
+        let checks = objects(td["containerDefinitions"]).map { object($0["healthCheck"]) }
+        #expect(checks[0]["interval"] as? Int == 30 && checks[0]["timeout"] as? Int == 5 && checks[0]["retries"] as? Int == 3)
+        #expect(checks[0]["startPeriod"] == nil)
+        #expect(checks[1]["interval"] as? Int == 5 && checks[1]["timeout"] as? Int == 2 && checks[1]["retries"] as? Int == 1)
+        #expect(checks[1]["startPeriod"] as? Int == 10)
+        let described = object(try h.call("DescribeTaskDefinition", #"{"taskDefinition": "checked"}"#)["taskDefinition"])
+        #expect(object(objects(described["containerDefinitions"]).first?["healthCheck"])["interval"] as? Int == 30)
+    }
+
     @Test("FARGATE requires a valid task size from Fargate's table")
     func fargateSizes() throws {
         let h = try ECSHarness()
@@ -84,11 +102,32 @@ struct TaskDefinitionAPITests {
         (#"{"family": "x"}"#, ECSError(.clientException, "Container list cannot be empty.")),
         (#"{"family": "x", "containerDefinitions": [{"name": "m", "memory": 64}]}"#,
          ECSError(.clientException, "Container.image should not be null or empty.")),
+        (#"{"family": "x", "containerDefinitions": [{"name": "m", "image": "busybox", "memory": 64, "environment": [{"name": "PAD", "value": "\#(String(repeating: "p", count: 65_500))"}]}]}"#,
+         ECSError(.clientException, "Actual length: '65637'. Max allowed length is '65536' bytes.")),
     ])
     func validationRefusals(body: String, expected: ECSError) throws {
         let h = try ECSHarness()
         #expect(h.error("RegisterTaskDefinition", body) == expected)
         #expect(strings(try h.call("ListTaskDefinitionFamilies")["families"]).isEmpty)
+    }
+
+    @Test("port mappings: none with networkMode none, a container port for one protocol only; ephemeral storage 21 to 200 GiB")
+    func portAndStorageRules() throws {
+        let h = try ECSHarness()
+        func container(_ ports: String) -> String {
+            #"[{"name": "m", "image": "busybox", "memory": 64, "portMappings": \#(ports)}]"#
+        }
+        let refused = [
+            #"{"family": "x", "networkMode": "none", "containerDefinitions": \#(container(#"[{"containerPort": 80}]"#))}"#,
+            #"{"family": "x", "containerDefinitions": \#(container(#"[{"containerPort": 53, "protocol": "tcp"}, {"containerPort": 53, "protocol": "udp"}]"#))}"#,
+            #"{"family": "x", "ephemeralStorage": {"sizeInGiB": 20}, "containerDefinitions": \#(container("[]"))}"#,
+            #"{"family": "x", "ephemeralStorage": {"sizeInGiB": 201}, "containerDefinitions": \#(container("[]"))}"#,
+        ]
+        for body in refused {
+            #expect(h.error("RegisterTaskDefinition", body)?.kind == .clientException, "\(body)")
+        }
+        _ = try h.call("RegisterTaskDefinition", #"{"family": "x", "ephemeralStorage": {"sizeInGiB": 21}, "containerDefinitions": \#(container(#"[{"containerPort": 53, "protocol": "udp"}, {"containerPort": 80}]"#))}"#)
+        #expect(strings(try h.call("ListTaskDefinitions")["taskDefinitionArns"]).count == 1)
     }
 
     @Test("members of the wrong JSON type are SerializationException")

@@ -6,13 +6,19 @@ import AWSProtocol
 enum Pagination {
     /// Items per page when MaxResults is not given, and the most a page may hold.
     static let maximumResults = 50
+    /// The same for DescribeScalingPolicies: "This value can be between 1 and 10. The default
+    /// value is 10."
+    static let maximumPolicyResults = 10
 
-    /// The page `members` ask for: MaxResults out of bounds is a ValidationException, a
-    /// NextToken not issued for `operation` an InvalidNextTokenException (as AWS reports them).
-    static func request(_ members: JSONMembers, operation: String, keyCount: Int) throws(AWSServiceError) -> PageRequest {
+    /// The page `members` ask for, of at most `maximum` items (also the size when MaxResults is
+    /// absent): MaxResults out of bounds is a ValidationException, a NextToken not issued for
+    /// `operation` an InvalidNextTokenException (as AWS reports them).
+    static func request(_ members: JSONMembers, operation: String, keyCount: Int, maximum: Int = maximumResults)
+        throws(AWSServiceError) -> PageRequest
+    {
         let size = try members.optionalInt(
-            "MaxResults", range: 1...maximumResults,
-            message: "MaxResults must be between 1 and \(maximumResults)") ?? maximumResults
+            "MaxResults", range: 1...maximum,
+            message: "MaxResults must be between 1 and \(maximum)") ?? maximum
         let token = try members.optionalString("NextToken")
         do {
             return try PageRequest(operation: operation, size: size, nextToken: token, keyCount: keyCount)

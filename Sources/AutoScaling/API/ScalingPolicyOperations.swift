@@ -81,7 +81,8 @@ extension AutoScalingAPI {
 
     func describeScalingPolicies(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
         try describeTargetScoped(ScalingPolicyRecord.self, members, operation: "DescribeScalingPolicies",
-                                 namesMember: "PolicyNames", outputMember: "ScalingPolicies", render: Self.render)
+                                 namesMember: "PolicyNames", outputMember: "ScalingPolicies",
+                                 maximumResults: Pagination.maximumPolicyResults, render: Self.render)
     }
 
     func deleteScalingPolicy(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {

@@ -8,14 +8,15 @@ extension AutoScalingAPI {
     ///   - operation: the operation (its tokens are bound to it).
     ///   - namesMember: the optional name filter (`PolicyNames`, `ScheduledActionNames`).
     ///   - outputMember: the list member of the response.
+    ///   - maximumResults: the most (and the default) MaxResults.
     func describeTargetScoped<R: TargetScopedRecord>(
         _ type: R.Type, _ members: JSONMembers, operation: String, namesMember: String, outputMember: String,
-        render: (R) -> JSONValue
+        maximumResults: Int = Pagination.maximumResults, render: (R) -> JSONValue
     ) throws(AWSServiceError) -> JSONValue {
         let resourceIDs = try ScalableTargetKey.resourceFilter(members)
         var names = try members.optionalStringList(namesMember)
         if names?.isEmpty == true { names = nil }
-        let request = try Pagination.request(members, operation: operation, keyCount: 2)
+        let request = try Pagination.request(members, operation: operation, keyCount: 2, maximum: maximumResults)
         let records = try snapshot { [names] db in
             try store.records(R.self, db, resourceIDs: resourceIDs, names: names, after: request.after, limit: request.fetchLimit)
         }

@@ -1,5 +1,6 @@
 import AWSProtocol
 import GRDB
+import Scheduler
 
 /// DescribeContainerInstances and ListContainerInstances.
 extension ECSAPI {
@@ -31,8 +32,10 @@ extension ECSAPI {
     }
 
     /// ListContainerInstances: the ARNs of the cluster's instances in one status, or in any but
-    /// INACTIVE by default, selected by `filter` (cluster query language, through
-    /// ``containerInstanceFilter``), ordered by ID.
+    /// INACTIVE by default, selected by `filter` (the cluster query language, parsed and matched
+    /// by the Scheduler module as placement constraints are: `attribute:NAME`, `ec2InstanceId`,
+    /// `registeredAt`, `runningTasksCount`, `agentConnected`, `agentVersion`, `task:group`),
+    /// ordered by ID.
     func listContainerInstances(_ request: ListContainerInstancesRequest, _ context: ECSRequestContext) throws(ECSError) -> ListContainerInstancesResponse {
         let operation = "ListContainerInstances"
         if let status = request.status {
@@ -40,13 +43,15 @@ extension ECSAPI {
         }
         let page = try PageRequest(operation: operation, maxResults: request.maxResults, nextToken: request.nextToken,
                                    limit: PaginationLimits.listContainerInstances, keyCount: 1)
-        let filter = request.filter.flatMap { $0.isEmpty ? nil : $0 }
-        let evaluator = containerInstanceFilter
-        if filter != nil, evaluator == nil {
-            throw ECSError(.invalidParameterException,
-                           "The filter parameter (cluster query language) is not supported by this endpoint yet.")
+        var filter: ClusterQuery?
+        if let text = request.filter, !text.isEmpty {
+            do {
+                filter = try ClusterQuery(parsing: text)
+            } catch {
+                throw ECSError(.invalidParameterException, "Invalid filter expression: \(error.description)")
+            }
         }
-        let candidates = try snapshot { db in
+        let selected = try snapshot { db -> [ContainerInstanceRecord] in
             let cluster = try ClusterReference.existing(db, request.cluster, context)
             var query = ContainerInstanceRecord.filter(Column("clusterName") == cluster.name)
             if let status = request.status {
@@ -56,25 +61,9 @@ extension ECSAPI {
             }
             if let after = page.after { query = query.filter(Column("id") > after[0]) }
             let records = try query.order(Column("id")).fetchAll(db)
-            guard filter != nil else { return records.map { (record: $0, subject: nil as ContainerInstanceFilterSubject?) } }
-            let usage = try ContainerInstanceUsage.fetch(db, instanceIDs: records.map(\.id))
-            return try records.map { record in
-                let attributes = try AttributeRecord.forContainerInstance(db, id: record.id)
-                let u = usage[record.id] ?? ContainerInstanceUsage()
-                let subject = ContainerInstanceFilterSubject(
-                    id: record.id, arn: record.arn, ec2InstanceId: record.ec2InstanceId, status: record.status,
-                    agentConnected: record.agentConnected, agentVersion: record.versionInfo.agentVersion,
-                    dockerVersion: record.versionInfo.dockerVersion, registeredAt: record.registeredAt,
-                    runningTasksCount: u.runningTasks, pendingTasksCount: u.pendingTasks,
-                    attributes: Dictionary(attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }))
-                return (record: record, subject: Optional(subject))
-            }
-        }
-        var selected = candidates.map(\.record)
-        if let filter, let evaluator {
-            let chosen = try evaluator.select(expression: filter, from: candidates.compactMap(\.subject))
-            let ids = Set(chosen.map(\.id))
-            selected = selected.filter { ids.contains($0.id) }
+            guard let filter else { return records }
+            let matching = Set(try TaskPlacementCandidates.candidates(db, records).filter(filter.matches).map(\.id))
+            return records.filter { matching.contains($0.id) }
         }
         let (items, token) = page.page(Array(selected.prefix(page.size + 1))) { [$0.id] }
         return ListContainerInstancesResponse(containerInstanceArns: items.map(\.arn), nextToken: token)

@@ -18,9 +18,6 @@ public struct ECSAPI: Sendable {
     public static let operations: Set<String> = Set(handlers.keys)
 
     public let store: ECSStore
-    /// Evaluates ListContainerInstances' `filter` (the cluster query language); nil until the
-    /// scheduler's parser is wired in, and then a request with a `filter` is refused.
-    public let containerInstanceFilter: (any ContainerInstanceFilterEvaluator)?
     /// Told when RunTask, StartTask or StopTask committed new desired state (the task
     /// reconciler); nil leaves new tasks PROVISIONING until a reconciler pass finds them.
     public let taskObserver: (any TaskDesiredStateObserver)?
@@ -32,11 +29,10 @@ public struct ECSAPI: Sendable {
     /// accepts any target group.
     public var targetGroups: (any TargetGroupCatalog)?
 
-    public init(store: ECSStore, containerInstanceFilter: (any ContainerInstanceFilterEvaluator)? = nil,
+    public init(store: ECSStore,
                 taskObserver: (any TaskDesiredStateObserver)? = nil, serviceObserver: (any ServiceDesiredStateObserver)? = nil,
                 targetGroups: (any TargetGroupCatalog)? = nil) {
         self.store = store
-        self.containerInstanceFilter = containerInstanceFilter
         self.taskObserver = taskObserver
         self.serviceObserver = serviceObserver
         self.targetGroups = targetGroups

@@ -7,11 +7,17 @@ extension ECSAPI {
     static let maxRevisionsPerFamily = 1_000_000
     /// DeleteTaskDefinitions: "You can specify up to 10 task definitions".
     static let maxDeleteTaskDefinitions = 10
+    /// ECS: a task definition is at most 64 KiB ("Actual length: 'N'. Max allowed length is
+    /// '65536' bytes."), measured here on the request body.
+    static let maxTaskDefinitionBytes = 65_536
 
     /// RegisterTaskDefinition: decodes and validates the definition as ECS does (ClientException
     /// with ECS's wording), stores it as the family's next revision in its registered form, and
     /// tags it.
     func registerTaskDefinition(_ body: Data, _ context: ECSRequestContext) throws(ECSError) -> RegisterTaskDefinitionResponse {
+        guard body.count <= Self.maxTaskDefinitionBytes else {
+            throw ECSError(.clientException, "Actual length: '\(body.count)'. Max allowed length is '\(Self.maxTaskDefinitionBytes)' bytes.")
+        }
         let request: TaskDefinition
         do {
             request = try TaskDefinition.decode(from: ECSJSONCoding.normalized(body))

@@ -41,6 +41,12 @@ enum TaskDefinitionRegistrationForm {
         c.environment = c.environment ?? []
         c.mountPoints = c.mountPoints ?? []
         c.volumesFrom = c.volumesFrom ?? []
+        if var check = c.healthCheck {
+            check.interval = check.interval ?? ContainerDefinition.HealthCheck.defaultInterval
+            check.timeout = check.timeout ?? ContainerDefinition.HealthCheck.defaultTimeout
+            check.retries = check.retries ?? ContainerDefinition.HealthCheck.defaultRetries
+            c.healthCheck = check
+        }
         c.portMappings = (c.portMappings ?? []).map { mapping in
             var m = mapping
             m.protocol = m.protocol ?? "tcp"

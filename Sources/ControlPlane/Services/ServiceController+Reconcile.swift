@@ -15,7 +15,9 @@ extension ServiceController {
         /// Desired STOPPED but not stopped yet.
         var stopping: Int
         var definitions: [String: TaskDefinition]
-        var drainingInstances: Set<String>
+        /// Instances whose tasks the service replaces: DRAINING ones, and INACTIVE ones (a
+        /// forced deregistration leaves their tasks orphaned, and ECS "starts another copy").
+        var retiringInstances: Set<String>
         var activeInstances: Int
         /// Per deployment: when each of its failed tasks stopped.
         var failures: [String: [Double]]
@@ -50,7 +52,7 @@ extension ServiceController {
             return ServiceView(
                 record: record, document: ServiceDocument.decode(record.document), deployments: deployments, live: live,
                 stopping: stopping, definitions: definitions,
-                drainingInstances: Set(instances.filter { $0.status == .draining }.map(\.id)),
+                retiringInstances: Set(instances.filter { $0.status == .draining || $0.status == .inactive }.map(\.id)),
                 activeInstances: instances.filter { $0.status == .active }.count,
                 failures: failures, serviceTags: try TagRecord.tags(db, resourceArn: arn))
         }
@@ -94,7 +96,7 @@ extension ServiceController {
         let liveTasks = view.live.map { task in
             RolloutPlanner.LiveTask(
                 id: task.id, isPrimary: task.startedBy == primary.id,
-                isRetiring: task.containerInstanceId.map { view.drainingInstances.contains($0) } ?? false,
+                isRetiring: task.containerInstanceId.map { view.retiringInstances.contains($0) } ?? false,
                 health: ServiceTaskHealth.classify(task, definition: view.definitions[task.taskDefinitionArn], targetGroups: targetGroups,
                                                    grace: grace, now: now),
                 createdAt: task.createdAt)

@@ -196,6 +196,11 @@ extension ContainerDefinition {
 
     /// ECS `HealthCheck`: `command` is `["CMD", exe, args...]`, `["CMD-SHELL", script]` or `["NONE"]`.
     public struct HealthCheck: Codable, Sendable, Equatable {
+        /// ECS's defaults, which RegisterTaskDefinition fills in and DescribeTaskDefinition shows
+        /// (`startPeriod` has none: it stays absent, meaning 0).
+        static let defaultInterval = 30
+        static let defaultTimeout = 5
+        static let defaultRetries = 3
         public var command: [String]?
         public var interval: Int?
         public var timeout: Int?

@@ -197,8 +197,9 @@ extension ContainerDefinition {
             healthCheck: healthCheck.flatMap { hc in
                 guard let command = hc.command, let kind = command.first, kind != "NONE" else { return nil }
                 return HealthCheckSpec(
-                    command: command, interval: hc.interval ?? 30, timeout: hc.timeout ?? 5,
-                    retries: hc.retries ?? 3, startPeriod: hc.startPeriod ?? 0
+                    command: command, interval: hc.interval ?? HealthCheck.defaultInterval,
+                    timeout: hc.timeout ?? HealthCheck.defaultTimeout, retries: hc.retries ?? HealthCheck.defaultRetries,
+                    startPeriod: hc.startPeriod ?? 0
                 )
             },
             stopTimeout: stopTimeout,

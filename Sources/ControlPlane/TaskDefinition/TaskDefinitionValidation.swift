@@ -59,6 +59,9 @@ public enum TaskDefinitionRules {
     public static let dockerVolumeScopes: Set<String> = ["task", "shared"]
     /// [API] `RegisterTaskDefinition.containerDefinitions`, [DG] quotas: at most 10 containers.
     public static let maxContainers = 10
+    /// [API] `EphemeralStorage.sizeInGiB`: "The minimum supported value is 21 GiB and the maximum
+    /// supported value is 200 GiB."
+    public static let ephemeralStorageGiB = 21...200
     /// [API] `ContainerDefinition.memory`: "The Docker 20.10.0 or later daemon reserves a minimum of
     /// 6 MiB of memory for a container. So, don't specify less than 6 MiB". Docker refuses less
     /// for both the limit and the reservation.
@@ -158,6 +161,11 @@ private struct Validator {
             if td.ipcMode != nil {
                 fail("ipcMode", "Fargate does not support the 'ipcMode' parameter.")
             }
+        }
+
+        if let size = td.ephemeralStorage?.sizeInGiB, !TaskDefinitionRules.ephemeralStorageGiB.contains(size) {
+            fail("ephemeralStorage.sizeInGiB",
+                 "Invalid 'ephemeralStorage.sizeInGiB' setting: \(size). The minimum supported value is 21 GiB and the maximum supported value is 200 GiB.")
         }
 
         let volumeNames = checkVolumes(td.volumes ?? [])
@@ -384,6 +392,13 @@ private struct Validator {
         _ mappings: [ContainerDefinition.PortMapping], base: String, this: String, networkMode: String
     ) {
         let ports = 1...65535
+        // [API] `portMappings`: "If the network mode of a task definition is set to none, then
+        // you can't specify port mappings."
+        if networkMode == "none", !mappings.isEmpty {
+            fail("\(base).portMappings", "Invalid 'portMappings' setting for \(this). Port mappings are not supported when networkMode=none.")
+        }
+        // [API] `PortMapping`: "You can't expose the same container port for multiple protocols."
+        var exposed: Set<Int> = []
         for (j, pm) in mappings.enumerated() {
             let field = "\(base).portMappings[\(j)]"
             let invalid = "Invalid 'portMappings' setting for \(this)."
@@ -407,6 +422,9 @@ private struct Validator {
             guard let containerPort = pm.containerPort else {
                 fail("\(field).containerPort", "\(invalid) 'containerPort' or 'containerPortRange' must be specified.")
                 continue
+            }
+            if !exposed.insert(containerPort).inserted {
+                fail("\(field).containerPort", "\(invalid) containerPort \(containerPort) is mapped more than once; a container port can be exposed for one protocol only.")
             }
             // [API] `containerPort`/`hostPort`: valid port numbers (hostPort 0 = ephemeral, bridge only).
             if !ports.contains(containerPort) {
