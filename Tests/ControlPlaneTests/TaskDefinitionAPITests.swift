@@ -111,7 +111,7 @@ struct TaskDefinitionAPITests {
         #expect(strings(try h.call("ListTaskDefinitionFamilies")["families"]).isEmpty)
     }
 
-    @Test("port mappings: none with networkMode none, a container port for one protocol only; ephemeral storage 21 to 200 GiB")
+    @Test("port mappings: none with networkMode none, a container port for one protocol only; ephemeral storage 21 to 200 GiB; Fargate's execution role for awslogs and ECR")
     func portAndStorageRules() throws {
         let h = try ECSHarness()
         func container(_ ports: String) -> String {
@@ -126,8 +126,17 @@ struct TaskDefinitionAPITests {
         for body in refused {
             #expect(h.error("RegisterTaskDefinition", body)?.kind == .clientException, "\(body)")
         }
+        let fargate = #""requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256", "memory": "512""#
+        let awslogs = #"[{"name": "m", "image": "busybox", "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "g"}}}]"#
+        #expect(h.error("RegisterTaskDefinition", #"{"family": "f", \#(fargate), "containerDefinitions": \#(awslogs)}"#)
+            == ECSError(.clientException, "Fargate requires task definition to have execution role ARN to support log driver awslogs."))
+        let ecr = #"[{"name": "m", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1"}]"#
+        #expect(h.error("RegisterTaskDefinition", #"{"family": "f", \#(fargate), "containerDefinitions": \#(ecr)}"#)
+            == ECSError(.clientException, "Fargate requires task definition to have execution role ARN to support ECR images."))
+        let role = #""executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole""#
+        _ = try h.call("RegisterTaskDefinition", #"{"family": "f", \#(fargate), \#(role), "containerDefinitions": \#(ecr)}"#)
         _ = try h.call("RegisterTaskDefinition", #"{"family": "x", "ephemeralStorage": {"sizeInGiB": 21}, "containerDefinitions": \#(container(#"[{"containerPort": 53, "protocol": "udp"}, {"containerPort": 80}]"#))}"#)
-        #expect(strings(try h.call("ListTaskDefinitions")["taskDefinitionArns"]).count == 1)
+        #expect(strings(try h.call("ListTaskDefinitions")["taskDefinitionArns"]).count == 2)
     }
 
     @Test("members of the wrong JSON type are SerializationException")

@@ -161,6 +161,16 @@ private struct Validator {
             if td.ipcMode != nil {
                 fail("ipcMode", "Fargate does not support the 'ipcMode' parameter.")
             }
+            // [ECS] On Fargate the execution role is what sends awslogs and pulls from ECR.
+            if td.executionRoleArn == nil {
+                let containers = td.containerDefinitions ?? []
+                if containers.contains(where: { $0.logConfiguration?.logDriver == "awslogs" }) {
+                    fail("executionRoleArn", "Fargate requires task definition to have execution role ARN to support log driver awslogs.")
+                }
+                if containers.contains(where: { Self.isECRImage($0.image) }) {
+                    fail("executionRoleArn", "Fargate requires task definition to have execution role ARN to support ECR images.")
+                }
+            }
         }
 
         if let size = td.ephemeralStorage?.sizeInGiB, !TaskDefinitionRules.ephemeralStorageGiB.contains(size) {
@@ -440,6 +450,13 @@ private struct Validator {
                 fail("\(field).hostPort", "When networkMode=\(networkMode), the host ports and container ports in port mappings must match.")
             }
         }
+    }
+
+    /// Whether `image` is in an Amazon ECR registry (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/...`).
+    static func isECRImage(_ image: String?) -> Bool {
+        guard let image, let slash = image.firstIndex(of: "/") else { return false }
+        let host = image[..<slash].lowercased()
+        return host.contains(".dkr.ecr.") && (host.hasSuffix(".amazonaws.com") || host.hasSuffix(".amazonaws.com.cn"))
     }
 
     static func portRange(_ text: String) -> ClosedRange<Int>? {
