@@ -37,6 +37,10 @@ struct TaskAPITests {
             family: "small", extra: #", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512""#))
         let ec2 = objects(try h.call("RunTask", #"{"taskDefinition": "web", \#(Self.network)}"#)["tasks"]).first
         #expect(ec2?["launchType"] as? String == "EC2" && ec2?["capacityProviderName"] == nil, "no default strategy: EC2")
+        let precreated = objects(ec2?["attachments"]).first
+        #expect(precreated?["status"] as? String == "PRECREATED")
+        #expect(objects(precreated?["details"]).compactMap { $0["name"] as? String } == ["subnetId"], "a PRECREATED ENI names its subnet only")
+        #expect(ec2?["connectivity"] == nil && ec2?["connectivityAt"] == nil, "not connected before the host reports the task")
 
         _ = try h.call("PutClusterCapacityProviders", """
             {"cluster": "default", "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
@@ -300,7 +304,8 @@ struct TaskAPITests {
         #expect(objects(response["failures"]).map { $0["arn"] as? String } == [h.arn(.task(cluster: "default", id: unknown))])
         #expect(objects(response["failures"]).first?["reason"] as? String == "MISSING")
         let untagged = try h.call("DescribeTasks", #"{"tasks": ["\#(arn)"]}"#)
-        #expect(objects(untagged["tasks"]).first?["tags"] == nil)
+        let untaggedTags = objects(untagged["tasks"]).first?["tags"] as? [Any]
+        #expect(untaggedTags?.isEmpty == true, "without include TAGS: an empty list, as ECS shows it")
         #expect(objects(try h.call("ListTagsForResource", #"{"resourceArn": "\#(arn)"}"#)["tags"]).count == 1)
         #expect(h.error("DescribeTasks", #"{"tasks": []}"#)?.kind == .invalidParameterException)
         #expect(h.error("DescribeTasks", #"{"tasks": ["\#(arn)"], "include": ["EVERYTHING"]}"#)?.kind == .invalidParameterException)

@@ -360,6 +360,12 @@ struct TaskRuntimeTests {
             #expect(task["platformFamily"] as? String == "Linux")
             #expect(task["cpu"] as? String == "256" && task["memory"] as? String == "512")
             #expect(object(task["ephemeralStorage"])["sizeInGiB"] as? Int == 20)
+            #expect(object(task["fargateEphemeralStorage"])["sizeInGiB"] as? Int == 20)
+            #expect(task["connectivity"] as? String == "CONNECTED" && task["connectivityAt"] as? Double != nil)
+            let details = objects(objects(task["attachments"]).first?["details"])
+            #expect(details.compactMap { $0["name"] as? String } == ["subnetId", "networkInterfaceId", "privateDnsName", "privateIPv4Address"])
+            let dns = details.first { $0["name"] as? String == "privateDnsName" }?["value"] as? String
+            #expect(dns?.hasPrefix("ip-") == true && dns?.hasSuffix(".ec2.internal") == true, "EC2's DNS form: \(dns ?? "none")")
             let digest = objects(task["containers"]).first?["imageDigest"] as? String
             #expect(digest?.hasPrefix("sha256:") == true && digest?.count == 71, "the image's manifest digest: \(digest ?? "none")")
             #expect(try f.remaining("MEMORY") == memoryBefore - 512)

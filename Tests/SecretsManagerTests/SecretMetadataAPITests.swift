@@ -60,7 +60,19 @@ struct SecretMetadataAPITests {
 
         _ = try await api.error("ListSecrets", ["MaxResults": 101], "InvalidParameterException")
         _ = try await api.error("ListSecrets", ["NextToken": "garbage"], "InvalidNextTokenException")
-        _ = try await api.error("ListSecrets", ["Filters": [["Key": "owning-service", "Values": ["x"]]]], "InvalidParameterException")
+        let owned = try await api.ok("ListSecrets", ["Filters": [["Key": "owning-service", "Values": ["x"]]]])
+        #expect(owned[member: "SecretList"]?.arrayValue?.isEmpty == true)
+        _ = try await api.error("ListSecrets", ["Filters": [["Key": "colour", "Values": ["x"]]]], "InvalidParameterException")
+        // description and all match words, whatever their case.
+        func listed(_ key: String, _ value: String) async throws -> [String] {
+            let page = try await api.ok("ListSecrets", ["Filters": [["Key": .string(key), "Values": [.string(value)]]]])
+            return page[member: "SecretList"]?.arrayValue?.compactMap { $0[member: "Name"]?.stringValue } ?? []
+        }
+        #expect(try await listed("description", "ABOUT").count == 5)
+        #expect(try await listed("description", "ab c") == ["c"])
+        #expect(try await listed("description", "bout").isEmpty)
+        #expect(try await listed("all", "LETTER").count == 5)
+        #expect(try await listed("all", "!about d") == ["a", "b", "c", "e"])
         _ = try await api.error("ListSecrets", ["SortOrder": "sideways"], "InvalidParameterException")
     }
 
@@ -101,5 +113,14 @@ struct SecretMetadataAPITests {
         // A secret scheduled for deletion can still be deleted at once.
         try await api.ok("DeleteSecret", ["SecretId": "s", "ForceDeleteWithoutRecovery": true])
         _ = try await api.error("DescribeSecret", ["SecretId": "s"], "ResourceNotFoundException")
+        // Forcing the deletion of a secret that is gone, or never was, succeeds.
+        let gone = try await api.ok("DeleteSecret", ["SecretId": "s", "ForceDeleteWithoutRecovery": true])
+        #expect(gone[member: "Name"] == "s")
+        #expect(gone[member: "ARN"]?.stringValue?.hasPrefix("arn:aws:secretsmanager:eu-west-1:123456789012:secret:s") == true)
+        #expect(gone[member: "DeletionDate"]?.timestampValue == Signing.date)
+        // A SecretId no name could be is refused as such, not looked up.
+        #expect(try await api.error("DescribeSecret", ["SecretId": "Inv Name"], "ValidationException")
+            == "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
+        _ = try await api.error("DeleteSecret", ["SecretId": " Inv*Name? "], "ValidationException")
     }
 }

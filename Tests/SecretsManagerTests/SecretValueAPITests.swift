@@ -137,6 +137,19 @@ struct SecretValueAPITests {
         _ = try await api.error("PutSecretValue", ["SecretId": "nope", "SecretString": "x"], "ResourceNotFoundException")
         _ = try await api.error("PutSecretValue", ["SecretId": "blob", "SecretString": "x", "VersionStages": []], "ValidationException")
         _ = try await api.error("GetSecretValue", ["SecretId": "blob", "VersionStage": "NOPE"], "ResourceNotFoundException")
+        let blobVersion = try #require(value[member: "VersionId"]?.stringValue)
+        #expect(try await api.error("GetSecretValue", ["SecretId": "blob", "VersionId": .string(blobVersion), "VersionStage": "AWSPREVIOUS"],
+                                    "InvalidRequestException")
+            == "You provided a VersionStage that is not associated to the provided VersionId.")
+
+        // The first version a secret gets is AWSCURRENT, whatever stages PutSecretValue names.
+        try await api.ok("PutSecretValue", ["SecretId": "later", "SecretString": "first", "VersionStages": ["NEXT"]])
+        let first = try await api.ok("GetSecretValue", ["SecretId": "later"])
+        #expect(first[member: "SecretString"] == "first")
+        #expect(first[member: "VersionStages"] == ["NEXT", "AWSCURRENT"])
+        // An empty description is shown as none.
+        try await api.ok("CreateSecret", ["Name": "plain", "Description": ""])
+        #expect(try await api.ok("DescribeSecret", ["SecretId": "plain"])[member: "Description"] == nil)
     }
 
     @Test("Requests signed for another service are refused")

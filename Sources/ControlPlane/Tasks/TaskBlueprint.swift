@@ -138,7 +138,6 @@ struct TaskBlueprint {
         }
         document.loadBalancers = request.loadBalancers
         document.healthStatus = "UNKNOWN"
-        document.connectivityAt = context.timestamp
         return document
     }
 }

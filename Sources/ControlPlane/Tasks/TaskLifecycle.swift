@@ -149,6 +149,7 @@ extension StoredTask {
     /// Copies what the host knows into the task (not its status).
     private mutating func observe(_ report: AgentTaskReport) {
         document.runtimeTaskID = report.runtimeTaskID
+        document.connectivityAt = document.connectivityAt ?? TaskLifecycle.seconds(report.createdAt)
         if let address = report.address {
             document.address = address
             document.attachment?.privateIPv4Address = address

@@ -31,7 +31,7 @@ enum TaskRendering {
         }
         return try records.map { record in
             TaskJSONCache.Source(record: record, containerInstanceArn: record.containerInstanceId.flatMap { instanceArns[$0] },
-                                 tags: withTags ? try TagRecord.tags(db, resourceArn: record.arn) : nil)
+                                 tags: withTags ? try TagRecord.tags(db, resourceArn: record.arn) : [])
         }
     }
 
@@ -70,7 +70,8 @@ enum TaskRendering {
         task.healthStatus = document.healthStatus ?? "UNKNOWN"
         task.inferenceAccelerators = []
         task.availabilityZone = document.availabilityZone
-        task.connectivity = record.lastStatus == .stopped ? nil : "CONNECTED"
+        // Connected from the host's first report on, and still shown so once STOPPED.
+        task.connectivity = document.connectivityAt == nil ? nil : "CONNECTED"
         task.connectivityAt = document.connectivityAt
         task.enableExecuteCommand = document.enableExecuteCommand ?? false
         task.tags = tags
@@ -81,9 +82,10 @@ enum TaskRendering {
             task.platformVersion = document.platformVersion ?? fargatePlatformVersion
             task.platformFamily = fargatePlatformFamily
             task.ephemeralStorage = document.ephemeralStorage ?? TaskDefinition.EphemeralStorage(sizeInGiB: 20)
+            task.fargateEphemeralStorage = task.ephemeralStorage
         }
         task.overrides = overrides(document)
-        task.attachments = document.attachment.map { [attachment($0)] } ?? []
+        task.attachments = document.attachment.map { [attachment($0, taskArn: record.arn)] } ?? []
         task.containers = document.containers.map { container($0, task: record, document: document) }
         return task
     }
@@ -111,12 +113,26 @@ enum TaskRendering {
         return result
     }
 
-    private static func attachment(_ eni: TaskENIAttachment) -> ECSAttachment {
+    /// The task's ENI as ECS shows it: a PRECREATED one names only its subnet; once attached,
+    /// its interface, DNS name (EC2's form, `ip-A-B-C-D.ec2.internal` in us-east-1 and
+    /// `ip-A-B-C-D.REGION.compute.internal` elsewhere) and address.
+    private static func attachment(_ eni: TaskENIAttachment, taskArn: String) -> ECSAttachment {
         var details = [ECSKeyValuePair(name: "subnetId", value: eni.subnetId ?? "")]
+        guard eni.status != "PRECREATED" else {
+            return ECSAttachment(id: eni.id, type: "ElasticNetworkInterface", status: eni.status, details: details)
+        }
         details.append(ECSKeyValuePair(name: "networkInterfaceId", value: eni.networkInterfaceId))
-        if let name = eni.privateDnsName { details.append(ECSKeyValuePair(name: "privateDnsName", value: name)) }
+        if let name = eni.privateDnsName {
+            details.append(ECSKeyValuePair(name: "privateDnsName", value: privateDnsName(name, taskArn: taskArn)))
+        }
         if let address = eni.privateIPv4Address { details.append(ECSKeyValuePair(name: "privateIPv4Address", value: address)) }
         return ECSAttachment(id: eni.id, type: "ElasticNetworkInterface", status: eni.status, details: details)
+    }
+
+    /// `hostname` (the task's `ip-A-B-C-D`) with EC2's internal DNS suffix for the task's region.
+    static func privateDnsName(_ hostname: String, taskArn: String) -> String {
+        guard !hostname.contains("."), let region = ECSARN.Parts(parsing: taskArn)?.region else { return hostname }
+        return hostname + (region == "us-east-1" ? ".ec2.internal" : ".\(region).compute.internal")
     }
 
     private static func container(_ state: TaskContainerState, task: TaskRecord, document: TaskDocument) -> ECSTaskContainer {

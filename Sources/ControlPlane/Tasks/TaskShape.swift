@@ -20,6 +20,8 @@ public struct ECSTask: Codable, Sendable, Equatable {
     public var enableExecuteCommand: Bool?
     public var ephemeralStorage: TaskDefinition.EphemeralStorage?
     public var executionStoppedAt: Double?
+    /// FARGATE tasks: the ephemeral storage their host gives them (as `ephemeralStorage`).
+    public var fargateEphemeralStorage: TaskDefinition.EphemeralStorage?
     public var group: String?
     /// `HEALTHY`, `UNHEALTHY` or `UNKNOWN`, from the essential containers' health checks.
     public var healthStatus: String?

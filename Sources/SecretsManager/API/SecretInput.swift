@@ -20,13 +20,16 @@ enum SecretInput {
 
     static func name(_ members: JSONMembers) throws(AWSServiceError) -> String {
         let name = try members.requiredString("Name")
-        guard nameLength.contains(name.utf8.count),
-              name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || nameSymbols.contains($0) })
-        else {
-            throw SecretsManagerError.validation(
-                "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
-        }
+        guard nameLength.contains(name.utf8.count), isValidName(name) else { throw invalidName }
         return name
+    }
+
+    /// AWS's answer to a name (or a SecretId that is not an ARN) with characters a name can't have.
+    static let invalidName = SecretsManagerError.validation(
+        "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
+
+    static func isValidName(_ name: String) -> Bool {
+        name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || nameSymbols.contains($0) }
     }
 
     static func secretID(_ members: JSONMembers) throws(AWSServiceError) -> String {
@@ -35,6 +38,8 @@ enum SecretInput {
             throw SecretsManagerError.validation("1 validation error detected: Value at 'secretId' failed to satisfy constraint: "
                 + "Member must have length less than or equal to \(secretIDLength.upperBound)")
         }
+        // A name (not an ARN) that no secret could have is refused as CreateSecret would refuse it.
+        if SecretARN.resource(of: id) == nil, !isValidName(id) { throw invalidName }
         return id
     }
 

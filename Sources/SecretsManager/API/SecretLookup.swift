@@ -16,6 +16,15 @@ extension SecretsTransaction {
         return secret
     }
 
+    /// The secret `id` names, or nil when there is none (``secret(id:)`` without the error).
+    func secretIfAny(id: String) throws -> SecretRecord? {
+        do {
+            return try secret(id: id)
+        } catch let error as AWSServiceError where error.type == SecretsManagerError.secretNotFound.type {
+            return nil
+        }
+    }
+
     /// The secret `id` names, if its value may be read or changed: an InvalidRequestException
     /// when it is marked for deletion, as GetSecretValue and PutSecretValue answer.
     func liveSecret(id: String) throws -> SecretRecord {

@@ -56,7 +56,11 @@ extension SecretsManagerAPI {
 
     /// DeleteSecret: immediately (ForceDeleteWithoutRecovery) or after a recovery window of 7
     /// to 30 days, during which the secret is refused by GetSecretValue and PutSecretValue.
-    func deleteSecret(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
+    ///
+    /// Forcing the deletion of a secret that does not exist succeeds: "If you forcibly delete an
+    /// already deleted or nonexistent secret, the operation does not return
+    /// ResourceNotFoundException."
+    func deleteSecret(_ members: JSONMembers, region: String) throws(AWSServiceError) -> JSONValue {
         let id = try SecretInput.secretID(members)
         let force = try members.optionalBool("ForceDeleteWithoutRecovery") ?? false
         let window = try members.optionalInt("RecoveryWindowInDays")
@@ -70,6 +74,12 @@ extension SecretsManagerAPI {
         }
         let now = self.now
         return try transaction { store in
+            if force, try store.secretIfAny(id: id) == nil {
+                let resource = SecretARN.resource(of: id)
+                let name = resource ?? id
+                let arn = resource != nil ? id : SecretARN.make(name: name, region: region, accountID: self.accountID)
+                return .object(["ARN": .string(arn), "Name": .string(name), "DeletionDate": SecretRendering.time(now)])
+            }
             var secret = try store.secret(id: id)
             let deletionDate: Double
             if force {

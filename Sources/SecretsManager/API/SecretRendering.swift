@@ -27,7 +27,8 @@ enum SecretRendering {
             "CreatedDate": time(secret.createdDate),
             "LastChangedDate": time(secret.lastChangedDate),
         ]
-        if let description = secret.description { members["Description"] = .string(description) }
+        // An empty description is shown as none, as AWS shows it.
+        if let description = secret.description, !description.isEmpty { members["Description"] = .string(description) }
         if !secret.tags.isEmpty { members["Tags"] = tags(secret.tags) }
         if !secret.versions.isEmpty { members[versionMember] = versionsToStages(secret) }
         if let deleted = secret.deletedDate { members["DeletedDate"] = time(deleted) }

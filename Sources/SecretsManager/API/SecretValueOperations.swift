@@ -54,14 +54,18 @@ extension SecretsManagerAPI {
                 return SecretRendering.value(secret, version)
             }
             let secret = try store.liveSecret(id: id)
-            guard let version = secret.version(id: versionID), stage.map({ version.stages.contains($0) }) ?? true else {
+            guard let version = secret.version(id: versionID) else {
                 throw SecretsManagerError.valueNotFound("VersionId: \(versionID)")
+            }
+            if let stage, !version.stages.contains(stage) {
+                throw SecretsManagerError.invalidRequest("You provided a VersionStage that is not associated to the provided VersionId.")
             }
             return SecretRendering.value(secret, version)
         }
     }
 
-    /// PutSecretValue: a new version, AWSCURRENT unless VersionStages says otherwise. A retry
+    /// PutSecretValue: a new version, AWSCURRENT unless VersionStages says otherwise (the
+    /// secret's first version is AWSCURRENT whatever it says, as AWS makes it). A retry
     /// with the same ClientRequestToken and value changes nothing; with another value it is a
     /// ResourceExistsException, as AWS answers.
     func putSecretValue(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
@@ -77,8 +81,11 @@ extension SecretsManagerAPI {
             if let retried = try Self.retriedVersion(of: secret, token: token, value: value) {
                 return Self.putOutput(secret, retried)
             }
+            let first = secret.version(stage: SecretRecord.currentStage) == nil
             let version = SecretVersion(id: token ?? UUID().uuidString.lowercased(), secretString: value.string,
-                                        secretBinary: value.binary, stages: stages, createdDate: now)
+                                        secretBinary: value.binary,
+                                        stages: first && !stages.contains(SecretRecord.currentStage) ? stages + [SecretRecord.currentStage] : stages,
+                                        createdDate: now)
             secret.add(version)
             secret.lastChangedDate = now
             try store.save(secret)

@@ -9,6 +9,6 @@ extension SecretsManagerAPI {
         "PutSecretValue": { api, members, _ throws(AWSServiceError) in try api.putSecretValue(members) },
         "DescribeSecret": { api, members, _ throws(AWSServiceError) in try api.describeSecret(members) },
         "ListSecrets": { api, members, _ throws(AWSServiceError) in try api.listSecrets(members) },
-        "DeleteSecret": { api, members, _ throws(AWSServiceError) in try api.deleteSecret(members) },
+        "DeleteSecret": { api, members, region throws(AWSServiceError) in try api.deleteSecret(members, region: region) },
     ]
 }
