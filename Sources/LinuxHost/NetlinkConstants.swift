@@ -49,6 +49,7 @@ enum Netlink {
     static let lowerUp: UInt32 = 0x1_0000  // IFF_LOWER_UP (carrier)
 
     // IFLA_* link attributes (linux/if_link.h).
+    static let linkAddress: UInt16 = 1  // IFLA_ADDRESS (the link-layer address)
     static let linkName: UInt16 = 3  // IFLA_IFNAME
     static let linkMTU: UInt16 = 4  // IFLA_MTU
     static let linkPeerIndex: UInt16 = 5  // IFLA_LINK (a veth's peer index)

@@ -81,10 +81,12 @@ extension RouteNetlink {
     ///
     /// - Returns: the host end as the kernel reported it, or `nil` from a kernel that does not
     ///   echo link creation (before 6.1); look the ends up by name then.
+    /// `peerAddress` (6 bytes) is the peer's MAC address; nil lets the kernel pick a random one.
     /// - Throws: `SystemError` with `EEXIST` if either name is taken.
     @discardableResult
     public func createVethPair(
-        hostName: String, peerName: String, peerNamespaceFD: Int32?, hostMasterIndex: Int32? = nil, hostUp: Bool = false
+        hostName: String, peerName: String, peerNamespaceFD: Int32?, hostMasterIndex: Int32? = nil, hostUp: Bool = false,
+        peerAddress: [UInt8]? = nil
     ) throws(SystemError) -> NetworkLink? {
         let upFlags = hostUp ? Netlink.interfaceUp : 0
         var created: NetworkLink?
@@ -106,6 +108,7 @@ extension RouteNetlink {
             // two ends, so opening it then fails with ENOTCONN. The peer is set up afterwards.
             request.linkHeader()
             request.attribute(Netlink.linkName, string: peerName)
+            if let peerAddress { request.attribute(Netlink.linkAddress, bytes: peerAddress) }
             request.attribute(Netlink.linkTransmitQueues, UInt32(1))
             request.attribute(Netlink.linkReceiveQueues, UInt32(1))
             if let peerNamespaceFD {

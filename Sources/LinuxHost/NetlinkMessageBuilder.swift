@@ -91,6 +91,14 @@ struct NetlinkMessageBuilder {
         append(address.value.bigEndian)
     }
 
+    /// Appends an attribute whose payload is `payload` as it is (a link-layer address).
+    mutating func attribute(_ type: UInt16, bytes payload: [UInt8]) {
+        append(UInt16(Netlink.attributeHeaderLength + payload.count))
+        append(type)
+        bytes.append(contentsOf: payload)
+        pad()
+    }
+
     /// Appends an attribute whose payload is a NUL-terminated string (interface names, kinds).
     mutating func attribute(_ type: UInt16, string: String) {
         let start = bytes.count

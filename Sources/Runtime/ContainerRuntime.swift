@@ -116,6 +116,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             let hostname = spec.hostname ?? Self.hostname(address: attachment.address, taskID: id)
             plan.hostname = spec.networkMode == .host ? nil : hostname
             record.address = attachment.address?.description
+            record.macAddress = attachment.macAddress
             record.subnet = attachment.subnet?.description
             record.hostname = hostname
             record.networkReadyAt = networkReadyAt

@@ -363,7 +363,10 @@ struct TaskRuntimeTests {
             #expect(object(task["fargateEphemeralStorage"])["sizeInGiB"] as? Int == 20)
             #expect(task["connectivity"] as? String == "CONNECTED" && task["connectivityAt"] as? Double != nil)
             let details = objects(objects(task["attachments"]).first?["details"])
-            #expect(details.compactMap { $0["name"] as? String } == ["subnetId", "networkInterfaceId", "privateDnsName", "privateIPv4Address"])
+            #expect(details.compactMap { $0["name"] as? String }
+                == ["subnetId", "networkInterfaceId", "macAddress", "privateDnsName", "privateIPv4Address"])
+            let mac = details.first { $0["name"] as? String == "macAddress" }?["value"] as? String
+            #expect(mac?.count == 17 && mac?.split(separator: ":").count == 6, "a MAC address: \(mac ?? "none")")
             let dns = details.first { $0["name"] as? String == "privateDnsName" }?["value"] as? String
             #expect(dns?.hasPrefix("ip-") == true && dns?.hasSuffix(".ec2.internal") == true, "EC2's DNS form: \(dns ?? "none")")
             let digest = objects(task["containers"]).first?["imageDigest"] as? String

@@ -37,6 +37,8 @@ final class NetworkingTests: XCTestCase {
         let output = try log(of: status.id)
         XCTAssertTrue(output.contains("inet \(address)/\(subnet.prefixLength)"), output)
         XCTAssertTrue(output.contains("default via \(subnet.gateway) dev eth0"), output)
+        let mac = try XCTUnwrap(status.macAddress, "an awsvpc task reports eth0's MAC address")
+        XCTAssertTrue(output.contains("link/ether \(mac) "), "eth0 has the reported MAC \(mac): \(output)")
         XCTAssertEqual(status.containers.first?.imageDigest,
                        try fixture.runtime.images.resolve(reference: "busybox").record.manifestDigest.description,
                        "the status names the manifest digest of the image the launch resolved")

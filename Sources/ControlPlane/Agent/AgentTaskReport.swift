@@ -36,6 +36,8 @@ public struct AgentTaskReport: Sendable, Equatable, Codable {
     public var address: String?
     /// The task's host name (awsvpc: `ip-10-1-2-3`).
     public var hostname: String?
+    /// The MAC address of the task's network interface (awsvpc), once known.
+    public var macAddress: String?
     public var containers: [AgentContainerReport]
     public var stoppedReason: String?
     /// ECS's stopCode when the task stops on its own account or was asked to.

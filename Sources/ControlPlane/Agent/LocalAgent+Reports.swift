@@ -4,7 +4,7 @@ import Runtime
 extension LocalAgent {
     /// A runtime status in the agent's terms.
     static func report(taskID: String, status: TaskStatus) -> AgentTaskReport {
-        AgentTaskReport(
+        var report = AgentTaskReport(
             taskID: taskID, runtimeTaskID: status.id,
             status: AgentTaskReport.Status(rawValue: status.lastStatus) ?? .pending,
             address: status.address, hostname: status.hostname,
@@ -19,6 +19,8 @@ extension LocalAgent {
             stoppedReason: status.stoppedReason, stopCode: status.stopCode, createdAt: status.createdAt,
             networkReadyAt: status.networkReadyAt, startedAt: status.startedAt, stoppingAt: status.stoppingAt,
             stoppedAt: status.stoppedAt)
+        report.macAddress = status.macAddress
+        return report
     }
 
     /// The `stoppedReason` ECS records for a task whose launch failed, by the runtime's error:

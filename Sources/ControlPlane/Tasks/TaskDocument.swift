@@ -144,6 +144,7 @@ struct TaskENIAttachment: Codable, Sendable, Equatable {
     var status: String
     var subnetId: String?
     var networkInterfaceId: String
+    var macAddress: String?
     var privateDnsName: String?
     var privateIPv4Address: String?
 }

@@ -154,6 +154,7 @@ extension StoredTask {
             document.address = address
             document.attachment?.privateIPv4Address = address
         }
+        if let mac = report.macAddress, document.attachment != nil { document.attachment?.macAddress = mac }
         if let hostname = report.hostname {
             document.hostname = hostname
             if document.attachment != nil { document.attachment?.privateDnsName = hostname }

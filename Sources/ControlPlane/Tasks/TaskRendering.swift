@@ -114,7 +114,7 @@ enum TaskRendering {
     }
 
     /// The task's ENI as ECS shows it: a PRECREATED one names only its subnet; once attached,
-    /// its interface, DNS name (EC2's form, `ip-A-B-C-D.ec2.internal` in us-east-1 and
+    /// its interface, MAC address, DNS name (EC2's form, `ip-A-B-C-D.ec2.internal` in us-east-1 and
     /// `ip-A-B-C-D.REGION.compute.internal` elsewhere) and address.
     private static func attachment(_ eni: TaskENIAttachment, taskArn: String) -> ECSAttachment {
         var details = [ECSKeyValuePair(name: "subnetId", value: eni.subnetId ?? "")]
@@ -122,6 +122,7 @@ enum TaskRendering {
             return ECSAttachment(id: eni.id, type: "ElasticNetworkInterface", status: eni.status, details: details)
         }
         details.append(ECSKeyValuePair(name: "networkInterfaceId", value: eni.networkInterfaceId))
+        if let mac = eni.macAddress { details.append(ECSKeyValuePair(name: "macAddress", value: mac)) }
         if let name = eni.privateDnsName {
             details.append(ECSKeyValuePair(name: "privateDnsName", value: privateDnsName(name, taskArn: taskArn)))
         }

@@ -33,6 +33,8 @@ final class NetworkPool: @unchecked Sendable {
         var hostVethIndex: Int32
         /// `eth0`'s index inside the namespace; it is up, without an address yet.
         var eth0Index: Int32
+        /// `eth0`'s MAC address (`0a:1b:…`), chosen when the pair was made.
+        var eth0MACAddress: String
     }
 
     let capacity: Int

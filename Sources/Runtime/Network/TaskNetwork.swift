@@ -54,6 +54,8 @@ final class TaskNetwork: @unchecked Sendable {
         /// the supervisor inherits it. Whoever holds the attachment closes it.
         var namespaceFD: Int32?
         var vethName: String?
+        /// `eth0`'s MAC address (awsvpc mode).
+        var macAddress: String?
         var address: IPv4Address?
         var subnet: IPv4Network?
     }
@@ -108,6 +110,7 @@ final class TaskNetwork: @unchecked Sendable {
             try netlink.renameAndSetUp(linkIndex: prepared.hostVethIndex, to: veth, masterIndex: bridgeIndex)
         }
         attachment.vethName = veth
+        attachment.macAddress = prepared.eth0MACAddress
         _ = try prepared.inside.addAddress(address, prefixLength: subnet.prefixLength, linkIndex: prepared.eth0Index)
         try prepared.inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: prepared.eth0Index)
     }
@@ -145,7 +148,9 @@ final class TaskNetwork: @unchecked Sendable {
         }
         let (namespaceFD, inside) = try makeNamespaceWithLoopback()
         do throws(SystemError) {
-            let host = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, onPoolQueue: onPoolQueue)
+            let mac = Self.randomMACAddress()
+            let host = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, eth0Address: mac,
+                                                  onPoolQueue: onPoolQueue)
             guard let eth0 = host.peerIndex else {
                 throw SystemError(step: "find eth0 of the prepared veth \(host.name)", call: "RTM_GETLINK", errno: ENODEV)
             }
@@ -153,7 +158,8 @@ final class TaskNetwork: @unchecked Sendable {
             try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) in
                 try netlink.disableIPv6AddressGeneration(linkIndex: host.index)
             }
-            return NetworkPool.PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, eth0Index: eth0)
+            return NetworkPool.PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, eth0Index: eth0,
+                                               eth0MACAddress: mac.map { Hex.lowercase([$0]) }.joined(separator: ":"))
         } catch {
             // The namespace holds the pair: closing it removes everything made here.
             close(namespaceFD)
@@ -161,9 +167,18 @@ final class TaskNetwork: @unchecked Sendable {
         }
     }
 
-    /// Creates a veth pair with a fresh pool name for its host end; returns that end, whose
-    /// `peerIndex` is `eth0`'s index inside the namespace.
-    private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32, onPoolQueue: Bool) throws(SystemError)
+    /// A random unicast, locally administered MAC address (as the kernel would pick one, but
+    /// known here without asking it back, so the task can report its ENI's address).
+    static func randomMACAddress() -> [UInt8] {
+        var bytes = (0..<6).map { _ in UInt8.random(in: 0...255) }
+        bytes[0] = (bytes[0] & 0xfe) | 0x02
+        return bytes
+    }
+
+    /// Creates a veth pair with a fresh pool name for its host end and `eth0Address` as eth0's
+    /// MAC; returns the host end, whose `peerIndex` is `eth0`'s index inside the namespace.
+    private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32, eth0Address: [UInt8], onPoolQueue: Bool)
+        throws(SystemError)
         -> NetworkLink
     {
         let prefix = configuration.vethPrefix + Self.poolVethMarker
@@ -174,7 +189,8 @@ final class TaskNetwork: @unchecked Sendable {
             do {
                 return try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) -> NetworkLink in
                     let created = try netlink.createVethPair(
-                        hostName: name, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false)
+                        hostName: name, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false,
+                        peerAddress: eth0Address)
                     if let created { return created }
                     // A kernel that does not echo link creation: look the host end up.
                     guard let host = try netlink.link(named: name) else {

@@ -9,6 +9,8 @@ struct TaskRecord: Codable, Sendable {
     var address: String?
     var subnet: String?
     var hostname: String?
+    /// `eth0`'s MAC address (awsvpc).
+    var macAddress: String?
     /// The manifest digest (`sha256:…`) of each container's image as the launch resolved it, in
     /// the spec's container order (nil in records of launches before it was recorded).
     var imageDigests: [String]?

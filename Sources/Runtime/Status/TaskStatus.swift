@@ -14,6 +14,8 @@ public struct TaskStatus: Sendable, Equatable, Codable {
     /// The task's IPv4 address (awsvpc).
     public var address: String?
     public var hostname: String?
+    /// The MAC address of the task's `eth0` (awsvpc).
+    public var macAddress: String?
     public var containers: [ContainerStatus]
     public var stoppedReason: String?
     /// ECS stopCode: EssentialContainerExited, UserInitiated, TaskFailedToStart.

@@ -18,7 +18,8 @@ enum TaskStatusReader {
         var status = TaskStatus(
             id: record.id, taskDefinition: record.spec.taskDefinition, labels: record.spec.labels ?? [:],
             lastStatus: "PENDING", desiredStatus: "RUNNING",
-            networkMode: record.spec.networkMode, address: record.address, hostname: record.hostname, containers: [],
+            networkMode: record.spec.networkMode, address: record.address, hostname: record.hostname,
+            macAddress: record.macAddress, containers: [],
             stoppedReason: nil, stopCode: nil, createdAt: date(record.launchStartedAt) ?? Date(),
             networkReadyAt: date(record.networkReadyAt), startedAt: nil, stoppingAt: nil, stoppedAt: nil,
             supervisorPID: supervisor?.pid, launchToExecNanoseconds: nil)
