@@ -45,7 +45,10 @@ final class ServeSecretsTests: ServeDaemonTestCase {
 
         _ = try daemon.awsJSON(["secretsmanager", "create-secret", "--name", "other", "--secret-string", "x"])
         let listed = try daemon.awsJSON(["secretsmanager", "list-secrets"])
-        XCTAssertEqual((listed["SecretList"] as? [[String: Any]])?.compactMap { $0["Name"] as? String }, ["other", "registry/robot"])
+        XCTAssertEqual((listed["SecretList"] as? [[String: Any]])?.compactMap { $0["Name"] as? String }, ["registry/robot", "other"],
+                       "by CreatedDate")
+        let sortedByName = try daemon.awsJSON(["secretsmanager", "list-secrets", "--sort-by", "name"])
+        XCTAssertEqual((sortedByName["SecretList"] as? [[String: Any]])?.compactMap { $0["Name"] as? String }, ["other", "registry/robot"])
         // The CLI follows NextToken itself: one item per page still lists both.
         let paged = try daemon.awsJSON(["secretsmanager", "list-secrets", "--page-size", "1"])
         XCTAssertEqual((paged["SecretList"] as? [[String: Any]])?.count, 2)

@@ -76,6 +76,40 @@ struct SecretMetadataAPITests {
         _ = try await api.error("ListSecrets", ["SortOrder": "sideways"], "InvalidParameterException")
     }
 
+    @Test("ListSecrets sorts by CreatedDate by default, or by SortBy, and pages through it; GetSecretValue records the day of access")
+    func sorting() async throws {
+        let api = try APIFixture()
+        for name in ["zeta", "alpha", "mid"] {
+            try await api.ok("CreateSecret", ["Name": .string(name), "SecretString": "x"])
+            api.clock.advance(days: 0.5)
+        }
+        func names(_ body: JSONValue) async throws -> [String] {
+            var all: [String] = []
+            var request = body
+            repeat {
+                let page = try await api.ok("ListSecrets", request)
+                all += page[member: "SecretList"]?.arrayValue?.compactMap { $0[member: "Name"]?.stringValue } ?? []
+                guard let next = page[member: "NextToken"] else { break }
+                request = .object((body.objectValue ?? [:]).merging(["NextToken": next]) { _, new in new })
+            } while true
+            return all
+        }
+        #expect(try await names(["MaxResults": 1]) == ["zeta", "alpha", "mid"], "by CreatedDate")
+        #expect(try await names(["MaxResults": 2, "SortOrder": "desc"]) == ["mid", "alpha", "zeta"])
+        #expect(try await names(["SortBy": "name"]) == ["alpha", "mid", "zeta"])
+        try await api.ok("PutSecretValue", ["SecretId": "zeta", "SecretString": "y"])
+        #expect(try await names(["SortBy": "last-changed-date", "MaxResults": 1]) == ["alpha", "mid", "zeta"])
+
+        #expect(try await api.ok("DescribeSecret", ["SecretId": "alpha"])[member: "LastAccessedDate"] == nil)
+        api.clock.advance(days: 1)
+        _ = try await api.ok("GetSecretValue", ["SecretId": "alpha"])
+        let accessed = try await api.ok("DescribeSecret", ["SecretId": "alpha"])[member: "LastAccessedDate"]?.timestampValue
+        let day = try #require(accessed)
+        #expect(day.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) == 0, "the day of the read, at midnight UTC")
+        #expect(try await names(["SortBy": "last-accessed-date", "SortOrder": "desc"]).first == "alpha")
+        _ = try await api.error("ListSecrets", ["SortBy": "size"], "InvalidParameterException")
+    }
+
     @Test("DeleteSecret with a recovery window: refused by GetSecretValue, listed only on request, gone after the window")
     func deleteWithRecoveryWindow() async throws {
         let api = try APIFixture()

@@ -19,33 +19,38 @@ extension SecretsManagerAPI {
         }
     }
 
-    /// ListSecrets: by name (SortOrder `asc`, the default, or `desc`), paginated with keyset
-    /// tokens on the name; secrets marked for deletion only with IncludePlannedDeletion.
+    /// ListSecrets: by CreatedDate unless SortBy names `name`, `last-changed-date` or
+    /// `last-accessed-date` (ties by name; SortOrder `asc`, the default, or `desc`), paginated
+    /// with keyset tokens on the sort value and the name; secrets marked for deletion only with
+    /// IncludePlannedDeletion.
     func listSecrets(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
         let size = try members.optionalInt("MaxResults", range: 1...Self.maximumListResults, message:
             "MaxResults must be between 1 and \(Self.maximumListResults).") ?? Self.maximumListResults
         let token = try members.optionalString("NextToken")
         let page: PageRequest
         do {
-            page = try PageRequest(operation: "ListSecrets", size: size, nextToken: token, keyCount: 1)
+            page = try PageRequest(operation: "ListSecrets", size: size, nextToken: token, keyCount: 2)
         } catch {
             throw SecretsManagerError.invalidNextToken("ListSecrets")
         }
         let includeDeleted = try members.optionalBool("IncludePlannedDeletion") ?? false
         let descending = try members.optionalEnum("SortOrder", allowed: ["asc", "desc"]) == "desc"
-        if let sortBy = try members.optionalString("SortBy"), sortBy != "name" {
-            throw SecretsManagerError.invalidParameter("Wharf sorts secrets by name only; SortBy '\(sortBy)' is not supported.")
-        }
+        let sortBy = try members.optionalEnum("SortBy", allowed: SecretSortKey.allCases.map(\.rawValue))
+            .flatMap(SecretSortKey.init(rawValue:)) ?? .createdDate
         let filters = try Self.filters(members)
         return try transaction { store in
             var secrets = try store.allSecrets().filter { secret in
                 (includeDeleted || !secret.isMarkedForDeletion) && filters.allSatisfy { $0.matches(secret) }
             }
+            secrets.sort { sortBy.orders($0, before: $1) }
             if descending { secrets.reverse() }
-            if let after = page.after?.first {
-                secrets.removeAll { descending ? $0.name >= after : $0.name <= after }
+            if let after = page.after, after.count == 2 {
+                guard let position = sortBy.position(token: after[0], name: after[1]) else {
+                    throw SecretsManagerError.invalidNextToken("ListSecrets")
+                }
+                secrets.removeAll { descending ? !sortBy.isBefore($0, position) : !sortBy.isAfter($0, position) }
             }
-            let (items, next) = page.page(Array(secrets.prefix(page.fetchLimit))) { [$0.name] }
+            let (items, next) = page.page(Array(secrets.prefix(page.fetchLimit))) { [sortBy.token(of: $0), $0.name] }
             var output: [String: JSONValue] = [
                 "SecretList": .array(items.map { SecretRendering.metadata($0, versionMember: "SecretVersionsToStages") }),
             ]

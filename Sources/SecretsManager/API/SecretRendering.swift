@@ -29,6 +29,7 @@ enum SecretRendering {
         ]
         // An empty description is shown as none, as AWS shows it.
         if let description = secret.description, !description.isEmpty { members["Description"] = .string(description) }
+        if let accessed = secret.lastAccessedDate { members["LastAccessedDate"] = time(accessed) }
         if !secret.tags.isEmpty { members["Tags"] = tags(secret.tags) }
         if !secret.versions.isEmpty { members[versionMember] = versionsToStages(secret) }
         if let deleted = secret.deletedDate { members["DeletedDate"] = time(deleted) }

@@ -30,7 +30,7 @@ extension SecretsManagerAPI {
                 throw SecretsManagerError.exists("The operation failed because the secret \(name) already exists.")
             }
             var secret = SecretRecord(name: name, arn: arn, description: description, tags: tags, createdDate: now,
-                                      lastChangedDate: now, deletedDate: nil, deletionDate: nil, versions: [])
+                                      lastChangedDate: now, lastAccessedDate: nil, deletedDate: nil, deletionDate: nil, versions: [])
             var output: [String: JSONValue] = ["ARN": .string(arn), "Name": .string(name)]
             if let value {
                 let version = SecretVersion(id: token ?? UUID().uuidString.lowercased(), secretString: value.string,
@@ -46,19 +46,30 @@ extension SecretsManagerAPI {
     /// GetSecretValue: the version named by VersionId and/or VersionStage (AWSCURRENT by default).
     func getSecretValue(_ members: JSONMembers) throws(AWSServiceError) -> JSONValue {
         let id = try SecretInput.secretID(members)
+        let now = self.now
         let versionID = try members.optionalString("VersionId")
         let stage = try members.optionalString("VersionStage")
+        let today = (now / 86_400).rounded(.down) * 86_400
         return try transaction { store in
-            guard let versionID else {
-                let (secret, version) = try store.stagedVersion(id: id, stage: stage ?? SecretRecord.currentStage)
-                return SecretRendering.value(secret, version)
+            var secret: SecretRecord
+            let version: SecretVersion
+            if let versionID {
+                secret = try store.liveSecret(id: id)
+                guard let found = secret.version(id: versionID) else {
+                    throw SecretsManagerError.valueNotFound("VersionId: \(versionID)")
+                }
+                if let stage, !found.stages.contains(stage) {
+                    throw SecretsManagerError.invalidRequest("You provided a VersionStage that is not associated to the provided VersionId.")
+                }
+                version = found
+            } else {
+                (secret, version) = try store.stagedVersion(id: id, stage: stage ?? SecretRecord.currentStage)
             }
-            let secret = try store.liveSecret(id: id)
-            guard let version = secret.version(id: versionID) else {
-                throw SecretsManagerError.valueNotFound("VersionId: \(versionID)")
-            }
-            if let stage, !version.stages.contains(stage) {
-                throw SecretsManagerError.invalidRequest("You provided a VersionStage that is not associated to the provided VersionId.")
+            // AWS keeps the day of the last read (DescribeSecret's LastAccessedDate); written
+            // once a day at most.
+            if secret.lastAccessedDate != today {
+                secret.lastAccessedDate = today
+                try store.save(secret)
             }
             return SecretRendering.value(secret, version)
         }

@@ -11,6 +11,8 @@ struct SecretRecord: Codable, Sendable, Equatable {
     var tags: [SecretTag]
     var createdDate: Double
     var lastChangedDate: Double
+    /// The day (midnight UTC) GetSecretValue last read the secret, as AWS keeps it; nil until then.
+    var lastAccessedDate: Double?
     /// When DeleteSecret was called (the secret is "marked for deletion").
     var deletedDate: Double?
     /// When the secret goes for good (DeletedDate plus the recovery window).
