@@ -290,6 +290,32 @@ struct ClusterAPITests {
             """)?.kind == .resourceInUseException, "a DRAINING service still has tasks on its providers")
     }
 
+    @Test("DescribeCapacityProviders answers AWS's Fargate providers, by name or ARN, paged, MISSING for others")
+    func describeCapacityProviders() throws {
+        let h = try ECSHarness()
+        let all = try h.call("DescribeCapacityProviders")
+        let providers = objects(all["capacityProviders"])
+        #expect(providers.compactMap { $0["name"] as? String } == ["FARGATE", "FARGATE_SPOT"])
+        #expect(providers.first?["capacityProviderArn"] as? String == h.arn(.capacityProvider(name: "FARGATE")))
+        #expect(providers.allSatisfy { $0["status"] as? String == "ACTIVE" && $0["tags"] == nil })
+        let first = try h.call("DescribeCapacityProviders", #"{"maxResults": 1}"#)
+        #expect(objects(first["capacityProviders"]).compactMap { $0["name"] as? String } == ["FARGATE"])
+        let token = try #require(first["nextToken"] as? String)
+        let second = try h.call("DescribeCapacityProviders", #"{"maxResults": 1, "nextToken": "\#(token)"}"#)
+        #expect(objects(second["capacityProviders"]).compactMap { $0["name"] as? String } == ["FARGATE_SPOT"])
+        #expect(second["nextToken"] == nil)
+        let named = try h.call("DescribeCapacityProviders", """
+            {"capacityProviders": ["\(h.arn(.capacityProvider(name: "FARGATE_SPOT")))", "mine"], "include": ["TAGS"]}
+            """)
+        #expect(objects(named["capacityProviders"]).first?["name"] as? String == "FARGATE_SPOT")
+        let spotTags = objects(named["capacityProviders"]).first?["tags"] as? [Any]
+        #expect(spotTags?.isEmpty == true, "tags (none) with include TAGS")
+        #expect(objects(named["failures"]).first?["arn"] as? String == h.arn(.capacityProvider(name: "mine")))
+        #expect(objects(named["failures"]).first?["reason"] as? String == "MISSING")
+        #expect(h.error("DescribeCapacityProviders", #"{"maxResults": 11}"#)?.kind == .invalidParameterException)
+        #expect(h.error("DescribeCapacityProviders", #"{"include": ["EVERYTHING"]}"#)?.kind == .invalidParameterException)
+    }
+
     @Test("unknown operations are refused; the X-Amz-Target prefix is accepted")
     func dispatch() throws {
         let h = try ECSHarness()

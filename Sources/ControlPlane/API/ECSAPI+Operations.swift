@@ -15,6 +15,9 @@ extension ECSAPI {
         "UpdateClusterSettings": decoding { (api, r: UpdateClusterSettingsRequest, c) throws(ECSError) in
             try api.updateClusterSettings(r, c)
         },
+        "DescribeCapacityProviders": decoding { (api, r: DescribeCapacityProvidersRequest, c) throws(ECSError) in
+            try api.describeCapacityProviders(r, c)
+        },
         "PutClusterCapacityProviders": decoding { (api, r: PutClusterCapacityProvidersRequest, c) throws(ECSError) in
             try api.putClusterCapacityProviders(r, c)
         },

@@ -22,6 +22,8 @@ public enum PaginationLimits {
     public static let listAttributes = Limit(defaultPageSize: 100, maximum: 100)
     public static let listTasks = Limit(defaultPageSize: 100, maximum: 100)
     public static let listServices = Limit(defaultPageSize: 10, maximum: 100)
+    /// DescribeCapacityProviders: "This value can be between 1 and 10", 10 when absent.
+    public static let describeCapacityProviders = Limit(defaultPageSize: 10, maximum: 10)
 
     /// The page size for `maxResults`, or InvalidParameterException when it is out of bounds.
     public static func pageSize(_ maxResults: Int?, _ limit: Limit) throws(ECSError) -> Int {
