@@ -19,12 +19,19 @@ extension ECSAPI {
         let now = context.timestamp
         let fresh = ClusterRecord(
             name: name, arn: context.arn(.cluster(name: name)).description, status: .active,
-            settings: settings.isEmpty ? [ECSClusterSetting.containerInsightsDefault] : settings,
+            settings: settings,
             configuration: request.configuration, capacityProviders: providers,
             defaultCapacityProviderStrategy: ClusterRecord.stored(strategy),
             serviceConnectDefaults: request.serviceConnectDefaults, createdAt: now, updatedAt: now)
 
         return try transaction { db in
+            var fresh = fresh
+            if settings.isEmpty {
+                // No containerInsights asked for: the creator's account setting decides, as on ECS.
+                let insights = try Self.effectiveSetting(
+                    db, name: ECSClusterSetting.containerInsightsName, principal: context.callerARN ?? context.rootARN, context)
+                fresh.settings = [ECSClusterSetting(name: ECSClusterSetting.containerInsightsName, value: insights.value)]
+            }
             if let existing = try ClusterRecord.find(db, name: name) {
                 if existing.status == .active {
                     return ClusterResponse(cluster: try ClusterRendering.render(existing, db, .mutation))

@@ -15,6 +15,16 @@ extension ECSAPI {
         "UpdateClusterSettings": decoding { (api, r: UpdateClusterSettingsRequest, c) throws(ECSError) in
             try api.updateClusterSettings(r, c)
         },
+        "PutAccountSetting": decoding { (api, r: PutAccountSettingRequest, c) throws(ECSError) in try api.putAccountSetting(r, c) },
+        "PutAccountSettingDefault": decoding { (api, r: PutAccountSettingDefaultRequest, c) throws(ECSError) in
+            try api.putAccountSettingDefault(r, c)
+        },
+        "DeleteAccountSetting": decoding { (api, r: DeleteAccountSettingRequest, c) throws(ECSError) in
+            try api.deleteAccountSetting(r, c)
+        },
+        "ListAccountSettings": decoding { (api, r: ListAccountSettingsRequest, c) throws(ECSError) in
+            try api.listAccountSettings(r, c)
+        },
         "DescribeCapacityProviders": decoding { (api, r: DescribeCapacityProvidersRequest, c) throws(ECSError) in
             try api.describeCapacityProviders(r, c)
         },

@@ -33,6 +33,10 @@ public struct ECSRequestContext: Sendable {
         arn.partition == partition && arn.region == region && arn.accountID == accountID
     }
 
+    /// The account's root user, `arn:PARTITION:iam::ACCOUNT:root` (whose account settings are
+    /// the account's defaults).
+    public var rootARN: String { "arn:\(partition):iam::\(accountID):root" }
+
     /// `now` in seconds since the epoch, to the millisecond (the precision ECS reports).
     public var timestamp: Double {
         (now.timeIntervalSince1970 * 1000).rounded() / 1000

@@ -12,8 +12,6 @@ public struct ECSClusterSetting: Codable, Sendable, Hashable {
     public static let containerInsightsName = "containerInsights"
     /// Values of `containerInsights`.
     public static let containerInsightsValues: [String] = ["enhanced", "enabled", "disabled"]
-    /// What a cluster created without settings reports (the account default, off).
-    public static let containerInsightsDefault = ECSClusterSetting(name: containerInsightsName, value: "disabled")
 }
 
 /// ECS `ClusterConfiguration`. Stored and returned; Wharf has no execute-command or managed

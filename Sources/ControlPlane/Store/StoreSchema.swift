@@ -38,6 +38,15 @@ public enum StoreSchema {
             try db.create(index: "runTaskClientToken_createdAt", on: RunTaskClientTokenRecord.databaseTableName,
                           columns: ["createdAt"])
         }
+        // Account settings (PutAccountSetting, PutAccountSettingDefault).
+        migrator.registerMigration("v4-account-settings") { db in
+            try db.create(table: AccountSettingRecord.databaseTableName) { t in
+                t.column("principalArn", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["principalArn", "name"])
+            }
+        }
         return migrator
     }
 
