@@ -9,6 +9,23 @@ struct RolloutPlannerTests {
         Task(id: id, isPrimary: primary, isRetiring: retiring, health: health, createdAt: at)
     }
 
+    @Test func protectedTasksAreNeitherScaledInNorReplaced() {
+        var protectedTask = task("p", primary: true, .healthy, at: 3)
+        protectedTask.isProtected = true
+        let scaleIn = RolloutPlanner(desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200, canLaunch: true)
+            .plan([task("a", primary: true, .healthy, at: 1), protectedTask, task("b", primary: true, .healthy, at: 2)])
+        #expect(scaleIn.stops.map(\.id) == ["b", "a"], "the protected task stays, the others go newest first")
+        var protectedOld = task("old", primary: false, .healthy)
+        protectedOld.isProtected = true
+        let rollout = RolloutPlanner(desiredCount: 1, minimumHealthyPercent: 0, maximumPercent: 200, canLaunch: true)
+            .plan([protectedOld, task("new", primary: true, .healthy)])
+        #expect(rollout.stops.isEmpty && !rollout.isSteady, "a deployment waits for the protection to end")
+        var failing = task("sick", primary: true, .unhealthy(reason: "health"))
+        failing.isProtected = true
+        #expect(RolloutPlanner(desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200, canLaunch: true)
+            .plan([failing]).stops.map(\.id) == ["sick"], "a failing health check still replaces it")
+    }
+
     @Test func newServiceStartsDesiredTasks() {
         let planner = RolloutPlanner(desiredCount: 3, minimumHealthyPercent: 100, maximumPercent: 200, canLaunch: true)
         let plan = planner.plan([])

@@ -27,6 +27,40 @@ struct TaskAPITests {
         return objects(instance?["remainingResources"]).first { $0["name"] as? String == "MEMORY" }?["integerValue"] as? Int
     }
 
+    @Test("UpdateTaskProtection protects a service's tasks for a while; GetTaskProtection reports it")
+    func taskProtection() throws {
+        let (h, _) = try Self.harness()
+        let standalone = try #require(objects(try h.call("RunTask", #"{"taskDefinition": "web", \#(Self.network)}"#)["tasks"]).first?["taskArn"] as? String)
+        let launched = try h.api.launchTasks(TaskLaunchRequest(
+            taskDefinition: "web", placement: .scheduler(count: 1, strategies: [], constraints: []),
+            networkConfiguration: TaskNetworkConfiguration(awsvpcConfiguration: .init(subnets: ["subnet-1"])),
+            group: "service:s", startedBy: "ecs-svc/1", serviceArn: h.arn(.service(cluster: "default", name: "s"))), context: h.context)
+        let serviceTask = try #require(launched.tasks.first?.taskArn)
+        let missing = ECSResourceID.random()
+        let updated = try h.call("UpdateTaskProtection", """
+            {"cluster": "default", "tasks": ["\(serviceTask)", "\(standalone)", "\(missing)"], "protectionEnabled": true, "expiresInMinutes": 60}
+            """)
+        let protected = objects(updated["protectedTasks"])
+        #expect(protected.count == 1 && protected.first?["taskArn"] as? String == serviceTask)
+        #expect(protected.first?["protectionEnabled"] as? Bool == true)
+        #expect(protected.first?["expirationDate"] as? Double == h.context.timestamp + 3_600)
+        #expect(objects(updated["failures"]).compactMap { $0["reason"] as? String } == ["TASK_NOT_VALID", "MISSING"])
+
+        let got = objects(try h.call("GetTaskProtection", #"{"cluster": "default", "tasks": ["\#(serviceTask)", "\#(standalone)"]}"#)["protectedTasks"])
+        #expect(got.map { $0["protectionEnabled"] as? Bool } == [true, false])
+        #expect(objects(try h.call("GetTaskProtection", #"{"cluster": "default"}"#)["protectedTasks"]).count == 1)
+
+        let cleared = try h.call("UpdateTaskProtection", #"{"cluster": "default", "tasks": ["\#(serviceTask)"], "protectionEnabled": false}"#)
+        #expect(objects(cleared["protectedTasks"]).first?["protectionEnabled"] as? Bool == false)
+        #expect(objects(cleared["protectedTasks"]).first?["expirationDate"] == nil)
+        #expect(objects(try h.call("GetTaskProtection", #"{"cluster": "default"}"#)["protectedTasks"]).isEmpty)
+        for body in [#"{"cluster": "default", "tasks": ["\#(serviceTask)"]}"#,
+                     #"{"cluster": "default", "tasks": ["\#(serviceTask)"], "protectionEnabled": true, "expiresInMinutes": 2881}"#,
+                     #"{"tasks": ["\#(serviceTask)"], "protectionEnabled": true}"#] {
+            #expect(h.error("UpdateTaskProtection", body)?.kind == .invalidParameterException, "\(body)")
+        }
+    }
+
     @Test("RunTask without a launch type runs on the cluster's default capacity provider strategy")
     func defaultCapacityProviderStrategy() throws {
         let (h, instanceArn) = try Self.harness()

@@ -25,6 +25,10 @@ extension ECSAPI {
         "ListAccountSettings": decoding { (api, r: ListAccountSettingsRequest, c) throws(ECSError) in
             try api.listAccountSettings(r, c)
         },
+        "UpdateTaskProtection": decoding { (api, r: UpdateTaskProtectionRequest, c) throws(ECSError) in
+            try api.updateTaskProtection(r, c)
+        },
+        "GetTaskProtection": decoding { (api, r: GetTaskProtectionRequest, c) throws(ECSError) in try api.getTaskProtection(r, c) },
         "DescribeCapacityProviders": decoding { (api, r: DescribeCapacityProvidersRequest, c) throws(ECSError) in
             try api.describeCapacityProviders(r, c)
         },

@@ -26,6 +26,9 @@ struct RolloutPlanner {
         var isRetiring: Bool
         var health: Health
         var createdAt: Double
+        /// Under scale-in protection (UpdateTaskProtection): neither scaled in nor replaced by a
+        /// deployment while it lasts (a failing health check still replaces it).
+        var isProtected = false
     }
 
     /// Why a task is stopped.
@@ -75,9 +78,10 @@ struct RolloutPlanner {
         var primary = live.filter { $0.isPrimary && !$0.isRetiring }
         let outgoing = live.filter { !$0.isPrimary || $0.isRetiring }
 
-        // Scale-in: surplus primary tasks go, the least advanced and then the newest first.
+        // Scale-in: surplus primary tasks go, the least advanced and then the newest first;
+        // protected ones stay (the service runs above its desired count until they expire).
         if primary.count > desiredCount {
-            let ranked = primary.sorted { Self.rank($0) < Self.rank($1) || (Self.rank($0) == Self.rank($1) && $0.createdAt > $1.createdAt) }
+            let ranked = primary.filter { !$0.isProtected }.sorted { Self.rank($0) < Self.rank($1) || (Self.rank($0) == Self.rank($1) && $0.createdAt > $1.createdAt) }
             let surplus = ranked.prefix(primary.count - desiredCount)
             for task in surplus { plan.stops.append((task.id, .scaleIn)) }
             let gone = Set(surplus.map(\.id))
@@ -92,10 +96,10 @@ struct RolloutPlanner {
         // Old tasks: those not serving go at once; serving ones only while enough healthy
         // tasks remain.
         var healthy = (primary + outgoing).filter { $0.health == .healthy }.count
-        for task in outgoing where task.health != .healthy {
+        for task in outgoing where task.health != .healthy && !task.isProtected {
             plan.stops.append((task.id, .replaced))
         }
-        for task in outgoing.filter({ $0.health == .healthy }).sorted(by: { $0.createdAt < $1.createdAt })
+        for task in outgoing.filter({ $0.health == .healthy && !$0.isProtected }).sorted(by: { $0.createdAt < $1.createdAt })
         where healthy > minimumHealthyTasks {
             plan.stops.append((task.id, .replaced))
             healthy -= 1

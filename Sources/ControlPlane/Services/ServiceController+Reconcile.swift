@@ -18,13 +18,15 @@ extension ServiceController {
         /// Instances whose tasks the service replaces: DRAINING ones, and INACTIVE ones (a
         /// forced deregistration leaves their tasks orphaned, and ECS "starts another copy").
         var retiringInstances: Set<String>
+        /// Live tasks under scale-in protection now.
+        var protectedTasks: Set<String>
         var activeInstances: Int
         /// Per deployment: when each of its failed tasks stopped.
         var failures: [String: [Double]]
         var serviceTags: [ECSTag]
     }
 
-    func load(_ arn: String) throws -> ServiceView? {
+    func load(_ arn: String, now: Double) throws -> ServiceView? {
         try api.store.read { db -> ServiceView? in
             guard let record = try ServiceRecord.fetchOne(db, key: arn), record.status != .inactive else { return nil }
             let deployments = try DeploymentRecord
@@ -53,6 +55,7 @@ extension ServiceController {
                 record: record, document: ServiceDocument.decode(record.document), deployments: deployments, live: live,
                 stopping: stopping, definitions: definitions,
                 retiringInstances: Set(instances.filter { $0.status == .draining || $0.status == .inactive }.map(\.id)),
+                protectedTasks: try TaskProtectionRecord.protected(db, among: live.map(\.id), now: now),
                 activeInstances: instances.filter { $0.status == .active }.count,
                 failures: failures, serviceTags: try TagRecord.tags(db, resourceArn: arn))
         }
@@ -61,7 +64,7 @@ extension ServiceController {
     func reconcile(_ arn: String) throws {
         let context = passContext()
         let now = context.timestamp
-        guard var view = try load(arn) else { return }
+        guard var view = try load(arn, now: now) else { return }
 
         if view.record.status == .draining {
             if view.live.isEmpty && view.stopping == 0 {
@@ -99,7 +102,7 @@ extension ServiceController {
                 isRetiring: task.containerInstanceId.map { view.retiringInstances.contains($0) } ?? false,
                 health: ServiceTaskHealth.classify(task, definition: view.definitions[task.taskDefinitionArn], targetGroups: targetGroups,
                                                    grace: grace, now: now),
-                createdAt: task.createdAt)
+                createdAt: task.createdAt, isProtected: view.protectedTasks.contains(task.id))
         }
         let plan = planner.plan(liveTasks)
         stop(plan.stops, view: view, primary: primary, context: context)

@@ -47,6 +47,13 @@ public enum StoreSchema {
                 t.primaryKey(["principalArn", "name"])
             }
         }
+        // Service tasks' scale-in protection (UpdateTaskProtection).
+        migrator.registerMigration("v5-task-protection") { db in
+            try db.create(table: TaskProtectionRecord.databaseTableName) { t in
+                t.primaryKey("taskId", .text)
+                t.column("expiresAt", .double).notNull()
+            }
+        }
         return migrator
     }
 

@@ -21,6 +21,7 @@ public enum TaskRetention {
         for task in expired {
             _ = try task.delete(db)
             try TagRecord.removeAll(db, resourceArn: task.arn)
+            _ = try TaskProtectionRecord.deleteOne(db, key: task.id)
         }
         return expired
     }
