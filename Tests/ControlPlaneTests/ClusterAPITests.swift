@@ -314,6 +314,9 @@ struct ClusterAPITests {
         #expect(objects(named["failures"]).first?["reason"] as? String == "MISSING")
         #expect(h.error("DescribeCapacityProviders", #"{"maxResults": 11}"#)?.kind == .invalidParameterException)
         #expect(h.error("DescribeCapacityProviders", #"{"include": ["EVERYTHING"]}"#)?.kind == .invalidParameterException)
+        // No Cloud Map namespaces here: every namespace is one that does not exist.
+        #expect(h.error("ListServicesByNamespace", #"{"namespace": "svc.local"}"#)?.kind == .namespaceNotFoundException)
+        #expect(h.error("ListServicesByNamespace", "{}")?.kind == .invalidParameterException)
     }
 
     @Test("unknown operations are refused; the X-Amz-Target prefix is accepted")

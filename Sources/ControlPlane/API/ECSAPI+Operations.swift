@@ -29,6 +29,9 @@ extension ECSAPI {
             try api.updateTaskProtection(r, c)
         },
         "GetTaskProtection": decoding { (api, r: GetTaskProtectionRequest, c) throws(ECSError) in try api.getTaskProtection(r, c) },
+        "ListServicesByNamespace": decoding { (api, r: ListServicesByNamespaceRequest, c) throws(ECSError) in
+            try api.listServicesByNamespace(r, c)
+        },
         "DescribeCapacityProviders": decoding { (api, r: DescribeCapacityProvidersRequest, c) throws(ECSError) in
             try api.describeCapacityProviders(r, c)
         },

@@ -63,6 +63,12 @@ struct DescribeServicesRequest: Decodable {
     var include: [String]?
 }
 
+struct ListServicesByNamespaceRequest: Decodable {
+    var namespace: String?
+    var nextToken: String?
+    var maxResults: Int?
+}
+
 struct ListServicesRequest: Decodable {
     var cluster: String?
     var nextToken: String?

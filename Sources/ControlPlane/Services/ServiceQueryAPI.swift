@@ -49,4 +49,14 @@ extension ECSAPI {
             return ListServicesResponse(serviceArns: kept.map(\.arn), nextToken: token)
         }
     }
+
+    /// ListServicesByNamespace: services of a Cloud Map namespace. Wharf has no namespaces
+    /// (serviceRegistries are refused), so every namespace named is one that does not exist.
+    func listServicesByNamespace(_ request: ListServicesByNamespaceRequest, _ context: ECSRequestContext)
+        throws(ECSError) -> ListServicesResponse
+    {
+        let namespace = try RequestValidation.required(request.namespace, "namespace")
+        _ = try PaginationLimits.pageSize(request.maxResults, PaginationLimits.listServices)
+        throw ECSError(.namespaceNotFoundException, "Namespace \(namespace) not found: Wharf has no Cloud Map namespaces.")
+    }
 }
