@@ -20,6 +20,11 @@ struct RolloutPlannerTests {
         let rollout = RolloutPlanner(desiredCount: 1, minimumHealthyPercent: 0, maximumPercent: 200, canLaunch: true)
             .plan([protectedOld, task("new", primary: true, .healthy)])
         #expect(rollout.stops.isEmpty && !rollout.isSteady, "a deployment waits for the protection to end")
+        var protectedRetiring = task("drained", primary: true, .healthy, retiring: true)
+        protectedRetiring.isProtected = true
+        let moved = RolloutPlanner(desiredCount: 1, minimumHealthyPercent: 0, maximumPercent: 200, canLaunch: true)
+            .plan([protectedRetiring, task("new", primary: true, .healthy)])
+        #expect(moved.stops.map(\.id) == ["drained"], "protection does not keep a task on an instance that is going away")
         var failing = task("sick", primary: true, .unhealthy(reason: "health"))
         failing.isProtected = true
         #expect(RolloutPlanner(desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200, canLaunch: true)

@@ -54,6 +54,13 @@ struct TaskAPITests {
         #expect(objects(cleared["protectedTasks"]).first?["protectionEnabled"] as? Bool == false)
         #expect(objects(cleared["protectedTasks"]).first?["expirationDate"] == nil)
         #expect(objects(try h.call("GetTaskProtection", #"{"cluster": "default"}"#)["protectedTasks"]).isEmpty)
+        _ = try h.call("UpdateTaskProtection", #"{"cluster": "default", "tasks": ["\#(serviceTask)"], "protectionEnabled": true}"#)
+        _ = try h.call("StopTask", #"{"task": "\#(serviceTask)"}"#)
+        let stopping = objects(try h.call("GetTaskProtection", #"{"cluster": "default", "tasks": ["\#(serviceTask)"]}"#)["protectedTasks"])
+        #expect(stopping.first?["protectionEnabled"] as? Bool == false, "a stopping task is protected no more")
+        #expect(objects(try h.call("GetTaskProtection", #"{"cluster": "default"}"#)["protectedTasks"]).isEmpty)
+        #expect(objects(try h.call("UpdateTaskProtection", #"{"cluster": "default", "tasks": ["\#(serviceTask)"], "protectionEnabled": true}"#)["failures"])
+            .first?["reason"] as? String == "TASK_NOT_VALID", "a stopping task cannot be protected")
         for body in [#"{"cluster": "default", "tasks": ["\#(serviceTask)"]}"#,
                      #"{"cluster": "default", "tasks": ["\#(serviceTask)"], "protectionEnabled": true, "expiresInMinutes": 2881}"#,
                      #"{"tasks": ["\#(serviceTask)"], "protectionEnabled": true}"#] {
@@ -86,6 +93,9 @@ struct TaskAPITests {
             {"taskDefinition": "small", "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}], \(Self.network)}
             """)["tasks"]).first
         #expect(named?["capacityProviderName"] as? String == "FARGATE")
+        #expect(h.error("PutClusterCapacityProviders", """
+            {"cluster": "default", "capacityProviders": ["FARGATE"], "defaultCapacityProviderStrategy": []}
+            """)?.kind == .resourceInUseException, "a task not yet stopped runs on FARGATE_SPOT")
         #expect(h.error("RunTask", #"{"taskDefinition": "small", "launchType": "FARGATE", "platformVersion": "9.9.9", \#(Self.network)}"#)?
             .kind == .platformUnknownException)
         let pinned = objects(try h.call("RunTask", """

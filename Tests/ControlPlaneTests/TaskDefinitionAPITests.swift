@@ -135,8 +135,9 @@ struct TaskDefinitionAPITests {
             == ECSError(.clientException, "Fargate requires task definition to have execution role ARN to support ECR images."))
         let role = #""executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole""#
         _ = try h.call("RegisterTaskDefinition", #"{"family": "f", \#(fargate), \#(role), "containerDefinitions": \#(ecr)}"#)
+        _ = try h.call("RegisterTaskDefinition", #"{"family": "bridged", "containerDefinitions": \#(container(#"[{"containerPort": 80, "hostPort": 8080}, {"containerPort": 80, "hostPort": 8081}]"#))}"#)
         _ = try h.call("RegisterTaskDefinition", #"{"family": "x", "ephemeralStorage": {"sizeInGiB": 21}, "containerDefinitions": \#(container(#"[{"containerPort": 53, "protocol": "udp"}, {"containerPort": 80}]"#))}"#)
-        #expect(strings(try h.call("ListTaskDefinitions")["taskDefinitionArns"]).count == 2)
+        #expect(strings(try h.call("ListTaskDefinitions")["taskDefinitionArns"]).count == 3)
     }
 
     @Test("members of the wrong JSON type are SerializationException")

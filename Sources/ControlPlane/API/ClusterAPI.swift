@@ -84,8 +84,8 @@ extension ECSAPI {
 
     /// PutClusterCapacityProviders: the cluster's capacity providers and default strategy, both
     /// required and both replaced whole (empty lists clear them). A provider that an ACTIVE or
-    /// DRAINING service of the cluster names in its strategy cannot be removed
-    /// (ResourceInUseException, as ECS).
+    /// DRAINING service of the cluster names in its strategy, or that a task of the cluster not
+    /// yet STOPPED runs on, cannot be removed (ResourceInUseException, as ECS).
     func putClusterCapacityProviders(_ request: PutClusterCapacityProvidersRequest, _ context: ECSRequestContext)
         throws(ECSError) -> ClusterResponse
     {
@@ -106,6 +106,16 @@ extension ECSAPI {
                     if let used = named.first(where: removed.contains) {
                         throw ECSError(.resourceInUseException,
                                        "The specified capacity provider is in use and cannot be removed: \(used) (service \(service.name)).")
+                    }
+                }
+                // "Only ... if it's not being used by any existing tasks": standalone ones too.
+                let tasks = try TaskRecord
+                    .filter(Column("clusterName") == record.name && Column("lastStatus") != ECSTaskStatus.stopped.rawValue)
+                    .fetchAll(db)
+                for task in tasks {
+                    if let used = task.decodedDocument.capacityProviderName, removed.contains(used) {
+                        throw ECSError(.resourceInUseException,
+                                       "The specified capacity provider is in use and cannot be removed: \(used) (task \(task.id)).")
                     }
                 }
             }

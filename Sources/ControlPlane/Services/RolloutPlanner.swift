@@ -27,7 +27,8 @@ struct RolloutPlanner {
         var health: Health
         var createdAt: Double
         /// Under scale-in protection (UpdateTaskProtection): neither scaled in nor replaced by a
-        /// deployment while it lasts (a failing health check still replaces it).
+        /// deployment while it lasts (a failing health check, or its instance going away, still
+        /// replaces it).
         var isProtected = false
     }
 
@@ -96,10 +97,11 @@ struct RolloutPlanner {
         // Old tasks: those not serving go at once; serving ones only while enough healthy
         // tasks remain.
         var healthy = (primary + outgoing).filter { $0.health == .healthy }.count
-        for task in outgoing where task.health != .healthy && !task.isProtected {
+        let replaceable = outgoing.filter { !$0.isProtected || $0.isRetiring }
+        for task in replaceable where task.health != .healthy {
             plan.stops.append((task.id, .replaced))
         }
-        for task in outgoing.filter({ $0.health == .healthy && !$0.isProtected }).sorted(by: { $0.createdAt < $1.createdAt })
+        for task in replaceable.filter({ $0.health == .healthy }).sorted(by: { $0.createdAt < $1.createdAt })
         where healthy > minimumHealthyTasks {
             plan.stops.append((task.id, .replaced))
             healthy -= 1

@@ -408,7 +408,8 @@ private struct Validator {
             fail("\(base).portMappings", "Invalid 'portMappings' setting for \(this). Port mappings are not supported when networkMode=none.")
         }
         // [API] `PortMapping`: "You can't expose the same container port for multiple protocols."
-        var exposed: Set<Int> = []
+        // (The same protocol twice, to two host ports in bridge mode, is allowed.)
+        var exposed: [Int: String] = [:]
         for (j, pm) in mappings.enumerated() {
             let field = "\(base).portMappings[\(j)]"
             let invalid = "Invalid 'portMappings' setting for \(this)."
@@ -433,9 +434,11 @@ private struct Validator {
                 fail("\(field).containerPort", "\(invalid) 'containerPort' or 'containerPortRange' must be specified.")
                 continue
             }
-            if !exposed.insert(containerPort).inserted {
-                fail("\(field).containerPort", "\(invalid) containerPort \(containerPort) is mapped more than once; a container port can be exposed for one protocol only.")
+            let proto = pm.protocol ?? "tcp"
+            if let earlier = exposed[containerPort], earlier != proto {
+                fail("\(field).containerPort", "\(invalid) containerPort \(containerPort) is exposed for both \(earlier) and \(proto); a container port can be exposed for one protocol only.")
             }
+            exposed[containerPort] = exposed[containerPort] ?? proto
             // [API] `containerPort`/`hostPort`: valid port numbers (hostPort 0 = ephemeral, bridge only).
             if !ports.contains(containerPort) {
                 fail("\(field).containerPort", "\(invalid) containerPort \(containerPort) is not in the range 1-65535.")

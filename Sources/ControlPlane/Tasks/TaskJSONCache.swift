@@ -21,7 +21,7 @@ final class TaskJSONCache: Sendable {
     struct Source: Equatable, Sendable {
         var record: TaskRecord
         var containerInstanceArn: String?
-        /// nil when the tags were not asked for (then they are left out).
+        /// Empty when the tags were not asked for (ECS shows `tags: []` then).
         var tags: [ECSTag]?
     }
 

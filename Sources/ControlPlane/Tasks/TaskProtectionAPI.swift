@@ -63,13 +63,15 @@ extension ECSAPI {
             let clusterName = try ClusterReference.existingName(db, cluster, context)
             var response = TaskProtectionResponse(protectedTasks: [], failures: [])
             func entry(_ task: TaskRecord) throws -> ECSProtectedTask {
-                let expiry = try TaskProtectionRecord.fetchOne(db, key: task.id).map(\.expiresAt).flatMap { $0 > now ? $0 : nil }
+                // A task on its way out is protected no more, whatever its row says.
+                let expiry = task.desiredStatus != .running ? nil
+                    : try TaskProtectionRecord.fetchOne(db, key: task.id).map(\.expiresAt).flatMap { $0 > now ? $0 : nil }
                 return ECSProtectedTask(taskArn: task.arn, protectionEnabled: expiry != nil, expirationDate: expiry)
             }
             if tasks.isEmpty {
                 let ids = try String.fetchAll(db, sql: "SELECT taskId FROM taskProtection WHERE expiresAt > ?", arguments: [now])
                 for id in ids {
-                    if let task = try TaskRecord.fetch(db, id: id), task.clusterName == clusterName {
+                    if let task = try TaskRecord.fetch(db, id: id), task.clusterName == clusterName, task.desiredStatus == .running {
                         response.protectedTasks.append(try entry(task))
                     }
                 }
