@@ -170,7 +170,8 @@ final class TaskNetwork: @unchecked Sendable {
     /// A random unicast, locally administered MAC address (as the kernel would pick one, but
     /// known here without asking it back, so the task can report its ENI's address).
     static func randomMACAddress() -> [UInt8] {
-        var bytes = (0..<6).map { _ in UInt8.random(in: 0...255) }
+        // One draw from the system generator, not one per byte.
+        var bytes = withUnsafeBytes(of: UInt64.random(in: .min ... .max)) { Array($0.prefix(6)) }
         bytes[0] = (bytes[0] & 0xfe) | 0x02
         return bytes
     }
