@@ -162,7 +162,8 @@ public final class ContainerRuntime: @unchecked Sendable {
         let task = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath)
         try task.create()
         try task.apply(layout.taskLimits)
-        for container in layout.spec.containers where plan.containersHaveOwnCgroups {
+        guard plan.containersHaveOwnCgroups else { return }
+        for container in layout.spec.containers {
             let cgroup = Cgroup(hierarchy: hierarchy, path: plan.cgroupPath(ofContainer: container.name))
             try cgroup.create()
             try cgroup.apply(layout.containerLimits(container))

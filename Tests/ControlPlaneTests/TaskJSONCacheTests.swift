@@ -14,7 +14,7 @@ struct TaskJSONCacheTests {
     }
 
     static func source(_ record: TaskRecord) -> TaskJSONCache.Source {
-        TaskJSONCache.Source(record: record, containerInstanceArn: nil, tags: nil)
+        TaskJSONCache.Source(record: record, containerInstanceArn: nil, tags: [])
     }
 
     @Test("DescribeTasks shows every write after the task's JSON was cached, also one that keeps the version")

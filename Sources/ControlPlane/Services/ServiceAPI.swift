@@ -37,7 +37,7 @@ extension ECSAPI {
             var (launchType, capacityProvider) = requested
             var strategy = request.capacityProviderStrategy
             if request.launchType == nil {
-                let resolved = try TaskValidation.capacityProviderLaunch(strategy ?? [], cluster: cluster)
+                let resolved = try TaskValidation.capacityProviderLaunch(strategy ?? [], capacity: cluster.capacity)
                 (launchType, capacityProvider) = (resolved.launchType, resolved.capacityProvider)
                 strategy = resolved.strategy.isEmpty ? nil : resolved.strategy
             }
@@ -126,7 +126,7 @@ extension ECSAPI {
             if let strategy = request.capacityProviderStrategy {
                 // A capacity provider strategy replaces the launch type (ECS moves a service
                 // from one to the other only through a new deployment).
-                let resolved = try TaskValidation.capacityProviderLaunch(strategy, cluster: cluster)
+                let resolved = try TaskValidation.capacityProviderLaunch(strategy, capacity: cluster.capacity)
                 if daemon, resolved.launchType == .fargate {
                     throw ServiceValidation.daemonOnFargate
                 }

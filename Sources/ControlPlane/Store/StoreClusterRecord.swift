@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A cluster row. Clusters are never deleted: DeleteCluster sets `status` to `INACTIVE`, and
@@ -46,10 +47,34 @@ public struct ClusterRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
         try fetchOne(db.cachedStatement(sql: "SELECT * FROM cluster WHERE name = ?"), arguments: [name])
     }
 
+    /// Its capacity providers and default strategy.
+    var capacity: ClusterCapacity {
+        ClusterCapacity(providers: capacityProviders, defaultStrategy: defaultCapacityProviderStrategy)
+    }
+
+    /// The capacity providers and default strategy of the cluster named `name`, read from their
+    /// two columns alone (a RunTask without a launch type needs no more of the cluster), and
+    /// decoded only when not empty; nil if there is no such cluster.
+    static func capacity(_ db: Database, name: String) throws -> ClusterCapacity? {
+        let sql = "SELECT capacityProviders, defaultCapacityProviderStrategy FROM cluster WHERE name = ?"
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [name]) else { return nil }
+        func decoded<T: Decodable>(_ text: String, as type: [T].Type) throws -> [T] {
+            text == "[]" ? [] : try JSONDecoder().decode(type, from: Data(text.utf8))
+        }
+        return ClusterCapacity(providers: try decoded(row[0], as: [String].self),
+                               defaultStrategy: try decoded(row[1], as: [ECSCapacityProviderStrategyItem].self))
+    }
+
     /// The status of the cluster named `name`; nil if there is none. Reads one column through a
     /// statement compiled once per connection: the task APIs only check the cluster, and
     /// decoding its JSON columns on every call cost more than the query.
     static func status(_ db: Database, name: String) throws -> ECSClusterStatus? {
         try ECSClusterStatus.fetchOne(db.cachedStatement(sql: "SELECT status FROM cluster WHERE name = ?"), arguments: [name])
     }
+}
+
+/// A cluster's capacity providers and default capacity provider strategy.
+struct ClusterCapacity: Sendable, Equatable {
+    var providers: [String]
+    var defaultStrategy: [ECSCapacityProviderStrategyItem]
 }

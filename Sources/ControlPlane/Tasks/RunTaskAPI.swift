@@ -8,7 +8,10 @@ extension ECSAPI {
     func runTask(_ request: RunTaskRequest, _ context: ECSRequestContext) throws(ECSError) -> TasksResponse {
         let taskDefinition = try RequestValidation.required(request.taskDefinition, "taskDefinition")
         let count = try TaskValidation.count(request.count)
-        let (launchType, _) = try TaskValidation.launchType(request.launchType, capacityProviders: request.capacityProviderStrategy)
+        // A launch type is checked here; without one, the strategy (the request's or the
+        // cluster's default) is resolved against the cluster in the launch's snapshot.
+        let launchType = request.launchType == nil ? ECSLaunchType.ec2
+            : try TaskValidation.launchType(request.launchType, capacityProviders: request.capacityProviderStrategy).0
         if request.propagateTags == "SERVICE" {
             throw ECSError(.invalidParameterException,
                            "propagateTags SERVICE is not valid when running a task: only a service's tasks have a service to copy tags from.")

@@ -22,7 +22,7 @@ final class TaskJSONCache: Sendable {
         var record: TaskRecord
         var containerInstanceArn: String?
         /// Empty when the tags were not asked for (ECS shows `tags: []` then).
-        var tags: [ECSTag]?
+        var tags: [ECSTag]
     }
 
     private struct Entry {

@@ -55,8 +55,9 @@ extension ECSAPI {
             try Self.checkUsable(definition.status, forService: request.serviceArn != nil)
             var launch = request
             if let strategy = request.capacityProviderStrategy {
-                let resolved = try TaskValidation.capacityProviderLaunch(
-                    strategy, cluster: try ClusterReference.active(db, request.cluster, context))
+                let clusterName = try ClusterReference.activeName(db, request.cluster, context)
+                guard let capacity = try ClusterRecord.capacity(db, name: clusterName) else { throw ECSError.clusterNotFound }
+                let resolved = try TaskValidation.capacityProviderLaunch(strategy, capacity: capacity)
                 launch.launchType = resolved.launchType
                 launch.capacityProviderName = resolved.capacityProvider
             }

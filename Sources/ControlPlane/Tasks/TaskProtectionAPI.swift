@@ -69,8 +69,7 @@ extension ECSAPI {
                 return ECSProtectedTask(taskArn: task.arn, protectionEnabled: expiry != nil, expirationDate: expiry)
             }
             if tasks.isEmpty {
-                let ids = try String.fetchAll(db, sql: "SELECT taskId FROM taskProtection WHERE expiresAt > ?", arguments: [now])
-                for id in ids {
+                for id in try TaskProtectionRecord.filter(Column("expiresAt") > now).fetchAll(db).map(\.taskId) {
                     if let task = try TaskRecord.fetch(db, id: id), task.clusterName == clusterName, task.desiredStatus == .running {
                         response.protectedTasks.append(try entry(task))
                     }

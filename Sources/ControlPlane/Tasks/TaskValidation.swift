@@ -136,17 +136,17 @@ enum TaskValidation {
     }
 
     /// The launch type and capacity provider of tasks asked for with capacity provider
-    /// `strategy` (RunTask's or a service's) on `cluster`, and the strategy in effect. An empty
+    /// `strategy` (RunTask's or a service's) on a cluster of `capacity`, and the strategy in effect. An empty
     /// `strategy` means the cluster's default strategy, as ECS uses it when a request names
     /// neither a launch type nor a strategy (EC2 and no provider when the default is empty
     /// too); a strategy given may name only the cluster's providers.
-    static func capacityProviderLaunch(_ strategy: [ECSCapacityProviderStrategyItem], cluster: ClusterRecord)
+    static func capacityProviderLaunch(_ strategy: [ECSCapacityProviderStrategyItem], capacity: ClusterCapacity)
         throws(ECSError) -> (launchType: ECSLaunchType, capacityProvider: String?, strategy: [ECSCapacityProviderStrategyItem])
     {
         if !strategy.isEmpty {
-            try ClusterValidation.strategy(strategy, of: Set(cluster.capacityProviders), member: "capacityProviderStrategy")
+            try ClusterValidation.strategy(strategy, of: Set(capacity.providers), member: "capacityProviderStrategy")
         }
-        let effective = strategy.isEmpty ? cluster.defaultCapacityProviderStrategy : strategy
+        let effective = strategy.isEmpty ? capacity.defaultStrategy : strategy
         let (launchType, provider) = try launchType(nil, capacityProviders: effective)
         return (launchType, provider, effective)
     }

@@ -149,7 +149,7 @@ final class TaskNetwork: @unchecked Sendable {
         let (namespaceFD, inside) = try makeNamespaceWithLoopback()
         do throws(SystemError) {
             let mac = Self.randomMACAddress()
-            let host = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, eth0Address: mac,
+            let host = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, eth0MAC: mac,
                                                   onPoolQueue: onPoolQueue)
             guard let eth0 = host.peerIndex else {
                 throw SystemError(step: "find eth0 of the prepared veth \(host.name)", call: "RTM_GETLINK", errno: ENODEV)
@@ -159,7 +159,7 @@ final class TaskNetwork: @unchecked Sendable {
                 try netlink.disableIPv6AddressGeneration(linkIndex: host.index)
             }
             return NetworkPool.PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, eth0Index: eth0,
-                                               eth0MACAddress: mac.map { Hex.lowercase([$0]) }.joined(separator: ":"))
+                                               eth0MACAddress: Self.macText(mac))
         } catch {
             // The namespace holds the pair: closing it removes everything made here.
             close(namespaceFD)
@@ -176,9 +176,15 @@ final class TaskNetwork: @unchecked Sendable {
         return bytes
     }
 
-    /// Creates a veth pair with a fresh pool name for its host end and `eth0Address` as eth0's
+    /// `bytes` as a MAC address is written, `0a:1b:2c:3d:4e:5f`.
+    static func macText(_ bytes: [UInt8]) -> String {
+        let hex = Array(Hex.lowercase(bytes))
+        return stride(from: 0, to: hex.count, by: 2).map { String(hex[$0..<$0 + 2]) }.joined(separator: ":")
+    }
+
+    /// Creates a veth pair with a fresh pool name for its host end and `eth0MAC` as eth0's
     /// MAC; returns the host end, whose `peerIndex` is `eth0`'s index inside the namespace.
-    private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32, eth0Address: [UInt8], onPoolQueue: Bool)
+    private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32, eth0MAC: [UInt8], onPoolQueue: Bool)
         throws(SystemError)
         -> NetworkLink
     {
@@ -191,7 +197,7 @@ final class TaskNetwork: @unchecked Sendable {
                 return try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) -> NetworkLink in
                     let created = try netlink.createVethPair(
                         hostName: name, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false,
-                        peerAddress: eth0Address)
+                        peerAddress: eth0MAC)
                     if let created { return created }
                     // A kernel that does not echo link creation: look the host end up.
                     guard let host = try netlink.link(named: name) else {

@@ -42,15 +42,13 @@ extension SecretsManagerAPI {
             var secrets = try store.allSecrets().filter { secret in
                 (includeDeleted || !secret.isMarkedForDeletion) && filters.allSatisfy { $0.matches(secret) }
             }
-            secrets.sort { sortBy.orders($0, before: $1) }
+            secrets.sort { sortBy.position(of: $0) < sortBy.position(of: $1) }
             if descending { secrets.reverse() }
-            if let after = page.after, after.count == 2 {
-                guard let position = sortBy.position(token: after[0], name: after[1]) else {
-                    throw SecretsManagerError.invalidNextToken("ListSecrets")
-                }
-                secrets.removeAll { descending ? !sortBy.isBefore($0, position) : !sortBy.isAfter($0, position) }
+            if let after = page.after {
+                guard let last = SecretSortKey.position(token: after) else { throw SecretsManagerError.invalidNextToken("ListSecrets") }
+                secrets.removeAll { descending ? sortBy.position(of: $0) >= last : sortBy.position(of: $0) <= last }
             }
-            let (items, next) = page.page(Array(secrets.prefix(page.fetchLimit))) { [sortBy.token(of: $0), $0.name] }
+            let (items, next) = page.page(Array(secrets.prefix(page.fetchLimit)), key: sortBy.token(of:))
             var output: [String: JSONValue] = [
                 "SecretList": .array(items.map { SecretRendering.metadata($0, versionMember: "SecretVersionsToStages") }),
             ]

@@ -6,43 +6,27 @@ enum SecretSortKey: String, CaseIterable, Sendable {
     case lastChangedDate = "last-changed-date"
     case name
 
-    /// Where a secret stands: its sort value (0 for a secret never accessed, which sorts first)
-    /// and its name.
-    typealias Position = (value: Double, name: String)
-
-    func position(of secret: SecretRecord) -> Position {
+    /// Where a secret stands in ascending order: its sort value (0 for a secret never read,
+    /// which sorts first; 0 for every secret when sorting by name) and its name.
+    func position(of secret: SecretRecord) -> (Double, String) {
         switch self {
-        case .createdDate: return (secret.createdDate, secret.name)
-        case .lastAccessedDate: return (secret.lastAccessedDate ?? 0, secret.name)
-        case .lastChangedDate: return (secret.lastChangedDate, secret.name)
-        case .name: return (0, secret.name)
+        case .createdDate: (secret.createdDate, secret.name)
+        case .lastAccessedDate: (secret.lastAccessedDate ?? 0, secret.name)
+        case .lastChangedDate: (secret.lastChangedDate, secret.name)
+        case .name: (0, secret.name)
         }
     }
 
-    func orders(_ lhs: SecretRecord, before rhs: SecretRecord) -> Bool {
-        let (a, b) = (position(of: lhs), position(of: rhs))
-        return (a.value, a.name) < (b.value, b.name)
+    /// The position a page token names, from `key` (``token(of:)``'s value, then the name);
+    /// nil when the value does not read back.
+    static func position(token key: [String]) -> (Double, String)? {
+        guard key.count == 2, let value = Double(key[0]) else { return nil }
+        return (value, key[1])
     }
 
-    /// Whether `secret` comes after `position` in ascending order.
-    func isAfter(_ secret: SecretRecord, _ position: Position) -> Bool {
-        let own = self.position(of: secret)
-        return (own.value, own.name) > (position.value, position.name)
-    }
-
-    /// Whether `secret` comes before `position` in ascending order.
-    func isBefore(_ secret: SecretRecord, _ position: Position) -> Bool {
-        let own = self.position(of: secret)
-        return (own.value, own.name) < (position.value, position.name)
-    }
-
-    /// The sort value of `secret` as a page token keeps it.
-    func token(of secret: SecretRecord) -> String {
-        String(position(of: secret).value)
-    }
-
-    /// The position a page token names; nil when its value does not read back.
-    func position(token value: String, name: String) -> Position? {
-        Double(value).map { ($0, name) }
+    /// The page-token key of `secret`: its sort value and its name.
+    func token(of secret: SecretRecord) -> [String] {
+        let (value, name) = position(of: secret)
+        return [String(value), name]
     }
 }
