@@ -9,8 +9,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Everything the child needs, prepared (and allocated) by the caller before clone(). */
@@ -19,6 +21,14 @@ struct launch_ctx {
     struct wl_fs_plan fs;
     struct wl_identity id;
     int errfd, nullfd, outfd, errout;
+    int control; /* a prepared container's end of the start socket; -1 for wharf_launch */
+};
+
+/* What a prepared container is sent to go on (wharf_start_prepared), with the descriptors it
+ * names attached in this order: network namespace, stdout, stderr. */
+struct wl_start_message {
+    int has_netns, has_stdout, has_stderr;
+    char hostname[WL_HOSTNAME_MAX + 1]; /* "" = leave */
 };
 
 static int join_netns(struct wl_error *e, int fd)
@@ -61,17 +71,26 @@ static int run_init(struct launch_ctx *c, struct wl_error *e)
     wl_supervise(child);
 }
 
-static int setup_container(struct launch_ctx *c, struct wl_error *e)
+/* The steps that need neither the network namespace nor the container's output: its cgroups,
+ * its root filesystem up to pivot_root. A prepared container takes them before its start. */
+static int prepare_container(struct launch_ctx *c, struct wl_error *e, struct wl_mask_state *mask)
 {
     const struct wharf_launch_spec *s = c->spec;
-
     if (wl_join_cgroups(e, s->cgroup_procs, s->n_cgroup_procs) < 0)
         return -1;
-    if (s->netns_fd >= 0 && join_netns(e, s->netns_fd) < 0)
+    return wl_setup_rootfs(e, &c->fs, mask);
+}
+
+/* The rest, up to exec: the network namespace, host name, /sys, limits, identity and stdio. */
+static int finish_container(struct launch_ctx *c, struct wl_error *e, struct wl_mask_state *mask, int netns_fd,
+                            const char *hostname)
+{
+    const struct wharf_launch_spec *s = c->spec;
+    if (netns_fd >= 0 && join_netns(e, netns_fd) < 0)
         return -1;
-    if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
-        return wl_fail(e, "set hostname", s->hostname, "sethostname");
-    if (wl_setup_rootfs(e, &c->fs) < 0)
+    if (hostname && sethostname(hostname, strlen(hostname)) < 0)
+        return wl_fail(e, "set hostname", hostname, "sethostname");
+    if (wl_setup_sys(e, mask) < 0)
         return -1;
     if (set_rlimits(e, s) < 0)
         return -1;
@@ -90,6 +109,22 @@ static int setup_container(struct launch_ctx *c, struct wl_error *e)
     return exec_program(c, e);
 }
 
+/* Common start of both children: the descriptors moved above stdio, signal handlers reset.
+ * Returns the descriptor to report errors on; *ok is 0 (and `e` says why) if one could not move. */
+static int child_begin(struct launch_ctx *c, struct wl_error *e, int *ok)
+{
+    memset(e, 0, sizeof *e);
+    int report_fd = wl_child_prepare(&c->errfd, &c->nullfd, &c->outfd, &c->errout);
+    int had_control = c->control >= 0;
+    c->control = wl_move_high(c->control);
+    umask(022);
+    *ok = !(c->errfd < 0 || c->nullfd < 0 || (c->spec->stdout_fd >= 0 && c->outfd < 0) ||
+            (c->spec->stderr_fd >= 0 && c->errout < 0) || (had_control && c->control < 0));
+    if (!*ok)
+        wl_fail(e, "stdio", NULL, "fcntl(F_DUPFD_CLOEXEC)");
+    return report_fd;
+}
+
 static int launch_child(void *arg)
 {
     /* A copy: with CLONE_VM the caller's context is shared memory, and the fd numbers below
@@ -97,14 +132,60 @@ static int launch_child(void *arg)
     struct launch_ctx local = *(struct launch_ctx *)arg;
     struct launch_ctx *c = &local;
     struct wl_error e;
-    memset(&e, 0, sizeof e);
-    int report_fd = wl_child_prepare(&c->errfd, &c->nullfd, &c->outfd, &c->errout);
-    umask(022);
-    if (c->errfd < 0 || c->nullfd < 0 || (c->spec->stdout_fd >= 0 && c->outfd < 0) ||
-        (c->spec->stderr_fd >= 0 && c->errout < 0))
-        wl_fail(&e, "stdio", NULL, "fcntl(F_DUPFD_CLOEXEC)");
-    else
-        setup_container(c, &e);
+    struct wl_mask_state mask = {NULL};
+    int ok;
+    int report_fd = child_begin(c, &e, &ok);
+    if (ok && prepare_container(c, &e, &mask) == 0)
+        finish_container(c, &e, &mask, c->spec->netns_fd, c->spec->hostname);
+    wl_report_and_exit(report_fd, &e);
+}
+
+/* Waits on the start socket for the start message. 0 with the message's descriptors (moved above
+ * stdio) in place; -1 when the socket was closed instead (the container is abandoned); -2, with
+ * `e` set, for a message that is not a start message. */
+static int await_start(struct wl_error *e, int control, struct wl_start_message *start, int *netns, int *out, int *err)
+{
+    int fds[3] = {-1, -1, -1};
+    size_t expected = 0;
+    ssize_t n = wl_receive_fds(control, start, sizeof *start, fds, 3, &expected);
+    if (n == 0)
+        return -1; /* abandoned: nothing to report */
+    if (n != (ssize_t)sizeof *start) {
+        wl_fail_err(e, n < 0 ? errno : EPROTO, "wait for the start message", NULL, "recvmsg");
+        return -2;
+    }
+    size_t i = 0;
+    *netns = start->has_netns ? fds[i++] : -1;
+    *out = start->has_stdout ? wl_move_high(fds[i++]) : -1;
+    *err = start->has_stderr ? wl_move_high(fds[i++]) : -1;
+    start->hostname[WL_HOSTNAME_MAX] = '\0';
+    if (i != expected || (start->has_stdout && *out < 0) || (start->has_stderr && *err < 0)) {
+        wl_fail_err(e, EPROTO, "wait for the start message", "descriptors", "recvmsg");
+        return -2;
+    }
+    return 0;
+}
+
+static int prepared_child(void *arg)
+{
+    /* Without CLONE_VM this is the child's own copy of the caller's memory: the context stays
+     * valid after the caller returns and frees it. */
+    struct launch_ctx *c = (struct launch_ctx *)arg;
+    struct wl_error e;
+    struct wl_mask_state mask = {NULL};
+    int ok;
+    int report_fd = child_begin(c, &e, &ok);
+    if (ok && prepare_container(c, &e, &mask) == 0) {
+        struct wl_start_message start;
+        int netns = -1;
+        int status = await_start(&e, c->control, &start, &netns, &c->outfd, &c->errout);
+        if (status == -1)
+            _exit(0);
+        if (status == 0) {
+            close(c->control);
+            finish_container(c, &e, &mask, netns, start.hostname[0] ? start.hostname : NULL);
+        }
+    }
     wl_report_and_exit(report_fd, &e);
 }
 
@@ -193,8 +274,13 @@ static char *overlay_options(const struct wharf_launch_spec *s, int *err)
     return opts;
 }
 
-pid_t wharf_launch(const struct wharf_launch_spec *spec, char *errbuf, size_t errlen, int *err)
+/* The caller's half of both modes up to clone(): validation, the overlay options, /dev/null and
+ * the error pipe. On failure returns -1 with the error set and nothing left open. */
+static int begin_launch(const struct wharf_launch_spec *spec, struct launch_ctx *ctx, char **opts, int pipefd[2],
+                        char *errbuf, size_t errlen, int *err)
 {
+    *opts = NULL;
+    pipefd[0] = pipefd[1] = -1;
     if (!spec) {
         wl_set_error(errbuf, errlen, err, EINVAL, "validate", "spec is NULL");
         return -1;
@@ -205,16 +291,15 @@ pid_t wharf_launch(const struct wharf_launch_spec *spec, char *errbuf, size_t er
         return -1;
     }
     int oerr;
-    char *opts = overlay_options(spec, &oerr);
+    *opts = overlay_options(spec, &oerr);
     if (oerr) {
         wl_set_error(errbuf, errlen, err, oerr, "mount rootfs", "overlay options");
         return -1;
     }
-
-    struct launch_ctx ctx = {
+    *ctx = (struct launch_ctx){
         .spec = spec,
         .fs = {
-            .rootfs = spec->rootfs, .overlay_opts = opts, .bind_source = spec->overlay_lower,
+            .rootfs = spec->rootfs, .overlay_opts = *opts, .bind_source = spec->overlay_lower,
             .readonly_rootfs = spec->readonly_rootfs, .mounts = spec->mounts, .n_mounts = spec->n_mounts,
             .cwd = spec->cwd,
         },
@@ -222,40 +307,150 @@ pid_t wharf_launch(const struct wharf_launch_spec *spec, char *errbuf, size_t er
             .uid = spec->uid, .gid = spec->gid, .groups = spec->groups, .n_groups = spec->n_groups,
             .caps = spec->capabilities, .last_cap = wl_cap_last(),
         },
-        .outfd = spec->stdout_fd, .errout = spec->stderr_fd,
+        .outfd = spec->stdout_fd, .errout = spec->stderr_fd, .control = -1,
     };
-    pid_t pid = -1;
-    int pipefd[2] = {-1, -1};
-    ctx.nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (ctx.nullfd < 0) {
+    ctx->nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (ctx->nullfd < 0) {
         wl_set_error(errbuf, errlen, err, errno, "launch", "open(/dev/null)");
-        goto out;
+        free(*opts);
+        *opts = NULL;
+        return -1;
     }
     if (pipe2(pipefd, O_CLOEXEC) < 0) {
         wl_set_error(errbuf, errlen, err, errno, "launch", "pipe2");
-        goto out;
+        close(ctx->nullfd);
+        free(*opts);
+        *opts = NULL;
+        return -1;
     }
-    ctx.errfd = pipefd[1];
+    ctx->errfd = pipefd[1];
+    return 0;
+}
 
+static const int namespace_flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+
+pid_t wharf_launch(const struct wharf_launch_spec *spec, char *errbuf, size_t errlen, int *err)
+{
+    struct launch_ctx ctx;
+    char *opts;
+    int pipefd[2];
+    if (begin_launch(spec, &ctx, &opts, pipefd, errbuf, errlen, err) < 0)
+        return -1;
     /* Unless a tiny init stays behind as PID 1 (it never execs), the child shares this address
      * space until it execs (CLONE_VM | CLONE_VFORK, as posix_spawn does): no page tables are
      * copied and no copy-on-write faults are taken on the way to exec. The child allocates
      * nothing and changes no memory of the caller's but its own stack and a copy of the context. */
-    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+    int flags = namespace_flags;
     if (!spec->init_process)
         flags |= CLONE_VM | CLONE_VFORK;
-    pid = wl_clone(launch_child, &ctx, flags);
+    pid_t pid = wl_clone(launch_child, &ctx, flags);
+    close(pipefd[1]);
     if (pid < 0) {
         wl_set_error(errbuf, errlen, err, errno, "launch", "clone");
         close(pipefd[0]);
-        goto out;
+    } else {
+        pid = wl_await_exec(pipefd[0], pid, errbuf, errlen, err);
     }
-    close(pipefd[1]);
-    pipefd[1] = -1;
-    pid = wl_await_exec(pipefd[0], pid, errbuf, errlen, err);
-out:
-    wl_close_fd(pipefd[1]);
-    wl_close_fd(ctx.nullfd);
+    close(ctx.nullfd);
     free(opts);
     return pid;
+}
+
+int wharf_prepare(const struct wharf_launch_spec *spec, struct wharf_prepared *prepared, char *errbuf, size_t errlen,
+                  int *err)
+{
+    *prepared = (struct wharf_prepared){.pid = -1, .control_fd = -1, .error_fd = -1};
+    struct launch_ctx ctx;
+    char *opts;
+    int pipefd[2];
+    if (begin_launch(spec, &ctx, &opts, pipefd, errbuf, errlen, err) < 0)
+        return -1;
+    int control[2];
+    pid_t pid = -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) < 0) {
+        wl_set_error(errbuf, errlen, err, errno, "prepare", "socketpair");
+    } else {
+        ctx.control = control[1];
+        /* No CLONE_VM: the child outlives this call, waiting for its start message on its own
+         * copy of this memory (the context and the strings the spec points to). */
+        pid = wl_clone(prepared_child, &ctx, namespace_flags);
+        if (pid < 0)
+            wl_set_error(errbuf, errlen, err, errno, "prepare", "clone");
+        close(control[1]);
+    }
+    close(pipefd[1]);
+    close(ctx.nullfd);
+    free(opts);
+    if (pid < 0) {
+        close(pipefd[0]);
+        if (ctx.control >= 0)
+            close(control[0]);
+        return -1;
+    }
+    *prepared = (struct wharf_prepared){.pid = pid, .control_fd = control[0], .error_fd = pipefd[0]};
+    return 0;
+}
+
+pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const char *hostname, int stdout_fd,
+                           int stderr_fd, char *errbuf, size_t errlen, int *err)
+{
+    if (prepared->pid <= 0 || prepared->control_fd < 0 || prepared->error_fd < 0) {
+        wl_set_error(errbuf, errlen, err, EINVAL, "start", "not a prepared container");
+        return -1;
+    }
+    if (netns_fd == 0) {
+        wl_set_error(errbuf, errlen, err, EINVAL, "validate", "netns_fd 0 is stdin (use -1 for no namespace)");
+        wharf_abandon_prepared(prepared);
+        return -1;
+    }
+    struct wl_start_message start;
+    memset(&start, 0, sizeof start);
+    if (hostname && strlen(hostname) > WL_HOSTNAME_MAX) {
+        wl_set_error(errbuf, errlen, err, EINVAL, "set hostname", "longer than 64 bytes");
+        wharf_abandon_prepared(prepared);
+        return -1;
+    }
+    if (hostname)
+        strcpy(start.hostname, hostname);
+    int fds[3];
+    size_t count = 0;
+    if ((start.has_netns = netns_fd >= 0))
+        fds[count++] = netns_fd;
+    if ((start.has_stdout = stdout_fd >= 0))
+        fds[count++] = stdout_fd;
+    if ((start.has_stderr = stderr_fd >= 0))
+        fds[count++] = stderr_fd;
+    int sent = wl_send_fds(prepared->control_fd, &start, sizeof start, fds, count);
+    int send_errno = errno;
+    close(prepared->control_fd);
+    prepared->control_fd = -1;
+    pid_t pid = prepared->pid;
+    prepared->pid = -1;
+    int readfd = prepared->error_fd;
+    prepared->error_fd = -1;
+    /* A child that failed while preparing has its report waiting in the pipe (and is why the send
+     * failed): it says more than the send's error does. */
+    pid_t started = wl_await_exec(readfd, pid, errbuf, errlen, err);
+    if (started < 0 || sent == 0)
+        return started;
+    /* Not sent, and no report: the child is gone without one (killed). */
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    wl_set_error(errbuf, errlen, err, send_errno, "start the prepared container", "sendmsg");
+    return -1;
+}
+
+void wharf_abandon_prepared(struct wharf_prepared *prepared)
+{
+    wl_close_fd(prepared->control_fd);
+    wl_close_fd(prepared->error_fd);
+    if (prepared->pid > 0) {
+        /* Closing the socket alone would let it finish mounting first; nothing of it is wanted. */
+        kill(prepared->pid, SIGKILL);
+        int status;
+        while (waitpid(prepared->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    *prepared = (struct wharf_prepared){.pid = -1, .control_fd = -1, .error_fd = -1};
 }

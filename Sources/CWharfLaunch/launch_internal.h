@@ -12,6 +12,7 @@
 
 #define WL_STEP_MAX 400
 #define WL_CALL_MAX 48
+#define WL_HOSTNAME_MAX 64 /* HOST_NAME_MAX */
 
 /* What a failed child sends to the caller through the CLOEXEC pipe (one write, < PIPE_BUF so atomic).
  * The caller formats it as "step: call: strerror(err)"; strerror itself is not async-signal-safe. */
@@ -42,6 +43,11 @@ void wl_reset_signal_handlers(void);
  * to report. Returns the fd to report errors on (the moved error pipe, or the original). */
 int wl_child_prepare(int *errfd, int *nullfd, int *outfd, int *errout);
 void wl_unblock_signals(void);
+/* One SEQPACKET message with up to `count` descriptors (SCM_RIGHTS). 0, or -1 with errno. */
+int wl_send_fds(int socket, const void *bytes, size_t length, const int *fds, size_t count);
+/* Receives one such message; up to `capacity` descriptors (close-on-exec) go to `fds` and their
+ * number to *count. Returns the byte count (0 at end of file), or -1 with errno. */
+ssize_t wl_receive_fds(int socket, void *bytes, size_t length, int *fds, size_t capacity, size_t *count);
 int wl_join_cgroups(struct wl_error *e, const char *const *procs, size_t n);
 int wl_setup_stdio(struct wl_error *e, int nullfd, int outfd, int errfd);
 int wl_exec(const char *const *argv, const char *const *envp); /* returns errno */
@@ -69,7 +75,16 @@ struct wl_fs_plan {
     size_t n_mounts;
     const char *cwd;             /* working directory, created if missing (NULL = none) */
 };
-int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan);
+/* What the masking of /proc leaves for the masking of /sys: the directory that got the shared
+ * empty tmpfs (NULL while none has). Lives on the child's stack. */
+struct wl_mask_state {
+    const char *empty;
+};
+/* The root filesystem, /proc, /dev, volumes, the working directory, pivot_root and /proc's masked
+ * paths: everything but /sys, which needs the container's network namespace. */
+int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, struct wl_mask_state *mask);
+/* /sys (read-only) and its masked paths, after pivot_root and after joining the network namespace. */
+int wl_setup_sys(struct wl_error *e, struct wl_mask_state *mask);
 
 /* --- caller side helpers (may allocate), util.c --- */
 pid_t wl_clone(int (*fn)(void *), void *arg, int flags);

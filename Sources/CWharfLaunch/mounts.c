@@ -1,4 +1,6 @@
-/* The container's filesystem: rootfs, /proc, /dev, /sys, volumes, pivot_root, masked paths.
+/* The container's filesystem: rootfs, /proc, /dev, volumes, pivot_root and masked paths first
+ * (wl_setup_rootfs), then /sys and its masked paths (wl_setup_sys), which show the network
+ * namespace of the mounting process and so wait until the container has joined its own.
  * Runs in the cloned child (new mount namespace); no allocation. */
 #include "launch_internal.h"
 
@@ -278,12 +280,16 @@ static const char *const readonly_paths[] = {
 
 /* Masked directories all show one empty read-only tmpfs: the first gets it, the others are bound
  * to it, so masking costs one superblock however many directories the host has (see
- * setup_dev_shm for why superblocks count). The tmpfs is read-only itself, so binds of it are too. */
-static int mask_paths(struct wl_error *e)
+ * setup_dev_shm for why superblocks count). The tmpfs is read-only itself, so binds of it are too.
+ * `under` picks the masked paths of one tree ("/proc/" or "/sys/"); `mask->empty` carries the
+ * shared tmpfs's directory from the first call to the second. */
+static int mask_paths(struct wl_error *e, const char *under, struct wl_mask_state *mask)
 {
-    const char *empty = NULL; /* the masked directory carrying the shared tmpfs */
+    size_t prefix = strlen(under);
     for (size_t i = 0; i < sizeof masked_paths / sizeof masked_paths[0]; i++) {
         const char *path = masked_paths[i];
+        if (strncmp(path, under, prefix) != 0)
+            continue;
         struct stat st;
         if (stat(path, &st) < 0) {
             if (errno == ENOENT)
@@ -293,15 +299,17 @@ static int mask_paths(struct wl_error *e)
         int rc;
         if (!S_ISDIR(st.st_mode))
             rc = mount("/dev/null", path, NULL, MS_BIND, NULL);
-        else if (empty)
-            rc = mount(empty, path, NULL, MS_BIND, NULL);
+        else if (mask->empty)
+            rc = mount(mask->empty, path, NULL, MS_BIND, NULL);
         else if ((rc = mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)) == 0)
-            empty = path;
+            mask->empty = path;
         if (rc < 0)
             return wl_fail(e, "mask", path, "mount");
     }
     for (size_t i = 0; i < sizeof readonly_paths / sizeof readonly_paths[0]; i++) {
         const char *path = readonly_paths[i];
+        if (strncmp(path, under, prefix) != 0)
+            continue;
         if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
             if (errno == ENOENT)
                 continue;
@@ -313,7 +321,7 @@ static int mask_paths(struct wl_error *e)
     return 0;
 }
 
-int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan)
+int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, struct wl_mask_state *mask)
 {
     /* Nothing we mount may propagate back to the host (and pivot_root requires it). */
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -328,14 +336,20 @@ int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan)
     if (mount_beneath(e, rootfd, "proc", WL_DIR, "proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
                       "mount /proc", NULL) < 0 ||
         setup_dev(e, rootfd) < 0 ||
-        mount_beneath(e, rootfd, "sys", WL_DIR, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV,
-                      NULL, "mount /sys", NULL) < 0 ||
         setup_volumes(e, rootfd, plan) < 0)
         goto out;
+    /* /sys itself is mounted by wl_setup_sys; its mount point is made now, while the root may
+     * still be written. */
+    const char *call;
+    int sysfd = open_beneath(rootfd, "sys", WL_DIR, &call);
+    if (sysfd < 0) {
+        wl_fail(e, "mount /sys", NULL, call);
+        goto out;
+    }
+    close(sysfd);
     /* Docker (runc) creates a missing working directory, owned by root, before the root turns
      * read-only; after the volumes, so a directory below a volume is made in the volume. */
     if (plan->cwd) {
-        const char *call;
         int fd = open_beneath(rootfd, plan->cwd, WL_DIR, &call);
         if (fd < 0) {
             wl_fail(e, "create working directory", plan->cwd, call);
@@ -356,6 +370,19 @@ out:
     if (rc == 0)
         rc = pivot(e, plan->rootfs);
     if (rc == 0)
-        rc = mask_paths(e);
+        rc = mask_paths(e, "/proc/", mask);
     return rc;
+}
+
+int wl_setup_sys(struct wl_error *e, struct wl_mask_state *mask)
+{
+    /* After pivot_root: "/" is the container's root, and /proc/self/fd (used by mount_beneath)
+     * is the container's own /proc. */
+    int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return wl_fail(e, "mount /sys", NULL, "open(/)");
+    int rc = mount_beneath(e, rootfd, "sys", WL_DIR, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV,
+                           NULL, "mount /sys", NULL);
+    close(rootfd);
+    return rc < 0 ? rc : mask_paths(e, "/sys/", mask);
 }

@@ -1,5 +1,6 @@
 // Thin wrappers for Linux calls that Swift's Glibc module does not expose without _GNU_SOURCE.
 #include "wharf_sys.h"
+#include "launch_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,61 +88,15 @@ int wharf_seqpacket_pair(int fds[2]) { return socketpair(AF_UNIX, SOCK_SEQPACKET
 
 int wharf_send_with_fd(int socket, const void *bytes, size_t length, int fd)
 {
-    struct iovec vector = {.iov_base = (void *)bytes, .iov_len = length};
-    union {
-        char buffer[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    memset(&control, 0, sizeof control);
-    struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1};
-    if (fd >= 0) {
-        message.msg_control = control.buffer;
-        message.msg_controllen = sizeof control.buffer;
-        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
-        header->cmsg_level = SOL_SOCKET;
-        header->cmsg_type = SCM_RIGHTS;
-        header->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(header), &fd, sizeof(int));
-    }
-    ssize_t sent;
-    do {
-        sent = sendmsg(socket, &message, MSG_NOSIGNAL);
-    } while (sent < 0 && errno == EINTR);
-    if (sent < 0)
-        return -1;
-    if ((size_t)sent != length) {
-        errno = EMSGSIZE;
-        return -1;
-    }
-    return 0;
+    return wl_send_fds(socket, bytes, length, &fd, fd >= 0 ? 1 : 0);
 }
 
 ssize_t wharf_receive_with_fd(int socket, void *bytes, size_t length, int *fd)
 {
+    size_t count;
     *fd = -1;
-    struct iovec vector = {.iov_base = bytes, .iov_len = length};
-    union {
-        char buffer[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.buffer,
-                             .msg_controllen = sizeof control.buffer};
-    ssize_t received;
-    do {
-        received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
-    } while (received < 0 && errno == EINTR);
-    if (received < 0)
-        return -1;
-    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header))
-        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS &&
-            header->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(fd, CMSG_DATA(header), sizeof(int));
-    if (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-        if (*fd >= 0)
-            close(*fd);
+    ssize_t received = wl_receive_fds(socket, bytes, length, fd, 1, &count);
+    if (received >= 0 && count == 0)
         *fd = -1;
-        errno = EMSGSIZE;
-        return -1;
-    }
     return received;
 }

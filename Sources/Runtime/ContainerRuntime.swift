@@ -99,11 +99,15 @@ public final class ContainerRuntime: @unchecked Sendable {
             // attaches the network (see `BackgroundStep`); both are done before anything goes
             // on. What was attached goes into the plan whether or not attaching finished, and
             // the plan names the cgroups from the start, so a rollback removes exactly what
-            // exists (the directories go with the task directory).
+            // exists (the directories go with the task directory). The worker then writes the
+            // plan as it is without the network and lets the supervisor prepare the containers
+            // (`SupervisorStart.prepareMessage`) while the network is still being attached.
             let cgroupPlan = plan
             let cgroups = BackgroundStep.start { () throws(SystemError) in
                 try self.createCgroups(for: cgroupLayout, plan: cgroupPlan)
                 try Self.makeContainerDirectories(for: spec, layout: layout)
+                try FileSystem.writeAtomically(layout.plan, cgroupPlan.encoded)
+                spawned.prepare()
             }
             let attached = Result { () throws(SystemError) in
                 try network.attach(taskID: id, mode: spec.networkMode, attachment: &attachment)

@@ -12,6 +12,15 @@ enum SupervisorSpawner {
         /// The runtime's end of the start socket; `start` or `abandon` closes it.
         let startSocket: Int32
 
+        /// Lets the supervisor prepare the containers that start at once (the plan is written
+        /// without the network). Only a head start: if it cannot be sent the supervisor is gone,
+        /// and the start message, which can then not be sent either, fails the launch.
+        func prepare() {
+            _ = SupervisorStart.prepareMessage.withUnsafeBytes {
+                wharf_send_with_fd(startSocket, $0.baseAddress, $0.count, -1)
+            }
+        }
+
         /// Lets the supervisor start the task, handing it the task's network namespace. If the
         /// message cannot be sent the launch is abandoned (see `abandon`) before this throws.
         func start(networkNamespaceFD: Int32?) throws(SystemError) {

@@ -2,14 +2,21 @@
 ///
 /// The runtime spawns the supervisor as soon as the task directory exists, so the supervisor's
 /// exec and start-up run while the runtime is still creating the task's cgroups and network.
-/// The supervisor then waits on a socket, inherited as `socketDescriptor`, for one message:
-/// `message` when the plan is written and the task may start, with the task's network
-/// namespace attached (SCM_RIGHTS) when it has one. The supervisor moves that namespace to
-/// `TaskResources.inheritedNetworkNamespaceDescriptor`. End of file instead means the launch was
-/// abandoned (it failed, or the runtime died): the supervisor exits without touching anything.
+/// The supervisor then waits on a socket, inherited as `socketDescriptor`, for its messages:
+/// - `prepareMessage`, once the task's cgroups and containers' directories exist and the plan is
+///   written without the network: the supervisor may prepare the containers that start at once
+///   (everything up to their network namespace, host name, /sys and output);
+/// - `message` when the plan is written whole and the task may start, with the task's network
+///   namespace attached (SCM_RIGHTS) when it has one. The supervisor moves that namespace to
+///   `TaskResources.inheritedNetworkNamespaceDescriptor`.
+///
+/// End of file instead means the launch was abandoned (it failed, or the runtime died): the
+/// supervisor kills what it prepared and exits without touching anything else.
 public enum SupervisorStart {
     /// The supervisor's end of the start socket.
     public static let socketDescriptor: Int32 = 3
     /// The start message.
     public static let message: [UInt8] = Array("start".utf8)
+    /// The message that the containers may be prepared (it comes first, and may not come at all).
+    public static let prepareMessage: [UInt8] = Array("prepare".utf8)
 }

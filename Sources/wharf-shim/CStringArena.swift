@@ -4,7 +4,8 @@ import Glibc
 
 /// Owns the C strings and arrays handed to the launch path, freeing them all at once.
 ///
-/// The C side reads them only until `wharf_launch` returns, so one arena per call is enough.
+/// The C side reads them only until the call returns (a prepared container's process works on
+/// its own copy of this memory), so one arena per call is enough.
 final class CStringArena {
     private var allocations: [UnsafeMutableRawPointer] = []
 

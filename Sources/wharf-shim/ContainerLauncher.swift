@@ -21,6 +21,60 @@ struct ContainerLauncher {
     /// Starts `container` with its stdout and stderr on `outputFD`; returns its pid once exec'd.
     func launch(_ container: ContainerPlan, outputFD: Int32) throws(SystemError) -> Int32 {
         let arena = CStringArena()
+        var spec = launchSpec(of: container, arena: arena)
+        spec.netns_fd = plan.resources.networkNamespaceDescriptor ?? -1
+        spec.hostname = arena.optionalString(plan.hostname)
+        spec.stdout_fd = outputFD
+        spec.stderr_fd = outputFD
+        var message = [CChar](repeating: 0, count: 512)
+        var code: Int32 = 0
+        let pid = message.withUnsafeMutableBufferPointer { buffer in
+            wharf_launch(&spec, buffer.baseAddress, buffer.count, &code)
+        }
+        guard pid > 0 else { throw Self.startError(container, message, code) }
+        return pid
+    }
+
+    /// Prepares `container` ahead of the start message (see `PreparedContainer`): everything up
+    /// to its network namespace, host name, /sys and output.
+    func prepare(_ container: ContainerPlan) throws(SystemError) -> PreparedContainer {
+        let arena = CStringArena()
+        var spec = launchSpec(of: container, arena: arena)
+        var prepared = wharf_prepared()
+        var message = [CChar](repeating: 0, count: 512)
+        var code: Int32 = 0
+        let status = message.withUnsafeMutableBufferPointer { buffer in
+            wharf_prepare(&spec, &prepared, buffer.baseAddress, buffer.count, &code)
+        }
+        guard status == 0 else {
+            throw SystemError(step: "prepare container \(container.name): \(cText(message))", call: "wharf_prepare", errno: code)
+        }
+        return PreparedContainer(name: container.name, handle: prepared)
+    }
+
+    /// Starts a container `prepare` made (with this launcher's plan: the task's network namespace
+    /// and host name) with its stdout and stderr on `outputFD`; returns its pid once exec'd.
+    func start(_ prepared: PreparedContainer, _ container: ContainerPlan, outputFD: Int32) throws(SystemError) -> Int32 {
+        let arena = CStringArena()
+        let hostname = arena.optionalString(plan.hostname)
+        var message = [CChar](repeating: 0, count: 512)
+        var code: Int32 = 0
+        let pid = message.withUnsafeMutableBufferPointer { buffer in
+            wharf_start_prepared(
+                &prepared.handle, plan.resources.networkNamespaceDescriptor ?? -1, hostname, outputFD, outputFD,
+                buffer.baseAddress, buffer.count, &code)
+        }
+        guard pid > 0 else { throw Self.startError(container, message, code) }
+        return pid
+    }
+
+    private static func startError(_ container: ContainerPlan, _ message: [CChar], _ code: Int32) -> SystemError {
+        SystemError(step: "start container \(container.name): \(cText(message))", call: "wharf_launch", errno: code)
+    }
+
+    /// The C launch spec of `container` without the parts that come with the start (network
+    /// namespace, host name, output), its strings owned by `arena`.
+    private func launchSpec(of container: ContainerPlan, arena: CStringArena) -> wharf_launch_spec {
         let upper = layout.upperDirectory(of: container.name)
         let work = layout.workDirectory(of: container.name)
         let rootfs = layout.rootfs(of: container.name)
@@ -43,8 +97,7 @@ struct ContainerLauncher {
         }
 
         var spec = wharf_launch_spec()
-        spec.netns_fd = plan.resources.networkNamespaceDescriptor ?? -1
-        spec.hostname = arena.optionalString(plan.hostname)
+        spec.netns_fd = -1
         spec.rootfs = arena.string(rootfs)
         spec.overlay_lower = arena.string(container.layerDirectories.joined(separator: ":"))
         spec.overlay_upper = arena.string(upper)
@@ -66,19 +119,9 @@ struct ContainerLauncher {
         spec.n_rlimits = container.resourceLimits.count
         spec.no_new_privs = container.noNewPrivileges ? 1 : 0
         spec.init_process = container.initProcess ? 1 : 0
-        spec.stdout_fd = outputFD
-        spec.stderr_fd = outputFD
-
-        var message = [CChar](repeating: 0, count: 512)
-        var code: Int32 = 0
-        let pid = message.withUnsafeMutableBufferPointer { buffer in
-            wharf_launch(&spec, buffer.baseAddress, buffer.count, &code)
-        }
-        guard pid > 0 else {
-            let text = cText(message)
-            throw SystemError(step: "start container \(container.name): \(text)", call: "wharf_launch", errno: code)
-        }
-        return pid
+        spec.stdout_fd = -1
+        spec.stderr_fd = -1
+        return spec
     }
 
     /// Starts a health check command inside the running container whose init is `pid`.

@@ -6,25 +6,38 @@ import ShimProtocol
 import Glibc
 #endif
 
-/// Waits on the start socket for the runtime's start message (see `SupervisorStart`), then
-/// closes the socket and moves the network namespace that came with it, if any, to
-/// `TaskResources.inheritedNetworkNamespaceDescriptor`, whose number it returns.
-///
-/// End of file means the runtime abandoned the launch: the supervisor exits at once, having
-/// touched nothing.
-func awaitStart() throws(SystemError) -> Int32? {
+/// What came on the start socket (see `SupervisorStart`).
+enum StartSignal {
+    /// The plan is written without the network: containers may be prepared.
+    case prepare
+    /// The task may start, in the network namespace that came with it, now at
+    /// `TaskResources.inheritedNetworkNamespaceDescriptor` (nil: none came).
+    case start(networkNamespaceFD: Int32?)
+    /// End of file: the runtime abandoned the launch.
+    case abandoned
+}
+
+/// Waits on the start socket for the runtime's next message. On the start message it closes the
+/// socket and moves the network namespace that came with it, if any, to
+/// `TaskResources.inheritedNetworkNamespaceDescriptor`.
+func awaitStartSignal() throws(SystemError) -> StartSignal {
     let socket = SupervisorStart.socketDescriptor
     var buffer = [UInt8](repeating: 0, count: 64)
     var namespaceFD: Int32 = -1
     let count = buffer.withUnsafeMutableBytes { wharf_receive_with_fd(socket, $0.baseAddress, $0.count, &namespaceFD) }
     guard count >= 0 else { throw SystemError.current(step: "wait for the start message", call: "recvmsg") }
+    guard count > 0 else {
+        close(socket)
+        return .abandoned
+    }
+    let received = Array(buffer[0..<count])
+    if received == SupervisorStart.prepareMessage && namespaceFD < 0 { return .prepare }
     close(socket)
-    guard count > 0 else { exit(0) }
-    guard Array(buffer[0..<count]) == SupervisorStart.message else {
+    guard received == SupervisorStart.message else {
         if namespaceFD >= 0 { close(namespaceFD) }
         throw SystemError(step: "wait for the start message: got \(count) unexpected bytes", call: "recvmsg", errno: EPROTO)
     }
-    guard namespaceFD >= 0 else { return nil }
+    guard namespaceFD >= 0 else { return .start(networkNamespaceFD: nil) }
     let target = TaskResources.inheritedNetworkNamespaceDescriptor
     // dup2 clears close-on-exec on the copy; the namespace must not reach the containers, which
     // join it by setns and have every descriptor above stderr closed on exec anyway.
@@ -32,5 +45,5 @@ func awaitStart() throws(SystemError) -> Int32? {
         throw SystemError.current(step: "take over the network namespace", call: "dup2")
     }
     close(namespaceFD)
-    return target
+    return .start(networkNamespaceFD: target)
 }

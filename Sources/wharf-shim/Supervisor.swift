@@ -23,18 +23,33 @@ final class Supervisor {
     var stopping: (reason: String, code: String)?
     /// The task cgroup's OOM kill count already attributed to a container.
     var taskOOMKillsSeen = 0
+    /// Containers prepared before the start message, by name, until started or abandoned.
+    var prepared: [String: PreparedContainer]
 
-    init(plan: SupervisorPlan, layout: TaskLayout, events: EventLog) throws(SystemError) {
+    /// `prepared` are containers of `plan` prepared ahead (see `PreparedContainer`); this
+    /// supervisor starts or abandons each.
+    init(plan: SupervisorPlan, layout: TaskLayout, events: EventLog, prepared: [String: PreparedContainer]) throws(SystemError) {
         self.plan = plan
         self.layout = layout
         self.launcher = ContainerLauncher(plan: plan, layout: layout)
         self.events = events
-        self.signals = try SignalSource()
+        self.prepared = prepared
+        do {
+            self.signals = try SignalSource()
+        } catch {
+            PreparedContainer.abandonAll(prepared)
+            throw error
+        }
         self.containers = plan.containers.map(SupervisedContainer.init)
     }
 
     /// Runs until every container has stopped.
     func run() {
+        startReadyContainers()
+        // Prepared containers start on the first pass or not at all (the task is stopping):
+        // give up the rest before anything is reaped, so no prepared process is reaped unseen.
+        PreparedContainer.abandonAll(prepared)
+        prepared = [:]
         while true {
             startReadyContainers()
             if stopping != nil { signalStoppableContainers() }
@@ -118,7 +133,12 @@ final class Supervisor {
                 path: layout.log(of: container.name), pipeFD: ends[0], maxBytes: container.plan.logMaxBytes,
                 maxFiles: container.plan.logMaxFiles)
             _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
-            let pid = try launcher.launch(container.plan, outputFD: ends[1])
+            let pid: Int32
+            if let ahead = prepared.removeValue(forKey: container.name) {
+                pid = try launcher.start(ahead, container.plan, outputFD: ends[1])
+            } else {
+                pid = try launcher.launch(container.plan, outputFD: ends[1])
+            }
             container.phase = .running(pid: pid)
             container.everStarted = true
             container.startedAt = Clock.monotonicNanoseconds()

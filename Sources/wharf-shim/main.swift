@@ -25,6 +25,8 @@ let layout = TaskLayout(directory: arguments[1])
 wharf_close_from(UInt32(SupervisorStart.socketDescriptor + 1))
 wharf_set_child_subreaper()
 let namespaceDescriptor = TaskResources.inheritedNetworkNamespaceDescriptor
+/// Containers prepared on the runtime's prepare message, by name (see `PreparedContainer`).
+var prepared: [String: PreparedContainer] = [:]
 let receivedNamespace: Int32?
 do {
     // Named in supervisor.pid while the runtime still prepares the task (it checks, and writes
@@ -32,9 +34,21 @@ do {
     if let identity = ProcessIdentity.of(pid: getpid()) {
         try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
     }
-    receivedNamespace = try awaitStart()
+    waiting: while true {
+        switch try awaitStartSignal() {
+        case .prepare:
+            prepared = prepareContainers(plan: try SupervisorPlan(decoding: try FileSystem.read(layout.plan)), layout: layout)
+        case .start(let namespace):
+            receivedNamespace = namespace
+            break waiting
+        case .abandoned:
+            PreparedContainer.abandonAll(prepared)
+            exit(0)
+        }
+    }
 } catch {
     report("\(error)")
+    PreparedContainer.abandonAll(prepared)
     exit(1)
 }
 
@@ -45,11 +59,13 @@ do {
     let networkNamespaceFD = plan.resources.networkNamespaceDescriptor
     guard networkNamespaceFD == receivedNamespace else {
         report("the plan names network namespace descriptor \(networkNamespaceFD ?? -1); the runtime sent \(receivedNamespace == nil ? "none" : "one") for \(namespaceDescriptor)")
+        PreparedContainer.abandonAll(prepared)
         exit(1)
     }
     let events = try EventLog(path: layout.events)
     events.append(.supervisorStarted(pid: getpid(), at: Clock.wallNanoseconds()))
-    let supervisor = try Supervisor(plan: plan, layout: layout, events: events)
+    let supervisor = try Supervisor(plan: plan, layout: layout, events: events, prepared: prepared)
+    prepared = [:]
     supervisor.run()
     for failure in TaskTeardown(plan: plan, networkNamespaceFD: networkNamespaceFD).run() {
         report("teardown: \(failure)")
@@ -58,5 +74,21 @@ do {
     exit(0)
 } catch {
     report("\(error)")
+    PreparedContainer.abandonAll(prepared)
     exit(1)
+}
+
+/// Prepares the containers of `plan` that start at once (those without dependencies). One that
+/// cannot be prepared is left to start the ordinary way, which reports why it cannot.
+func prepareContainers(plan: SupervisorPlan, layout: TaskLayout) -> [String: PreparedContainer] {
+    let launcher = ContainerLauncher(plan: plan, layout: layout)
+    var prepared: [String: PreparedContainer] = [:]
+    for container in plan.containers where container.dependsOn.isEmpty {
+        do {
+            prepared[container.name] = try launcher.prepare(container)
+        } catch {
+            report("\(error)")
+        }
+    }
+    return prepared
 }

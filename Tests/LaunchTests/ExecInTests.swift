@@ -6,20 +6,7 @@ import XCTest
 import Glibc
 #endif
 
-final class ExecInTests: XCTestCase {
-    var fx: Fixture!
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(geteuid() == 0, "launch tests need root")
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: "/usr/bin/busybox"), "needs busybox-static")
-        fx = try Fixture()
-    }
-
-    override func tearDown() {
-        fx?.cleanup()
-        fx = nil
-    }
-
+final class ExecInTests: FixtureTestCase {
     /// Starts a long-running container and returns its (tracked) pid.
     private func startContainer(initProcess: Bool) throws -> pid_t {
         let arena = CArena()

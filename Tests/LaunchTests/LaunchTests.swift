@@ -7,20 +7,7 @@ import Glibc
 #endif
 
 /// Runs real containers: needs root (CAP_SYS_ADMIN), overlayfs and busybox-static.
-final class LaunchTests: XCTestCase {
-    var fx: Fixture!
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(geteuid() == 0, "launch tests need root")
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: "/usr/bin/busybox"), "needs busybox-static")
-        fx = try Fixture()
-    }
-
-    override func tearDown() {
-        fx?.cleanup()
-        fx = nil
-    }
-
+final class LaunchTests: FixtureTestCase {
     func testEchoToStdoutPipe() throws {
         let r = try fx.run("echo hi; echo oops >&2")
         XCTAssertEqual(r.code, 0)
@@ -301,29 +288,13 @@ final class LaunchTests: XCTestCase {
     }
 
     func testJoinNetworkNamespace() throws {
-        // unshare(CLONE_NEWNET) only affects the calling thread, so do it on a throwaway thread
-        // and keep a descriptor of the new namespace (the runtime's supervisor holds one so).
-        final class Box: @unchecked Sendable { var fd: Int32 = -1; var err: Int32 = 0 }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            if unshareNamespaces(0x4000_0000 /* CLONE_NEWNET */) == 0 {
-                box.fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
-            }
-            box.err = errno
-            done.signal()
-        }
-        thread.start()
-        done.wait()
-        XCTAssertGreaterThan(box.fd, 0, "netns setup failed: errno \(box.err)")
-        defer { close(box.fd) }
-        var st = stat()
-        XCTAssertEqual(fstat(box.fd, &st), 0)
+        let netns = try makeNetworkNamespace()
+        defer { close(netns.fd) }
 
         let r = try fx.run("readlink /proc/self/ns/net; ls /sys/class/net") { s, a in
-            s.netns_fd = box.fd
+            s.netns_fd = netns.fd
         }
-        XCTAssertEqual(r.out, "net:[\(st.st_ino)]\nlo\n", r.err)
+        XCTAssertEqual(r.out, "net:[\(netns.inode)]\nlo\n", r.err)
     }
 
     func testZeroNamespaceDescriptorIsRefused() throws {

@@ -46,6 +46,31 @@ func unshareNamespaces(_ flags: Int32) -> Int32 {
     return unsafeBitCast(sym, to: Fn.self)(flags)
 }
 
+/// A new network namespace (with only `lo`), as a descriptor the caller closes, and its inode.
+/// unshare(CLONE_NEWNET) only affects the calling thread, so it is made on a throwaway thread
+/// (the runtime's supervisor holds a descriptor like this one).
+func makeNetworkNamespace() throws -> (fd: Int32, inode: UInt) {
+    final class Box: @unchecked Sendable { var fd: Int32 = -1; var err: Int32 = 0 }
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+        if unshareNamespaces(0x4000_0000 /* CLONE_NEWNET */) == 0 {
+            box.fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
+        }
+        box.err = errno
+        done.signal()
+    }
+    thread.start()
+    done.wait()
+    guard box.fd > 0 else { throw LaunchError(message: "network namespace setup", errno: box.err) }
+    var st = stat()
+    guard fstat(box.fd, &st) == 0 else {
+        close(box.fd)
+        throw LaunchError(message: "fstat of the network namespace", errno: errno)
+    }
+    return (box.fd, UInt(st.st_ino))
+}
+
 /// Exit code of a wait status: the code, or 128+signal.
 func exitCode(_ status: Int32) -> Int32 {
     let sig = status & 0x7f
@@ -105,6 +130,22 @@ struct LaunchError: Error, CustomStringConvertible {
     var message: String
     var errno: Int32
     var description: String { "\(message) (errno \(errno))" }
+}
+
+/// A test case with a fresh `Fixture` per test, skipped unless it runs as root with busybox-static.
+class FixtureTestCase: XCTestCase {
+    var fx: Fixture!
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(geteuid() == 0, "launch tests need root")
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: "/usr/bin/busybox"), "needs busybox-static")
+        fx = try Fixture()
+    }
+
+    override func tearDown() {
+        fx?.cleanup()
+        fx = nil
+    }
 }
 
 /// A throwaway busybox root filesystem plus the directories tests mount things from.

@@ -67,6 +67,34 @@ struct wharf_launch_spec {
 /// Must be called as root (real CAP_SYS_ADMIN in the caller's user namespace).
 pid_t wharf_launch(const struct wharf_launch_spec *spec, char *errbuf, size_t errlen, int *err);
 
+/// A container prepared ahead of its start by `wharf_prepare`.
+struct wharf_prepared {
+    pid_t pid;      /* the container's process, a direct child of the caller; -1 once started or abandoned */
+    int control_fd; /* the caller's end of the socket its start message goes over */
+    int error_fd;   /* the read end of its error pipe */
+};
+
+/// Prepares a container without starting it: clones its process as `wharf_launch` does, which
+/// joins the cgroups, mounts the root filesystem, /proc, /dev and the volumes, pivots into the
+/// root and masks /proc's paths, then waits for `wharf_start_prepared`. Network namespace, host
+/// name, /sys and stdio come with the start (the spec's `netns_fd`, `hostname`, `stdout_fd` and
+/// `stderr_fd` are not used). Returns 0 at once, without waiting for the preparation: a failure
+/// in it is reported by `wharf_start_prepared`. -1 + `errbuf`/`*err` if the process could not be
+/// made. A prepared container must be started or abandoned (`wharf_abandon_prepared`).
+int wharf_prepare(const struct wharf_launch_spec *spec, struct wharf_prepared *prepared, char *errbuf,
+                  size_t errlen, int *err);
+
+/// Starts a prepared container: hands it the network namespace to join (-1 = stay in the
+/// caller's), its host name (NULL = leave) and its stdout and stderr (-1 = /dev/null), and returns
+/// its pid once it has exec'd, as `wharf_launch` does. On failure (also one of the preparation)
+/// returns -1 + `errbuf`/`*err`, and the process has been reaped. Either way `prepared` is used up.
+pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const char *hostname, int stdout_fd,
+                           int stderr_fd, char *errbuf, size_t errlen, int *err);
+
+/// Gives up a prepared container that will not start: kills and reaps its process (its mounts go
+/// with its mount namespace) and closes its descriptors. Does nothing for one already used up.
+void wharf_abandon_prepared(struct wharf_prepared *prepared);
+
 /// Runs `argv` inside the ipc, uts, net, pid and mount namespaces and the given cgroups of the
 /// running container whose PID 1 is `target` (a host pid), as `uid`/`gid` with no supplementary
 /// groups and no_new_privs. For uid 0 the command gets the container's capability bounding set

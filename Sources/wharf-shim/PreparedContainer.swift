@@ -1,0 +1,28 @@
+import CWharfLaunch
+
+/// A container whose process the supervisor made while it waited for its start message: the
+/// process has joined the container's cgroups, mounted its root filesystem, /proc, /dev and
+/// volumes and pivoted into the root, and waits to be handed the network namespace, host name
+/// and output (`ContainerLauncher.start`). Preparing overlaps the runtime's work on the task's
+/// network, so a start only has the namespace-dependent tail left to do.
+///
+/// Used up by a start; one never started must be abandoned (`abandon`), which kills its process.
+final class PreparedContainer {
+    let name: String
+    var handle: wharf_prepared
+
+    init(name: String, handle: wharf_prepared) {
+        self.name = name
+        self.handle = handle
+    }
+
+    /// Kills and reaps the process if it was not started; its mounts go with it.
+    func abandon() {
+        wharf_abandon_prepared(&handle)
+    }
+
+    /// Abandons each of `containers` (so nothing of them holds the task's cgroups).
+    static func abandonAll(_ containers: [String: PreparedContainer]) {
+        for container in containers.values { container.abandon() }
+    }
+}

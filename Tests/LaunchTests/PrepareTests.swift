@@ -1,0 +1,111 @@
+import CWharfLaunch
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Containers prepared ahead of their start (`wharf_prepare`, `wharf_start_prepared`,
+/// `wharf_abandon_prepared`): real processes, needs root, overlayfs and busybox-static.
+final class PrepareTests: FixtureTestCase {
+    private func prepare(_ spec: wharf_launch_spec) throws -> wharf_prepared {
+        var spec = spec
+        var prepared = wharf_prepared()
+        var errbuf = [CChar](repeating: 0, count: 512)
+        var err: Int32 = 0
+        guard wharf_prepare(&spec, &prepared, &errbuf, errbuf.count, &err) == 0 else {
+            throw LaunchError(message: cString(errbuf), errno: err)
+        }
+        fx.track(prepared.pid)
+        return prepared
+    }
+
+    private func start(
+        _ prepared: inout wharf_prepared, netns: Int32 = -1, hostname: String? = nil, out: Int32 = -1, err: Int32 = -1
+    ) throws -> pid_t {
+        var errbuf = [CChar](repeating: 0, count: 512)
+        var code: Int32 = 0
+        let pid = hostname.withOptionalCString { name in
+            wharf_start_prepared(&prepared, netns, name, out, err, &errbuf, errbuf.count, &code)
+        }
+        guard pid > 0 else { throw LaunchError(message: cString(errbuf), errno: code) }
+        return pid
+    }
+
+    func testStartHandsOverNetworkHostNameAndOutput() throws {
+        let netns = try makeNetworkNamespace()
+        defer { close(netns.fd) }
+        let arena = CArena()
+        var spec = fx.spec(arena, "hostname; readlink /proc/self/ns/net; ls /sys/class/net; echo $$; cat /etc/marker; touch /x 2>/dev/null || echo read-only; echo oops >&2")
+        spec.readonly_rootfs = 1
+        var prepared = try prepare(spec)
+        let out = Pipe(), err = Pipe()
+        let pid = try start(&prepared, netns: netns.fd, hostname: "prepared-host", out: out.write, err: err.write)
+        close(out.write)
+        close(err.write)
+        defer { close(out.read); close(err.read) }
+        XCTAssertEqual(prepared.pid, -1, "a start uses the prepared container up")
+        XCTAssertEqual(readAll(out.read), "prepared-host\nnet:[\(netns.inode)]\nlo\n1\nmarker-content\nread-only\n")
+        XCTAssertEqual(readAll(err.read), "oops\n")
+        XCTAssertEqual(exitCode(waitStatus(pid)), 0)
+        fx.forget(pid)
+    }
+
+    func testPreparedContainerWaitsUntilAbandoned() throws {
+        let arena = CArena()
+        var prepared = try prepare(fx.spec(arena, "true"))
+        let pid = prepared.pid
+        usleep(200_000)
+        var status: Int32 = 0
+        XCTAssertEqual(waitpid(pid, &status, WNOHANG), 0, "a prepared container waits for its start")
+        wharf_abandon_prepared(&prepared)
+        XCTAssertEqual(prepared.pid, -1)
+        XCTAssertEqual(prepared.control_fd, -1)
+        XCTAssertEqual(waitpid(pid, &status, WNOHANG), -1, "abandoning reaps the process")
+        XCTAssertEqual(errno, ECHILD)
+        fx.forget(pid)
+        // Abandoning twice, or a container already used up, does nothing.
+        wharf_abandon_prepared(&prepared)
+    }
+
+    func testPreparationFailureIsReportedAtStart() throws {
+        let arena = CArena()
+        var spec = fx.spec(arena, "true")
+        spec.mounts = arena.array([wharf_mount(source: arena.str(fx.base + "/missing"), target: arena.str("/data"),
+                                               fstype: nil, flags: 0, data: nil)])
+        spec.n_mounts = 1
+        var prepared = try prepare(spec)
+        let pid = prepared.pid
+        XCTAssertThrowsError(try start(&prepared)) { error in
+            let failure = error as? LaunchError
+            XCTAssertTrue(failure?.message.contains("mount volume /data") == true, "\(error)")
+            XCTAssertEqual(failure?.errno, ENOENT)
+        }
+        var status: Int32 = 0
+        XCTAssertEqual(waitpid(pid, &status, WNOHANG), -1, "the failed container has been reaped")
+        fx.forget(pid)
+    }
+
+    func testStartRefusesStdinAsNamespace() throws {
+        let arena = CArena()
+        var prepared = try prepare(fx.spec(arena, "true"))
+        let pid = prepared.pid
+        XCTAssertThrowsError(try start(&prepared, netns: 0)) { error in
+            XCTAssertEqual((error as? LaunchError)?.errno, EINVAL)
+        }
+        var status: Int32 = 0
+        XCTAssertEqual(waitpid(pid, &status, WNOHANG), -1, "a refused start abandons the container")
+        fx.forget(pid)
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// Calls `body` with a C string of the value, or NULL.
+    func withOptionalCString<R>(_ body: (UnsafePointer<CChar>?) -> R) -> R {
+        switch self {
+        case .some(let text): return text.withCString { body($0) }
+        case .none: return body(nil)
+        }
+    }
+}
