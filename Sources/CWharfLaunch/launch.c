@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -71,27 +72,20 @@ static int run_init(struct launch_ctx *c, struct wl_error *e)
     wl_supervise(child);
 }
 
-/* The steps that need neither the network namespace nor the container's output: its cgroups,
- * its root filesystem up to pivot_root. A prepared container takes them before its start. */
-static int prepare_container(struct launch_ctx *c, struct wl_error *e, struct wl_mask_state *mask)
+/* The network namespace (-1 = stay) and the host name (NULL = leave). */
+static int join_network_and_name(struct wl_error *e, int netns_fd, const char *hostname)
 {
-    const struct wharf_launch_spec *s = c->spec;
-    if (wl_join_cgroups(e, s->cgroup_procs, s->n_cgroup_procs) < 0)
-        return -1;
-    return wl_setup_rootfs(e, &c->fs, mask);
-}
-
-/* The rest, up to exec: the network namespace, host name, /sys, limits, identity and stdio. */
-static int finish_container(struct launch_ctx *c, struct wl_error *e, struct wl_mask_state *mask, int netns_fd,
-                            const char *hostname)
-{
-    const struct wharf_launch_spec *s = c->spec;
     if (netns_fd >= 0 && join_netns(e, netns_fd) < 0)
         return -1;
     if (hostname && sethostname(hostname, strlen(hostname)) < 0)
         return wl_fail(e, "set hostname", hostname, "sethostname");
-    if (wl_setup_sys(e, mask) < 0)
-        return -1;
+    return 0;
+}
+
+/* The tail of both modes, once the root filesystem is in place: limits, identity, stdio, exec. */
+static int exec_container(struct launch_ctx *c, struct wl_error *e)
+{
+    const struct wharf_launch_spec *s = c->spec;
     if (set_rlimits(e, s) < 0)
         return -1;
     if (wl_apply_identity(e, &c->id) < 0)
@@ -135,8 +129,10 @@ static int launch_child(void *arg)
     struct wl_mask_state mask = {NULL};
     int ok;
     int report_fd = child_begin(c, &e, &ok);
-    if (ok && prepare_container(c, &e, &mask) == 0)
-        finish_container(c, &e, &mask, c->spec->netns_fd, c->spec->hostname);
+    const struct wharf_launch_spec *s = c->spec;
+    if (ok && wl_join_cgroups(&e, s->cgroup_procs, s->n_cgroup_procs) == 0 &&
+        join_network_and_name(&e, s->netns_fd, s->hostname) == 0 && wl_setup_rootfs(&e, &c->fs, 1, &mask) == 0)
+        exec_container(c, &e);
     wl_report_and_exit(report_fd, &e);
 }
 
@@ -166,6 +162,8 @@ static int await_start(struct wl_error *e, int control, struct wl_start_message 
     return 0;
 }
 
+/* A prepared container: everything up to pivot_root, then (on its start message, once the caller
+ * has moved it into its cgroups) the network namespace, host name, /sys and the rest. */
 static int prepared_child(void *arg)
 {
     /* Without CLONE_VM this is the child's own copy of the caller's memory: the context stays
@@ -175,7 +173,12 @@ static int prepared_child(void *arg)
     struct wl_mask_state mask = {NULL};
     int ok;
     int report_fd = child_begin(c, &e, &ok);
-    if (ok && prepare_container(c, &e, &mask) == 0) {
+    /* It lives on past this call: it keeps only its own descriptors, so it holds nothing of the
+     * caller's (the supervisor's start socket, other prepared containers' sockets and pipes, and
+     * the caller's end of its own socket, whose closing is how it learns it is abandoned). */
+    int keep[] = {report_fd, c->nullfd, c->control};
+    wl_close_all_but(keep, sizeof keep / sizeof keep[0]);
+    if (ok && wl_setup_rootfs(&e, &c->fs, 0, &mask) == 0) {
         struct wl_start_message start;
         int netns = -1;
         int status = await_start(&e, c->control, &start, &netns, &c->outfd, &c->errout);
@@ -183,7 +186,9 @@ static int prepared_child(void *arg)
             _exit(0);
         if (status == 0) {
             close(c->control);
-            finish_container(c, &e, &mask, netns, start.hostname[0] ? start.hostname : NULL);
+            if (join_network_and_name(&e, netns, start.hostname[0] ? start.hostname : NULL) == 0 &&
+                wl_setup_sys(&e, &mask) == 0)
+                exec_container(c, &e);
         }
     }
     wl_report_and_exit(report_fd, &e);
@@ -391,8 +396,29 @@ int wharf_prepare(const struct wharf_launch_spec *spec, struct wharf_prepared *p
     return 0;
 }
 
+/* Moves `pid` (all its threads) into each cgroup whose cgroup.procs file is named. */
+static int move_into_cgroups(pid_t pid, const char *const *procs, size_t n, char *errbuf, size_t errlen, int *err)
+{
+    char text[24];
+    int length = snprintf(text, sizeof text, "%d", (int)pid);
+    for (size_t i = 0; i < n; i++) {
+        int fd = open(procs[i], O_WRONLY | O_CLOEXEC);
+        ssize_t written = fd < 0 ? -1 : write(fd, text, (size_t)length);
+        int saved = errno;
+        wl_close_fd(fd);
+        if (written != length) {
+            char step[WL_STEP_MAX];
+            snprintf(step, sizeof step, "join cgroup %s", procs[i]);
+            wl_set_error(errbuf, errlen, err, written < 0 ? saved : EIO, step, fd < 0 ? "open" : "write");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const char *hostname, int stdout_fd,
-                           int stderr_fd, char *errbuf, size_t errlen, int *err)
+                           int stderr_fd, const char *const *cgroup_procs, size_t n_cgroup_procs, char *errbuf,
+                           size_t errlen, int *err)
 {
     if (prepared->pid <= 0 || prepared->control_fd < 0 || prepared->error_fd < 0) {
         wl_set_error(errbuf, errlen, err, EINVAL, "start", "not a prepared container");
@@ -412,6 +438,13 @@ pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const 
     }
     if (hostname)
         strcpy(start.hostname, hostname);
+    if ((n_cgroup_procs && !cgroup_procs) ||
+        move_into_cgroups(prepared->pid, cgroup_procs, n_cgroup_procs, errbuf, errlen, err) < 0) {
+        if (n_cgroup_procs && !cgroup_procs)
+            wl_set_error(errbuf, errlen, err, EINVAL, "validate", "cgroup_procs is NULL");
+        wharf_abandon_prepared(prepared);
+        return -1;
+    }
     int fds[3];
     size_t count = 0;
     if ((start.has_netns = netns_fd >= 0))
@@ -422,6 +455,9 @@ pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const 
         fds[count++] = stderr_fd;
     int sent = wl_send_fds(prepared->control_fd, &start, sizeof start, fds, count);
     int send_errno = errno;
+    /* Not sent: it must not go on waiting (a report it wrote stays readable in the pipe). */
+    if (sent != 0)
+        kill(prepared->pid, SIGKILL);
     close(prepared->control_fd);
     prepared->control_fd = -1;
     pid_t pid = prepared->pid;
@@ -433,7 +469,7 @@ pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const 
     pid_t started = wl_await_exec(readfd, pid, errbuf, errlen, err);
     if (started < 0 || sent == 0)
         return started;
-    /* Not sent, and no report: the child is gone without one (killed). */
+    /* Not sent, and no report: the child is gone without one (killed above or before). */
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;

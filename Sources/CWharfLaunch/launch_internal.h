@@ -80,11 +80,14 @@ struct wl_fs_plan {
 struct wl_mask_state {
     const char *empty;
 };
-/* The root filesystem, /proc, /dev, volumes, the working directory, pivot_root and /proc's masked
- * paths: everything but /sys, which needs the container's network namespace. */
-int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, struct wl_mask_state *mask);
-/* /sys (read-only) and its masked paths, after pivot_root and after joining the network namespace. */
+/* The root filesystem, /proc, /dev, /sys unless `with_sys` is 0 (then only its mount point),
+ * volumes, the working directory, pivot_root and the masked paths (/sys's only with /sys). */
+int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, int with_sys, struct wl_mask_state *mask);
+/* /sys (read-only) and its masked paths, after wl_setup_rootfs without /sys, once the process is in
+ * the container's network namespace (sysfs shows the mounting process's). */
 int wl_setup_sys(struct wl_error *e, struct wl_mask_state *mask);
+/* Closes every descriptor >= 3 but the `n` in `keep` (which it sorts). */
+void wl_close_all_but(int *keep, size_t n);
 
 /* --- caller side helpers (may allocate), util.c --- */
 pid_t wl_clone(int (*fn)(void *), void *arg, int flags);

@@ -1,6 +1,6 @@
-/* The container's filesystem: rootfs, /proc, /dev, volumes, pivot_root and masked paths first
- * (wl_setup_rootfs), then /sys and its masked paths (wl_setup_sys), which show the network
- * namespace of the mounting process and so wait until the container has joined its own.
+/* The container's filesystem: rootfs, /proc, /dev, /sys, volumes, pivot_root and masked paths
+ * (wl_setup_rootfs). A prepared container mounts /sys and masks its paths only at its start
+ * (wl_setup_sys): sysfs shows the network namespace of the mounting process.
  * Runs in the cloned child (new mount namespace); no allocation. */
 #include "launch_internal.h"
 
@@ -321,7 +321,13 @@ static int mask_paths(struct wl_error *e, const char *under, struct wl_mask_stat
     return 0;
 }
 
-int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, struct wl_mask_state *mask)
+static int mount_sys(struct wl_error *e, int rootfd)
+{
+    return mount_beneath(e, rootfd, "sys", WL_DIR, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV,
+                         NULL, "mount /sys", NULL);
+}
+
+int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, int with_sys, struct wl_mask_state *mask)
 {
     /* Nothing we mount may propagate back to the host (and pivot_root requires it). */
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -333,20 +339,27 @@ int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, struct wl
     if (rootfd < 0)
         return wl_fail(e, "mount rootfs", plan->rootfs, "open");
     int rc = -1;
+    const char *call;
+    /* Volumes come after /sys, so one below /sys covers sysfs rather than being covered by it.
+     * Without /sys now (wl_setup_sys mounts it later), only its mount point is made, while the
+     * root may still be written; the caller keeps volumes below /sys out of that case. */
     if (mount_beneath(e, rootfd, "proc", WL_DIR, "proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
                       "mount /proc", NULL) < 0 ||
-        setup_dev(e, rootfd) < 0 ||
-        setup_volumes(e, rootfd, plan) < 0)
+        setup_dev(e, rootfd) < 0)
         goto out;
-    /* /sys itself is mounted by wl_setup_sys; its mount point is made now, while the root may
-     * still be written. */
-    const char *call;
-    int sysfd = open_beneath(rootfd, "sys", WL_DIR, &call);
-    if (sysfd < 0) {
-        wl_fail(e, "mount /sys", NULL, call);
-        goto out;
+    if (with_sys) {
+        if (mount_sys(e, rootfd) < 0)
+            goto out;
+    } else {
+        int sysfd = open_beneath(rootfd, "sys", WL_DIR, &call);
+        if (sysfd < 0) {
+            wl_fail(e, "mount /sys", NULL, call);
+            goto out;
+        }
+        close(sysfd);
     }
-    close(sysfd);
+    if (setup_volumes(e, rootfd, plan) < 0)
+        goto out;
     /* Docker (runc) creates a missing working directory, owned by root, before the root turns
      * read-only; after the volumes, so a directory below a volume is made in the volume. */
     if (plan->cwd) {
@@ -371,6 +384,8 @@ out:
         rc = pivot(e, plan->rootfs);
     if (rc == 0)
         rc = mask_paths(e, "/proc/", mask);
+    if (rc == 0 && with_sys)
+        rc = mask_paths(e, "/sys/", mask);
     return rc;
 }
 
@@ -381,8 +396,7 @@ int wl_setup_sys(struct wl_error *e, struct wl_mask_state *mask)
     int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return wl_fail(e, "mount /sys", NULL, "open(/)");
-    int rc = mount_beneath(e, rootfd, "sys", WL_DIR, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV,
-                           NULL, "mount /sys", NULL);
+    int rc = mount_sys(e, rootfd);
     close(rootfd);
     return rc < 0 ? rc : mask_paths(e, "/sys/", mask);
 }

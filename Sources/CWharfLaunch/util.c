@@ -103,6 +103,26 @@ void wl_cloexec_from(int lowfd)
         fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+void wl_close_all_but(int *keep, size_t n)
+{
+    /* Insertion sort: a handful of descriptors, and no qsort (not async-signal-safe). */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+            int t = keep[j];
+            keep[j] = keep[j - 1];
+            keep[j - 1] = t;
+        }
+    unsigned next = 3;
+    for (size_t i = 0; i < n; i++) {
+        if (keep[i] < (int)next)
+            continue;
+        if ((unsigned)keep[i] > next)
+            syscall(SYS_close_range, next, (unsigned)keep[i] - 1, 0U);
+        next = (unsigned)keep[i] + 1;
+    }
+    syscall(SYS_close_range, next, ~0U, 0U);
+}
+
 int wl_child_prepare(int *errfd, int *nullfd, int *outfd, int *errout)
 {
     int report_fd = *errfd;

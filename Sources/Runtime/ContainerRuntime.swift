@@ -99,15 +99,16 @@ public final class ContainerRuntime: @unchecked Sendable {
             // attaches the network (see `BackgroundStep`); both are done before anything goes
             // on. What was attached goes into the plan whether or not attaching finished, and
             // the plan names the cgroups from the start, so a rollback removes exactly what
-            // exists (the directories go with the task directory). The worker then writes the
-            // plan as it is without the network and lets the supervisor prepare the containers
-            // (`SupervisorStart.prepareMessage`) while the network is still being attached.
+            // exists (the directories go with the task directory). Before the cgroups, the
+            // worker writes the plan as it is without the network and lets the supervisor
+            // prepare the containers (`SupervisorStart.prepareMessage`; a prepared container
+            // joins its cgroups at its start), so that overlaps the cgroups and the network.
             let cgroupPlan = plan
             let cgroups = BackgroundStep.start { () throws(SystemError) in
-                try self.createCgroups(for: cgroupLayout, plan: cgroupPlan)
                 try Self.makeContainerDirectories(for: spec, layout: layout)
                 try FileSystem.writeAtomically(layout.plan, cgroupPlan.encoded)
                 spawned.prepare()
+                try self.createCgroups(for: cgroupLayout, plan: cgroupPlan)
             }
             let attached = Result { () throws(SystemError) in
                 try network.attach(taskID: id, mode: spec.networkMode, attachment: &attachment)
@@ -189,7 +190,7 @@ public final class ContainerRuntime: @unchecked Sendable {
 
     /// Makes sure `supervisor.pid` names the supervisor before it is given the task, so every
     /// later call (in this process or another) finds it there. The supervisor writes that file
-    /// itself before it waits for its start message, normally long before this, so this is one
+    /// itself once it has prepared the containers, normally before this, so this is one
     /// `stat`; the same identity is written here if it has not got that far yet. One that is gone
     /// already fails the launch, which then abandons and reaps it like any other failed step.
     private func recordSupervisor(_ pid: pid_t, layout: TaskLayout) throws(SystemError) {

@@ -57,12 +57,13 @@ struct ContainerLauncher {
     func start(_ prepared: PreparedContainer, _ container: ContainerPlan, outputFD: Int32) throws(SystemError) -> Int32 {
         let arena = CStringArena()
         let hostname = arena.optionalString(plan.hostname)
+        let procs = cgroupProcsFiles(of: container, arena: arena)
         var message = [CChar](repeating: 0, count: 512)
         var code: Int32 = 0
         let pid = message.withUnsafeMutableBufferPointer { buffer in
             wharf_start_prepared(
                 &prepared.handle, plan.resources.networkNamespaceDescriptor ?? -1, hostname, outputFD, outputFD,
-                buffer.baseAddress, buffer.count, &code)
+                procs.files, procs.count, buffer.baseAddress, buffer.count, &code)
         }
         guard pid > 0 else { throw Self.startError(container, message, code) }
         return pid
@@ -86,9 +87,7 @@ struct ContainerLauncher {
                 source: arena.string(mount.source), target: arena.string(mount.target), fstype: nil,
                 flags: mount.readOnly ? UInt(MS_RDONLY) : 0, data: nil)
         }
-        let procsFiles = cgroup(of: container).procsFiles
-        let procs = arena.buffer(of: UnsafePointer<CChar>?.self, count: procsFiles.count)
-        for (index, file) in procsFiles.enumerated() { procs[index] = arena.string(file) }
+        let procs = cgroupProcsFiles(of: container, arena: arena)
         let groups = arena.buffer(of: UInt32.self, count: container.supplementaryGroups.count)
         for (index, group) in container.supplementaryGroups.enumerated() { groups[index] = group }
         let limits = arena.buffer(of: wharf_rlimit.self, count: container.resourceLimits.count)
@@ -105,8 +104,8 @@ struct ContainerLauncher {
         spec.readonly_rootfs = container.readonlyRootFilesystem ? 1 : 0
         spec.mounts = UnsafePointer(mounts)
         spec.n_mounts = container.mounts.count
-        spec.cgroup_procs = UnsafePointer(procs)
-        spec.n_cgroup_procs = procsFiles.count
+        spec.cgroup_procs = procs.files
+        spec.n_cgroup_procs = procs.count
         spec.argv = arena.stringArray(container.arguments)
         spec.envp = arena.stringArray(container.environment)
         spec.cwd = arena.string(container.workingDirectory)
@@ -124,19 +123,27 @@ struct ContainerLauncher {
         return spec
     }
 
+    /// The cgroup.procs files of the container's cgroup as a C array owned by `arena`.
+    private func cgroupProcsFiles(
+        of container: ContainerPlan, arena: CStringArena
+    ) -> (files: UnsafePointer<UnsafePointer<CChar>?>, count: Int) {
+        let files = cgroup(of: container).procsFiles
+        let array = arena.buffer(of: UnsafePointer<CChar>?.self, count: files.count)
+        for (index, file) in files.enumerated() { array[index] = arena.string(file) }
+        return (UnsafePointer(array), files.count)
+    }
+
     /// Starts a health check command inside the running container whose init is `pid`.
     func execute(_ arguments: [String], in container: ContainerPlan, pid: Int32) throws(SystemError) -> Int32 {
         let arena = CStringArena()
-        let procsFiles = cgroup(of: container).procsFiles
-        let procs = arena.buffer(of: UnsafePointer<CChar>?.self, count: procsFiles.count)
-        for (index, file) in procsFiles.enumerated() { procs[index] = arena.string(file) }
+        let procs = cgroupProcsFiles(of: container, arena: arena)
         var message = [CChar](repeating: 0, count: 512)
         var code: Int32 = 0
         let checkPID = message.withUnsafeMutableBufferPointer { buffer in
             wharf_exec_in(
                 pid, arena.stringArray(arguments), arena.stringArray(container.environment),
                 arena.string(container.workingDirectory),
-                container.uid, container.gid, UnsafePointer(procs), procsFiles.count, -1, -1,
+                container.uid, container.gid, procs.files, procs.count, -1, -1,
                 buffer.baseAddress, buffer.count, &code)
         }
         guard checkPID > 0 else {

@@ -1,4 +1,5 @@
 import CWharfLaunch
+import ShimProtocol
 
 /// A container whose process the supervisor made while it waited for its start message: the
 /// process has joined the container's cgroups, mounted its root filesystem, /proc, /dev and
@@ -24,5 +25,15 @@ final class PreparedContainer {
     /// Abandons each of `containers` (so nothing of them holds the task's cgroups).
     static func abandonAll(_ containers: [String: PreparedContainer]) {
         for container in containers.values { container.abandon() }
+    }
+}
+
+extension ContainerPlan {
+    /// Whether a volume is mounted at or below /sys (which a prepared container mounts only at
+    /// its start, over anything already there).
+    var mountsBelowSys: Bool {
+        mounts.contains { mount in
+            mount.target.split(separator: "/").first(where: { $0 != "." }) == "sys"
+        }
     }
 }

@@ -10,9 +10,9 @@ import Glibc
 ///
 /// The per-task supervisor. Spawned by the runtime as soon as the task directory exists, as a
 /// session leader of its own (the task outlives the runtime and its terminal); the runtime
-/// records its pid. It starts up, then waits for the runtime's start message (see
-/// `SupervisorStart`), which comes once the task's cgroups, network and plan are ready, with the
-/// task's network namespace. It runs the task to its end, releases the task's resources and
+/// records its pid. It starts up, prepares the containers that start at once when the runtime
+/// says it may, then waits for the runtime's start message (see `SupervisorStart`), which comes
+/// once the task's cgroups, network and plan are ready, with the task's network namespace. It runs the task to its end, releases the task's resources and
 /// exits. Its whole record is the task directory.
 
 let arguments = CommandLine.arguments
@@ -29,15 +29,17 @@ let namespaceDescriptor = TaskResources.inheritedNetworkNamespaceDescriptor
 var prepared: [String: PreparedContainer] = [:]
 let receivedNamespace: Int32?
 do {
-    // Named in supervisor.pid while the runtime still prepares the task (it checks, and writes
-    // the same line itself if this has not happened by the time the task starts).
-    if let identity = ProcessIdentity.of(pid: getpid()) {
-        try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
-    }
     waiting: while true {
         switch try awaitStartSignal() {
         case .prepare:
-            prepared = prepareContainers(plan: try SupervisorPlan(decoding: try FileSystem.read(layout.plan)), layout: layout)
+            PreparedContainer.abandonAll(prepared)
+            prepared = prepareContainers(layout: layout)
+            // Named in supervisor.pid while the runtime still attaches the network, after the
+            // containers' head start (the runtime checks before the start, and writes the same
+            // line itself if this has not happened by then).
+            if let identity = ProcessIdentity.of(pid: getpid()) {
+                try FileSystem.writeAtomically(layout.supervisorPID, identity.description + "\n")
+            }
         case .start(let namespace):
             receivedNamespace = namespace
             break waiting
@@ -78,12 +80,21 @@ do {
     exit(1)
 }
 
-/// Prepares the containers of `plan` that start at once (those without dependencies). One that
-/// cannot be prepared is left to start the ordinary way, which reports why it cannot.
-func prepareContainers(plan: SupervisorPlan, layout: TaskLayout) -> [String: PreparedContainer] {
+/// Prepares the containers of the plan written so far that start at once (those without
+/// dependencies). Only a head start: a container that cannot be prepared (or a plan that cannot be
+/// read) is left to start the ordinary way, which reports why it cannot. So is one with a volume
+/// below /sys, which must cover sysfs, mounted only at the start when prepared.
+func prepareContainers(layout: TaskLayout) -> [String: PreparedContainer] {
+    let plan: SupervisorPlan
+    do {
+        plan = try SupervisorPlan(decoding: try FileSystem.read(layout.plan))
+    } catch {
+        report("prepare: \(error)")
+        return [:]
+    }
     let launcher = ContainerLauncher(plan: plan, layout: layout)
     var prepared: [String: PreparedContainer] = [:]
-    for container in plan.containers where container.dependsOn.isEmpty {
+    for container in plan.containers where container.dependsOn.isEmpty && !container.mountsBelowSys {
         do {
             prepared[container.name] = try launcher.prepare(container)
         } catch {

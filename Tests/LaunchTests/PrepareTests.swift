@@ -22,12 +22,15 @@ final class PrepareTests: FixtureTestCase {
     }
 
     private func start(
-        _ prepared: inout wharf_prepared, netns: Int32 = -1, hostname: String? = nil, out: Int32 = -1, err: Int32 = -1
+        _ prepared: inout wharf_prepared, netns: Int32 = -1, hostname: String? = nil, out: Int32 = -1, err: Int32 = -1,
+        cgroups: [String] = []
     ) throws -> pid_t {
         var errbuf = [CChar](repeating: 0, count: 512)
         var code: Int32 = 0
+        let arena = CArena()
+        let procs = arena.strings(cgroups.map { $0 + "/cgroup.procs" })
         let pid = hostname.withOptionalCString { name in
-            wharf_start_prepared(&prepared, netns, name, out, err, &errbuf, errbuf.count, &code)
+            wharf_start_prepared(&prepared, netns, name, out, err, procs, cgroups.count, &errbuf, errbuf.count, &code)
         }
         guard pid > 0 else { throw LaunchError(message: cString(errbuf), errno: code) }
         return pid
@@ -50,6 +53,47 @@ final class PrepareTests: FixtureTestCase {
         XCTAssertEqual(readAll(err.read), "oops\n")
         XCTAssertEqual(exitCode(waitStatus(pid)), 0)
         fx.forget(pid)
+    }
+
+    func testStartMovesTheContainerIntoItsCgroups() throws {
+        // The cgroup is made after the preparation, as the runtime makes a task's.
+        let arena = CArena()
+        var prepared = try prepare(fx.spec(arena, "grep pids /proc/self/cgroup"))
+        let cgroup = "/sys/fs/cgroup/pids/wharf-prepare-test-\(getpid())"
+        try XCTSkipUnless(mkdir(cgroup, 0o755) == 0, "cannot create \(cgroup)")
+        defer { rmdir(cgroup) }
+        let out = Pipe()
+        let pid = try start(&prepared, out: out.write, cgroups: [cgroup])
+        close(out.write)
+        defer { close(out.read) }
+        XCTAssertTrue(readAll(out.read).hasSuffix(":pids:/wharf-prepare-test-\(getpid())\n"))
+        XCTAssertEqual(exitCode(waitStatus(pid)), 0)
+        fx.forget(pid)
+        // A cgroup that cannot be joined fails the start and abandons the container.
+        var second = try prepare(fx.spec(arena, "true"))
+        let secondPID = second.pid
+        XCTAssertThrowsError(try start(&second, cgroups: [fx.base + "/not-a-cgroup"])) { error in
+            XCTAssertTrue((error as? LaunchError)?.message.contains("join cgroup") == true, "\(error)")
+        }
+        var status: Int32 = 0
+        XCTAssertEqual(waitpid(secondPID, &status, WNOHANG), -1, "the container has been reaped")
+        fx.forget(secondPID)
+    }
+
+    func testPreparedContainerHoldsNoDescriptorOfTheCaller() throws {
+        // A pipe of the caller's made before the preparation: once the caller closes its write
+        // end, the reader sees end of file only if the waiting container did not keep a copy.
+        let probe = Pipe()
+        let arena = CArena()
+        var prepared = try prepare(fx.spec(arena, "true"))
+        close(probe.write)
+        // The container drops its copies right after the clone, which may not have run yet.
+        var event = pollfd(fd: probe.read, events: Int16(POLLIN), revents: 0)
+        XCTAssertEqual(poll(&event, 1, 5_000), 1, "no end of file within 5 s: a copy of the write end is left")
+        var byte: UInt8 = 0
+        XCTAssertEqual(read(probe.read, &byte, 1), 0, "end of file: no copy of the write end is left")
+        close(probe.read)
+        wharf_abandon_prepared(&prepared)
     }
 
     func testPreparedContainerWaitsUntilAbandoned() throws {

@@ -84,6 +84,20 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(try? String(contentsOfFile: host + "/reply", encoding: .utf8), "from-container\n")
     }
 
+    func testVolumeBelowSysCoversSysfs() throws {
+        // /sys is the task's own sysfs, and a volume below it covers that sysfs (as with Docker;
+        // the read-only sysfs has no room for new mount points, so the target is one it has).
+        let host = try temporaryDirectory()
+        try "from-host\n".write(toFile: host + "/marker", atomically: true, encoding: .utf8)
+        var spec = shellTask("cat /sys/fs/cgroup/marker; ls /sys/class/net") {
+            $0.mountPoints = [MountPoint(sourceVolume: "host", containerPath: "/sys/fs/cgroup", readOnly: true)]
+        }
+        spec.volumes = [VolumeSpec(name: "host", hostSourcePath: host)]
+        let log = try output(of: spec)
+        XCTAssertTrue(log.hasPrefix("from-host\n"), log)
+        XCTAssertTrue(log.contains("eth0"), "sysfs shows the task's network: \(log)")
+    }
+
     func testWorkingDirectoryAndEnvironmentReachTheProcess() throws {
         let log = try output(
             of: shellTask("pwd; echo \"$GREETING\"") {

@@ -75,21 +75,23 @@ struct wharf_prepared {
 };
 
 /// Prepares a container without starting it: clones its process as `wharf_launch` does, which
-/// joins the cgroups, mounts the root filesystem, /proc, /dev and the volumes, pivots into the
-/// root and masks /proc's paths, then waits for `wharf_start_prepared`. Network namespace, host
-/// name, /sys and stdio come with the start (the spec's `netns_fd`, `hostname`, `stdout_fd` and
-/// `stderr_fd` are not used). Returns 0 at once, without waiting for the preparation: a failure
+/// mounts the root filesystem, /proc, /dev and the volumes, pivots into the root and masks
+/// /proc's paths, then waits for `wharf_start_prepared`. Cgroups, network namespace, host name,
+/// /sys and stdio come with the start (the spec's `cgroup_procs`, `netns_fd`, `hostname`,
+/// `stdout_fd` and `stderr_fd` are not used), so the cgroups need not exist yet. Returns 0 at once, without waiting for the preparation: a failure
 /// in it is reported by `wharf_start_prepared`. -1 + `errbuf`/`*err` if the process could not be
 /// made. A prepared container must be started or abandoned (`wharf_abandon_prepared`).
 int wharf_prepare(const struct wharf_launch_spec *spec, struct wharf_prepared *prepared, char *errbuf,
                   size_t errlen, int *err);
 
-/// Starts a prepared container: hands it the network namespace to join (-1 = stay in the
+/// Starts a prepared container: moves its process into the cgroups whose cgroup.procs files are
+/// named (it may still be preparing), hands it the network namespace to join (-1 = stay in the
 /// caller's), its host name (NULL = leave) and its stdout and stderr (-1 = /dev/null), and returns
 /// its pid once it has exec'd, as `wharf_launch` does. On failure (also one of the preparation)
 /// returns -1 + `errbuf`/`*err`, and the process has been reaped. Either way `prepared` is used up.
 pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const char *hostname, int stdout_fd,
-                           int stderr_fd, char *errbuf, size_t errlen, int *err);
+                           int stderr_fd, const char *const *cgroup_procs, size_t n_cgroup_procs, char *errbuf,
+                           size_t errlen, int *err);
 
 /// Gives up a prepared container that will not start: kills and reaps its process (its mounts go
 /// with its mount namespace) and closes its descriptors. Does nothing for one already used up.
