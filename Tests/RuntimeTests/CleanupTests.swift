@@ -144,7 +144,14 @@ final class CleanupTests: XCTestCase {
             }
         }
         for id in launched {
-            XCTAssertTrue(waitUntil(seconds: 10) { !Self.processRuns(mentioning: id) }, "supervisor of \(id) still runs")
+            // Gone from the process table's command lines is not yet dead: an exiting process
+            // drops its command line before it becomes a zombie, and reconcile takes a supervisor
+            // that is not a zombie yet for a live one.
+            let pidFile = configuration.tasksDirectory + "/" + id + "/supervisor.pid"
+            let recorded = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap(ProcessIdentity.init(parsing:))
+            XCTAssertTrue(
+                waitUntil(seconds: 10) { !Self.processRuns(mentioning: id) && recorded?.isAlive != true },
+                "supervisor of \(id) still runs")
         }
         runtime.reconcile()
         for id in launched {
