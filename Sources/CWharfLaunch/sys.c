@@ -84,6 +84,8 @@ int wharf_reap_pidfd(int pidfd)
     return info.si_pid != 0 ? 1 : 0;
 }
 
+int wharf_memfd(const char *name) { return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */); }
+
 int wharf_seqpacket_pair(int fds[2]) { return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds); }
 
 int wharf_send_with_fd(int socket, const void *bytes, size_t length, int fd)

@@ -13,11 +13,20 @@ public enum FileSystem {
     public static func read(_ path: String) throws(SystemError) -> String {
         let fd = try retryingOnInterrupt(step: "open \(path)", call: "open") { open(path, O_RDONLY | O_CLOEXEC) }
         defer { close(fd) }
+        return try read(descriptor: fd, name: path, from: nil)
+    }
+
+    /// Reads what `fd` holds from `offset` (with pread, leaving the descriptor's own offset
+    /// alone, which a descriptor passed from another process shares), or from where it stands
+    /// when `offset` is nil, to the end. `name` names it in errors.
+    public static func read(descriptor fd: Int32, name: String, from offset: Int? = 0) throws(SystemError) -> String {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = try retryingOnInterrupt(step: "read \(path)", call: "read") {
-                buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let count = try retryingOnInterrupt(step: "read \(name)", call: offset == nil ? "read" : "pread") {
+                buffer.withUnsafeMutableBytes {
+                    if let offset { pread(fd, $0.baseAddress, $0.count, off_t(offset + bytes.count)) } else { Glibc.read(fd, $0.baseAddress, $0.count) }
+                }
             }
             if count == 0 { break }
             bytes.append(contentsOf: buffer[0..<count])

@@ -100,14 +100,13 @@ public final class ContainerRuntime: @unchecked Sendable {
             // on. What was attached goes into the plan whether or not attaching finished, and
             // the plan names the cgroups from the start, so a rollback removes exactly what
             // exists (the directories go with the task directory). Before the cgroups, the
-            // worker writes the plan as it is without the network and lets the supervisor
-            // prepare the containers (`SupervisorStart.prepareMessage`; a prepared container
-            // joins its cgroups at its start), so that overlaps the cgroups and the network.
+            // worker hands the supervisor the plan as it is without the network to prepare the
+            // containers (`SupervisorStart.prepareMessage`; a prepared container joins its
+            // cgroups at its start), so that overlaps the cgroups and the network.
             let cgroupPlan = plan
             let cgroups = BackgroundStep.start { () throws(SystemError) in
                 try Self.makeContainerDirectories(for: spec, layout: layout)
-                try FileSystem.writeAtomically(layout.plan, cgroupPlan.encoded)
-                spawned.prepare()
+                spawned.prepare(plan: cgroupPlan.encoded)
                 try self.createCgroups(for: cgroupLayout, plan: cgroupPlan)
             }
             let attached = Result { () throws(SystemError) in

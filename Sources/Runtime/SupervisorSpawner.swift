@@ -12,12 +12,17 @@ enum SupervisorSpawner {
         /// The runtime's end of the start socket; `start` or `abandon` closes it.
         let startSocket: Int32
 
-        /// Lets the supervisor prepare the containers that start at once (the plan is written
-        /// without the network). Only a head start: if it cannot be sent the supervisor is gone,
-        /// and the start message, which can then not be sent either, fails the launch.
-        func prepare() {
+        /// Lets the supervisor prepare the containers that start at once, handing it `plan` (the
+        /// plan without the network) in an anonymous memory file: no file on disk is made and
+        /// replaced for it. Only a head start: if it cannot be sent the supervisor is gone, and
+        /// the start message, which can then not be sent either, fails the launch.
+        func prepare(plan: String) {
+            let file = wharf_memfd("wharf-plan")
+            guard file >= 0 else { return }
+            defer { close(file) }
+            guard (try? FileSystem.writeAll(file, Array(plan.utf8), step: "write the plan to prepare")) != nil else { return }
             _ = SupervisorStart.prepareMessage.withUnsafeBytes {
-                wharf_send_with_fd(startSocket, $0.baseAddress, $0.count, -1)
+                wharf_send_with_fd(startSocket, $0.baseAddress, $0.count, file)
             }
         }
 

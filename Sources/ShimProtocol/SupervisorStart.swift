@@ -3,9 +3,10 @@
 /// The runtime spawns the supervisor as soon as the task directory exists, so the supervisor's
 /// exec and start-up run while the runtime is still creating the task's cgroups and network.
 /// The supervisor then waits on a socket, inherited as `socketDescriptor`, for its messages:
-/// - `prepareMessage`, once the containers' directories exist and the plan is written without the
-///   network (the cgroups may not exist yet): the supervisor may prepare the containers that start
-///   at once (everything up to their cgroups, network namespace, host name, /sys and output);
+/// - `prepareMessage`, once the containers' directories exist (the cgroups may not yet), with the
+///   plan as it is without the network attached (SCM_RIGHTS) as a memory file: the supervisor may
+///   prepare the containers that start at once (everything up to their cgroups, network
+///   namespace, host name, /sys and output);
 /// - `message` when the plan is written whole and the task may start, with the task's network
 ///   namespace attached (SCM_RIGHTS) when it has one. The supervisor moves that namespace to
 ///   `TaskResources.inheritedNetworkNamespaceDescriptor`.

@@ -8,8 +8,9 @@ import Glibc
 
 /// What came on the start socket (see `SupervisorStart`).
 enum StartSignal {
-    /// The plan is written without the network: containers may be prepared.
-    case prepare
+    /// Containers may be prepared, from the plan without the network that came with the message
+    /// in a memory file (now the caller's to close; nil if none came).
+    case prepare(planFD: Int32?)
     /// The task may start, in the network namespace that came with it, now at
     /// `TaskResources.inheritedNetworkNamespaceDescriptor` (nil: none came).
     case start(networkNamespaceFD: Int32?)
@@ -23,6 +24,7 @@ enum StartSignal {
 func awaitStartSignal() throws(SystemError) -> StartSignal {
     let socket = SupervisorStart.socketDescriptor
     var buffer = [UInt8](repeating: 0, count: 64)
+    // The descriptor that comes with a message: the network namespace, or the prepare message's plan.
     var namespaceFD: Int32 = -1
     let count = buffer.withUnsafeMutableBytes { wharf_receive_with_fd(socket, $0.baseAddress, $0.count, &namespaceFD) }
     guard count >= 0 else { throw SystemError.current(step: "wait for the start message", call: "recvmsg") }
@@ -31,7 +33,7 @@ func awaitStartSignal() throws(SystemError) -> StartSignal {
         return .abandoned
     }
     let received = Array(buffer[0..<count])
-    if received == SupervisorStart.prepareMessage && namespaceFD < 0 { return .prepare }
+    if received == SupervisorStart.prepareMessage { return .prepare(planFD: namespaceFD >= 0 ? namespaceFD : nil) }
     close(socket)
     guard received == SupervisorStart.message else {
         if namespaceFD >= 0 { close(namespaceFD) }

@@ -31,9 +31,9 @@ let receivedNamespace: Int32?
 do {
     waiting: while true {
         switch try awaitStartSignal() {
-        case .prepare:
+        case .prepare(let planFD):
             PreparedContainer.abandonAll(prepared)
-            prepared = prepareContainers(layout: layout)
+            prepared = prepareContainers(planFD: planFD, layout: layout)
             // Named in supervisor.pid while the runtime still attaches the network, after the
             // containers' head start (the runtime checks before the start, and writes the same
             // line itself if this has not happened by then).
@@ -80,14 +80,17 @@ do {
     exit(1)
 }
 
-/// Prepares the containers of the plan written so far that start at once (those without
-/// dependencies). Only a head start: a container that cannot be prepared (or a plan that cannot be
-/// read) is left to start the ordinary way, which reports why it cannot. So is one with a volume
-/// below /sys, which must cover sysfs, mounted only at the start when prepared.
-func prepareContainers(layout: TaskLayout) -> [String: PreparedContainer] {
+/// Prepares the containers that start at once (those without dependencies) of the plan in
+/// `planFD` (the plan without the network; closed here). Only a head start: a container that
+/// cannot be prepared (or a plan that cannot be read) is left to start the ordinary way, which
+/// reports why it cannot. So is one with a volume below /sys, which must cover sysfs, mounted
+/// only at the start when prepared.
+func prepareContainers(planFD: Int32?, layout: TaskLayout) -> [String: PreparedContainer] {
+    guard let planFD else { return [:] }
+    defer { close(planFD) }
     let plan: SupervisorPlan
     do {
-        plan = try SupervisorPlan(decoding: try FileSystem.read(layout.plan))
+        plan = try SupervisorPlan(decoding: try FileSystem.read(descriptor: planFD, name: "the plan to prepare"))
     } catch {
         report("prepare: \(error)")
         return [:]

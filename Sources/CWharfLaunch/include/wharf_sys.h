@@ -52,6 +52,10 @@ int wharf_fsetxattr(int fd, const char *name, const void *value, size_t size, in
 /// <sys/xattr.h>.
 ssize_t wharf_fgetxattr(int fd, const char *name, void *value, size_t size);
 
+/// A close-on-exec anonymous memory file (memfd_create): content handed to another process
+/// without a file on disk. The descriptor, or -1 with errno.
+int wharf_memfd(const char *name);
+
 /// A connected pair of close-on-exec AF_UNIX SOCK_SEQPACKET sockets (one message per send,
 /// and EOF when the other end is closed). 0 or -1 with errno.
 int wharf_seqpacket_pair(int fds[2]);
