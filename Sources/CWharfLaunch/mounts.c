@@ -238,7 +238,23 @@ fail:
     return -1;
 }
 
-static int setup_volumes(struct wl_error *e, int rootfd, const struct wl_fs_plan *plan)
+/* Whether the path `fd` was opened at is `dir` or below it (host paths, before pivot_root). */
+static int opened_at_or_below(int fd, const char *dir)
+{
+    char link[32], path[4096];
+    wl_fd_path(link, fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n < 0)
+        return 0;
+    path[n] = '\0';
+    size_t length = strlen(dir);
+    return strncmp(path, dir, length) == 0 && (path[length] == '\0' || path[length] == '/');
+}
+
+/* Volumes, after /proc, /dev and /sys (or its mount point). Without /sys (`sys_dir` is then the
+ * host path of its mount point), a volume whose target resolves at or below it, through the
+ * image's symlinks too, is refused with EXDEV: sysfs, mounted at the start, would cover it. */
+static int setup_volumes(struct wl_error *e, int rootfd, const struct wl_fs_plan *plan, const char *sys_dir)
 {
     for (size_t i = 0; i < plan->n_mounts; i++) {
         const struct wharf_mount *m = &plan->mounts[i];
@@ -247,6 +263,16 @@ static int setup_volumes(struct wl_error *e, int rootfd, const struct wl_fs_plan
         /* A bind of a file needs a file to mount on. stat() runs before pivot_root: host path. */
         if (!m->fstype && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode))
             kind = WL_FILE;
+        if (sys_dir) {
+            const char *call;
+            int fd = open_beneath(rootfd, m->target, kind, &call);
+            if (fd < 0)
+                return wl_fail(e, "mount volume", m->target, call);
+            int below = opened_at_or_below(fd, sys_dir);
+            close(fd);
+            if (below)
+                return wl_fail_err(e, EXDEV, "mount volume below /sys (sysfs comes at the start)", m->target, "openat2");
+        }
         if (mount_beneath(e, rootfd, m->target, kind, m->source, m->fstype, m->flags, m->data,
                           "mount volume", m->target) < 0)
             return -1;
@@ -347,6 +373,7 @@ int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, int with_
                       "mount /proc", NULL) < 0 ||
         setup_dev(e, rootfd) < 0)
         goto out;
+    char sys_dir[4096];
     if (with_sys) {
         if (mount_sys(e, rootfd) < 0)
             goto out;
@@ -356,9 +383,17 @@ int wl_setup_rootfs(struct wl_error *e, const struct wl_fs_plan *plan, int with_
             wl_fail(e, "mount /sys", NULL, call);
             goto out;
         }
+        char link[32];
+        wl_fd_path(link, sysfd);
+        ssize_t n = readlink(link, sys_dir, sizeof sys_dir - 1);
         close(sysfd);
+        if (n < 0) {
+            wl_fail(e, "mount /sys", NULL, "readlink");
+            goto out;
+        }
+        sys_dir[n] = '\0';
     }
-    if (setup_volumes(e, rootfd, plan) < 0)
+    if (setup_volumes(e, rootfd, plan, with_sys ? NULL : sys_dir) < 0)
         goto out;
     /* Docker (runc) creates a missing working directory, owned by root, before the root turns
      * read-only; after the volumes, so a directory below a volume is made in the volume. */

@@ -103,6 +103,20 @@ void wl_cloexec_from(int lowfd)
         fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+/* Closes descriptors first..last: close_range, or one by one up to the descriptor limit on a
+ * kernel without it (before 5.9). */
+static void close_span(unsigned first, unsigned last)
+{
+    if (syscall(SYS_close_range, first, last, 0U) == 0)
+        return;
+    struct rlimit rl;
+    unsigned limit = 65536;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < limit)
+        limit = (unsigned)rl.rlim_cur;
+    for (unsigned fd = first; fd <= last && fd < limit; fd++)
+        close((int)fd);
+}
+
 void wl_close_all_but(int *keep, size_t n)
 {
     /* Insertion sort: a handful of descriptors, and no qsort (not async-signal-safe). */
@@ -117,10 +131,10 @@ void wl_close_all_but(int *keep, size_t n)
         if (keep[i] < (int)next)
             continue;
         if ((unsigned)keep[i] > next)
-            syscall(SYS_close_range, next, (unsigned)keep[i] - 1, 0U);
+            close_span(next, (unsigned)keep[i] - 1);
         next = (unsigned)keep[i] + 1;
     }
-    syscall(SYS_close_range, next, ~0U, 0U);
+    close_span(next, ~0U);
 }
 
 int wl_child_prepare(int *errfd, int *nullfd, int *outfd, int *errout)

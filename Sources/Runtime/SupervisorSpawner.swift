@@ -40,8 +40,9 @@ enum SupervisorSpawner {
             close(startSocket)
         }
 
-        /// Tells the supervisor the launch is off and reaps it: it sees end of file, exits
-        /// without having touched anything, and is gone when this returns.
+        /// Tells the supervisor the launch is off and reaps it: it sees end of file, kills and
+        /// reaps the containers it prepared (their mounts go with their mount namespaces), exits
+        /// without having touched the task's resources, and is gone when this returns.
         func abandon() {
             close(startSocket)
             var status: Int32 = 0

@@ -65,12 +65,14 @@ struct ContainerLauncher {
                 &prepared.handle, plan.resources.networkNamespaceDescriptor ?? -1, hostname, outputFD, outputFD,
                 procs.files, procs.count, buffer.baseAddress, buffer.count, &code)
         }
-        guard pid > 0 else { throw Self.startError(container, message, code) }
+        guard pid > 0 else { throw Self.startError(container, message, code, call: "wharf_start_prepared") }
         return pid
     }
 
-    private static func startError(_ container: ContainerPlan, _ message: [CChar], _ code: Int32) -> SystemError {
-        SystemError(step: "start container \(container.name): \(cText(message))", call: "wharf_launch", errno: code)
+    private static func startError(
+        _ container: ContainerPlan, _ message: [CChar], _ code: Int32, call: String = "wharf_launch"
+    ) -> SystemError {
+        SystemError(step: "start container \(container.name): \(cText(message))", call: call, errno: code)
     }
 
     /// The C launch spec of `container` without the parts that come with the start (network

@@ -2,9 +2,9 @@ import CWharfLaunch
 import ShimProtocol
 
 /// A container whose process the supervisor made while it waited for its start message: the
-/// process has joined the container's cgroups, mounted its root filesystem, /proc, /dev and
-/// volumes and pivoted into the root, and waits to be handed the network namespace, host name
-/// and output (`ContainerLauncher.start`). Preparing overlaps the runtime's work on the task's
+/// process has mounted its root filesystem, /proc, /dev and volumes and pivoted into the root,
+/// and waits to be moved into the container's cgroups and handed the network namespace, host
+/// name and output (`ContainerLauncher.start`). Preparing overlaps the runtime's work on the task's
 /// network, so a start only has the namespace-dependent tail left to do.
 ///
 /// Used up by a start; one never started must be abandoned (`abandon`), which kills its process.

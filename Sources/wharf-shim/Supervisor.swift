@@ -135,7 +135,13 @@ final class Supervisor {
             _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
             let pid: Int32
             if let ahead = prepared.removeValue(forKey: container.name) {
-                pid = try launcher.start(ahead, container.plan, outputFD: ends[1])
+                do {
+                    pid = try launcher.start(ahead, container.plan, outputFD: ends[1])
+                } catch where error.errno == EXDEV {
+                    // A volume resolved below /sys, which a prepared container mounts only at
+                    // its start: the one-shot launch mounts /sys first and the volume over it.
+                    pid = try launcher.launch(container.plan, outputFD: ends[1])
+                }
             } else {
                 pid = try launcher.launch(container.plan, outputFD: ends[1])
             }

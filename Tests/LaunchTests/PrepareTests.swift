@@ -131,6 +131,26 @@ final class PrepareTests: FixtureTestCase {
         fx.forget(pid)
     }
 
+    func testVolumeResolvedBelowSysIsRefusedWithEXDEV() throws {
+        // An image symlink that leads a volume below /sys: sysfs, mounted only at the start,
+        // would cover the volume, so the preparation refuses it (EXDEV), and the supervisor
+        // starts such a container the one-shot way instead.
+        try FileManager.default.createDirectory(atPath: fx.rootfs + "/sys/fs", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: fx.rootfs + "/data", withDestinationPath: "/sys/fs")
+        let volume = try fx.makeDir("volume")
+        let arena = CArena()
+        var spec = fx.spec(arena, "true")
+        spec.mounts = arena.array([wharf_mount(source: arena.str(volume), target: arena.str("/data/cgroup"),
+                                               fstype: nil, flags: 0, data: nil)])
+        spec.n_mounts = 1
+        var prepared = try prepare(spec)
+        let pid = prepared.pid
+        XCTAssertThrowsError(try start(&prepared)) { error in
+            XCTAssertEqual((error as? LaunchError)?.errno, EXDEV, "\(error)")
+        }
+        fx.forget(pid)
+    }
+
     func testStartRefusesStdinAsNamespace() throws {
         let arena = CArena()
         var prepared = try prepare(fx.spec(arena, "true"))
