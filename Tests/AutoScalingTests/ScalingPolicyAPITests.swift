@@ -37,6 +37,20 @@ struct ScalingPolicyAPITests {
         #expect(again[member: "ScalingPolicies"]?.arrayValue?.count == 1)
         #expect(again[member: "ScalingPolicies"]?.arrayValue?.first?[member: "TargetTrackingScalingPolicyConfiguration"]?[member: "TargetValue"]?
             .doubleValue == 900)
+
+        // An update may leave PolicyType out (the policy keeps its type); a new policy may not.
+        let untyped = try await api.ok("PutScalingPolicy", APIFixture.web([
+            "PolicyName": "web-requests",
+            "TargetTrackingScalingPolicyConfiguration": ["TargetValue": 700, "PredefinedMetricSpecification": [
+                "PredefinedMetricType": "ALBRequestCountPerTarget", "ResourceLabel": .string(APIFixture.label)]],
+        ]))
+        #expect(untyped[member: "PolicyARN"]?.stringValue == arn)
+        let missing = try await api.error("PutScalingPolicy", APIFixture.web([
+            "PolicyName": "new-policy",
+            "TargetTrackingScalingPolicyConfiguration": ["TargetValue": 700, "PredefinedMetricSpecification": [
+                "PredefinedMetricType": "ALBRequestCountPerTarget", "ResourceLabel": .string(APIFixture.label)]],
+        ]), "ValidationException")
+        #expect(missing.contains("PolicyType"))
     }
 
     @Test("CPU, memory and Wharf's custom metrics are accepted")

@@ -15,9 +15,22 @@ extension AutoScalingAPI {
         let key = try ScalableTargetKey(members)
         let name = try members.requiredString("PolicyName")
         try Self.checkName(name, member: "PolicyName")
-        let policyType = try members.optionalEnum(
+        let givenType = try members.optionalEnum(
             "PolicyType", allowed: [PolicyConfigurationCoding.stepScaling, PolicyConfigurationCoding.targetTracking])
-            ?? PolicyConfigurationCoding.stepScaling
+        let policyType: String
+        if let givenType {
+            policyType = givenType
+        } else {
+            // AWS requires PolicyType when a policy is created; an update may leave it out and
+            // keeps the policy's type.
+            let existing = try snapshot { db in
+                try store.record(ScalingPolicyRecord.self, db, resourceID: key.resourceID, name: name)?.policyType
+            }
+            guard let existing else {
+                throw AutoScalingError.validation("PolicyType is required when creating a scaling policy")
+            }
+            policyType = existing
+        }
         let configurationMember: String
         let disableScaleIn: Bool
         if policyType == PolicyConfigurationCoding.targetTracking {
