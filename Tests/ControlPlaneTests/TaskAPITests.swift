@@ -258,7 +258,8 @@ struct TaskAPITests {
         let response = try h.call("RunTask", #"{"taskDefinition": "big", "count": 3}"#)
         let tasks = objects(response["tasks"])
         #expect(tasks.count == 2)
-        #expect(tasks.allSatisfy { $0["lastStatus"] as? String == "PROVISIONING" && $0["containerInstanceArn"] as? String == instance })
+        // Bridge-mode tasks (no network interface to provision) start at PENDING, as in ECS.
+        #expect(tasks.allSatisfy { $0["lastStatus"] as? String == "PENDING" && $0["containerInstanceArn"] as? String == instance })
         #expect(tasks.allSatisfy { $0["group"] as? String == "family:big" && $0["version"] as? Int == 1 })
         let failures = objects(response["failures"])
         #expect(failures.count == 1)
@@ -360,13 +361,26 @@ struct TaskAPITests {
         #expect(objects(try h.call("DescribeTasks", #"{"cluster": "other", "tasks": ["\#(id)"]}"#)["failures"]).count == 1)
     }
 
+    @Test("PROVISIONING and DEPROVISIONING show only for awsvpc tasks; other tasks show PENDING and STOPPING there")
+    func provisioningIsAnAwsvpcStep() {
+        #expect(TaskRendering.shownStatus(.provisioning, networkMode: "awsvpc") == "PROVISIONING")
+        #expect(TaskRendering.shownStatus(.deprovisioning, networkMode: "awsvpc") == "DEPROVISIONING")
+        for mode in ["bridge", "host", "none"] {
+            #expect(TaskRendering.shownStatus(.provisioning, networkMode: mode) == "PENDING")
+            #expect(TaskRendering.shownStatus(.deprovisioning, networkMode: mode) == "STOPPING")
+            #expect(TaskRendering.shownStatus(.running, networkMode: mode) == "RUNNING")
+            #expect(TaskRendering.shownStatus(.activating, networkMode: mode) == "ACTIVATING")
+        }
+        #expect(TaskRendering.shownStatus(.provisioning, networkMode: nil) == "PROVISIONING")
+    }
+
     @Test("StopTask records the stop once and refuses unknown tasks")
     func stopTask() throws {
         let (h, _) = try Self.harness()
         let arn = try #require(objects(try h.call("RunTask", #"{"taskDefinition": "plain"}"#)["tasks"]).first?["taskArn"] as? String)
         let stopped = object(try h.call("StopTask", #"{"task": "\#(arn)"}"#)["task"])
         #expect(stopped["desiredStatus"] as? String == "STOPPED")
-        #expect(stopped["lastStatus"] as? String == "PROVISIONING")
+        #expect(stopped["lastStatus"] as? String == "PENDING")
         #expect(stopped["stopCode"] as? String == "UserInitiated")
         #expect(stopped["stoppedReason"] as? String == "Task stopped by user")
         #expect(stopped["stoppingAt"] as? Double == ECSHarness.epoch.timeIntervalSince1970.rounded(toPlaces: 3))

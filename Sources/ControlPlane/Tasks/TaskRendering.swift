@@ -41,6 +41,20 @@ enum TaskRendering {
                tags: source.tags)
     }
 
+    /// The task status ECS shows. PROVISIONING and DEPROVISIONING are an awsvpc task's steps
+    /// (attaching and releasing its network interface); any other task goes from PENDING, and
+    /// from STOPPING to STOPPED, without them. Wharf's lifecycle walks them for every task, so
+    /// another task shows PENDING and STOPPING there. A document without a network mode is
+    /// shown as it is recorded.
+    static func shownStatus(_ status: ECSTaskStatus, networkMode: String?) -> String {
+        guard let networkMode, networkMode != "awsvpc" else { return status.rawValue }
+        switch status {
+        case .provisioning: return ECSTaskStatus.pending.rawValue
+        case .deprovisioning: return ECSTaskStatus.stopping.rawValue
+        default: return status.rawValue
+        }
+    }
+
     static func render(_ record: TaskRecord, document: TaskDocument, containerInstanceArn: String?, tags: [ECSTag]?) -> ECSTask {
         var task = ECSTask()
         task.taskArn = record.arn
@@ -49,7 +63,7 @@ enum TaskRendering {
         let fargate = record.launchType == .fargate
         // Fargate tasks run on Wharf's hosts too, but ECS shows no instance for them.
         task.containerInstanceArn = fargate ? nil : containerInstanceArn
-        task.lastStatus = record.lastStatus.rawValue
+        task.lastStatus = shownStatus(record.lastStatus, networkMode: document.networkMode)
         task.desiredStatus = record.desiredStatus.rawValue
         task.launchType = record.launchType.rawValue
         task.capacityProviderName = document.capacityProviderName
