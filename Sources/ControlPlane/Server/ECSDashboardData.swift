@@ -66,7 +66,8 @@ public final class ECSDashboardData: ECSDashboardProvider {
             let document = record.decodedDocument
             return DashboardTask(
                 cluster: record.clusterName, id: record.id, service: record.serviceArn.flatMap { serviceNames[$0] },
-                taskDefinition: shortName(record.taskDefinitionArn), lastStatus: record.lastStatus.rawValue,
+                taskDefinition: shortName(record.taskDefinitionArn),
+                lastStatus: TaskRendering.shownStatus(record.lastStatus, networkMode: document.networkMode),
                 desiredStatus: record.desiredStatus.rawValue, healthStatus: document.healthStatus ?? "UNKNOWN",
                 ipAddress: document.address, startedAt: record.startedAt, stoppedAt: record.stoppedAt,
                 stoppedReason: record.stoppedReason, stopCode: record.stopCode,
