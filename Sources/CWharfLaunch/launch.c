@@ -396,8 +396,9 @@ int wharf_prepare(const struct wharf_launch_spec *spec, struct wharf_prepared *p
     return 0;
 }
 
-/* Moves `pid` (all its threads) into each cgroup whose cgroup.procs file is named. */
-static int move_into_cgroups(pid_t pid, const char *const *procs, size_t n, char *errbuf, size_t errlen, int *err)
+/* Moves `pid` (all its threads) into each cgroup whose cgroup.procs file is named. 0, or the
+ * errno with `step` and *call naming what failed. */
+static int move_into_cgroups(pid_t pid, const char *const *procs, size_t n, char *step, size_t steplen, const char **call)
 {
     char text[24];
     int length = snprintf(text, sizeof text, "%d", (int)pid);
@@ -407,13 +408,33 @@ static int move_into_cgroups(pid_t pid, const char *const *procs, size_t n, char
         int saved = errno;
         wl_close_fd(fd);
         if (written != length) {
-            char step[WL_STEP_MAX];
-            snprintf(step, sizeof step, "join cgroup %s", procs[i]);
-            wl_set_error(errbuf, errlen, err, written < 0 ? saved : EIO, step, fd < 0 ? "open" : "write");
-            return -1;
+            snprintf(step, steplen, "join cgroup %s", procs[i]);
+            *call = fd < 0 ? "open" : "write";
+            return written < 0 ? saved : EIO;
         }
     }
     return 0;
+}
+
+/* Gives up a prepared container whose start failed at `step`/`call` (errno `code`): kills and
+ * reaps it. One that had already failed while preparing left a report, which says more (and is
+ * often why the start failed: a process that is gone joins no cgroup and takes no message), so
+ * that is the error the caller gets. Returns -1. */
+static pid_t fail_start(struct wharf_prepared *prepared, int code, const char *step, const char *call, char *errbuf,
+                        size_t errlen, int *err)
+{
+    pid_t pid = prepared->pid;
+    int readfd = prepared->error_fd;
+    kill(pid, SIGKILL);
+    wl_close_fd(prepared->control_fd);
+    *prepared = (struct wharf_prepared){.pid = -1, .control_fd = -1, .error_fd = -1};
+    if (wl_await_exec(readfd, pid, errbuf, errlen, err) < 0)
+        return -1; /* its report, and it is reaped */
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    wl_set_error(errbuf, errlen, err, code, step, call);
+    return -1;
 }
 
 pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const char *hostname, int stdout_fd,
@@ -424,27 +445,23 @@ pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const 
         wl_set_error(errbuf, errlen, err, EINVAL, "start", "not a prepared container");
         return -1;
     }
-    if (netns_fd == 0) {
-        wl_set_error(errbuf, errlen, err, EINVAL, "validate", "netns_fd 0 is stdin (use -1 for no namespace)");
-        wharf_abandon_prepared(prepared);
-        return -1;
-    }
+    if (netns_fd == 0)
+        return fail_start(prepared, EINVAL, "validate", "netns_fd 0 is stdin (use -1 for no namespace)", errbuf, errlen,
+                          err);
+    if (hostname && strlen(hostname) > WL_HOSTNAME_MAX)
+        return fail_start(prepared, EINVAL, "set hostname", "longer than 64 bytes", errbuf, errlen, err);
+    if (n_cgroup_procs && !cgroup_procs)
+        return fail_start(prepared, EINVAL, "validate", "cgroup_procs is NULL", errbuf, errlen, err);
+    char step[WL_STEP_MAX];
+    const char *call = NULL;
+    int code = move_into_cgroups(prepared->pid, cgroup_procs, n_cgroup_procs, step, sizeof step, &call);
+    if (code)
+        return fail_start(prepared, code, step, call, errbuf, errlen, err);
+
     struct wl_start_message start;
     memset(&start, 0, sizeof start);
-    if (hostname && strlen(hostname) > WL_HOSTNAME_MAX) {
-        wl_set_error(errbuf, errlen, err, EINVAL, "set hostname", "longer than 64 bytes");
-        wharf_abandon_prepared(prepared);
-        return -1;
-    }
     if (hostname)
         strcpy(start.hostname, hostname);
-    if ((n_cgroup_procs && !cgroup_procs) ||
-        move_into_cgroups(prepared->pid, cgroup_procs, n_cgroup_procs, errbuf, errlen, err) < 0) {
-        if (n_cgroup_procs && !cgroup_procs)
-            wl_set_error(errbuf, errlen, err, EINVAL, "validate", "cgroup_procs is NULL");
-        wharf_abandon_prepared(prepared);
-        return -1;
-    }
     int fds[3];
     size_t count = 0;
     if ((start.has_netns = netns_fd >= 0))
@@ -453,28 +470,13 @@ pid_t wharf_start_prepared(struct wharf_prepared *prepared, int netns_fd, const 
         fds[count++] = stdout_fd;
     if ((start.has_stderr = stderr_fd >= 0))
         fds[count++] = stderr_fd;
-    int sent = wl_send_fds(prepared->control_fd, &start, sizeof start, fds, count);
-    int send_errno = errno;
-    /* Not sent: it must not go on waiting (a report it wrote stays readable in the pipe). */
-    if (sent != 0)
-        kill(prepared->pid, SIGKILL);
+    if (wl_send_fds(prepared->control_fd, &start, sizeof start, fds, count) != 0)
+        return fail_start(prepared, errno, "start the prepared container", "sendmsg", errbuf, errlen, err);
     close(prepared->control_fd);
-    prepared->control_fd = -1;
     pid_t pid = prepared->pid;
-    prepared->pid = -1;
     int readfd = prepared->error_fd;
-    prepared->error_fd = -1;
-    /* A child that failed while preparing has its report waiting in the pipe (and is why the send
-     * failed): it says more than the send's error does. */
-    pid_t started = wl_await_exec(readfd, pid, errbuf, errlen, err);
-    if (started < 0 || sent == 0)
-        return started;
-    /* Not sent, and no report: the child is gone without one (killed above or before). */
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    wl_set_error(errbuf, errlen, err, send_errno, "start the prepared container", "sendmsg");
-    return -1;
+    *prepared = (struct wharf_prepared){.pid = -1, .control_fd = -1, .error_fd = -1};
+    return wl_await_exec(readfd, pid, errbuf, errlen, err);
 }
 
 void wharf_abandon_prepared(struct wharf_prepared *prepared)

@@ -22,6 +22,9 @@ struct ContainerLauncher {
     func launch(_ container: ContainerPlan, outputFD: Int32) throws(SystemError) -> Int32 {
         let arena = CStringArena()
         var spec = launchSpec(of: container, arena: arena)
+        let procs = cgroupProcsFiles(of: container, arena: arena)
+        spec.cgroup_procs = procs.files
+        spec.n_cgroup_procs = procs.count
         spec.netns_fd = plan.resources.networkNamespaceDescriptor ?? -1
         spec.hostname = arena.optionalString(plan.hostname)
         spec.stdout_fd = outputFD
@@ -49,7 +52,7 @@ struct ContainerLauncher {
         guard status == 0 else {
             throw SystemError(step: "prepare container \(container.name): \(cText(message))", call: "wharf_prepare", errno: code)
         }
-        return PreparedContainer(name: container.name, handle: prepared)
+        return PreparedContainer(handle: prepared)
     }
 
     /// Starts a container `prepare` made (with this launcher's plan: the task's network namespace
@@ -75,8 +78,8 @@ struct ContainerLauncher {
         SystemError(step: "start container \(container.name): \(cText(message))", call: call, errno: code)
     }
 
-    /// The C launch spec of `container` without the parts that come with the start (network
-    /// namespace, host name, output), its strings owned by `arena`.
+    /// The C launch spec of `container` without the parts a prepared container gets at its start
+    /// (cgroups, network namespace, host name, output), its strings owned by `arena`.
     private func launchSpec(of container: ContainerPlan, arena: CStringArena) -> wharf_launch_spec {
         let upper = layout.upperDirectory(of: container.name)
         let work = layout.workDirectory(of: container.name)
@@ -89,7 +92,6 @@ struct ContainerLauncher {
                 source: arena.string(mount.source), target: arena.string(mount.target), fstype: nil,
                 flags: mount.readOnly ? UInt(MS_RDONLY) : 0, data: nil)
         }
-        let procs = cgroupProcsFiles(of: container, arena: arena)
         let groups = arena.buffer(of: UInt32.self, count: container.supplementaryGroups.count)
         for (index, group) in container.supplementaryGroups.enumerated() { groups[index] = group }
         let limits = arena.buffer(of: wharf_rlimit.self, count: container.resourceLimits.count)
@@ -106,8 +108,6 @@ struct ContainerLauncher {
         spec.readonly_rootfs = container.readonlyRootFilesystem ? 1 : 0
         spec.mounts = UnsafePointer(mounts)
         spec.n_mounts = container.mounts.count
-        spec.cgroup_procs = procs.files
-        spec.n_cgroup_procs = procs.count
         spec.argv = arena.stringArray(container.arguments)
         spec.envp = arena.stringArray(container.environment)
         spec.cwd = arena.string(container.workingDirectory)

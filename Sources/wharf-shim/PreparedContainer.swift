@@ -1,5 +1,4 @@
 import CWharfLaunch
-import ShimProtocol
 
 /// A container whose process the supervisor made while it waited for its start message: the
 /// process has mounted its root filesystem, /proc, /dev and volumes and pivoted into the root,
@@ -9,11 +8,9 @@ import ShimProtocol
 ///
 /// Used up by a start; one never started must be abandoned (`abandon`), which kills its process.
 final class PreparedContainer {
-    let name: String
     var handle: wharf_prepared
 
-    init(name: String, handle: wharf_prepared) {
-        self.name = name
+    init(handle: wharf_prepared) {
         self.handle = handle
     }
 
@@ -25,15 +22,5 @@ final class PreparedContainer {
     /// Abandons each of `containers` (so nothing of them holds the task's cgroups).
     static func abandonAll(_ containers: [String: PreparedContainer]) {
         for container in containers.values { container.abandon() }
-    }
-}
-
-extension ContainerPlan {
-    /// Whether a volume is mounted at or below /sys (which a prepared container mounts only at
-    /// its start, over anything already there).
-    var mountsBelowSys: Bool {
-        mounts.contains { mount in
-            mount.target.split(separator: "/").first(where: { $0 != "." }) == "sys"
-        }
     }
 }

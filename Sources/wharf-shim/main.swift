@@ -83,8 +83,8 @@ do {
 /// Prepares the containers that start at once (those without dependencies) of the plan in
 /// `planFD` (the plan without the network; closed here). Only a head start: a container that
 /// cannot be prepared (or a plan that cannot be read) is left to start the ordinary way, which
-/// reports why it cannot. So is one with a volume below /sys, which must cover sysfs, mounted
-/// only at the start when prepared.
+/// reports why it cannot. (One with a volume below /sys fails its prepared start with EXDEV and
+/// is started the ordinary way then, see `Supervisor`.)
 func prepareContainers(planFD: Int32?, layout: TaskLayout) -> [String: PreparedContainer] {
     guard let planFD else { return [:] }
     defer { close(planFD) }
@@ -97,7 +97,7 @@ func prepareContainers(planFD: Int32?, layout: TaskLayout) -> [String: PreparedC
     }
     let launcher = ContainerLauncher(plan: plan, layout: layout)
     var prepared: [String: PreparedContainer] = [:]
-    for container in plan.containers where container.dependsOn.isEmpty && !container.mountsBelowSys {
+    for container in plan.containers where container.dependsOn.isEmpty {
         do {
             prepared[container.name] = try launcher.prepare(container)
         } catch {

@@ -121,7 +121,16 @@ final class PrepareTests: FixtureTestCase {
         spec.n_mounts = 1
         var prepared = try prepare(spec)
         let pid = prepared.pid
-        XCTAssertThrowsError(try start(&prepared)) { error in
+        // The report is written before the process exits: once it is readable, the process is
+        // gone or going, and the start's cgroup move finds no process (ESRCH). The report, not
+        // that, is what the start must say.
+        var event = pollfd(fd: prepared.error_fd, events: Int16(POLLIN), revents: 0)
+        XCTAssertEqual(poll(&event, 1, 5_000), 1)
+        let cgroup = "/sys/fs/cgroup/pids/wharf-prepare-failure-\(getpid())"
+        try XCTSkipUnless(mkdir(cgroup, 0o755) == 0, "cannot create \(cgroup)")
+        defer { rmdir(cgroup) }
+        usleep(50_000)
+        XCTAssertThrowsError(try start(&prepared, cgroups: [cgroup])) { error in
             let failure = error as? LaunchError
             XCTAssertTrue(failure?.message.contains("mount volume /data") == true, "\(error)")
             XCTAssertEqual(failure?.errno, ENOENT)
