@@ -29,7 +29,7 @@ enum AccountSettings {
     /// Fargate wait time").
     static let rootOnly: Set<String> = ["fargateTaskRetirementWaitPeriod"]
 
-    static var names: [String] { rules.keys.sorted() }
+    static let names: [String] = rules.keys.sorted()
 
     /// `name` checked against ECS's setting names.
     static func rule(_ name: String) throws(ECSError) -> Rule {

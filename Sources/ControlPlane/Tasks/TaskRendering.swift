@@ -6,7 +6,7 @@ enum TaskRendering {
     static let fargatePlatformVersion = "1.4.0"
     /// The Linux platform versions a FARGATE launch may name (`LATEST` is the current one); any
     /// other is PlatformUnknownException, as on ECS.
-    static let fargatePlatformVersions: Set<String> = ["LATEST", "1.4.0", "1.3.0"]
+    static let fargatePlatformVersions: Set<String> = ["LATEST", fargatePlatformVersion, "1.3.0"]
     /// The platform family of Linux Fargate tasks.
     static let fargatePlatformFamily = "Linux"
 

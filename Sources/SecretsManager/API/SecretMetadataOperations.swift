@@ -77,13 +77,14 @@ extension SecretsManagerAPI {
         }
         let now = self.now
         return try transaction { store in
-            if force, try store.secretIfAny(id: id) == nil {
+            // One lookup: a forced delete of a secret that is not there succeeds, as in AWS.
+            guard var secret = try store.secretIfAny(id: id) else {
+                guard force else { throw SecretsManagerError.secretNotFound }
                 let resource = SecretARN.resource(of: id)
                 let name = resource ?? id
                 let arn = resource != nil ? id : SecretARN.make(name: name, region: region, accountID: self.accountID)
                 return .object(["ARN": .string(arn), "Name": .string(name), "DeletionDate": SecretRendering.time(now)])
             }
-            var secret = try store.secret(id: id)
             let deletionDate: Double
             if force {
                 try store.delete(named: secret.name)
