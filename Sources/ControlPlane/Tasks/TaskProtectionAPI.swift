@@ -25,7 +25,8 @@ extension ECSAPI {
             throw ECSError(.invalidParameterException, "expiresInMinutes must be between 1 and 2880.")
         }
         let now = context.timestamp
-        return try transaction { db in
+        var unprotectedServices: Set<String> = []
+        let answer = try transaction { db in
             let clusterName = try ClusterReference.activeName(db, cluster, context)
             var response = TaskProtectionResponse(protectedTasks: [], failures: [])
             for reference in tasks {
@@ -44,12 +45,17 @@ extension ECSAPI {
                     try TaskProtectionRecord(taskId: task.id, expiresAt: expiry).save(db)
                     response.protectedTasks.append(ECSProtectedTask(taskArn: task.arn, protectionEnabled: true, expirationDate: expiry))
                 } else {
-                    _ = try TaskProtectionRecord.deleteOne(db, key: task.id)
+                    if try TaskProtectionRecord.deleteOne(db, key: task.id), let service = task.serviceArn {
+                        unprotectedServices.insert(service)
+                    }
                     response.protectedTasks.append(ECSProtectedTask(taskArn: task.arn, protectionEnabled: false, expirationDate: nil))
                 }
             }
             return response
         }
+        // A service may have waited to scale in or replace a task that is no longer protected.
+        for service in unprotectedServices { serviceObserver?.serviceChanged(arn: service) }
+        return answer
     }
 
     /// GetTaskProtection: the protection of each named task (of the cluster's protected tasks
@@ -69,9 +75,12 @@ extension ECSAPI {
                 return ECSProtectedTask(taskArn: task.arn, protectionEnabled: expiry != nil, expirationDate: expiry)
             }
             if tasks.isEmpty {
-                for id in try TaskProtectionRecord.filter(Column("expiresAt") > now).fetchAll(db).map(\.taskId) {
-                    if let task = try TaskRecord.fetch(db, id: id), task.clusterName == clusterName, task.desiredStatus == .running {
-                        response.protectedTasks.append(try entry(task))
+                for protection in try TaskProtectionRecord.filter(Column("expiresAt") > now).fetchAll(db) {
+                    if let task = try TaskRecord.fetch(db, id: protection.taskId), task.clusterName == clusterName,
+                        task.desiredStatus == .running
+                    {
+                        response.protectedTasks.append(
+                            ECSProtectedTask(taskArn: task.arn, protectionEnabled: true, expirationDate: protection.expiresAt))
                     }
                 }
                 return response
