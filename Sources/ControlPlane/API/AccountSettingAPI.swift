@@ -95,7 +95,7 @@ extension ECSAPI {
     /// The principal a request names, or the caller (the root user when the request carries
     /// no identity); an ARN of another account is refused.
     private static func principal(_ text: String?, _ context: ECSRequestContext) throws(ECSError) -> String {
-        guard let text, !text.isEmpty else { return context.callerARN ?? context.rootARN }
+        guard let text, !text.isEmpty else { return context.principalARN }
         let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[4] == Substring(context.accountID) else {
             throw ECSError(.invalidParameterException,

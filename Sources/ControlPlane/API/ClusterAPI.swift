@@ -25,17 +25,18 @@ extension ECSAPI {
             serviceConnectDefaults: request.serviceConnectDefaults, createdAt: now, updatedAt: now)
 
         return try transaction { db in
+            let existing = try ClusterRecord.find(db, name: name)
+            if let existing, existing.status == .active {
+                return ClusterResponse(cluster: try ClusterRendering.render(existing, db, .mutation))
+            }
             var fresh = fresh
             if settings.isEmpty {
                 // No containerInsights asked for: the creator's account setting decides, as on ECS.
                 let insights = try Self.effectiveSetting(
-                    db, name: ECSClusterSetting.containerInsightsName, principal: context.callerARN ?? context.rootARN, context)
+                    db, name: ECSClusterSetting.containerInsightsName, principal: context.principalARN, context)
                 fresh.settings = [ECSClusterSetting(name: ECSClusterSetting.containerInsightsName, value: insights.value)]
             }
-            if let existing = try ClusterRecord.find(db, name: name) {
-                if existing.status == .active {
-                    return ClusterResponse(cluster: try ClusterRendering.render(existing, db, .mutation))
-                }
+            if let existing {
                 var revived = fresh
                 revived.arn = existing.arn
                 try revived.update(db)

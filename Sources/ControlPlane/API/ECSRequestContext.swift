@@ -36,6 +36,9 @@ public struct ECSRequestContext: Sendable {
     /// The account's root user, `arn:PARTITION:iam::ACCOUNT:root` (whose account settings are
     /// the account's defaults).
     public var rootARN: String { "arn:\(partition):iam::\(accountID):root" }
+    /// Whose account settings apply to this request: the caller, or the account's root when the
+    /// caller is not known.
+    public var principalARN: String { callerARN ?? rootARN }
 
     /// `now` in seconds since the epoch, to the millisecond (the precision ECS reports).
     public var timestamp: Double {
