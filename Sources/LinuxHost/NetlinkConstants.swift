@@ -61,6 +61,7 @@ enum Netlink {
     static let infoKind: UInt16 = 1  // IFLA_INFO_KIND
     static let infoData: UInt16 = 2  // IFLA_INFO_DATA
     static let vethPeer: UInt16 = 1  // VETH_INFO_PEER (linux/veth.h)
+    static let bridgeMulticastSnooping: UInt16 = 23  // IFLA_BR_MCAST_SNOOPING (u8)
     static let linkAddressFamilySpecific: UInt16 = 26  // IFLA_AF_SPEC
     static let familyIPv6: UInt16 = 10  // AF_INET6, as the type of an IFLA_AF_SPEC entry
     static let inet6AddressGenerationMode: UInt16 = 8  // IFLA_INET6_ADDR_GEN_MODE

@@ -37,11 +37,17 @@ extension RouteNetlink {
     }
 
     /// Creates a bridge called `name`. An existing bridge of that name is accepted (returns
-    /// `false`) so daemon restarts are idempotent; an existing link of another kind is not.
+    /// `false`, its settings untouched) so daemon restarts are idempotent; an existing link of
+    /// another kind is not.
     ///
+    /// - Parameter multicastSnooping: whether the bridge tracks multicast group membership
+    ///   (the kernel's default) or floods multicast to every port. With snooping on, every
+    ///   port that comes up or goes down makes the kernel re-arm the multicast timers of every
+    ///   other port (`br_port_state_selection`), so each task's veth costs time in proportion
+    ///   to the tasks already running.
     /// - Returns: whether the bridge was created by this call.
     @discardableResult
-    public func createBridge(named name: String) throws(SystemError) -> Bool {
+    public func createBridge(named name: String, multicastSnooping: Bool = true) throws(SystemError) -> Bool {
         let step = { "create bridge \(name)" }
         do {
             try perform("RTM_NEWLINK", step: step, type: Netlink.newLink, flags: Netlink.create | Netlink.exclusive) {
@@ -50,6 +56,11 @@ extension RouteNetlink {
                 request.attribute(Netlink.linkName, string: name)
                 let info = request.beginNested(Netlink.linkInfo)
                 request.attribute(Netlink.infoKind, string: "bridge")
+                if !multicastSnooping {
+                    let data = request.beginNested(Netlink.infoData)
+                    request.attribute(Netlink.bridgeMulticastSnooping, byte: 0)
+                    request.endNested(data)
+                }
                 request.endNested(info)
             }
             return true

@@ -272,6 +272,41 @@ final class NetlinkTests: XCTestCase {
         XCTAssertNil(try host.linkIndex(named: peerName), "deleting one end removes the pair")
     }
 
+    func testBridgeWithoutMulticastSnooping() throws {
+        let host = try XCTUnwrap(host)
+        XCTAssertTrue(try host.createBridge(named: bridgeName, multicastSnooping: false))
+        XCTAssertEqual(try FileSystem.read("/sys/class/net/\(bridgeName)/bridge/multicast_snooping"), "0\n")
+        XCTAssertTrue(try host.deleteLink(named: bridgeName))
+        XCTAssertTrue(try host.createBridge(named: bridgeName))
+        XCTAssertEqual(try FileSystem.read("/sys/class/net/\(bridgeName)/bridge/multicast_snooping"), "1\n",
+                       "the kernel's default when not asked")
+    }
+
+    /// A veth end with IPv6 off gets no multicast route when it comes up; its peer, with IPv6
+    /// on, does. The name has a dot, which `sysctl` would write as a slash but `/proc/sys` keeps.
+    func testDisablingIPv6KeepsALinkOutOfTheIPv6Table() throws {
+        let host = try XCTUnwrap(host)
+        let off = "wt." + netTestRandomHex()
+        vethNames.append(off)
+        let on = newVethName()
+        try host.createVethPair(hostName: off, peerName: on, peerNamespaceFD: nil)
+        XCTAssertTrue(try InterfaceSysctl.disableIPv6(interface: off))
+        XCTAssertEqual(try FileSystem.read("/proc/sys/net/ipv6/conf/\(off)/disable_ipv6"), "1\n")
+        for name in [off, on] { try host.setUp(linkIndex: try XCTUnwrap(try host.linkIndex(named: name))) }
+        // Carrier reaches IPv6 through the kernel's link watch, which may take up to a second.
+        var routes: [Substring] = []
+        for _ in 0..<60 {
+            routes = try FileSystem.read("/proc/net/ipv6_route").split(separator: "\n")
+            if routes.contains(where: { $0.hasSuffix(" \(on)") }) { break }
+            usleep(50_000)
+        }
+        XCTAssertTrue(routes.contains { $0.hasSuffix(" \(on)") }, "\(on) with IPv6 on has its multicast route")
+        XCTAssertFalse(routes.contains { $0.hasSuffix(" \(off)") }, "IPv6 routes of \(off): \(routes)")
+        XCTAssertThrowsError(try InterfaceSysctl.disableIPv6(interface: "wtv" + netTestRandomHex())) { error in
+            XCTAssertEqual((error as? SystemError)?.errno, ENOENT, "a missing link is an error: \(error)")
+        }
+    }
+
     func testVethEndsGetOneQueueEach() throws {
         let host = try XCTUnwrap(host)
         let vethName = newVethName()

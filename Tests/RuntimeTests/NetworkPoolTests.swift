@@ -97,7 +97,10 @@ final class NetworkPoolTests: XCTestCase {
         XCTAssertEqual(try preparedVeths(), [])
     }
 
-    func testNeitherEndOfATaskVethGetsAnIPv6LinkLocalAddress() throws {
+    /// The host end has IPv6 off (no address, no multicast route in the host's table that
+    /// every port's state change would walk), eth0 has no link-local address, and the bridge
+    /// does no multicast snooping (whose timers every port's state change re-arms).
+    func testTaskVethsHaveNoIPv6OnTheHostSideAndNoLinkLocalAddressInside() throws {
         // The first launch makes its network inline, the second takes a prepared one.
         for round in 0..<2 {
             let task = try fixture.launch(RuntimeFixture.task(["sh", "-c", "cat /proc/net/if_inet6; sleep 30"]) { $0.initProcessEnabled = true })
@@ -107,6 +110,12 @@ final class NetworkPoolTests: XCTestCase {
             usleep(300_000)
             let host = try String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8)
             XCTAssertFalse(host.contains(" \(vethName)\n"), "round \(round): the host end has IPv6 addresses:\n\(host)")
+            XCTAssertEqual(try FileSystem.read("/proc/sys/net/ipv6/conf/\(vethName)/disable_ipv6"), "1\n", "round \(round)")
+            let routes = try String(contentsOfFile: "/proc/net/ipv6_route", encoding: .utf8)
+            XCTAssertFalse(routes.split(separator: "\n").contains { $0.hasSuffix(" \(vethName)") },
+                           "round \(round): the host end has IPv6 routes:\n\(routes)")
+            let snooping = "/sys/class/net/\(fixture.configuration.bridgeName)/bridge/multicast_snooping"
+            XCTAssertEqual(try FileSystem.read(snooping), "0\n", "the task bridge does no multicast snooping")
             let inside = try String(contentsOfFile: fixture.runtime.logPath(task: task.id, container: "main"), encoding: .utf8)
             XCTAssertFalse(inside.contains("eth0"), "round \(round): eth0 has IPv6 addresses:\n\(inside)")
             try fixture.runtime.stop(task.id)

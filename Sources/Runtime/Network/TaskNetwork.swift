@@ -131,13 +131,15 @@ final class TaskNetwork: @unchecked Sendable {
     }
 
     /// One network ready for a task: a namespace with `lo` and `eth0` up, `eth0`'s host end on
-    /// the bridge, down, under a pool name, neither end with an IPv6 link-local address (see
-    /// `disableIPv6AddressGeneration`). Made on the pool's queue (`onPoolQueue`, with the pool's
+    /// the bridge, down, under a pool name; `eth0` without an IPv6 link-local address (see
+    /// `disableIPv6AddressGeneration`), the host end without IPv6 at all (see
+    /// `disableIPv6(onHostEnd:onPoolQueue:)`). Made on the pool's queue (`onPoolQueue`, with the pool's
     /// own host socket), or by a launch that found the pool empty.
     ///
-    /// Four requests: `lo` up, the pair (whose echo names both ends' indexes), `eth0` up
-    /// without IPv6 address generation (it has no carrier yet: the host end is down), and the
-    /// host end's address generation off (five from a kernel that does not echo the pair).
+    /// Three requests and a sysctl write: `lo` up, the pair (whose echo names both ends'
+    /// indexes), `eth0` up without IPv6 address generation (it has no carrier yet: the host end
+    /// is down), and the host end's IPv6 off (a fourth request from a kernel that does not echo
+    /// the pair).
     private func prepareNetwork(onPoolQueue: Bool) throws(SystemError) -> NetworkPool.PreparedNetwork {
         let bridgeIndex: Int32
         if onPoolQueue, let poolBridgeIndex {
@@ -155,15 +157,27 @@ final class TaskNetwork: @unchecked Sendable {
                 throw SystemError(step: "find eth0 of the prepared veth \(host.name)", call: "RTM_GETLINK", errno: ENODEV)
             }
             try inside.disableIPv6AddressGeneration(linkIndex: eth0, settingUp: true)
-            try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) in
-                try netlink.disableIPv6AddressGeneration(linkIndex: host.index)
-            }
+            try disableIPv6(onHostEnd: host, onPoolQueue: onPoolQueue)
             return NetworkPool.PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, eth0Index: eth0,
                                                eth0MACAddress: Self.macText(mac))
         } catch {
             // The namespace holds the pair: closing it removes everything made here.
             close(namespaceFD)
             throw error
+        }
+    }
+
+    /// Turns IPv6 off on a prepared pair's host end (`InterfaceSysctl.disableIPv6`), so the
+    /// host's IPv6 table does not grow a route per task that every port's state change walks.
+    /// Where `/proc/sys` cannot be written (a read-only mount), the end at least gets no
+    /// link-local address (`disableIPv6AddressGeneration`), which is what tasks need.
+    private func disableIPv6(onHostEnd host: NetworkLink, onPoolQueue: Bool) throws(SystemError) {
+        do {
+            try InterfaceSysctl.disableIPv6(interface: host.name)
+        } catch where error.errno == EROFS || error.errno == EACCES || error.errno == EPERM {
+            try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) in
+                try netlink.disableIPv6AddressGeneration(linkIndex: host.index)
+            }
         }
     }
 
@@ -219,7 +233,10 @@ final class TaskNetwork: @unchecked Sendable {
         if let bridge { return bridge }
         let netlink = try hostSocket()
         let subnet = try chooseSubnet(netlink)
-        _ = try netlink.createBridge(named: configuration.bridgeName)
+        // Without multicast snooping: a port's state change then costs nothing per other port
+        // (see createBridge), and multicast, which an awsvpc ENI's VPC does not route anyway,
+        // is flooded to every task as a plain switch would.
+        _ = try netlink.createBridge(named: configuration.bridgeName, multicastSnooping: false)
         guard let index = try netlink.linkIndex(named: configuration.bridgeName) else {
             throw SystemError(step: "find bridge \(configuration.bridgeName)", call: "RTM_GETLINK", errno: ENODEV)
         }

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Per-interface settings that rtnetlink cannot change, written under `/proc/sys/net`, which
+/// shows the network namespace of the calling thread.
+public enum InterfaceSysctl {
+    /// Turns IPv6 off on the interface called `name` (`net.ipv6.conf.NAME.disable_ipv6`).
+    ///
+    /// A link with IPv6 on gets a multicast route (`ff00::/8`) in the namespace's table when it
+    /// comes up, even with address generation off, and every link that comes up or goes down
+    /// makes the kernel walk that table: a thousand bridge ports made each task's launch and
+    /// teardown pay for a thousand routes. A bridge port forwards IPv6 between its neighbours
+    /// without IPv6 of its own.
+    ///
+    /// - Returns: `false` if the namespace has no IPv6 (the kernel was booted without it), so
+    ///   there was nothing to turn off.
+    @discardableResult
+    public static func disableIPv6(interface name: String) throws(SystemError) -> Bool {
+        // The directory has the interface's name as it is, dots included (only `sysctl`'s
+        // dotted names write those as slashes).
+        let path = "/proc/sys/net/ipv6/conf/" + name + "/disable_ipv6"
+        do {
+            try FileSystem.writeInPlace(path, "1")
+            return true
+        } catch where error.errno == ENOENT && !FileSystem.exists("/proc/sys/net/ipv6") {
+            return false
+        }
+    }
+}
