@@ -250,8 +250,11 @@ struct TaskRuntimeTests {
             let task = try f.runTaskUnstarted(runTaskBody("interrupted"))
             let arn = try #require(task["taskArn"] as? String)
             let id = String(try #require(arn.split(separator: "/").last))
-            // ... and the agent started the task before the crash, but nothing recorded it.
+            // ... and the agent started the task before the crash, but nothing recorded it: the
+            // control plane no longer takes the agent's reports (else the launch's report could
+            // reach the row before the "crash" below, and the row would no longer be PROVISIONING).
             let definition = try await f.definition(of: task)
+            await f.reconciler.shutdown()
             _ = try await f.agent.startTask(AgentTaskStart(taskID: id, taskArn: arn, taskDefinition: definition, overrides: nil))
             #expect(try f.describe(arn)["lastStatus"] as? String == "PROVISIONING")
 
