@@ -33,6 +33,8 @@ public final class ContainerRuntime: @unchecked Sendable {
         reaper = SupervisorReaper(logger: logger)
         do {
             try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
+            // Each task's directory in a block group of its own (see markAsTopDirectory).
+            FileSystem.markAsTopDirectory(configuration.tasksDirectory)
             hierarchy = try CgroupHierarchy.detect()
             removedTasks = try RemovedTaskDirectories(directory: configuration.removedTasksDirectory)
         } catch {

@@ -68,4 +68,39 @@ final class FileSystemTests: XCTestCase {
         let mounts = try FileSystem.read("/proc/self/mountinfo")
         XCTAssertFalse(mounts.contains(root), "a mount under the removed tree is still there")
     }
+
+    /// ext4 takes the flag (and keeps it: a second call finds it set); tmpfs has no such flag,
+    /// which is no error.
+    func testTopDirectoryFlagOnExt4AndNoneOnTmpfs() throws {
+        let marked = FileSystem.markAsTopDirectory(root)
+        XCTAssertEqual(marked, Self.hasTopDirectoryFlag(root), "the answer is what the inode says")
+        if try Self.filesystemType(of: root).hasPrefix("ext") {
+            XCTAssertTrue(marked, "ext4 keeps FS_TOPDIR_FL")
+            XCTAssertTrue(FileSystem.markAsTopDirectory(root), "already marked")
+        }
+        try FileSystem.makeDirectories(root + "/a/mnt")
+        XCTAssertEqual(mount("tmpfs", root + "/a/mnt", "tmpfs", 0, nil), 0)
+        XCTAssertFalse(FileSystem.markAsTopDirectory(root + "/a/mnt"))
+        XCTAssertFalse(FileSystem.markAsTopDirectory(root + "/missing"))
+    }
+
+    /// The type of the filesystem mounted deepest above `path`, from mountinfo.
+    private static func filesystemType(of path: String) throws -> String {
+        var best: (mountPoint: Substring, type: Substring) = ("", "")
+        for line in try FileSystem.read("/proc/self/mountinfo").split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 4, let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count else { continue }
+            let mountPoint = fields[4]
+            let below = mountPoint == "/" || path == mountPoint || path.hasPrefix(mountPoint + "/")
+            if below && mountPoint.count >= best.mountPoint.count { best = (mountPoint, fields[dash + 1]) }
+        }
+        return String(best.type)
+    }
+
+    private static func hasTopDirectoryFlag(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        var flags: Int32 = 0
+        return ioctl(fd, 0x8008_6601, &flags) == 0 && flags & 0x0002_0000 != 0
+    }
 }
