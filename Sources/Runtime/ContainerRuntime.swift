@@ -174,12 +174,10 @@ public final class ContainerRuntime: @unchecked Sendable {
         }
     }
 
-    /// Each container's overlay directories (writable layer, overlay work directory, mount
-    /// point of its root), made only here: the supervisor mounts on them right after the
-    /// start message, and this keeps their creation off that path.
     /// The task directory's subdirectories: `logs` (the supervisor opens the containers' logs
     /// after its start message), the task-scoped volumes and each container's directory with
-    /// its overlay directories (all needed from the prepare message on).
+    /// its overlay directories (writable layer, work directory, mount point of its root; all
+    /// needed from the prepare message on, and made only here, off the launch's critical path).
     private static func makeTaskDirectories(for spec: TaskSpec, layout: TaskLayout) throws(SystemError) {
         try FileSystem.makeDirectories(layout.logs, mode: 0o700)
         for volume in spec.volumes where volume.hostSourcePath == nil {

@@ -286,6 +286,9 @@ final class NetlinkTests: XCTestCase {
     /// on, does. The name has a dot, which `sysctl` would write as a slash but `/proc/sys` keeps.
     func testDisablingIPv6KeepsALinkOutOfTheIPv6Table() throws {
         let host = try XCTUnwrap(host)
+        guard try FileSystem.readIfPresent("/proc/sys/net/ipv6/conf/default/disable_ipv6") == "0\n" else {
+            throw XCTSkip("new links get no IPv6 on this host, so no route to compare")
+        }
         let off = "wt." + netTestRandomHex()
         vethNames.append(off)
         let on = newVethName()

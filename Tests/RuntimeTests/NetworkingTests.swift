@@ -44,6 +44,18 @@ final class NetworkingTests: XCTestCase {
                        "the status names the manifest digest of the image the launch resolved")
     }
 
+    func testABridgeThatExistsAlreadyIsSwitchedToNoMulticastSnooping() throws {
+        // As an older Wharf left it: made with the kernel's default, snooping on.
+        let netlink = try RouteNetlink()
+        let name = fixture.configuration.bridgeName
+        XCTAssertTrue(try netlink.createBridge(named: name), "no launch has made the fixture's bridge yet")
+        let snooping = "/sys/class/net/\(name)/bridge/multicast_snooping"
+        XCTAssertEqual(try FileSystem.read(snooping), "1\n")
+        let status = try fixture.launch(RuntimeFixture.task(["true"]), until: { $0.lastStatus == "STOPPED" })
+        XCTAssertEqual(status.containers.first?.exitCode, 0)
+        XCTAssertEqual(try FileSystem.read(snooping), "0\n")
+    }
+
     func testNoneModeHasOnlyLoopback() throws {
         let status = try fixture.launch(
             RuntimeFixture.task(["ls", "/sys/class/net"], network: .none), until: { $0.lastStatus == "STOPPED" })

@@ -169,15 +169,13 @@ final class TaskNetwork: @unchecked Sendable {
 
     /// Turns IPv6 off on a prepared pair's host end (`InterfaceSysctl.disableIPv6`), so the
     /// host's IPv6 table does not grow a route per task that every port's state change walks.
-    /// Where `/proc/sys` cannot be written (a read-only mount), the end at least gets no
-    /// link-local address (`disableIPv6AddressGeneration`), which is what tasks need.
+    /// Where that cannot be done (`/proc/sys` read-only or absent, or any other failure), the
+    /// end at least gets no link-local address (`disableIPv6AddressGeneration`), which is
+    /// what tasks need and what was done before.
     private func disableIPv6(onHostEnd host: NetworkLink, onPoolQueue: Bool) throws(SystemError) {
-        do {
-            try InterfaceSysctl.disableIPv6(interface: host.name)
-        } catch where error.errno == EROFS || error.errno == EACCES || error.errno == EPERM {
-            try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) in
-                try netlink.disableIPv6AddressGeneration(linkIndex: host.index)
-            }
+        if (try? InterfaceSysctl.disableIPv6(interface: host.name)) == true { return }
+        try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) in
+            try netlink.disableIPv6AddressGeneration(linkIndex: host.index)
         }
     }
 
@@ -235,8 +233,12 @@ final class TaskNetwork: @unchecked Sendable {
         let subnet = try chooseSubnet(netlink)
         // Without multicast snooping: a port's state change then costs nothing per other port
         // (see createBridge), and multicast, which an awsvpc ENI's VPC does not route anyway,
-        // is flooded to every task as a plain switch would.
-        _ = try netlink.createBridge(named: configuration.bridgeName, multicastSnooping: false)
+        // is flooded to every task as a plain switch would. A bridge that exists already (made
+        // by an older Wharf, kept across restarts) is switched over too; that is a hint, so a
+        // bridge without the sysfs file keeps its setting.
+        if try !netlink.createBridge(named: configuration.bridgeName, multicastSnooping: false) {
+            try? FileSystem.writeInPlace("/sys/class/net/\(configuration.bridgeName)/bridge/multicast_snooping", "0")
+        }
         guard let index = try netlink.linkIndex(named: configuration.bridgeName) else {
             throw SystemError(step: "find bridge \(configuration.bridgeName)", call: "RTM_GETLINK", errno: ENODEV)
         }
