@@ -36,9 +36,9 @@ extension RouteNetlink {
         }
     }
 
-    /// Creates a bridge called `name`. An existing bridge of that name is accepted (returns
-    /// `false`, its settings untouched) so daemon restarts are idempotent; an existing link of
-    /// another kind is not.
+    /// Creates a bridge called `name`, or sets up the existing bridge of that name the same way
+    /// (returns `false`), so daemon restarts are idempotent and a bridge made before a setting
+    /// existed gets it too; an existing link of another kind is refused.
     ///
     /// - Parameter multicastSnooping: whether the bridge tracks multicast group membership
     ///   (the kernel's default) or floods multicast to every port. With snooping on, every
@@ -48,24 +48,25 @@ extension RouteNetlink {
     /// - Returns: whether the bridge was created by this call.
     @discardableResult
     public func createBridge(named name: String, multicastSnooping: Bool = true) throws(SystemError) -> Bool {
-        let step = { "create bridge \(name)" }
-        do {
-            try perform("RTM_NEWLINK", step: step, type: Netlink.newLink, flags: Netlink.create | Netlink.exclusive) {
-                request in
+        // The same request creates the bridge or, without NLM_F_CREATE, changes the existing one.
+        func request(flags: UInt16, step: () -> String) throws(SystemError) {
+            try perform("RTM_NEWLINK", step: step, type: Netlink.newLink, flags: flags) { request in
                 request.linkHeader()
                 request.attribute(Netlink.linkName, string: name)
                 let info = request.beginNested(Netlink.linkInfo)
                 request.attribute(Netlink.infoKind, string: "bridge")
-                if !multicastSnooping {
-                    let data = request.beginNested(Netlink.infoData)
-                    request.attribute(Netlink.bridgeMulticastSnooping, byte: 0)
-                    request.endNested(data)
-                }
+                let data = request.beginNested(Netlink.infoData)
+                request.attribute(Netlink.bridgeMulticastSnooping, byte: multicastSnooping ? 1 : 0)
+                request.endNested(data)
                 request.endNested(info)
             }
+        }
+        do {
+            try request(flags: Netlink.create | Netlink.exclusive) { "create bridge \(name)" }
             return true
         } catch where error.errno == EEXIST {
             guard try link(named: name)?.kind == "bridge" else { throw error }
+            try request(flags: 0) { "set up the existing bridge \(name)" }
             return false
         }
     }

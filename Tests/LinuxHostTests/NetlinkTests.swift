@@ -272,7 +272,7 @@ final class NetlinkTests: XCTestCase {
         XCTAssertNil(try host.linkIndex(named: peerName), "deleting one end removes the pair")
     }
 
-    func testBridgeWithoutMulticastSnooping() throws {
+    func testBridgeWithoutMulticastSnoopingMadeOrSwitchedOver() throws {
         let host = try XCTUnwrap(host)
         XCTAssertTrue(try host.createBridge(named: bridgeName, multicastSnooping: false))
         XCTAssertEqual(try FileSystem.read("/sys/class/net/\(bridgeName)/bridge/multicast_snooping"), "0\n")
@@ -280,6 +280,9 @@ final class NetlinkTests: XCTestCase {
         XCTAssertTrue(try host.createBridge(named: bridgeName))
         XCTAssertEqual(try FileSystem.read("/sys/class/net/\(bridgeName)/bridge/multicast_snooping"), "1\n",
                        "the kernel's default when not asked")
+        XCTAssertFalse(try host.createBridge(named: bridgeName, multicastSnooping: false), "it exists")
+        XCTAssertEqual(try FileSystem.read("/sys/class/net/\(bridgeName)/bridge/multicast_snooping"), "0\n",
+                       "an existing bridge is switched over")
     }
 
     /// A veth end with IPv6 off gets no multicast route when it comes up; its peer, with IPv6

@@ -234,11 +234,8 @@ final class TaskNetwork: @unchecked Sendable {
         // Without multicast snooping: a port's state change then costs nothing per other port
         // (see createBridge), and multicast, which an awsvpc ENI's VPC does not route anyway,
         // is flooded to every task as a plain switch would. A bridge that exists already (made
-        // by an older Wharf, kept across restarts) is switched over too; that is a hint, so a
-        // bridge without the sysfs file keeps its setting.
-        if try !netlink.createBridge(named: configuration.bridgeName, multicastSnooping: false) {
-            try? FileSystem.writeInPlace("/sys/class/net/\(configuration.bridgeName)/bridge/multicast_snooping", "0")
-        }
+        // by an older Wharf, kept across restarts) is switched over too.
+        _ = try netlink.createBridge(named: configuration.bridgeName, multicastSnooping: false)
         guard let index = try netlink.linkIndex(named: configuration.bridgeName) else {
             throw SystemError(step: "find bridge \(configuration.bridgeName)", call: "RTM_GETLINK", errno: ENODEV)
         }
