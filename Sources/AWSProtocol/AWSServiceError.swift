@@ -49,6 +49,16 @@ extension AWSServiceError {
         AWSServiceError(type: "UnknownOperationException", message: "", status: status)
     }
 
+    /// A request body over the service's limit (status 413). `byteCount` is the body's size
+    /// when known (a chunked body refused part way has none).
+    public static func bodyTooLarge(byteCount: Int?, limit: Int) -> AWSServiceError {
+        let size = byteCount.map { "of \($0) bytes " } ?? ""
+        return AWSServiceError(
+            type: "RequestEntityTooLargeException",
+            message: "Request body \(size)exceeds the limit of \(limit) bytes.",
+            status: 413)
+    }
+
     /// A body that is not valid JSON, or a member of the wrong JSON type.
     public static func serialization(_ message: String) -> AWSServiceError {
         AWSServiceError(type: "SerializationException", message: message)

@@ -107,6 +107,15 @@ public struct AWSJSONRouter: Sendable {
         }
     }
 
+    /// The answer to a request whose body the transport refused to read past
+    /// ``Limits/maximumBodyBytes``: the same 413 `RequestEntityTooLargeException` that
+    /// ``handle(_:)`` gives a body over the limit, for a transport that stops reading first.
+    public func bodyTooLargeResponse(byteCount: Int?) -> AWSResponse {
+        Self.response(
+            .bodyTooLarge(byteCount: byteCount, limit: limits.maximumBodyBytes),
+            requestID: UUID().uuidString.lowercased())
+    }
+
     /// Checks everything up to the input (method, path, content type, target, size,
     /// signature), or says what AWS would answer.
     private func accept(_ request: AWSRequest, requestID: String)
@@ -123,10 +132,7 @@ public struct AWSJSONRouter: Sendable {
         guard let handling = route.operations[operation] else { throw .unknownOperation() }
 
         guard request.body.count <= limits.maximumBodyBytes else {
-            throw AWSServiceError(
-                type: "RequestEntityTooLargeException",
-                message: "Request body of \(request.body.count) bytes exceeds the limit of \(limits.maximumBodyBytes) bytes.",
-                status: 413)
+            throw .bodyTooLarge(byteCount: request.body.count, limit: limits.maximumBodyBytes)
         }
 
         let identity: AuthenticatedIdentity

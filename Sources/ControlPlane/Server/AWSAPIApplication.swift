@@ -30,6 +30,13 @@ public final class AWSAPIApplication: HTTPApplication {
 
     public var maxRequestBodyBytes: Int { router.limits.maximumBodyBytes }
 
+    /// AWS's JSON error (`RequestEntityTooLargeException`), so the CLI and SDKs show it as
+    /// they would any service error.
+    public func bodyTooLargeResponse(declaredLength: Int?) -> HTTPServerResponse? {
+        let response = router.bodyTooLargeResponse(byteCount: declaredLength)
+        return HTTPServerResponse(status: response.status, headers: response.headers, body: response.body)
+    }
+
     public func handle(_ request: HTTPServerRequest, respond: @escaping @Sendable (HTTPServerResponse) -> Void) {
         let awsRequest = AWSRequest(
             method: request.method, path: String(request.path), query: String(request.query),

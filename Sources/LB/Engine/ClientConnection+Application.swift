@@ -23,7 +23,7 @@ extension ClientConnection {
             application.bodyComplete = true
         case .contentLength(let length):
             guard length <= app.maxRequestBodyBytes else {
-                respondWithError(.contentTooLarge, close: true)
+                respondBodyTooLarge(app, declaredLength: length)
                 return
             }
             application.bodyRemaining = length
@@ -60,7 +60,7 @@ extension ClientConnection {
             }
             swap(&body, &application.request.body)
             if tooLarge {
-                respondWithError(.contentTooLarge, close: true)
+                respondBodyTooLarge(app, declaredLength: nil)
                 return
             }
             switch result {
@@ -82,6 +82,21 @@ extension ClientConnection {
             exchange.requestComplete = true
             dispatchApplicationRequest()
         }
+    }
+
+    /// Refuses a body over the application's limit without reading it: the application's own
+    /// 413 when it has one (the AWS API's JSON error; counted as the application's response),
+    /// else the engine's (counted as an LB error); then the connection closes, since the rest
+    /// of the body is never read.
+    private func respondBodyTooLarge(_ app: any HTTPApplication, declaredLength: Int?) {
+        guard let response = app.bodyTooLargeResponse(declaredLength: declaredLength) else {
+            respondWithError(.contentTooLarge, close: true)
+            return
+        }
+        application = ApplicationExchange()
+        application.keepAlive = false
+        exchange.requestComplete = false
+        applicationResponded(response)
     }
 
     private func dispatchApplicationRequest() {

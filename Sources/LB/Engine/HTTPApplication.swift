@@ -8,6 +8,15 @@ public protocol HTTPApplication: AnyObject, Sendable {
     /// Largest request body accepted (413 beyond it).
     var maxRequestBodyBytes: Int { get }
     func handle(_ request: HTTPServerRequest, respond: @escaping @Sendable (HTTPServerResponse) -> Void)
+    /// The 413 to send, instead of the engine's plain one, when a request's body is over
+    /// ``maxRequestBodyBytes``: by its `Content-Length` (`declaredLength`), or part way through
+    /// a chunked body (nil). Called on the loop thread; the connection closes after it.
+    func bodyTooLargeResponse(declaredLength: Int?) -> HTTPServerResponse?
+}
+
+extension HTTPApplication {
+    /// The engine's own 413.
+    public func bodyTooLargeResponse(declaredLength: Int?) -> HTTPServerResponse? { nil }
 }
 
 /// A request as an application sees it: copied out of the connection's buffers.
