@@ -29,6 +29,14 @@ final class ServeAWSCLITests: ServeDaemonTestCase {
         let badCluster = try daemon.aws(["ecs", "delete-cluster", "--cluster", "no-such-cluster"])
         XCTAssertTrue(badCluster.stderr.contains("ClusterNotFoundException"), badCluster.stderr)
 
+        // A body over the API's limit (1 MiB) is refused before it is read, with AWS's error.
+        let oversized = daemon.dataDirectory + "/oversized.json"
+        try #"{"family": "big", "containerDefinitions": [{"name": "big", "image": "busybox", "memory": 64, "environment": [{"name": "PAD", "value": "\#(String(repeating: "x", count: 1_200_000))"}]}]}"#
+            .write(toFile: oversized, atomically: true, encoding: .utf8)
+        let tooLarge = try daemon.aws(["ecs", "register-task-definition", "--cli-input-json", "file://" + oversized])
+        XCTAssertNotEqual(tooLarge.status, 0)
+        XCTAssertTrue(tooLarge.stderr.contains("(RequestEntityTooLargeException)"), tooLarge.stderr)
+
         // A wrong secret is refused by the signature check.
         let wrongKeys = daemon.dataDirectory + "/wrong-credentials"
         let keys = try String(contentsOfFile: daemon.dataDirectory + "/credentials", encoding: .utf8)

@@ -85,6 +85,56 @@ final class ProxyRejectionTests: ProxyTestCase {
         XCTAssertEqual(try backend.requestCount(), 1)
     }
 
+    /// Lingering close: a request refused before all of it arrived (here a head over the limit
+    /// followed by a large body) is answered, our side is shut down, and what the client still
+    /// sends is read and thrown away. The client writes its whole request without a reset and
+    /// then reads the response; closing at once would have reset the connection under it.
+    func testARefusedRequestsRemainingBytesAreDiscardedSoTheClientReadsTheError() throws {
+        try start(limits: [("maxRequestLineLength", 2048), ("maxHeadLength", 4096)])
+        let connection = try TestConnection(port: port)
+        try connection.send("POST /x HTTP/1.1\r\nHost: test\r\nContent-Length: 16777216\r\nX-Long: \(String(repeating: "a", count: 5000))\r\n\r\n")
+        let chunk = [UInt8](repeating: UInt8(ascii: "b"), count: 1 << 20)
+        for index in 0..<16 {
+            do {
+                try connection.send(chunk)
+            } catch {
+                XCTFail("megabyte \(index) of the body: \(error); it should be taken, not reset")
+                return
+            }
+        }
+        let response = try connection.readResponse()
+        XCTAssertEqual(response.status, 431)
+        XCTAssertTrue(response.closesConnection)
+        XCTAssertTrue(connection.waitForClose(timeout: 2), "EOF after the response")
+        XCTAssertEqual(try backend.requestCount(), 0)
+    }
+
+    /// A client that neither finishes its refused request nor closes is cut off after
+    /// `clientLinger`; it has had the response and an EOF long before.
+    func testLingeringEndsAfterClientLinger() throws {
+        try start(timeouts: [("clientLinger", 1)], limits: [("maxRequestLineLength", 2048), ("maxHeadLength", 4096)])
+        let connection = try TestConnection(port: port)
+        try connection.send("POST /x HTTP/1.1\r\nHost: test\r\nContent-Length: 1000000\r\nX-Long: \(String(repeating: "a", count: 5000))\r\n\r\n")
+        let started = Date()
+        XCTAssertEqual(try connection.readResponse().status, 431)
+        XCTAssertEqual(try connection.readUntilClose(), [], "our side is shut down after the response")
+        // Still lingering: what the client sends now is taken, not reset.
+        XCTAssertNoThrow(try connection.send(String(repeating: "b", count: 1000)))
+        var probe = pollfd(fd: connection.fd, events: Int16(POLLIN), revents: 0)
+        XCTAssertEqual(poll(&probe, 1, 300), 1, "EOF already delivered")
+        // The reset that ends lingering comes at `clientLinger`, not before.
+        let resetDeadline = Date().addingTimeInterval(5)
+        var reset = false
+        while Date() < resetDeadline {
+            if Glibc.send(connection.fd, "b", 1, Int32(MSG_NOSIGNAL)) < 0 { reset = true; break }
+            usleep(50_000)
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertTrue(reset, "the connection is closed after clientLinger")
+        XCTAssertGreaterThan(elapsed, 0.9, "not before clientLinger (1 s)")
+        XCTAssertLessThan(elapsed, 4, "soon after clientLinger (1 s)")
+    }
+
     /// The keep-alive race: the target drops a pooled connection just as a request goes out on
     /// it. The request (a POST, not idempotent) is sent again on a new connection, not answered 502.
     func testRequestOnAPooledConnectionTheTargetDropsIsRetriedOnANewConnection() throws {

@@ -11,6 +11,11 @@ public struct TimeoutConfiguration: Sendable, Equatable {
     /// Longest a write to a client may stay blocked (the client not reading) before the
     /// connection is closed.
     public var clientWriteStall: Double = 60
+    /// After an error response that ends a connection while the client may still be sending
+    /// (the rest of a refused body, pipelined requests), how long the LB goes on reading and
+    /// discarding what arrives, so that the client reads the response instead of a reset
+    /// (nginx's `lingering_time`). Counted from the response's end, not renewed by reads.
+    public var clientLinger: Double = 5
     /// Time allowed for a TLS handshake on an HTTPS listener.
     public var tlsHandshake: Double = 10
     /// Time allowed to establish a TCP connection to a target.
@@ -35,6 +40,7 @@ public struct TimeoutConfiguration: Sendable, Equatable {
         ("clientBodyIdle", \.clientBodyIdle),
         ("clientIdleKeepAlive", \.clientIdleKeepAlive),
         ("clientWriteStall", \.clientWriteStall),
+        ("clientLinger", \.clientLinger),
         ("tlsHandshake", \.tlsHandshake),
         ("targetConnect", \.targetConnect),
         ("targetResponse", \.targetResponse),

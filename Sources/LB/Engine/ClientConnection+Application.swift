@@ -96,6 +96,7 @@ extension ClientConnection {
         application = ApplicationExchange()
         application.keepAlive = false
         exchange.requestComplete = false
+        lingerAfterClosing = true
         applicationResponded(response)
     }
 

@@ -27,6 +27,8 @@ extension ClientConnection {
             return
         }
         if closeAfter {
+            // The rest of the request (a body, a head cut short) may still be on its way.
+            lingerAfterClosing = state == .readingHead || !exchange.requestComplete
             exchange.phase = .none
             state = .closing
             setDeadline(.clientWriteStall)

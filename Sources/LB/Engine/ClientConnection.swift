@@ -27,6 +27,10 @@ final class ClientConnection {
         case tunnel
         /// The last response is being flushed; the connection closes after it.
         case closing
+        /// After an error response that ended the connection while the client may still be
+        /// sending: our side is shut down, and what arrives is read and discarded until the
+        /// client closes or `clientLinger` runs out (`ClientConnection+Linger`).
+        case lingering
         case closed
     }
 
@@ -49,6 +53,9 @@ final class ClientConnection {
     var application = ApplicationExchange()
     /// The client shut down its sending side: finish the current response, then close.
     var clientReadClosed = false
+    /// The response being flushed in `closing` ends a request the client may not have
+    /// finished sending: linger after it instead of closing at once.
+    var lingerAfterClosing = false
     /// A TLS read needs the socket to be writable first (a TLS 1.2 renegotiation or key update).
     var readNeedsWritable = false
     /// Writes put off until the worker's loop is about to wait for events (`deferWrite`).
@@ -86,6 +93,10 @@ final class ClientConnection {
     private func handle(_ events: IOEvents) {
         if state == .handshaking {
             continueHandshake()
+            return
+        }
+        if state == .lingering {
+            discardLingeringInput()
             return
         }
         if events.contains(.write) {
@@ -143,7 +154,7 @@ final class ClientConnection {
             return input.writableBytes > 0 || input.readableBytes < input.capacity
         case .handshaking:
             return true
-        case .closing, .closed:
+        case .closing, .lingering, .closed:
             return false
         }
     }
@@ -229,7 +240,7 @@ final class ClientConnection {
             forwardTunnelToTarget()
         case .application:
             if !application.bodyComplete { collectApplicationBody() }
-        case .handshaking, .closing, .closed:
+        case .handshaking, .closing, .lingering, .closed:
             break
         }
     }
@@ -255,7 +266,7 @@ final class ClientConnection {
         case .application:
             application.keepAlive = false
             updateInterest()
-        case .closing, .closed:
+        case .closing, .lingering, .closed:
             break
         }
     }
@@ -323,7 +334,11 @@ final class ClientConnection {
     private func outputDrained() {
         switch state {
         case .closing:
-            close(graceful: true)
+            if lingerAfterClosing && !clientReadClosed && !worker.isShuttingDown {
+                startLingering()
+            } else {
+                close(graceful: true)
+            }
             return
         case .proxying, .tunnel:
             // The target side may be paused waiting for room in our output buffer.
@@ -372,6 +387,8 @@ final class ClientConnection {
         switch kind {
         case .none:
             break
+        case .clientLinger:
+            close(graceful: false)
         case .clientIdle, .tlsHandshake, .clientBodyIdle, .clientWriteStall, .shutdown:
             if state == .proxying, exchange.upstream != nil {
                 abortExchange()

@@ -9,6 +9,9 @@ enum ConnectionDeadline: Equatable {
     case clientIdle
     /// From the first byte of a request head until its end: `clientHeaderRead` (slowloris).
     case clientHeaderRead
+    /// Discarding what a client still sends after the error response that ends its connection:
+    /// `clientLinger`.
+    case clientLinger
     /// The TLS handshake of a new connection: `tlsHandshake`.
     case tlsHandshake
     /// A request body stalls on the client's side: `clientBodyIdle`.

@@ -90,7 +90,7 @@ final class ProxyWorker {
             listener.acceptWatcher = nil
             Socket.close(listener.fd)
         }
-        for client in Array(clients.values) where client.state == .idle || client.state == .handshaking {
+        for client in Array(clients.values) where client.state == .idle || client.state == .handshaking || client.state == .lingering {
             client.close(graceful: true)
         }
         let timer = TimerWatcher(loop: loop) { [unowned self] in
@@ -253,6 +253,7 @@ final class ProxyWorker {
         case .tlsHandshake: return settings.timeouts.tlsHandshake
         case .clientBodyIdle: return settings.timeouts.clientBodyIdle
         case .clientWriteStall: return settings.timeouts.clientWriteStall
+        case .clientLinger: return settings.timeouts.clientLinger
         case .clientHeaderRead: return settings.timeouts.clientHeaderRead
         case .targetConnect: return settings.timeouts.targetConnect
         case .targetResponse: return settings.timeouts.targetResponse
