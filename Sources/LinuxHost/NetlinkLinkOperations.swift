@@ -172,19 +172,33 @@ extension RouteNetlink {
     ///   flags before the address generation mode, so the link must have no carrier yet (a veth
     ///   end whose peer is down): without carrier it gets no link-local address, and by the time
     ///   it has one the mode is `none`.
+    ///
+    /// On a host booted without IPv6 (`ipv6.disable=1`) the kernel knows no IPv6 link
+    /// attributes and refuses the request with `EAFNOSUPPORT`: there is nothing to turn off
+    /// there, so only the set-up is done.
     public func disableIPv6AddressGeneration(linkIndex: Int32, settingUp: Bool = false) throws(SystemError) {
+        try disableAddressGeneration(linkIndex: linkIndex, settingUp: settingUp, family: Netlink.familyIPv6)
+    }
+
+    /// `disableIPv6AddressGeneration` for the address family `family`'s attributes: tests
+    /// name a family the kernel does not know, as a host without IPv6 knows no IPv6.
+    func disableAddressGeneration(linkIndex: Int32, settingUp: Bool, family: UInt16) throws(SystemError) {
         let upFlags = settingUp ? Netlink.interfaceUp : 0
-        try perform(
-            "RTM_SETLINK",
-            step: { "turn off IPv6 address generation on link \(linkIndex)" + (settingUp ? " and set it up" : "") },
-            type: Netlink.setLink, flags: 0
-        ) { request in
-            request.linkHeader(index: linkIndex, flags: upFlags, change: upFlags)
-            let specific = request.beginNested(Netlink.linkAddressFamilySpecific)
-            let inet6 = request.beginNested(Netlink.familyIPv6)
-            request.attribute(Netlink.inet6AddressGenerationMode, byte: Netlink.inet6AddressGenerationNone)
-            request.endNested(inet6)
-            request.endNested(specific)
+        do throws(SystemError) {
+            try perform(
+                "RTM_SETLINK",
+                step: { "turn off IPv6 address generation on link \(linkIndex)" + (settingUp ? " and set it up" : "") },
+                type: Netlink.setLink, flags: 0
+            ) { request in
+                request.linkHeader(index: linkIndex, flags: upFlags, change: upFlags)
+                let specific = request.beginNested(Netlink.linkAddressFamilySpecific)
+                let inet6 = request.beginNested(family)
+                request.attribute(Netlink.inet6AddressGenerationMode, byte: Netlink.inet6AddressGenerationNone)
+                request.endNested(inet6)
+                request.endNested(specific)
+            }
+        } catch where error.errno == EAFNOSUPPORT {
+            if settingUp { try setUp(linkIndex: linkIndex) }
         }
     }
 

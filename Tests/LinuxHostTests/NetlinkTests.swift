@@ -229,6 +229,24 @@ final class NetlinkTests: XCTestCase {
         XCTAssertFalse(inside.contains("eth0"), inside)
     }
 
+    /// A host booted with `ipv6.disable=1` knows no IPv6 link attributes and refuses them with
+    /// EAFNOSUPPORT, as every kernel refuses an address family it does not know (the one
+    /// named here): the link is still set up and nothing is thrown.
+    func testTurningOffAddressGenerationOfAnUnknownFamilyStillSetsTheLinkUp() throws {
+        let (host, bridge) = try makeBridge()
+        let namespace = try newNamespace()
+        let task = try RouteNetlink(namespaceFD: namespace.fd)
+        _ = try host.createVethPair(
+            hostName: newVethName(), peerName: "eth0", peerNamespaceFD: namespace.fd, hostMasterIndex: bridge, hostUp: false)
+        let eth0 = try XCTUnwrap(try task.linkIndex(named: "eth0"))
+        XCTAssertEqual(try task.link(named: "eth0")?.isUp, false)
+        let unknownFamily: UInt16 = 250
+        try task.disableAddressGeneration(linkIndex: eth0, settingUp: true, family: unknownFamily)
+        XCTAssertEqual(try task.link(named: "eth0")?.isUp, true)
+        // Without the set-up there is nothing to do and nothing fails.
+        try task.disableAddressGeneration(linkIndex: eth0, settingUp: false, family: unknownFamily)
+    }
+
     /// Whether the running kernel echoes RTM_NEWLINK (`NLM_F_ECHO`), which it does from 6.1.
     static var kernelEchoesLinkCreation: Bool {
         var name = utsname()
