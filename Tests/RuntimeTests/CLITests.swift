@@ -26,7 +26,12 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(imported.stdout.contains("imported"), imported.stdout)
     }
 
-    override func tearDown() { fixture?.tearDown() }
+    override func tearDown() {
+        fixture?.tearDown()
+        // XCTest keeps every test case object until the run ends: the runtime (its netlink
+        // sockets, inotify instances and threads) goes now.
+        fixture = nil
+    }
 
     func testRunTaskWaitExitsWithEssentialContainerExitCode() throws {
         let file = try writeTaskDefinition(

@@ -8,7 +8,12 @@ final class ContainerLifecycleTests: XCTestCase {
     var fixture: RuntimeFixture!
 
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
-    override func tearDown() { fixture?.tearDown() }
+    override func tearDown() {
+        fixture?.tearDown()
+        // XCTest keeps every test case object until the run ends: the runtime (its netlink
+        // sockets, inotify instances and threads) goes now.
+        fixture = nil
+    }
 
     /// A container that runs until stopped; init forwards SIGTERM so it dies of it (143).
     private func sleeper(_ name: String, essential: Bool = true) -> ContainerSpec {

@@ -8,7 +8,12 @@ final class IsolationTests: XCTestCase {
     var fixture: RuntimeFixture!
 
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
-    override func tearDown() { fixture?.tearDown() }
+    override func tearDown() {
+        fixture?.tearDown()
+        // XCTest keeps every test case object until the run ends: the runtime (its netlink
+        // sockets, inotify instances and threads) goes now.
+        fixture = nil
+    }
 
     /// Runs the task to its end and returns the log of `container`.
     private func output(of spec: TaskSpec, container: String = "main") throws -> String {

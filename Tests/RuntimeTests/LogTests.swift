@@ -8,7 +8,12 @@ final class LogTests: XCTestCase {
     var fixture: RuntimeFixture!
 
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
-    override func tearDown() { fixture?.tearDown() }
+    override func tearDown() {
+        fixture?.tearDown()
+        // XCTest keeps every test case object until the run ends: the runtime (its netlink
+        // sockets, inotify instances and threads) goes now.
+        fixture = nil
+    }
 
     private func read(_ path: String) -> String {
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

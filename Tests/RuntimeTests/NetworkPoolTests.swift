@@ -10,7 +10,12 @@ final class NetworkPoolTests: XCTestCase {
     var fixture: RuntimeFixture!
 
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
-    override func tearDown() { fixture?.tearDown() }
+    override func tearDown() {
+        fixture?.tearDown()
+        // XCTest keeps every test case object until the run ends: the runtime (its netlink
+        // sockets, inotify instances and threads) goes now.
+        fixture = nil
+    }
 
     /// Host ends of this fixture's prepared networks (the veth prefix, then `-`).
     private func preparedVeths() throws -> [NetworkLink] {

@@ -9,7 +9,12 @@ final class NetworkingTests: XCTestCase {
     var fixture: RuntimeFixture!
 
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
-    override func tearDown() { fixture?.tearDown() }
+    override func tearDown() {
+        fixture?.tearDown()
+        // XCTest keeps every test case object until the run ends: the runtime (its netlink
+        // sockets, inotify instances and threads) goes now.
+        fixture = nil
+    }
 
     func testConcurrentTasksGetDistinctAddressesInSubnetAndBothServeHTTP() throws {
         let subnet = try XCTUnwrap(fixture.configuration.subnet)

@@ -10,7 +10,12 @@ final class ResourceLimitTests: XCTestCase {
     var fixture: RuntimeFixture!
 
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
-    override func tearDown() { fixture?.tearDown() }
+    override func tearDown() {
+        fixture?.tearDown()
+        // XCTest keeps every test case object until the run ends: the runtime (its netlink
+        // sockets, inotify instances and threads) goes now.
+        fixture = nil
+    }
 
     /// dd allocates and touches one 64 MiB buffer, four times a 16 MiB limit.
     private let memoryHog = ["sh", "-c", "dd if=/dev/zero of=/dev/null bs=64M count=1"]

@@ -7,7 +7,12 @@ final class SpecValidationTests: XCTestCase {
     var fixture: RuntimeFixture!
 
     override func setUpWithError() throws { fixture = try RuntimeFixture() }
-    override func tearDown() { fixture?.tearDown() }
+    override func tearDown() {
+        fixture?.tearDown()
+        // XCTest keeps every test case object until the run ends: the runtime (its netlink
+        // sockets, inotify instances and threads) goes now.
+        fixture = nil
+    }
 
     private static func container(_ name: String = "main", configure: (inout ContainerSpec) -> Void = { _ in }) -> ContainerSpec {
         var container = ContainerSpec(name: name, image: "busybox", command: ["true"])
