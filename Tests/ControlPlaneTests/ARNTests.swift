@@ -11,6 +11,8 @@ struct ARNTests {
         "arn:aws:ecs:eu-west-3:210987654321:container-instance/prod/0123456789abcdef0123456789abcdef",
         "arn:aws:ecs:us-east-1:123456789012:capacity-provider/FARGATE",
         "arn:aws:ecs:us-east-1:123456789012:task-set/prod/web/ecs-svc-1234",
+        "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/ejGvqq2ilnbKT9qj0vLJe",
+        "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/1485800978477494678",
         "arn:aws:ecs:us-east-1:123456789012:task/0123456789abcdef0123456789abcdef",
         "arn:aws:ecs:us-east-1:123456789012:service/web",
         "arn:aws-cn:ecs:cn-north-1:123456789012:cluster/x",
@@ -32,6 +34,11 @@ struct ARNTests {
         #expect(oldTask.resource == .task(cluster: nil, id: "abc"))
         let family = try #require(ECSARN(parsing: "arn:aws:ecs:us-west-2:123456789012:task-definition/web"))
         #expect(family.resource == .taskDefinition(family: "web", revision: nil))
+        let deployment = try #require(ECSARN(parsing: "arn:aws:ecs:us-west-2:123456789012:service-deployment/prod/web/abc"))
+        #expect(deployment.resource == .serviceDeployment(cluster: "prod", service: "web", id: "abc"))
+        let revision = try #require(ECSARN(parsing: "arn:aws:ecs:us-west-2:123456789012:service-revision/prod/web/123"))
+        #expect(revision.resource == .serviceRevision(cluster: "prod", service: "web", id: "123"))
+        #expect(ECSARN(parsing: "arn:aws:ecs:us-west-2:123456789012:service-revision/web/123") == nil)
     }
 
     @Test("malformed ARNs are refused", arguments: [

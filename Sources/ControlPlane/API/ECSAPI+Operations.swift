@@ -29,6 +29,15 @@ extension ECSAPI {
             try api.updateTaskProtection(r, c)
         },
         "GetTaskProtection": decoding { (api, r: GetTaskProtectionRequest, c) throws(ECSError) in try api.getTaskProtection(r, c) },
+        "ListServiceDeployments": decoding { (api, r: ListServiceDeploymentsRequest, c) throws(ECSError) in
+            try api.listServiceDeployments(r, c)
+        },
+        "DescribeServiceDeployments": decoding { (api, r: DescribeServiceDeploymentsRequest, c) throws(ECSError) in
+            try api.describeServiceDeployments(r, c)
+        },
+        "DescribeServiceRevisions": decoding { (api, r: DescribeServiceRevisionsRequest, c) throws(ECSError) in
+            try api.describeServiceRevisions(r, c)
+        },
         "ListServicesByNamespace": decoding { (api, r: ListServicesByNamespaceRequest, c) throws(ECSError) in
             try api.listServicesByNamespace(r, c)
         },

@@ -22,6 +22,8 @@ public enum PaginationLimits {
     public static let listAttributes = Limit(defaultPageSize: 100, maximum: 100)
     public static let listTasks = Limit(defaultPageSize: 100, maximum: 100)
     public static let listServices = Limit(defaultPageSize: 10, maximum: 100)
+    /// ListServiceDeployments: "between 1 and 100", 20 when absent.
+    public static let listServiceDeployments = Limit(defaultPageSize: 20, maximum: 100)
     /// ListAccountSettings: "This value can be between 1 and 10", 10 when absent.
     public static let listAccountSettings = Limit(defaultPageSize: 10, maximum: 10)
     /// DescribeCapacityProviders: "This value can be between 1 and 10", 10 when absent.

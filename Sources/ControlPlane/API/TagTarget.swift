@@ -49,8 +49,9 @@ enum TagTarget {
                 .filter(Column("clusterName") == clusterName && Column("name") == name).fetchOne(db)
             else { throw notFound }
             return record.arn
-        case .capacityProvider, .taskSet:
-            // Wharf has neither capacity providers nor task sets.
+        case .capacityProvider, .taskSet, .serviceDeployment, .serviceRevision:
+            // Wharf has neither capacity providers nor task sets; ECS does not tag service
+            // deployments or revisions.
             throw notFound
         }
     }

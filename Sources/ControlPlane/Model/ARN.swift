@@ -8,6 +8,7 @@
 /// - `container-instance/CLUSTER/ID` (old: `container-instance/ID`)
 /// - `capacity-provider/NAME`
 /// - `task-set/CLUSTER/SERVICE/ID`
+/// - `service-deployment/CLUSTER/SERVICE/ID` and `service-revision/CLUSTER/SERVICE/ID`
 public struct ECSARN: Sendable, Hashable, CustomStringConvertible {
     /// The resource part of an ECS ARN.
     public enum Resource: Sendable, Hashable {
@@ -21,6 +22,8 @@ public struct ECSARN: Sendable, Hashable, CustomStringConvertible {
         case containerInstance(cluster: String?, id: String)
         case capacityProvider(name: String)
         case taskSet(cluster: String, service: String, id: String)
+        case serviceDeployment(cluster: String, service: String, id: String)
+        case serviceRevision(cluster: String, service: String, id: String)
 
         /// The resource type as the ARN spells it (`cluster`, `task-definition`, ...).
         public var typeName: String {
@@ -32,6 +35,8 @@ public struct ECSARN: Sendable, Hashable, CustomStringConvertible {
             case .containerInstance: "container-instance"
             case .capacityProvider: "capacity-provider"
             case .taskSet: "task-set"
+            case .serviceDeployment: "service-deployment"
+            case .serviceRevision: "service-revision"
             }
         }
 
@@ -47,7 +52,9 @@ public struct ECSARN: Sendable, Hashable, CustomStringConvertible {
             case .service(let cluster, let name): return scoped(cluster, name)
             case .containerInstance(let cluster, let id): return scoped(cluster, id)
             case .capacityProvider(let name): return name
-            case .taskSet(let cluster, let service, let id): return "\(cluster)/\(service)/\(id)"
+            case .taskSet(let cluster, let service, let id), .serviceDeployment(let cluster, let service, let id),
+                 .serviceRevision(let cluster, let service, let id):
+                return "\(cluster)/\(service)/\(id)"
             }
         }
     }
@@ -154,6 +161,10 @@ extension ECSARN.Resource {
         case ("container-instance", 2): self = .containerInstance(cluster: String(segments[0]), id: String(segments[1]))
         case ("capacity-provider", 1): self = .capacityProvider(name: String(segments[0]))
         case ("task-set", 3): self = .taskSet(cluster: String(segments[0]), service: String(segments[1]), id: String(segments[2]))
+        case ("service-deployment", 3):
+            self = .serviceDeployment(cluster: String(segments[0]), service: String(segments[1]), id: String(segments[2]))
+        case ("service-revision", 3):
+            self = .serviceRevision(cluster: String(segments[0]), service: String(segments[1]), id: String(segments[2]))
         default: return nil
         }
         // The resource part of every ECS ARN is free of colons except the revision separator.

@@ -202,6 +202,7 @@ extension ECSAPI {
             record.version += 1
             try record.update(db)
             try Self.syncPrimaryDesiredCount(db, service: record, now: now)
+            try ServiceDeploymentHistory.serviceDeleted(db, serviceArn: record.arn, now: now)
             return (try ServiceRendering.render(db, record, withTags: false, context: context), true)
         }
         if changed { serviceObserver?.serviceChanged(arn: service.serviceArn) }
@@ -240,23 +241,29 @@ extension ECSAPI {
 
     /// Makes a new PRIMARY deployment of the service's current task definition and settings
     /// (what its tasks are launched with); the previous primary becomes ACTIVE (it is drained by
-    /// the controller).
+    /// the controller). Its service revision and service deployment are recorded with it
+    /// (``ServiceDeploymentHistory``); `isRollback`: the circuit breaker's rollback, which
+    /// belongs to the failed service deployment.
     static func startDeployment(_ db: Database, service: ServiceRecord, document: ServiceDocument, now: Double,
-                                reason: String? = nil) throws {
+                                reason: String? = nil, isRollback: Bool = false) throws {
         let (launchType, capacityProvider) = try launchSettings(service, document)
         try DeploymentRecord
             .filter(Column("serviceArn") == service.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
             .updateAll(db, Column("status").set(to: ECSDeploymentStatus.active.rawValue), Column("updatedAt").set(to: now))
         let id = DeploymentID.random()
+        let settings = DeploymentDocument(
+            launchType: launchType.rawValue, capacityProviderName: capacityProvider,
+            capacityProviderStrategy: document.capacityProviderStrategy, platformVersion: document.platformVersion,
+            networkConfiguration: document.networkConfiguration, loadBalancers: document.loadBalancers)
         let deployment = DeploymentRecord(
             id: id, serviceArn: service.arn, status: .primary, taskDefinitionArn: service.taskDefinitionArn,
             desiredCount: service.desiredCount, rolloutState: .inProgress,
             rolloutStateReason: reason ?? "ECS deployment \(id) in progress.", createdAt: now, updatedAt: now,
-            document: DeploymentDocument(
-                launchType: launchType.rawValue, capacityProviderName: capacityProvider,
-                capacityProviderStrategy: document.capacityProviderStrategy, platformVersion: document.platformVersion,
-                networkConfiguration: document.networkConfiguration, loadBalancers: document.loadBalancers).encoded())
+            document: settings.encoded())
         try deployment.insert(db)
+        try ServiceDeploymentHistory.deploymentStarted(
+            db, service: service, document: document, deployment: deployment, settings: settings,
+            rollbackReason: isRollback ? reason : nil, now: now)
     }
 
     /// Sets the PRIMARY deployment's desired count to the service's.

@@ -141,7 +141,11 @@ extension ServiceController {
             try failed.update(db)
             try ServiceEventLog.add(db, serviceArn: view.record.arn,
                                     message: ServiceEventLog.deploymentFailed(name, deployment: primary.id), now: now)
-            guard breaker.rollback, let previous, var service = try ServiceRecord.fetchOne(db, key: view.record.arn) else { return }
+            guard breaker.rollback, let previous, var service = try ServiceRecord.fetchOne(db, key: view.record.arn) else {
+                try ServiceDeploymentHistory.circuitBreakerStopped(
+                    db, serviceArn: view.record.arn, deploymentID: primary.id, reason: failed.rolloutStateReason ?? "", now: now)
+                return
+            }
             // Back to what the previous deployment ran: its revision and its launch settings.
             let settings = DeploymentDocument.decode(previous.document)
             var document = view.document
@@ -156,7 +160,8 @@ extension ServiceController {
             service.version += 1
             try service.update(db)
             try ECSAPI.startDeployment(db, service: service, document: document, now: now,
-                                       reason: "ECS deployment circuit breaker: rolling back to deploymentId \(previous.id).")
+                                       reason: "ECS deployment circuit breaker: rolling back to deploymentId \(previous.id).",
+                                       isRollback: true)
             try ServiceEventLog.add(db, serviceArn: service.arn, message: ServiceEventLog.rollingBack(name, to: previous.id), now: now)
         }
         logger.warning("service \(name): deployment \(primary.id) failed (circuit breaker)\(breaker.rollback ? ", rolling back" : "")")
@@ -264,6 +269,7 @@ extension ServiceController {
                 try deployment.update(db)
                 try ServiceEventLog.add(db, serviceArn: arn, message: ServiceEventLog.deploymentCompleted(name, deployment: primary.id),
                                         now: now)
+                try ServiceDeploymentHistory.deploymentCompleted(db, serviceArn: arn, deploymentID: primary.id, now: now)
             }
             try DeploymentRecord.filter(Column("serviceArn") == arn && Column("id") != primary.id).deleteAll(db)
             if !wasSteady {

@@ -37,10 +37,12 @@ struct DeploymentDocument: StoredDocument, Sendable, Equatable {
 
 /// ECS deployment ids: `ecs-svc/` and 19 decimal digits.
 enum DeploymentID {
+    static let prefix = "ecs-svc/"
+
     static func random() -> String {
         var generator = SystemRandomNumberGenerator()
         var digits = String(Int.random(in: 1...9, using: &generator))
         for _ in 0..<18 { digits.append(String(Int.random(in: 0...9, using: &generator))) }
-        return "ecs-svc/" + digits
+        return prefix + digits
     }
 }

@@ -44,6 +44,8 @@ enum ServiceRendering {
         let failed = try failedTaskCounts(db, deployments: deployments)
         let events = try ServiceEventRecord.recent(db, serviceArn: record.arn)
         let tags = withTags ? try TagRecord.tags(db, resourceArn: record.arn) : nil
+        let current = try ServiceDeploymentRendering.current(db, service: record, deployments: deployments, counts: counts,
+                                                             context: context)
         return ECSService(
             serviceArn: record.arn, serviceName: record.name,
             clusterArn: context.arn(.cluster(name: record.clusterName)).description,
@@ -75,7 +77,8 @@ enum ServiceRendering {
             schedulingStrategy: record.schedulingStrategy, deploymentController: DeploymentController(type: "ECS"),
             tags: tags.flatMap { $0.isEmpty ? nil : $0 }, createdBy: document.createdBy,
             enableECSManagedTags: document.enableECSManagedTags, propagateTags: document.propagateTags,
-            enableExecuteCommand: document.enableExecuteCommand, availabilityZoneRebalancing: "DISABLED")
+            enableExecuteCommand: document.enableExecuteCommand, availabilityZoneRebalancing: "DISABLED",
+            currentServiceDeployment: current.deployment, currentServiceRevisions: current.revisions)
     }
 
     /// Stop codes of tasks that failed on their own (not stopped by a user or the scheduler).

@@ -31,6 +31,10 @@ public struct ECSService: Codable, Sendable, Equatable {
     public var propagateTags: String
     public var enableExecuteCommand: Bool
     public var availabilityZoneRebalancing: String?
+    /// The newest service deployment's ARN.
+    public var currentServiceDeployment: String?
+    /// What the service's live deployments run, with their task counts.
+    public var currentServiceRevisions: [ECSServiceRevisionSummary]?
 }
 
 /// ECS `Deployment`: one task definition a service is rolling to or from.

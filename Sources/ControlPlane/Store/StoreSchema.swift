@@ -54,6 +54,32 @@ public enum StoreSchema {
                 t.column("expiresAt", .double).notNull()
             }
         }
+        // Service deployments and service revisions (ListServiceDeployments,
+        // DescribeServiceDeployments, DescribeServiceRevisions): kept after the rollout that
+        // made them ends, until their service row goes.
+        migrator.registerMigration("v6-service-deployments") { db in
+            try db.create(table: ServiceRevisionRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("serviceArn", .text).notNull()
+                    .references(ServiceRecord.databaseTableName, onDelete: .cascade)
+                t.column("createdAt", .double).notNull()
+                t.column("document", .text).notNull()                     // JSON ServiceRevisionDocument
+            }
+            try db.create(index: "serviceRevision_service", on: ServiceRevisionRecord.databaseTableName,
+                          columns: ["serviceArn"])
+            try db.create(table: ServiceDeploymentRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("serviceArn", .text).notNull()
+                    .references(ServiceRecord.databaseTableName, onDelete: .cascade)
+                t.column("status", .text).notNull()
+                t.column("targetRevisionId", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("updatedAt", .double).notNull()
+                t.column("document", .text).notNull()                     // JSON ServiceDeploymentDocument
+            }
+            try db.create(index: "serviceDeployment_service_created", on: ServiceDeploymentRecord.databaseTableName,
+                          columns: ["serviceArn", "createdAt"])
+        }
         return migrator
     }
 

@@ -87,6 +87,52 @@ forced = ecs.update_service(cluster="b3", service="idle", forceNewDeployment=Tru
 check(len(forced["deployments"]) == 2, "forceNewDeployment starts a deployment")
 ecs.get_waiter("services_stable").wait(cluster="b3", services=["idle"], WaiterConfig={"Delay": 1, "MaxAttempts": 20})
 
+# Service deployments and revisions: one of each per deployment, newest first.
+def newest_successful():
+    listed = ecs.list_service_deployments(cluster="b3", service="idle")["serviceDeployments"]
+    return listed if len(listed) == 2 and listed[0]["status"] == "SUCCESSFUL" else None
+listed = eventually(newest_successful)
+check(listed is not None, "two service deployments, the newest SUCCESSFUL: %r"
+      % ecs.list_service_deployments(cluster="b3", service="idle")["serviceDeployments"])
+newest, oldest = listed
+check(oldest["status"] in ("SUCCESSFUL", "STOPPED"), "the first one ended: %r" % oldest)
+check(newest["serviceDeploymentArn"].startswith("arn:aws:ecs:us-east-1:123456789012:service-deployment/b3/idle/"),
+      "service deployment ARN: %r" % newest)
+primary = [d for d in forced["deployments"] if d["status"] == "PRIMARY"][0]
+target = "arn:aws:ecs:us-east-1:123456789012:service-revision/b3/idle/" + primary["id"][len("ecs-svc/"):]
+check(newest["targetServiceRevisionArn"] == target, "the target revision is the PRIMARY deployment's: %r" % newest)
+check(newest["createdAt"] >= oldest["createdAt"] and "finishedAt" in newest, "times: %r" % newest)
+page = ecs.list_service_deployments(cluster="b3", service="idle", maxResults=1)
+check(len(page["serviceDeployments"]) == 1 and "nextToken" in page, "first page of service deployments")
+rest = ecs.list_service_deployments(cluster="b3", service="idle", maxResults=1, nextToken=page["nextToken"])
+check(rest["serviceDeployments"] == [oldest] and "nextToken" not in rest, "second page: %r" % rest)
+check(ecs.list_service_deployments(cluster="b3", service="idle", status=["ROLLBACK_FAILED"])["serviceDeployments"] == [],
+      "status filter")
+check(error_code(ecs.list_service_deployments, cluster="b3", service="nope") == "ServiceNotFoundException",
+      "service deployments of a missing service")
+check(error_code(ecs.list_service_deployments, cluster="b3", service="idle", status=["DONE"])
+      == "InvalidParameterException", "unknown status")
+missing_arn = newest["serviceDeploymentArn"][:-3] + "zzz"
+described = ecs.describe_service_deployments(serviceDeploymentArns=[newest["serviceDeploymentArn"], missing_arn])
+deployment = described["serviceDeployments"][0]
+check(described["failures"] == [{"arn": missing_arn, "reason": "MISSING"}], "MISSING: %r" % described["failures"])
+check(deployment["status"] == "SUCCESSFUL" and deployment["targetServiceRevision"]["arn"] == target, "target: %r" % deployment)
+check([r["arn"] for r in deployment["sourceServiceRevisions"]] == [oldest["targetServiceRevisionArn"]],
+      "the source is the first revision: %r" % deployment)
+check(deployment["deploymentCircuitBreaker"] == {"status": "MONITORING_COMPLETE", "failureCount": 0, "threshold": 3},
+      "circuit breaker: %r" % deployment["deploymentCircuitBreaker"])
+check(deployment["deploymentConfiguration"]["maximumPercent"] == 150, "deployment configuration kept")
+revisions = ecs.describe_service_revisions(serviceRevisionArns=[target])
+revision = revisions["serviceRevisions"][0]
+check(revisions["failures"] == [] and revision["serviceRevisionArn"] == target, "revision: %r" % revisions)
+check(revision["taskDefinition"].endswith(":task-definition/b3:1"), "revision task definition: %r" % revision)
+check(revision["containerImages"] == [{"containerName": "main", "image": "busybox"}], "images: %r" % revision)
+check(revision["networkConfiguration"]["awsvpcConfiguration"]["subnets"] == ["subnet-wharf"]
+      and revision["launchType"] == "EC2", "revision settings: %r" % revision)
+current = ecs.describe_services(cluster="b3", services=["idle"])["services"][0]
+check(current["currentServiceDeployment"] == newest["serviceDeploymentArn"], "currentServiceDeployment")
+check([r["arn"] for r in current["currentServiceRevisions"]] == [target], "currentServiceRevisions: %r" % current)
+
 # Application Auto Scaling on the same endpoint.
 aas = boto3.client("application-autoscaling", endpoint_url=os.environ["WHARF_ENDPOINT"], region_name="us-east-1",
                    config=Config(retries={"max_attempts": 1}))
@@ -172,4 +218,34 @@ ecs.delete_service(cluster="b3", service="tokened")
 ecs.get_waiter("services_inactive").wait(cluster="b3", services=["idle", "tokened"],
                                          WaiterConfig={"Delay": 1, "MaxAttempts": 30})
 ecs.delete_cluster(cluster="b3")
+
+# The circuit breaker: an update onto a revision whose task cannot start fails three tasks,
+# and the service deployment rolls back to the revision that ran before.
+ecs.register_task_definition(
+    family="b3ok", networkMode="awsvpc",
+    containerDefinitions=[{"name": "main", "image": "busybox", "memory": 32, "command": ["sleep", "3600"]}])
+ecs.register_task_definition(
+    family="b3bad", networkMode="awsvpc",
+    containerDefinitions=[{"name": "main", "image": "busybox", "memory": 32, "entryPoint": ["/no/such/program"]}])
+ecs.create_service(cluster="default", serviceName="breaker", taskDefinition="b3ok", desiredCount=1,
+                   networkConfiguration=NETWORK,
+                   deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}})
+ecs.get_waiter("services_stable").wait(cluster="default", services=["breaker"], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+ecs.update_service(cluster="default", service="breaker", taskDefinition="b3bad")
+def rolled_back():
+    newest = ecs.list_service_deployments(cluster="default", service="breaker")["serviceDeployments"][0]
+    return newest if newest["status"] == "ROLLBACK_SUCCESSFUL" else None
+rolled = eventually(rolled_back, timeout=120)
+check(rolled is not None, "ROLLBACK_SUCCESSFUL: %r"
+      % ecs.list_service_deployments(cluster="default", service="breaker")["serviceDeployments"])
+failed = ecs.describe_service_deployments(serviceDeploymentArns=[rolled["serviceDeploymentArn"]])["serviceDeployments"][0]
+check(failed["deploymentCircuitBreaker"]["status"] == "TRIGGERED" and failed["deploymentCircuitBreaker"]["failureCount"] >= 3,
+      "the breaker tripped: %r" % failed["deploymentCircuitBreaker"])
+check(failed["rollback"]["reason"].startswith("ECS deployment circuit breaker: rolling back"), "rollback: %r" % failed)
+back = ecs.describe_service_revisions(serviceRevisionArns=[failed["rollback"]["serviceRevisionArn"]])["serviceRevisions"][0]
+check(back["taskDefinition"].endswith(":task-definition/b3ok:1"), "rolled back to b3ok: %r" % back)
+check(ecs.describe_service_revisions(serviceRevisionArns=[failed["targetServiceRevision"]["arn"]])["serviceRevisions"][0]
+      ["taskDefinition"].endswith(":task-definition/b3bad:1"), "the failed target was b3bad")
+ecs.delete_service(cluster="default", service="breaker", force=True)
+ecs.get_waiter("services_inactive").wait(cluster="default", services=["breaker"], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
 print("OK")
