@@ -27,8 +27,9 @@ extension ClientConnection {
             return
         }
         if closeAfter {
-            // The rest of the request (a body, a head cut short) may still be on its way.
-            lingerAfterClosing = state == .readingHead || !exchange.requestComplete
+            // The rest of the request (a body, a head cut short) may still be on its way; not
+            // after a timeout, when the client is the one that stopped sending.
+            lingerAfterClosing = code != .requestTimeout && (state == .readingHead || !exchange.requestComplete)
             exchange.phase = .none
             state = .closing
             setDeadline(.clientWriteStall)

@@ -152,9 +152,9 @@ final class ClientConnection {
         case .idle, .readingHead, .proxying, .application, .tunnel:
             guard let input else { return true }
             return input.writableBytes > 0 || input.readableBytes < input.capacity
-        case .handshaking:
+        case .handshaking, .lingering:
             return true
-        case .closing, .lingering, .closed:
+        case .closing, .closed:
             return false
         }
     }
@@ -192,7 +192,7 @@ final class ClientConnection {
 
     /// Reads what the socket has, processing it as it arrives.
     func readFromClient() {
-        reading: while state != .closed && state != .closing && !clientReadClosed {
+        reading: while state != .closed && state != .closing && state != .lingering && !clientReadClosed {
             let buffer = inputBuffer()
             if buffer.writableBytes == 0 {
                 buffer.compact()

@@ -90,8 +90,12 @@ final class ProxyWorker {
             listener.acceptWatcher = nil
             Socket.close(listener.fd)
         }
-        for client in Array(clients.values) where client.state == .idle || client.state == .handshaking || client.state == .lingering {
+        for client in Array(clients.values) where client.state == .idle || client.state == .handshaking {
             client.close(graceful: true)
+        }
+        // Their responses are out and our side is shut down already (a TLS one's close_notify sent).
+        for client in Array(clients.values) where client.state == .lingering {
+            client.close(graceful: false)
         }
         let timer = TimerWatcher(loop: loop) { [unowned self] in
             for client in Array(self.clients.values) { client.abort() }
