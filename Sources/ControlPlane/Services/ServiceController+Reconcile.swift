@@ -129,21 +129,31 @@ extension ServiceController {
     func tripCircuitBreaker(_ view: ServiceView, primary: DeploymentRecord, now: Double) throws -> Bool {
         guard let breaker = view.document.deploymentConfiguration.deploymentCircuitBreaker, breaker.enable,
               primary.rolloutState == .inProgress, view.record.status == .active else { return false }
-        let threshold = min(max(3, (view.record.desiredCount + 1) / 2), 200)
+        let threshold = Self.circuitBreakerThreshold(desiredCount: view.record.desiredCount)
         guard (view.failures[primary.id] ?? []).count >= threshold else { return false }
         let name = view.record.name
         let previous = view.deployments.first { $0.id != primary.id }
         try api.store.write { db in
-            guard var failed = try DeploymentRecord.fetchOne(db, key: primary.id), failed.rolloutState == .inProgress else { return }
+            // Still the primary of an active service: an update or a delete since the view was
+            // read has decided what runs instead.
+            guard var failed = try DeploymentRecord.fetchOne(db, key: primary.id), failed.rolloutState == .inProgress,
+                  failed.status == .primary, var service = try ServiceRecord.fetchOne(db, key: view.record.arn),
+                  service.status == .active
+            else { return }
             failed.rolloutState = .failed
             failed.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start."
             failed.updatedAt = now
             try failed.update(db)
             try ServiceEventLog.add(db, serviceArn: view.record.arn,
                                     message: ServiceEventLog.deploymentFailed(name, deployment: primary.id), now: now)
-            guard breaker.rollback, let previous, var service = try ServiceRecord.fetchOne(db, key: view.record.arn) else {
+            // A rollback that fails is not rolled back in turn.
+            if try ServiceDeploymentHistory.isRollback(db, serviceArn: service.arn, deploymentID: primary.id) {
+                try ServiceDeploymentHistory.rollbackFailed(db, serviceArn: service.arn, reason: failed.rolloutStateReason ?? "", now: now)
+                return
+            }
+            guard breaker.rollback, let previous else {
                 try ServiceDeploymentHistory.circuitBreakerStopped(
-                    db, serviceArn: view.record.arn, deploymentID: primary.id, reason: failed.rolloutStateReason ?? "", now: now)
+                    db, serviceArn: service.arn, deploymentID: primary.id, reason: failed.rolloutStateReason ?? "", now: now)
                 return
             }
             // Back to what the previous deployment ran: its revision and its launch settings.
@@ -262,7 +272,10 @@ extension ServiceController {
         let hasOld = view.deployments.contains { $0.id != primary.id }
         guard completes || hasOld || !wasSteady else { return }
         try api.store.write { db in
-            if completes, var deployment = try DeploymentRecord.fetchOne(db, key: primary.id) {
+            // An update since the view was read made another deployment the primary: the next
+            // pass settles that one.
+            guard var deployment = try DeploymentRecord.fetchOne(db, key: primary.id), deployment.status == .primary else { return }
+            if completes {
                 deployment.rolloutState = .completed
                 deployment.rolloutStateReason = "ECS deployment \(primary.id) completed."
                 deployment.updatedAt = now

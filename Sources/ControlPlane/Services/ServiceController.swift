@@ -23,6 +23,12 @@ public final class ServiceController: ServiceDesiredStateObserver, Sendable {
     /// Longest wait between launches of a deployment whose tasks keep failing.
     static let maximumBackoff = 60.0
 
+    /// Failed tasks that trip the deployment circuit breaker of a service of `desiredCount`
+    /// tasks (ECS: half the desired count, at least 3 and at most 200).
+    static func circuitBreakerThreshold(desiredCount: Int) -> Int {
+        min(max(3, (desiredCount + 1) / 2), 200)
+    }
+
     let api: ECSAPI
     let targetGroups: (any TargetGroupCatalog)?
     let context: ECSRequestContext

@@ -1,48 +1,11 @@
 import AWSProtocol
 import GRDB
 
-struct ListServiceDeploymentsRequest: Decodable {
-    struct CreatedAt: Decodable {
-        var before: Double?
-        var after: Double?
-    }
-
-    var service: String?
-    var cluster: String?
-    var status: [String]?
-    var createdAt: CreatedAt?
-    var nextToken: String?
-    var maxResults: Int?
-}
-
-struct ListServiceDeploymentsResponse: Encodable {
-    var serviceDeployments: [ECSServiceDeploymentBrief]
-    var nextToken: String?
-}
-
-struct DescribeServiceDeploymentsRequest: Decodable {
-    var serviceDeploymentArns: [String]?
-}
-
-struct DescribeServiceDeploymentsResponse: Encodable {
-    var serviceDeployments: [ECSServiceDeployment]
-    var failures: [ECSFailure]
-}
-
-struct DescribeServiceRevisionsRequest: Decodable {
-    var serviceRevisionArns: [String]?
-}
-
-struct DescribeServiceRevisionsResponse: Encodable {
-    var serviceRevisions: [ECSServiceRevision]
-    var failures: [ECSFailure]
-}
-
 /// ListServiceDeployments, DescribeServiceDeployments and DescribeServiceRevisions: a service's
 /// rollouts and what each ran, as ``ServiceDeploymentHistory`` records them.
 extension ECSAPI {
-    /// "You can specify a maximum of 20 ARNs."
-    static let maxDescribeServiceDeployments = 20
+    /// DescribeServiceDeployments and DescribeServiceRevisions: "You can specify a maximum of 20 ARNs."
+    static let maxDescribedServiceDeploymentARNs = 20
 
     func listServiceDeployments(_ request: ListServiceDeploymentsRequest, _ context: ECSRequestContext)
         throws(ECSError) -> ListServiceDeploymentsResponse
@@ -63,7 +26,10 @@ extension ECSAPI {
             if let before = request.createdAt?.before { query = query.filter(Column("createdAt") < before) }
             if let after = request.createdAt?.after { query = query.filter(Column("createdAt") > after) }
             // Newest first; the token holds the last entry's (createdAt, id).
-            if let after = page.after, after.count == 2, let createdAt = Double(after[0]) {
+            if let after = page.after {
+                guard after.count == 2, let createdAt = Double(after[0]) else {
+                    throw ECSError(.invalidParameterException, "The nextToken is not valid.")
+                }
                 query = query.filter(Column("createdAt") < createdAt || (Column("createdAt") == createdAt && Column("id") < after[1]))
             }
             let records = try query.order(Column("createdAt").desc, Column("id").desc).limit(page.size + 1).fetchAll(db)
@@ -77,7 +43,7 @@ extension ECSAPI {
         throws(ECSError) -> DescribeServiceDeploymentsResponse
     {
         let arns = try RequestValidation.required(request.serviceDeploymentArns, "serviceDeploymentArns")
-        try RequestValidation.atMost(arns, Self.maxDescribeServiceDeployments, member: "serviceDeploymentArns")
+        try RequestValidation.atMost(arns, Self.maxDescribedServiceDeploymentARNs, member: "serviceDeploymentArns")
         let (found, failures) = try describeEach(arns, context, deployments: true) { db, service, id -> ECSServiceDeployment? in
             guard let record = try ServiceDeploymentRecord.fetchOne(db, key: id), record.serviceArn == service.arn else { return nil }
             return try ServiceDeploymentRendering.render(db, record, service: service, context: context)
@@ -89,7 +55,7 @@ extension ECSAPI {
         throws(ECSError) -> DescribeServiceRevisionsResponse
     {
         let arns = try RequestValidation.required(request.serviceRevisionArns, "serviceRevisionArns")
-        try RequestValidation.atMost(arns, Self.maxDescribeServiceDeployments, member: "serviceRevisionArns")
+        try RequestValidation.atMost(arns, Self.maxDescribedServiceDeploymentARNs, member: "serviceRevisionArns")
         let (found, failures) = try describeEach(arns, context, deployments: false) { db, service, id -> ECSServiceRevision? in
             guard let record = try ServiceRevisionRecord.fetchOne(db, key: id), record.serviceArn == service.arn else { return nil }
             return ServiceDeploymentRendering.Naming(service: service, context: context).revision(record)

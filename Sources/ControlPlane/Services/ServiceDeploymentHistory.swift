@@ -1,48 +1,6 @@
 import Foundation
 import GRDB
 
-/// What a ``ServiceRevisionRecord``'s `document` holds: the settings the revision's tasks run
-/// with.
-struct ServiceRevisionDocument: StoredDocument, Sendable, Equatable {
-    var taskDefinition = ""
-    var launchType: String?
-    var capacityProviderStrategy: [ECSCapacityProviderStrategyItem]?
-    var platformVersion: String?
-    var loadBalancers: [TaskLoadBalancer] = []
-    var serviceRegistries: [ServiceRegistry] = []
-    var networkConfiguration: TaskNetworkConfiguration?
-    var containerImages: [ECSContainerImage] = []
-}
-
-/// What a ``ServiceDeploymentRecord``'s `document` holds.
-struct ServiceDeploymentDocument: StoredDocument, Sendable, Equatable {
-    /// A revision's task counts, frozen when the service deployment ends.
-    struct Counts: Codable, Sendable, Equatable {
-        var requested = 0
-        var running = 0
-        var pending = 0
-    }
-
-    /// Where a failed service deployment rolled back to.
-    struct Rollback: Codable, Sendable, Equatable {
-        var reason = ""
-        var startedAt = 0.0
-        var revisionId = ""
-    }
-
-    var startedAt: Double?
-    var finishedAt: Double?
-    var stoppedAt: Double?
-    var statusReason: String?
-    /// The revisions the service ran when the deployment started.
-    var sourceRevisionIds: [String] = []
-    var deploymentConfiguration: DeploymentConfiguration?
-    var rollback: Rollback?
-    var circuitBreakerTriggered = false
-    /// Each revision's counts at the end (nil while the deployment goes on: counted live).
-    var finalCounts: [String: Counts]?
-}
-
 /// Service deployments and revisions as the service controller makes them: every new ECS
 /// deployment (`ecs-svc/NNN`) makes revision `NNN`; a new service deployment targets it, and
 /// the service deployment before it, if still going, is stopped. A circuit breaker that trips
@@ -81,7 +39,7 @@ enum ServiceDeploymentHistory {
         ).insert(db)
 
         let ongoing = try ongoingDeployment(db, serviceArn: service.arn)
-        if let rollbackReason, var failed = ongoing {
+        if let rollbackReason, var failed = ongoing, failed.status == .inProgress {
             var details = ServiceDeploymentDocument.decode(failed.document)
             details.rollback = .init(reason: rollbackReason, startedAt: now, revisionId: revisionID)
             details.circuitBreakerTriggered = true
@@ -95,6 +53,13 @@ enum ServiceDeploymentHistory {
         if let ongoing {
             try end(db, ongoing, status: .stopped, reason: "Stopped by a new service deployment.", now: now, stopped: true)
         }
+        // Strictly after the one before, so newest-first is the order they were made in even
+        // within one millisecond (or across a clock step back).
+        let newest = try ServiceDeploymentRecord
+            .filter(Column("serviceArn") == service.arn)
+            .order(Column("createdAt").desc)
+            .fetchOne(db)
+        let createdAt = max(now, (newest?.createdAt ?? 0) + 0.001)
         let sources = try DeploymentRecord
             .filter(Column("serviceArn") == service.arn && Column("id") != deployment.id
                 && Column("status") != ECSDeploymentStatus.inactive.rawValue)
@@ -102,9 +67,10 @@ enum ServiceDeploymentHistory {
             .fetchAll(db)
             .map { Self.revisionID(ofDeployment: $0.id) }
         try ServiceDeploymentRecord(
-            id: newID(), serviceArn: service.arn, status: .inProgress, targetRevisionId: revisionID, createdAt: now, updatedAt: now,
+            id: newID(), serviceArn: service.arn, status: .inProgress, targetRevisionId: revisionID, createdAt: createdAt,
+            updatedAt: createdAt,
             document: ServiceDeploymentDocument(
-                startedAt: now, sourceRevisionIds: sources, deploymentConfiguration: document.deploymentConfiguration
+                startedAt: createdAt, sourceRevisionIds: sources, deploymentConfiguration: document.deploymentConfiguration
             ).encoded()
         ).insert(db)
     }
@@ -134,19 +100,36 @@ enum ServiceDeploymentHistory {
         }
     }
 
+    /// Whether ECS deployment `deploymentID` is the circuit breaker's rollback of the ongoing
+    /// service deployment.
+    static func isRollback(_ db: Database, serviceArn: String, deploymentID: String) throws -> Bool {
+        guard let ongoing = try ongoingDeployment(db, serviceArn: serviceArn), ongoing.status == .rollbackInProgress else {
+            return false
+        }
+        return ServiceDeploymentDocument.decode(ongoing.document).rollback?.revisionId == revisionID(ofDeployment: deploymentID)
+    }
+
+    /// The rollback failed in turn (the circuit breaker tripped on it): the service deployment
+    /// is ROLLBACK_FAILED, and nothing rolls back again.
+    static func rollbackFailed(_ db: Database, serviceArn: String, reason: String, now: Double) throws {
+        guard let ongoing = try ongoingDeployment(db, serviceArn: serviceArn), ongoing.status == .rollbackInProgress else { return }
+        try end(db, ongoing, status: .rollbackFailed, reason: reason, now: now, stopped: false)
+    }
+
     /// The service is being deleted: a service deployment still going is STOPPED.
     static func serviceDeleted(_ db: Database, serviceArn: String, now: Double) throws {
         guard let ongoing = try ongoingDeployment(db, serviceArn: serviceArn) else { return }
         try end(db, ongoing, status: .stopped, reason: "The service was deleted.", now: now, stopped: true)
     }
 
-    /// The newest service deployment of the service, if it is still going.
+    /// The service deployment of the service that is still going (a new one ends the one
+    /// before, so there is at most one).
     static func ongoingDeployment(_ db: Database, serviceArn: String) throws -> ServiceDeploymentRecord? {
-        let newest = try ServiceDeploymentRecord
-            .filter(Column("serviceArn") == serviceArn)
-            .order(Column("createdAt").desc, Column("id").desc)
+        let ongoing = ECSServiceDeploymentStatus.allCases.filter(\.isOngoing).map(\.rawValue)
+        return try ServiceDeploymentRecord
+            .filter(Column("serviceArn") == serviceArn && ongoing.contains(Column("status")))
+            .order(Column("createdAt").desc)
             .fetchOne(db)
-        return newest.flatMap { $0.status.isOngoing ? $0 : nil }
     }
 
     /// Ends a service deployment, freezing each revision's counts as they are now.
@@ -160,6 +143,10 @@ enum ServiceDeploymentHistory {
             frozen[id] = live[id] ?? .init()
         }
         details.finalCounts = frozen
+        details.finalFailureCount = try ServiceRendering.failedTaskTimes(
+            db, serviceArn: record.serviceArn, deploymentID: DeploymentID.prefix + record.targetRevisionId).count
+        details.finalThreshold = try ServiceRecord.fetchOne(db, key: record.serviceArn)
+            .map { ServiceController.circuitBreakerThreshold(desiredCount: $0.desiredCount) }
         details.finishedAt = now
         if stopped { details.stoppedAt = now }
         details.statusReason = reason

@@ -47,12 +47,6 @@ enum ServiceDeploymentRendering {
         }
     }
 
-    /// The circuit breaker's threshold for a service of `desiredCount` tasks (ECS: half the
-    /// desired count, at least 3 and at most 200).
-    static func circuitBreakerThreshold(desiredCount: Int) -> Int {
-        min(max(3, (desiredCount + 1) / 2), 200)
-    }
-
     /// A service deployment with its revisions' counts: live while it goes on, as they were
     /// at its end after.
     static func render(_ db: Database, _ record: ServiceDeploymentRecord, service: ServiceRecord, context: ECSRequestContext)
@@ -61,8 +55,9 @@ enum ServiceDeploymentRendering {
         let naming = Naming(service: service, context: context)
         let details = ServiceDeploymentDocument.decode(record.document)
         let counts = try details.finalCounts ?? ServiceDeploymentHistory.liveCounts(db, serviceArn: service.arn)
-        let failures = try ServiceRendering.failedTaskTimes(
+        let failures = try details.finalFailureCount ?? ServiceRendering.failedTaskTimes(
             db, serviceArn: service.arn, deploymentID: DeploymentID.prefix + record.targetRevisionId).count
+        let threshold = details.finalThreshold ?? ServiceController.circuitBreakerThreshold(desiredCount: service.desiredCount)
         let breaker: String
         if details.deploymentConfiguration?.deploymentCircuitBreaker?.enable != true {
             breaker = "DISABLED"
@@ -83,7 +78,7 @@ enum ServiceDeploymentRendering {
                 ECSRollback(reason: $0.reason, startedAt: $0.startedAt, serviceRevisionArn: naming.revisionArn($0.revisionId))
             },
             deploymentCircuitBreaker: ECSServiceDeploymentCircuitBreaker(
-                status: breaker, failureCount: failures, threshold: circuitBreakerThreshold(desiredCount: service.desiredCount)),
+                status: breaker, failureCount: failures, threshold: threshold),
             alarms: ECSServiceDeploymentAlarms(status: "DISABLED"))
     }
 

@@ -39,7 +39,8 @@ enum ServiceRendering {
         let counts = try counts(db, serviceArn: record.arn)
         let deployments = try DeploymentRecord
             .filter(Column("serviceArn") == record.arn && Column("status") != ECSDeploymentStatus.inactive.rawValue)
-            .order(Column("createdAt").desc)
+            // The PRIMARY first (also when its createdAt ties an older one's), then the rest newest first.
+            .order((Column("status") == ECSDeploymentStatus.primary.rawValue).desc, Column("createdAt").desc)
             .fetchAll(db)
         let failed = try failedTaskCounts(db, deployments: deployments)
         let events = try ServiceEventRecord.recent(db, serviceArn: record.arn)

@@ -79,6 +79,18 @@ public enum StoreSchema {
             }
             try db.create(index: "serviceDeployment_service_created", on: ServiceDeploymentRecord.databaseTableName,
                           columns: ["serviceArn", "createdAt"])
+            // The deployments a service has at the upgrade get their revisions (their own
+            // settings as the document; no container images, which are recorded from here on),
+            // so the revisions DescribeServices names can be described. A rollout going on at
+            // the upgrade has no service deployment.
+            try db.execute(sql: """
+                INSERT INTO serviceRevision (id, serviceArn, createdAt, document)
+                SELECT substr(id, 9), serviceArn, createdAt,
+                       json_insert(json_set(document, '$.taskDefinition', taskDefinitionArn,
+                                            '$.serviceRegistries', json('[]'), '$.containerImages', json('[]')),
+                                   '$.loadBalancers', json('[]'))
+                FROM deployment WHERE id LIKE 'ecs-svc/%'
+                """)
         }
         return migrator
     }
