@@ -111,6 +111,50 @@ struct ServiceDeploymentAPITests {
         #expect(objects(crossed["failures"]).count == 1)
     }
 
+    @Test("StopServiceDeployment rolls a service deployment back to the revision before it")
+    func stopRollsBack() throws {
+        let h = try Self.harness()
+        _ = try h.call("RegisterTaskDefinition", taskDefinitionBody(family: "web", extra: #", "networkMode": "awsvpc""#))
+        let firstListed = objects(try h.call("ListServiceDeployments", #"{"cluster": "a", "service": "s"}"#)["serviceDeployments"])
+        let first = try #require(firstListed.first?["serviceDeploymentArn"] as? String)
+        // The first deployment of a service has nothing to roll back to.
+        #expect(h.error("StopServiceDeployment", #"{"serviceDeploymentArn": "\#(first)"}"#)?.kind == .invalidParameterException)
+
+        _ = try h.call("UpdateService", #"{"cluster": "a", "service": "s", "taskDefinition": "web:2"}"#)
+        let listed = objects(try h.call("ListServiceDeployments", #"{"cluster": "a", "service": "s"}"#)["serviceDeployments"])
+        let second = try #require(listed.first?["serviceDeploymentArn"] as? String)
+        #expect(h.error("StopServiceDeployment", #"{"serviceDeploymentArn": "\#(second)", "stopType": "ABORT"}"#)?.kind
+            == .invalidParameterException)
+        #expect(h.error("StopServiceDeployment", #"{"serviceDeploymentArn": "\#(second)", "stopType": "LATER"}"#)?.kind
+            == .invalidParameterException)
+        let stopped = try h.call("StopServiceDeployment", #"{"serviceDeploymentArn": "\#(second)", "stopType": "ROLLBACK"}"#)
+        #expect(stopped["serviceDeploymentArn"] as? String == second)
+
+        let rollingAnswer = try h.call("DescribeServiceDeployments", #"{"serviceDeploymentArns": ["\#(second)"]}"#)
+        let rolling = object(array(rollingAnswer["serviceDeployments"]).first)
+        #expect(rolling["status"] as? String == "ROLLBACK_IN_PROGRESS")
+        #expect(object(rolling["deploymentCircuitBreaker"])["status"] as? String == "DISABLED", "not the breaker's doing")
+        let back = try #require(object(rolling["rollback"])["serviceRevisionArn"] as? String)
+        let revisionAnswer = try h.call("DescribeServiceRevisions", #"{"serviceRevisionArns": ["\#(back)"]}"#)
+        let revision = object(array(revisionAnswer["serviceRevisions"]).first)
+        #expect((revision["taskDefinition"] as? String)?.hasSuffix(":task-definition/web:1") == true)
+        let service = object(array(try h.call("DescribeServices", #"{"cluster": "a", "services": ["s"]}"#)["services"]).first)
+        #expect((service["taskDefinition"] as? String)?.hasSuffix(":task-definition/web:1") == true)
+        #expect(objects(service["deployments"]).first?["status"] as? String == "PRIMARY")
+        #expect(objects(service["events"]).contains { ($0["message"] as? String)?.contains("rolling back") == true })
+
+        // Asked again while it rolls back: nothing more happens.
+        #expect(try h.call("StopServiceDeployment", #"{"serviceDeploymentArn": "\#(second)"}"#)["serviceDeploymentArn"] as? String
+            == second)
+        let again = object(array(try h.call("DescribeServices", #"{"cluster": "a", "services": ["s"]}"#)["services"]).first)
+        #expect(objects(again["deployments"]).count == objects(service["deployments"]).count)
+        // One that has ended cannot be stopped; one that does not exist is not found.
+        #expect(h.error("StopServiceDeployment", #"{"serviceDeploymentArn": "\#(first)"}"#)?.kind == .conflictException)
+        #expect(h.error("StopServiceDeployment", #"{"serviceDeploymentArn": "\#(second.dropLast(3))zzz"}"#)?.kind
+            == .serviceDeploymentNotFoundException)
+        #expect(h.error("StopServiceDeployment", "{}")?.kind == .invalidParameterException)
+    }
+
     @Test("a database from before service deployments gets a revision for each deployment it has")
     func upgradeBackfillsRevisions() throws {
         let dir = try TemporaryDirectory(prefix: "wharf-store-test")

@@ -38,6 +38,9 @@ extension ECSAPI {
         "DescribeServiceRevisions": decoding { (api, r: DescribeServiceRevisionsRequest, c) throws(ECSError) in
             try api.describeServiceRevisions(r, c)
         },
+        "StopServiceDeployment": decoding { (api, r: StopServiceDeploymentRequest, c) throws(ECSError) in
+            try api.stopServiceDeployment(r, c)
+        },
         "ListServicesByNamespace": decoding { (api, r: ListServicesByNamespaceRequest, c) throws(ECSError) in
             try api.listServicesByNamespace(r, c)
         },

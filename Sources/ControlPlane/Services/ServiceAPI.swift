@@ -242,10 +242,10 @@ extension ECSAPI {
     /// Makes a new PRIMARY deployment of the service's current task definition and settings
     /// (what its tasks are launched with); the previous primary becomes ACTIVE (it is drained by
     /// the controller). Its service revision and service deployment are recorded with it
-    /// (``ServiceDeploymentHistory``); `isRollback`: the circuit breaker's rollback, which
-    /// belongs to the failed service deployment.
+    /// (``ServiceDeploymentHistory``); `rollback`: a rollback, which belongs to the service
+    /// deployment it rolls back.
     static func startDeployment(_ db: Database, service: ServiceRecord, document: ServiceDocument, now: Double,
-                                reason: String? = nil, isRollback: Bool = false) throws {
+                                reason: String? = nil, rollback: ServiceDeploymentHistory.RollbackCause? = nil) throws {
         let (launchType, capacityProvider) = try launchSettings(service, document)
         try DeploymentRecord
             .filter(Column("serviceArn") == service.arn && Column("status") == ECSDeploymentStatus.primary.rawValue)
@@ -263,7 +263,7 @@ extension ECSAPI {
         try deployment.insert(db)
         try ServiceDeploymentHistory.deploymentStarted(
             db, service: service, document: document, deployment: deployment, settings: settings,
-            rollbackReason: isRollback ? reason : nil, now: now)
+            rollback: rollback, reason: reason, now: now)
     }
 
     /// Sets the PRIMARY deployment's desired count to the service's.

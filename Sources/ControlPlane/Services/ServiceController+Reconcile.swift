@@ -156,23 +156,8 @@ extension ServiceController {
                     db, serviceArn: service.arn, deploymentID: primary.id, reason: failed.rolloutStateReason ?? "", now: now)
                 return
             }
-            // Back to what the previous deployment ran: its revision and its launch settings.
-            let settings = DeploymentDocument.decode(previous.document)
-            var document = view.document
-            document.networkConfiguration = settings.networkConfiguration
-            document.loadBalancers = settings.loadBalancers
-            document.platformVersion = settings.platformVersion
-            document.capacityProviderStrategy = settings.capacityProviderStrategy
-            service.launchType = settings.capacityProviderStrategy == nil ? settings.launchType.flatMap(ECSLaunchType.init) : nil
-            service.taskDefinitionArn = previous.taskDefinitionArn
-            service.document = document.encoded()
-            service.updatedAt = now
-            service.version += 1
-            try service.update(db)
-            try ECSAPI.startDeployment(db, service: service, document: document, now: now,
-                                       reason: "ECS deployment circuit breaker: rolling back to deploymentId \(previous.id).",
-                                       isRollback: true)
-            try ServiceEventLog.add(db, serviceArn: service.arn, message: ServiceEventLog.rollingBack(name, to: previous.id), now: now)
+            try ECSAPI.rollBack(db, service: &service, to: previous, cause: .circuitBreaker,
+                                reason: "ECS deployment circuit breaker: rolling back to deploymentId \(previous.id).", now: now)
         }
         logger.warning("service \(name): deployment \(primary.id) failed (circuit breaker)\(breaker.rollback ? ", rolling back" : "")")
         return true

@@ -86,7 +86,7 @@ extension ECSAPI {
 
     /// The service and id a service deployment (or revision) ARN of this account names, or
     /// nil when there is no such service.
-    private static func serviceScoped(_ db: Database, _ text: String, _ context: ECSRequestContext, deployments: Bool)
+    static func serviceScoped(_ db: Database, _ text: String, _ context: ECSRequestContext, deployments: Bool)
         throws -> (ServiceRecord, String)?
     {
         guard let arn = ECSARN(parsing: text), context.owns(arn) else { return nil }

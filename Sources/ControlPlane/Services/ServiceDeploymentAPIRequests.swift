@@ -1,5 +1,5 @@
-/// Request and response members of ListServiceDeployments, DescribeServiceDeployments and
-/// DescribeServiceRevisions (ECS API Reference).
+/// Request and response members of ListServiceDeployments, DescribeServiceDeployments,
+/// DescribeServiceRevisions and StopServiceDeployment (ECS API Reference).
 
 struct ListServiceDeploymentsRequest: Decodable {
     struct CreatedAt: Decodable {
@@ -36,4 +36,13 @@ struct DescribeServiceRevisionsRequest: Decodable {
 struct DescribeServiceRevisionsResponse: Encodable {
     var serviceRevisions: [ECSServiceRevision]
     var failures: [ECSFailure]
+}
+
+struct StopServiceDeploymentRequest: Decodable {
+    var serviceDeploymentArn: String?
+    var stopType: String?
+}
+
+struct StopServiceDeploymentResponse: Encodable {
+    var serviceDeploymentArn: String
 }

@@ -8,6 +8,14 @@ import GRDB
 /// makes it SUCCESSFUL (ROLLBACK_SUCCESSFUL for a rollback). Every step runs in the
 /// transaction of the change that causes it.
 enum ServiceDeploymentHistory {
+    /// What rolls a service deployment back.
+    enum RollbackCause: Sendable {
+        /// The deployment circuit breaker tripped.
+        case circuitBreaker
+        /// StopServiceDeployment asked for it.
+        case stopRequest
+    }
+
     /// The revision id an ECS deployment runs: its digits.
     static func revisionID(ofDeployment deploymentID: String) -> String {
         deploymentID.hasPrefix(DeploymentID.prefix) ? String(deploymentID.dropFirst(DeploymentID.prefix.count)) : deploymentID
@@ -22,9 +30,9 @@ enum ServiceDeploymentHistory {
 
     /// Records what a new ECS deployment `deploymentID` of `service` runs, and the service
     /// deployment it belongs to: a new one (the ongoing one, if any, stopped), or for a
-    /// rollback (`rollbackReason`) the ongoing one, now rolling back.
+    /// rollback the ongoing one, now rolling back (`rollback`: why; `reason` says how).
     static func deploymentStarted(_ db: Database, service: ServiceRecord, document: ServiceDocument, deployment: DeploymentRecord,
-                                  settings: DeploymentDocument, rollbackReason: String?, now: Double) throws {
+                                  settings: DeploymentDocument, rollback: RollbackCause?, reason: String?, now: Double) throws {
         let revisionID = revisionID(ofDeployment: deployment.id)
         let images = try TaskDefinitionRecord.fetchOne(db, key: deployment.taskDefinitionArn)?.rendered.containerDefinitions?
             .map { ECSContainerImage(containerName: $0.name, image: $0.image) } ?? []
@@ -39,10 +47,11 @@ enum ServiceDeploymentHistory {
         ).insert(db)
 
         let ongoing = try ongoingDeployment(db, serviceArn: service.arn)
-        if let rollbackReason, var failed = ongoing, failed.status == .inProgress {
+        if let rollback, var failed = ongoing, failed.status == .inProgress || failed.status == .pending {
+            let rollbackReason = reason ?? "Rolling back."
             var details = ServiceDeploymentDocument.decode(failed.document)
             details.rollback = .init(reason: rollbackReason, startedAt: now, revisionId: revisionID)
-            details.circuitBreakerTriggered = true
+            if rollback == .circuitBreaker { details.circuitBreakerTriggered = true }
             details.statusReason = rollbackReason
             failed.status = .rollbackInProgress
             failed.document = details.encoded()
