@@ -155,7 +155,7 @@ struct ServiceDeploymentAPITests {
         #expect(h.error("StopServiceDeployment", "{}")?.kind == .invalidParameterException)
     }
 
-    @Test("a database from before service deployments gets a revision for each deployment it has")
+    @Test("a database from before service deployments gets a revision for each deployment it has, and its rollout a service deployment")
     func upgradeBackfillsRevisions() throws {
         let dir = try TemporaryDirectory(prefix: "wharf-store-test")
         defer { dir.remove() }
@@ -169,7 +169,7 @@ struct ServiceDeploymentAPITests {
             try h.store.write { db in
                 try db.execute(sql: """
                     DROP TABLE serviceDeployment; DROP TABLE serviceRevision;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v6-service-deployments'
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v6-service-deployments', 'v7-service-deployments-in-progress')
                     """)
             }
         }
@@ -184,6 +184,18 @@ struct ServiceDeploymentAPITests {
         #expect(described.allSatisfy {
             strings(object(object($0["networkConfiguration"])["awsvpcConfiguration"])["subnets"]) == ["subnet-1"]
         })
-        #expect(objects(try h.call("ListServiceDeployments", #"{"cluster": "a", "service": "s"}"#)["serviceDeployments"]).isEmpty)
+        // The rollout going on (no controller ran here) has its service deployment.
+        let listed = objects(try h.call("ListServiceDeployments", #"{"cluster": "a", "service": "s"}"#)["serviceDeployments"])
+        #expect(listed.count == 1)
+        let arn = try #require(listed.first?["serviceDeploymentArn"] as? String)
+        let deployment = object(array(try h.call("DescribeServiceDeployments", #"{"serviceDeploymentArns": ["\#(arn)"]}"#)["serviceDeployments"]).first)
+        #expect(deployment["status"] as? String == "IN_PROGRESS")
+        #expect(object(deployment["targetServiceRevision"])["arn"] as? String == current.first)
+        #expect(objects(deployment["sourceServiceRevisions"]).map { $0["arn"] as? String } == Array(current.dropFirst()))
+        #expect(object(deployment["deploymentConfiguration"])["maximumPercent"] as? Int == 200)
+        // It then ends as any other: a new deployment stops it.
+        _ = try h.call("UpdateService", #"{"cluster": "a", "service": "s", "forceNewDeployment": true}"#)
+        let after = objects(try h.call("ListServiceDeployments", #"{"cluster": "a", "service": "s"}"#)["serviceDeployments"])
+        #expect(after.map { $0["status"] as? String } == ["IN_PROGRESS", "STOPPED"])
     }
 }

@@ -81,8 +81,8 @@ public enum StoreSchema {
                           columns: ["serviceArn", "createdAt"])
             // The deployments a service has at the upgrade get their revisions (their own
             // settings as the document; no container images, which are recorded from here on),
-            // so the revisions DescribeServices names can be described. A rollout going on at
-            // the upgrade has no service deployment.
+            // so the revisions DescribeServices names can be described. (A rollout going on at
+            // the upgrade gets its service deployment in v7.)
             try db.execute(sql: """
                 INSERT INTO serviceRevision (id, serviceArn, createdAt, document)
                 SELECT substr(id, 9), serviceArn, createdAt,
@@ -90,6 +90,25 @@ public enum StoreSchema {
                                             '$.serviceRegistries', json('[]'), '$.containerImages', json('[]')),
                                    '$.loadBalancers', json('[]'))
                 FROM deployment WHERE id LIKE 'ecs-svc/%'
+                """)
+        }
+        // A rollout going on at the upgrade to service deployments gets one: its primary as
+        // the target, the service's other deployments as the sources, IN_PROGRESS from when the
+        // primary was made.
+        migrator.registerMigration("v7-service-deployments-in-progress") { db in
+            try db.execute(sql: """
+                INSERT INTO serviceDeployment (id, serviceArn, status, targetRevisionId, createdAt, updatedAt, document)
+                SELECT substr(hex(randomblob(11)), 1, 21), d.serviceArn, 'IN_PROGRESS', substr(d.id, 9), d.createdAt, d.updatedAt,
+                       json_object(
+                           'startedAt', d.createdAt,
+                           'sourceRevisionIds', (SELECT json_group_array(substr(o.id, 9)) FROM deployment o
+                                                 WHERE o.serviceArn = d.serviceArn AND o.id != d.id AND o.status != 'INACTIVE'),
+                           'deploymentConfiguration', json_extract(s.document, '$.deploymentConfiguration'),
+                           'circuitBreakerTriggered', json('false'))
+                FROM deployment d JOIN service s ON s.arn = d.serviceArn
+                WHERE d.status = 'PRIMARY' AND d.rolloutState = 'IN_PROGRESS' AND s.status = 'ACTIVE' AND d.id LIKE 'ecs-svc/%'
+                  AND NOT EXISTS (SELECT 1 FROM serviceDeployment x WHERE x.serviceArn = d.serviceArn
+                                  AND x.status IN ('PENDING', 'IN_PROGRESS', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'))
                 """)
         }
         return migrator
