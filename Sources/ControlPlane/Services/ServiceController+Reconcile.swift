@@ -140,10 +140,7 @@ extension ServiceController {
                   failed.status == .primary, var service = try ServiceRecord.fetchOne(db, key: view.record.arn),
                   service.status == .active
             else { return }
-            failed.rolloutState = .failed
-            failed.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start."
-            failed.updatedAt = now
-            try failed.update(db)
+            try failed.markFailed(db, reason: "ECS deployment circuit breaker: tasks failed to start.", now: now)
             try ServiceEventLog.add(db, serviceArn: view.record.arn,
                                     message: ServiceEventLog.deploymentFailed(name, deployment: primary.id), now: now)
             // A rollback that fails is not rolled back in turn.

@@ -20,6 +20,18 @@ struct ServiceDeploymentDocument: StoredDocument, Sendable, Equatable {
         var requested = 0
         var running = 0
         var pending = 0
+
+        init(requested: Int = 0, running: Int = 0, pending: Int = 0) {
+            self.requested = requested
+            self.running = running
+            self.pending = pending
+        }
+
+        /// A live ECS deployment's: its desired count and its tasks among the service's `tasks`.
+        init(_ deployment: DeploymentRecord, tasks: ServiceRendering.Counts) {
+            let own = tasks.byDeployment[deployment.id] ?? (0, 0)
+            self.init(requested: deployment.desiredCount, running: own.running, pending: own.pending)
+        }
     }
 
     /// Where a failed service deployment rolled back to.

@@ -170,9 +170,7 @@ enum ServiceDeploymentHistory {
         let counts = try ServiceRendering.counts(db, serviceArn: serviceArn)
         var result: [String: ServiceDeploymentDocument.Counts] = [:]
         for deployment in try DeploymentRecord.filter(Column("serviceArn") == serviceArn).fetchAll(db) {
-            let tasks = counts.byDeployment[deployment.id] ?? (0, 0)
-            result[revisionID(ofDeployment: deployment.id)] = .init(
-                requested: deployment.desiredCount, running: tasks.running, pending: tasks.pending)
+            result[revisionID(ofDeployment: deployment.id)] = .init(deployment, tasks: counts)
         }
         return result
     }

@@ -94,9 +94,7 @@ enum ServiceDeploymentRendering {
             .order(Column("createdAt").desc, Column("id").desc)
             .fetchOne(db)
         let revisions = deployments.map { deployment in
-            let tasks = counts.byDeployment[deployment.id] ?? (0, 0)
-            return naming.summary(ServiceDeploymentHistory.revisionID(ofDeployment: deployment.id),
-                                  .init(requested: deployment.desiredCount, running: tasks.running, pending: tasks.pending))
+            naming.summary(ServiceDeploymentHistory.revisionID(ofDeployment: deployment.id), .init(deployment, tasks: counts))
         }
         return (newest.map { naming.deploymentArn($0.id) }, revisions)
     }

@@ -64,10 +64,7 @@ extension ECSAPI {
                                "The service deployment has no earlier service revision still running to roll back to.")
             }
             if var primary = live.first(where: { $0.status == .primary }) {
-                primary.rolloutState = .failed
-                primary.rolloutStateReason = "Rolled back by StopServiceDeployment."
-                primary.updatedAt = now
-                try primary.update(db)
+                try primary.markFailed(db, reason: "Rolled back by StopServiceDeployment.", now: now)
             }
             try Self.rollBack(db, service: &service, to: previous, cause: .stopRequest,
                               reason: "Service deployment rolled back on request (StopServiceDeployment).", now: now)
@@ -75,5 +72,15 @@ extension ECSAPI {
         }
         serviceObserver?.serviceChanged(arn: serviceArn)
         return StopServiceDeploymentResponse(serviceDeploymentArn: arn)
+    }
+}
+
+extension DeploymentRecord {
+    /// Ends this deployment's rollout as FAILED (the circuit breaker's, or a rollback asked for).
+    mutating func markFailed(_ db: Database, reason: String, now: Double) throws {
+        rolloutState = .failed
+        rolloutStateReason = reason
+        updatedAt = now
+        try update(db)
     }
 }
