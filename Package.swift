@@ -131,7 +131,7 @@ let package = Package(
         // Signed AWS JSON 1.1 requests and answer checks for the API tests of AWSProtocol's users.
         .target(name: "AWSTestSupport", dependencies: ["AWSProtocol"], path: "Tests/AWSSupport"),
 
-        .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
+        .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "WharfTestSupport"]),
         .testTarget(name: "ShimProtocolTests", dependencies: ["ShimProtocol", "LinuxHost"]),
         .testTarget(name: "LaunchTests", dependencies: ["CWharfLaunch", "LinuxHost"]),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "CZstd", "WharfTestSupport"]),

@@ -27,6 +27,7 @@ enum Netlink {
     static let dump: UInt16 = 0x300  // NLM_F_ROOT | NLM_F_MATCH
     static let exclusive: UInt16 = 0x200  // NLM_F_EXCL
     static let create: UInt16 = 0x400  // NLM_F_CREATE
+    static let append: UInt16 = 0x800  // NLM_F_APPEND: a new rule goes after the chain's others
 
     // rtnetlink message types (linux/rtnetlink.h).
     static let newLink: UInt16 = 16  // RTM_NEWLINK

@@ -4,8 +4,10 @@
 /// Appends a netlink message header, a fixed family header and attributes, in host byte order
 /// except where the protocol says otherwise (IPv4 addresses are network order).
 struct NetlinkMessageBuilder {
-    /// The encoded message; valid after `finish()`.
+    /// The encoded message (or messages, for a batch); valid after `finish()`.
     private(set) var bytes: [UInt8] = []
+    /// Where the message being built starts: 0, or later in a batch (see `startNext`).
+    private var messageStart = 0
 
     init(capacity: Int) {
         bytes.reserveCapacity(capacity)
@@ -13,7 +15,21 @@ struct NetlinkMessageBuilder {
 
     /// Discards the previous message and writes a new `nlmsghdr` (length patched by `finish`).
     mutating func start(type: UInt16, flags: UInt16, sequence: UInt32) {
+        reset()
+        startNext(type: type, flags: flags, sequence: sequence)
+    }
+
+    /// Discards what was built, for a batch to start with `startNext`.
+    mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
+        messageStart = 0
+    }
+
+    /// Finishes the message being built and starts another after it in the same buffer: a
+    /// batch that goes to the kernel in one `send` (nfnetlink's transactions).
+    mutating func startNext(type: UInt16, flags: UInt16, sequence: UInt32) {
+        if !bytes.isEmpty { finish() }
+        messageStart = bytes.count
         append(UInt32(0))
         append(type)
         append(flags)
@@ -21,9 +37,9 @@ struct NetlinkMessageBuilder {
         append(UInt32(0))  // port id: 0 addresses the kernel
     }
 
-    /// Patches the total length into the header.
+    /// Patches the length of the message being built into its header.
     mutating func finish() {
-        patchLength(at: 0, UInt32(bytes.count))
+        patchLength(at: messageStart, UInt32(bytes.count - messageStart))
     }
 
     /// Appends the raw host-order bytes of an integer.
@@ -67,6 +83,21 @@ struct NetlinkMessageBuilder {
         append(scope)
         append(type)
         append(UInt32(0))  // flags (RTM_F_*)
+    }
+
+    /// Appends `struct nfgenmsg`: the protocol family, version 0 and a resource id (big-endian).
+    mutating func netfilterHeader(family: UInt8, resourceID: UInt16 = 0) {
+        append(family)
+        append(UInt8(0))  // NFNETLINK_V0
+        append(resourceID.bigEndian)
+    }
+
+    /// Appends an attribute whose payload is a 32-bit integer in network byte order, as
+    /// nf_tables takes every integer.
+    mutating func attribute(_ type: UInt16, bigEndian value: UInt32) {
+        append(UInt16(Netlink.attributeHeaderLength + 4))
+        append(type)
+        append(value.bigEndian)
     }
 
     /// Appends an attribute whose payload is a 32-bit host-order integer.

@@ -37,6 +37,12 @@ public final class RouteNetlink {
         self.init(socket: fd)
     }
 
+    /// Opens a socket of another netlink protocol in the calling thread's network namespace
+    /// (`NETLINK_NETFILTER` for `NetfilterTables`): the same exchanges, other messages.
+    convenience init(protocol netlinkProtocol: Int32, step: @autoclosure () -> String) throws(SystemError) {
+        self.init(socket: try RouteNetlink.openSocket(step: step(), protocol: netlinkProtocol))
+    }
+
     private init(socket: Int32) {
         fileDescriptor = socket
         receiveBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
@@ -47,10 +53,10 @@ public final class RouteNetlink {
         receiveBuffer.deallocate()
     }
 
-    private static func openSocket(step: @autoclosure () -> String) throws(SystemError) -> Int32 {
+    private static func openSocket(step: @autoclosure () -> String, protocol netlinkProtocol: Int32 = Netlink.protocolRoute) throws(SystemError) -> Int32 {
         let type = Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let fd = try retryingOnInterrupt(step: step(), call: "socket(AF_NETLINK)") {
-            socket(AF_NETLINK, type, Netlink.protocolRoute)
+            socket(AF_NETLINK, type, netlinkProtocol)
         }
         // Error acks then carry only the error code and header, not a copy of our request.
         // Best effort: older kernels without it still work, the acks are just longer.
@@ -62,9 +68,11 @@ public final class RouteNetlink {
     // MARK: - Exchanges used by the operations
 
     /// How the kernel's reply to a request ends.
-    private enum ReplyEnd {
+    private enum ReplyEnd: Equatable {
         /// An `NLMSG_ERROR` ack (code 0 = success); requested with `NLM_F_ACK`.
         case acknowledgement
+        /// This many acks (a batch whose messages each asked for one).
+        case acknowledgements(Int)
         /// The first reply message (a `GET` of one object).
         case firstMessage
         /// `NLMSG_DONE` (a dump).
@@ -82,6 +90,26 @@ public final class RouteNetlink {
     ) throws(SystemError) {
         let sequence = try send(call, step: step, type: type, flags: Netlink.request | Netlink.ack | flags, build: build)
         _ = try receive(sequence: sequence, call: call, step: step, until: .acknowledgement, handle: handle)
+    }
+
+    /// Sends a batch in one datagram and waits until the kernel has acknowledged `acks` of its
+    /// messages. `build` writes the messages with `startNext`, all with `sequence` (the one
+    /// it is given), those to be acknowledged with `NLM_F_ACK`. The first negative ack becomes
+    /// a `SystemError` with that errno and `call`; the kernel has then applied none of the batch.
+    func performBatch(
+        _ call: String, step: () -> String, acks: Int,
+        build: (inout NetlinkMessageBuilder, _ sequence: UInt32) -> Void
+    ) throws(SystemError) {
+        sequence &+= 1
+        let batchSequence = sequence
+        builder.reset()
+        build(&builder, batchSequence)
+        builder.finish()
+        let fd = fileDescriptor
+        _ = try retryingOnInterrupt(step: step(), call: call) {
+            builder.bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+        }
+        _ = try receive(sequence: batchSequence, call: call, step: step, until: .acknowledgements(acks)) { _ throws(SystemError) in }
     }
 
     /// Sends a `GET` for one object and hands its reply to `handle`.
@@ -139,6 +167,7 @@ public final class RouteNetlink {
         handle: (NetlinkMessage) throws(SystemError) -> Void
     ) throws(SystemError) -> Bool {
         var interrupted = false
+        var acksAwaited = if case .acknowledgements(let count) = end { count } else { 1 }
         let fd = fileDescriptor
         let buffer = receiveBuffer
         while true {
@@ -157,6 +186,8 @@ public final class RouteNetlink {
                     // struct nlmsgerr starts with a negative errno, or 0 for a plain ack.
                     let code: Int32 = message.integer(at: 0, as: Int32.self) ?? -EPROTO
                     if code != 0 { throw SystemError(step: step(), call: call, errno: -code) }
+                    acksAwaited -= 1
+                    if acksAwaited > 0 { continue }
                     return interrupted
                 case Netlink.done:
                     // A dump that failed part-way reports the errno in NLMSG_DONE's payload.

@@ -1,0 +1,100 @@
+/// An nf_tables table of family `ip` holding NAT chains: what Wharf puts in the host's
+/// netfilter configuration (port publishing and outbound masquerading), written whole and
+/// removed whole (see `NetfilterTables`).
+public struct NftTable: Sendable, Equatable {
+    public var name: String
+    public var chains: [NftChain]
+
+    public init(name: String, chains: [NftChain]) {
+        self.name = name
+        self.chains = chains
+    }
+}
+
+/// A base chain of type `nat` on one hook, policy accept: rules that match rewrite the first
+/// packet of a connection (conntrack applies the rewrite to the rest); others pass untouched.
+public struct NftChain: Sendable, Equatable {
+    /// Netfilter's IPv4 hooks a NAT chain can sit on (`NF_INET_*`).
+    public enum Hook: UInt32, Sendable {
+        /// Packets arriving from a network, before routing (destination NAT of traffic in).
+        case prerouting = 0
+        /// Packets this host sends, before routing (destination NAT of the host's own traffic).
+        case output = 3
+        /// Packets leaving, after routing (source NAT).
+        case postrouting = 4
+    }
+
+    public var name: String
+    public var hook: Hook
+    /// Lower runs first; -100 is destination NAT's usual place, 100 source NAT's.
+    public var priority: Int32
+    public var rules: [NftRule]
+
+    public init(name: String, hook: Hook, priority: Int32, rules: [NftRule]) {
+        self.name = name
+        self.hook = hook
+        self.priority = priority
+        self.rules = rules
+    }
+}
+
+/// One rule: expressions run in order, a failing comparison ends the rule.
+public struct NftRule: Sendable, Equatable {
+    public var expressions: [NftExpression]
+
+    public init(_ expressions: [NftExpression]) {
+        self.expressions = expressions
+    }
+}
+
+/// The nf_tables registers rules load into and compare from (the 16-byte ones).
+public enum NftRegister: UInt32, Sendable {
+    case one = 1
+    case two = 2
+}
+
+/// The expressions Wharf's NAT rules are made of, each named as the kernel names it.
+public enum NftExpression: Sendable, Equatable {
+    /// Packet metadata that `meta` loads.
+    public enum MetaKey: Sendable, Equatable {
+        /// The transport protocol number (one byte).
+        case l4Protocol
+        /// The name of the interface the packet came in on (16 bytes, NUL-padded).
+        case inputInterfaceName
+        /// The name of the interface the packet goes out on (16 bytes, NUL-padded).
+        case outputInterfaceName
+    }
+
+    /// Where in the packet `payload` loads from.
+    public enum PayloadBase: Sendable, Equatable {
+        /// The IPv4 header.
+        case network
+        /// The TCP or UDP header.
+        case transport
+    }
+
+    /// `meta`: loads `key` into the register.
+    case meta(MetaKey, into: NftRegister)
+    /// `payload`: loads `length` bytes at `offset` of the header `base`.
+    case payload(PayloadBase, offset: UInt32, length: UInt32, into: NftRegister)
+    /// `fib daddr type`: loads the route type of the packet's destination address (a
+    /// host-order `UInt32`; 2 is `RTN_LOCAL`, an address of this host).
+    case destinationAddressType(into: NftRegister)
+    /// `cmp`: the rule goes on only if the register's first `bytes.count` bytes equal (or,
+    /// with `equal` false, differ from) `bytes`.
+    case compare(NftRegister, equal: Bool, bytes: [UInt8])
+    /// `immediate`: loads `bytes` into the register.
+    case immediate([UInt8], into: NftRegister)
+    /// `nat` of type DNAT: the destination becomes the IPv4 address in `address` (4 bytes,
+    /// network order) and the port in `port` (2 bytes, network order).
+    case destinationNAT(address: NftRegister, port: NftRegister)
+    /// `masq`: the source becomes the outgoing interface's address.
+    case masquerade
+
+    /// A `compare` against an interface name as `meta` loads it: NUL-padded to 16 bytes.
+    public static func compareInterfaceName(_ register: NftRegister, equal: Bool, _ name: String) -> NftExpression {
+        var bytes = Array(name.utf8.prefix(15))
+        bytes.append(contentsOf: repeatElement(0, count: 16 - bytes.count))
+        return .compare(register, equal: equal, bytes: bytes)
+    }
+}

@@ -1,0 +1,95 @@
+import Glibc
+import WharfTestSupport
+import XCTest
+
+@testable import LinuxHost
+
+/// Real nf_tables tests (root): tables with a unique name, deleted in `tearDown` whatever
+/// happens. What the kernel holds is read back with `nft` (a test's reader, not Wharf's path).
+final class NetfilterTablesTests: XCTestCase {
+    private var tables: NetfilterTables?
+    private var tableName = ""
+
+    override func setUpWithError() throws {
+        tables = try NetfilterTables()
+        tableName = "wharf_test_" + netTestRandomHex()
+    }
+
+    override func tearDown() {
+        if let tables { XCTAssertNoThrow(try tables.delete(tableNamed: tableName)) }
+        tables = nil
+    }
+
+    private func publishing(port: UInt16, to address: IPv4Address, _ targetPort: UInt16) -> NftRule {
+        NftRule([
+            .destinationAddressType(into: .one),
+            .compare(.one, equal: true, bytes: withUnsafeBytes(of: Nftables.routeTypeLocal) { Array($0) }),
+            .meta(.l4Protocol, into: .one),
+            .compare(.one, equal: true, bytes: [6]),
+            .payload(.transport, offset: 2, length: 2, into: .one),
+            .compare(.one, equal: true, bytes: withUnsafeBytes(of: port.bigEndian) { Array($0) }),
+            .immediate(withUnsafeBytes(of: address.value.bigEndian) { Array($0) }, into: .one),
+            .immediate(withUnsafeBytes(of: targetPort.bigEndian) { Array($0) }, into: .two),
+            .destinationNAT(address: .one, port: .two),
+        ])
+    }
+
+    private func table(port: UInt16) -> NftTable {
+        let target = IPv4Address(10, 231, 7, 9)
+        return NftTable(name: tableName, chains: [
+            NftChain(name: "prerouting", hook: .prerouting, priority: -100, rules: [publishing(port: port, to: target, 80)]),
+            NftChain(name: "output", hook: .output, priority: -100, rules: [publishing(port: port, to: target, 80)]),
+            NftChain(name: "postrouting", hook: .postrouting, priority: 100, rules: [
+                NftRule([.meta(.inputInterfaceName, into: .one), .compareInterfaceName(.one, equal: true, "wtbtest0"), .masquerade]),
+            ]),
+        ])
+    }
+
+    private func listed() throws -> String {
+        try Subprocess.shell("nft list table ip \(tableName)")
+    }
+
+    func testWritesNATChainsTheKernelShowsAsWritten() throws {
+        let tables = try XCTUnwrap(tables)
+        try tables.replace(table(port: 18080))
+        let text = try listed()
+        XCTAssertEqual(text.components(separatedBy: "fib daddr type local tcp dport 18080 dnat to 10.231.7.9:80").count, 3, text)
+        XCTAssertTrue(text.contains("type nat hook prerouting priority dstnat; policy accept;"), text)
+        XCTAssertTrue(text.contains("type nat hook output priority -100; policy accept;"), text)
+        XCTAssertTrue(text.contains("type nat hook postrouting priority srcnat; policy accept;"), text)
+        XCTAssertTrue(text.contains("iifname \"wtbtest0\" masquerade"), text)
+        XCTAssertTrue(try tables.tableNames().contains(tableName))
+    }
+
+    func testReplacingATableLeavesOnlyTheNewRules() throws {
+        let tables = try XCTUnwrap(tables)
+        try tables.replace(table(port: 18080))
+        try tables.replace(table(port: 18081))
+        try tables.replace(table(port: 18081))
+        let text = try listed()
+        XCTAssertFalse(text.contains("18080"), text)
+        XCTAssertEqual(text.components(separatedBy: "tcp dport 18081").count, 3, text)
+    }
+
+    func testARejectedTableChangesNothing() throws {
+        let tables = try XCTUnwrap(tables)
+        try tables.replace(table(port: 18080))
+        var bad = table(port: 18082)
+        // Destination NAT is not allowed after routing: the kernel refuses the transaction.
+        bad.chains[2].rules.append(publishing(port: 18083, to: IPv4Address(10, 231, 7, 10), 80))
+        XCTAssertThrowsError(try tables.replace(bad)) { error in
+            XCTAssertEqual((error as? SystemError)?.call, "NFT_MSG_NEWTABLE")
+        }
+        let text = try listed()
+        XCTAssertTrue(text.contains("tcp dport 18080"), text)
+        XCTAssertFalse(text.contains("18082"), text)
+    }
+
+    func testDeletingATableRemovesItAndIsIdempotent() throws {
+        let tables = try XCTUnwrap(tables)
+        try tables.replace(table(port: 18080))
+        XCTAssertTrue(try tables.delete(tableNamed: tableName))
+        XCTAssertFalse(try tables.delete(tableNamed: tableName))
+        XCTAssertFalse(try tables.tableNames().contains(tableName))
+    }
+}
