@@ -4,9 +4,22 @@ import Glibc
 import Musl
 #endif
 
-/// Per-interface settings that rtnetlink cannot change, written under `/proc/sys/net`, which
-/// shows the network namespace of the calling thread.
+/// Network settings that rtnetlink cannot change (most of them per interface), written under
+/// `/proc/sys/net`, which shows the network namespace of the calling thread.
 public enum InterfaceSysctl {
+    /// Lets the interface called `name` carry packets with a loopback source
+    /// (`net.ipv4.conf.NAME.route_localnet`): a connection to `127.0.0.1` that destination NAT
+    /// sends to a task on a bridge leaves through the bridge, and is masqueraded there.
+    public static func allowLoopbackSources(interface name: String) throws(SystemError) {
+        try FileSystem.writeInPlace("/proc/sys/net/ipv4/conf/" + name + "/route_localnet", "1")
+    }
+
+    /// Makes the host forward IPv4 between its interfaces (`net.ipv4.ip_forward`), as a host
+    /// whose tasks reach other networks must.
+    public static func enableIPv4Forwarding() throws(SystemError) {
+        try FileSystem.writeInPlace("/proc/sys/net/ipv4/ip_forward", "1")
+    }
+
     /// Turns IPv6 off on the interface called `name` (`net.ipv6.conf.NAME.disable_ipv6`).
     ///
     /// A link with IPv6 on gets a multicast route (`ff00::/8`) in the namespace's table when it

@@ -91,6 +91,12 @@ public enum NftExpression: Sendable, Equatable {
     /// `masq`: the source becomes the outgoing interface's address.
     case masquerade
 
+    /// A `compare` of what `destinationAddressType` loaded with `RTN_LOCAL`: the destination
+    /// is an address of this host.
+    public static func compareAddressTypeIsLocal(_ register: NftRegister) -> NftExpression {
+        .compare(register, equal: true, bytes: withUnsafeBytes(of: Nftables.routeTypeLocal) { Array($0) })
+    }
+
     /// A `compare` against an interface name as `meta` loads it: NUL-padded to 16 bytes.
     public static func compareInterfaceName(_ register: NftRegister, equal: Bool, _ name: String) -> NftExpression {
         var bytes = Array(name.utf8.prefix(15))

@@ -110,7 +110,8 @@ public final class ContainerRuntime: @unchecked Sendable {
                 try self.createCgroups(for: cgroupLayout, plan: cgroupPlan)
             }
             let attached = Result { () throws(SystemError) in
-                try network.attach(taskID: id, mode: spec.networkMode, attachment: &attachment)
+                try network.attach(
+                    taskID: id, mode: spec.networkMode, publications: Self.publications(of: spec), attachment: &attachment)
             }
             // The network's own readiness, not the cgroups' (waited for just below).
             let networkReadyAt = Clock.wallNanoseconds()
@@ -122,6 +123,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             record.address = attachment.address?.description
             record.macAddress = attachment.macAddress
             record.subnet = attachment.subnet?.description
+            record.portBindings = attachment.portBindings.isEmpty ? nil : attachment.portBindings
             record.hostname = hostname
             record.networkReadyAt = networkReadyAt
             try FileSystem.writeAtomically(layout.plan, plan.encoded)
@@ -157,7 +159,16 @@ public final class ContainerRuntime: @unchecked Sendable {
             vethName: attachment.vethName,
             networkNamespaceDescriptor: attachment.namespaceFD == nil ? nil : TaskResources.inheritedNetworkNamespaceDescriptor,
             addressPoolDirectory: attachment.address == nil ? nil : configuration.addressPoolDirectory,
-            address: attachment.address?.description)
+            address: attachment.address?.description, natTable: attachment.natTable,
+            hostPortPoolDirectory: attachment.hostPortPoolDirectory)
+    }
+
+    /// The port mappings a bridge-mode task publishes on the host: all of them.
+    private static func publications(of spec: TaskSpec) -> [TaskNetwork.Publication] {
+        guard spec.networkMode == .bridge else { return [] }
+        return spec.containers.flatMap { container in
+            container.portMappings.map { TaskNetwork.Publication(containerName: container.name, mapping: $0) }
+        }
     }
 
     /// The task's cgroup and, when the plan gives them their own, its containers' (the plan

@@ -3,8 +3,8 @@ import LinuxHost
 
 extension ContainerRuntime {
     /// Stops every task of this runtime (waiting up to `timeout` seconds for each), forgets
-    /// them, and removes the host resources its configuration names: the bridge and the cgroup
-    /// parent. What uninstalling (and every test's tear-down) needs;
+    /// them, and removes the host resources its configuration names: the bridge, its NAT
+    /// tables and the cgroup parent. What uninstalling (and every test's tear-down) needs;
     /// afterwards this runtime must not be used again.
     public func removeEverything(timeout: Double = 40) {
         for task in tasks() where task.lastStatus != "STOPPED" {
@@ -17,16 +17,22 @@ extension ContainerRuntime {
         reconcile()
         finishRemovals()
         network.drainPool()
+        for table in (try? network.natTables()) ?? [] { try? network.deleteNATTable(named: table) }
         try? network.deleteLink(named: configuration.bridgeName)
         Self.removeCgroupParent(of: configuration, hierarchy: hierarchy)
     }
 
-    /// Removes the bridge and the cgroup parent named by
+    /// Removes the bridge, its NAT tables and the cgroup parent named by
     /// `configuration`, for a runtime that is not running here (e.g. one inside a stopped
     /// `wharf serve`). Best effort: what does not exist is skipped.
     public static func removeHostResources(of configuration: RuntimeConfiguration) {
         if let netlink = try? RouteNetlink() {
             _ = try? netlink.deleteLink(named: configuration.bridgeName)
+        }
+        if let tables = try? NetfilterTables() {
+            for table in (try? tables.tableNames()) ?? [] where configuration.isOwnNATTable(table) {
+                _ = try? tables.delete(tableNamed: table)
+            }
         }
         removeCgroupParent(of: configuration, hierarchy: try? CgroupHierarchy.detect())
     }

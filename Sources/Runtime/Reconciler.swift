@@ -81,12 +81,21 @@ extension ContainerRuntime {
         }
     }
 
-    /// Removes veths, cgroups and addresses named after tasks that are not live. (Network
-    /// namespaces need no sweep: a dead task's went with the last process and descriptor.)
+    /// Removes veths, cgroups, addresses, and published ports' tables and ports named after
+    /// tasks that are not live. (Network namespaces need no sweep: a dead task's went with the
+    /// last process and descriptor.)
     private func sweepOrphans(live: Set<String>) {
         let liveVeths = Set(live.map { network.vethName(for: $0) })
         var sweptCgroups: Set<String> = []
-        for resource in currentTaskHostResources() {
+        let resources = currentTaskHostResources()
+        // Tables first: one names its task's address and ports, which must not be handed out
+        // while it still sends traffic to them.
+        let liveTables = Set(live.map(configuration.natTableName(forTask:)))
+        for resource in resources where resource.kind == .natTable && !liveTables.contains(resource.name) {
+            logger.info("removing orphaned NAT table", metadata: ["table": "\(resource.name)"])
+            try? network.deleteNATTable(named: resource.name)
+        }
+        for resource in resources {
             switch resource.kind {
             case .veth where !liveVeths.contains(resource.name):
                 logger.info("removing orphaned veth", metadata: ["link": "\(resource.name)"])
@@ -103,7 +112,10 @@ extension ContainerRuntime {
                     Self.isDirectory(resource.name + "/" + $0)
                 }
                 try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + id).remove(children: children)
-            case .veth, .address, .mount:
+            case .hostPort where resource.name.hasPrefix(Self.addressOwnerPrefix):
+                let owner = String(resource.name.dropFirst(Self.addressOwnerPrefix.count))
+                if !live.contains(owner) { try? HostPortPool.release(owner: owner, directory: configuration.hostPortPoolDirectory) }
+            case .veth, .address, .mount, .natTable, .hostPort:
                 break
             }
         }

@@ -24,6 +24,12 @@ public struct RuntimeConfiguration: Sendable {
     public var networkPoolSize: Int
     /// pids.max for a task's cgroup.
     public var taskPidsLimit: Int
+    /// Host ports given to bridge-mode port mappings that name none (ECS's dynamic host ports).
+    public var dynamicHostPortRange: ClosedRange<UInt16> = HostPortPool.defaultDynamicRange
+    /// Whether tasks reach networks beyond the host: the host forwards IPv4
+    /// (`net.ipv4.ip_forward`) and masquerades what tasks send out of it, as Docker does for
+    /// its bridge. Ports published on the host need forwarding too, for clients elsewhere.
+    public var outboundNAT = true
     /// Default log rotation: bytes per file, files kept.
     public var logMaxBytes: Int
     public var logMaxFiles: Int
@@ -50,6 +56,22 @@ public struct RuntimeConfiguration: Sendable {
     /// Directories of removed tasks while they are being deleted.
     public var removedTasksDirectory: String { dataDirectory + "/removed-tasks" }
     public var addressPoolDirectory: String { dataDirectory + "/ipam/" + bridgeName }
+    /// The pool of host ports published by bridge-mode tasks on this runtime's bridge.
+    public var hostPortPoolDirectory: String { dataDirectory + "/ports/" + bridgeName }
+    /// The nf_tables table (family `ip`) of this runtime's bridge: outbound masquerading.
+    public var natTableName: String { "wharf_" + bridgeName }
+    /// The nf_tables table publishing a bridge-mode task's ports: the bridge's table name, `_`,
+    /// the task id.
+    public func natTableName(forTask taskID: String) -> String { natTableName + "_" + taskID }
+
+    /// Whether `table` is this runtime's bridge table or one of its tasks' (whose suffix is a
+    /// task id: 32 hex digits, so another bridge's `wharf_NAME_1` is never taken for one).
+    public func isOwnNATTable(_ table: String) -> Bool {
+        if table == natTableName { return true }
+        guard table.hasPrefix(natTableName + "_") else { return false }
+        let suffix = table.utf8.dropFirst(natTableName.utf8.count + 1)
+        return suffix.count == 32 && suffix.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
 
     /// The supervisor binary: configured, or `wharf-shim` beside the running executable.
     public func resolvedSupervisorPath() -> String {

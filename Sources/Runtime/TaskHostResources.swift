@@ -13,6 +13,10 @@ public struct TaskHostResource: Hashable, Sendable, CustomStringConvertible {
         case cgroup
         /// An address pool entry: `owner.TASKID` or an allocated address.
         case address
+        /// A bridge-mode task's nf_tables table publishing its ports; `name` is the table's.
+        case natTable
+        /// A host port pool entry: `owner.TASKID` or a taken port (`tcp.8080`).
+        case hostPort
     }
 
     public var kind: Kind
@@ -29,7 +33,7 @@ public struct TaskHostResource: Hashable, Sendable, CustomStringConvertible {
 
 extension ContainerRuntime {
     /// Every host resource named after a task of this runtime, live or not: veths, mounts, task
-    /// cgroups and address pool entries. (A task's network namespace shows as its veth: the
+    /// cgroups, address pool entries, and published ports' tables and pool entries. (A task's network namespace shows as its veth: the
     /// veth lives exactly as long as the namespace holding its peer.) Once every task is removed,
     /// anything listed has leaked. Unreadable places contribute nothing.
     ///
@@ -61,6 +65,12 @@ extension ContainerRuntime {
         found += ((try? FileSystem.listDirectory(configuration.addressPoolDirectory)) ?? []).filter {
             $0.hasPrefix(Self.addressOwnerPrefix) || IPv4Address($0) != nil
         }.map { TaskHostResource(kind: .address, name: $0) }
+        found += ((try? network.natTables()) ?? []).filter { $0 != configuration.natTableName }.map {
+            TaskHostResource(kind: .natTable, name: $0)
+        }
+        found += ((try? FileSystem.listDirectory(configuration.hostPortPoolDirectory)) ?? []).filter {
+            $0.hasPrefix(Self.addressOwnerPrefix) || $0.hasPrefix("tcp.") || $0.hasPrefix("udp.")
+        }.map { TaskHostResource(kind: .hostPort, name: $0) }
         return found
     }
 

@@ -28,6 +28,8 @@ extension SupervisorPlan {
         owned.add("netns.fd", resources.networkNamespaceDescriptor.map(String.init))
         owned.add("pool", resources.addressPoolDirectory)
         owned.add("address", resources.address)
+        owned.add("nat.table", resources.natTable)
+        owned.add("ports", resources.hostPortPoolDirectory)
         var lines = [task.encoded, owned.encoded]
         for container in containers { lines.append(container.record.encoded) }
         return lines.joined(separator: "\n") + "\n"
@@ -53,7 +55,8 @@ extension SupervisorPlan {
             cgroupHierarchy: hierarchy,
             resources: TaskResources(
                 vethName: owned?["veth"], networkNamespaceDescriptor: try Self.decodeDescriptor(owned?["netns.fd"]),
-                addressPoolDirectory: owned?["pool"], address: owned?["address"]),
+                addressPoolDirectory: owned?["pool"], address: owned?["address"], natTable: owned?["nat.table"],
+                hostPortPoolDirectory: owned?["ports"]),
             containers: containers)
     }
 

@@ -65,15 +65,21 @@ public struct TaskResources: Equatable, Sendable {
     /// IPAM pool directory and the address the task holds in it.
     public var addressPoolDirectory: String?
     public var address: String?
+    /// Bridge mode: the nf_tables table publishing the task's ports, and the pool directory
+    /// of those ports (`HostPortPool`).
+    public var natTable: String?
+    public var hostPortPoolDirectory: String?
 
     public init(
         vethName: String? = nil, networkNamespaceDescriptor: Int32? = nil, addressPoolDirectory: String? = nil,
-        address: String? = nil
+        address: String? = nil, natTable: String? = nil, hostPortPoolDirectory: String? = nil
     ) {
         self.vethName = vethName
         self.networkNamespaceDescriptor = networkNamespaceDescriptor
         self.addressPoolDirectory = addressPoolDirectory
         self.address = address
+        self.natTable = natTable
+        self.hostPortPoolDirectory = hostPortPoolDirectory
     }
 }
 

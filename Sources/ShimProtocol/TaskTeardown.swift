@@ -66,6 +66,15 @@ public struct TaskTeardown {
         if let networkNamespaceFD {
             close(networkNamespaceFD)
         }
+        // A published port's rule names the task's address: it goes before the address and the
+        // ports can be handed to another task. If it cannot, both stay taken (the runtime's
+        // orphan sweep deletes the table and releases them later).
+        if let table = plan.resources.natTable {
+            addressUnused = attempt { () throws(SystemError) in _ = try NetfilterTables().delete(tableNamed: table) } && addressUnused
+        }
+        if addressUnused, let pool = plan.resources.hostPortPoolDirectory {
+            _ = attempt { () throws(SystemError) in try HostPortPool.release(owner: plan.taskID, directory: pool) }
+        }
         // The address lives on eth0 inside the namespace, never on the host, so it may be
         // handed out again while the kernel is still destroying the old pair. If eth0 may
         // still be up, the address stays taken; the runtime's orphan sweep releases it later.

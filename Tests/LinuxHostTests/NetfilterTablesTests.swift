@@ -23,7 +23,7 @@ final class NetfilterTablesTests: XCTestCase {
     private func publishing(port: UInt16, to address: IPv4Address, _ targetPort: UInt16) -> NftRule {
         NftRule([
             .destinationAddressType(into: .one),
-            .compare(.one, equal: true, bytes: withUnsafeBytes(of: Nftables.routeTypeLocal) { Array($0) }),
+            .compareAddressTypeIsLocal(.one),
             .meta(.l4Protocol, into: .one),
             .compare(.one, equal: true, bytes: [6]),
             .payload(.transport, offset: 2, length: 2, into: .one),

@@ -12,6 +12,8 @@ final class TaskNetwork: @unchecked Sendable {
     /// Serialises use of the host netlink socket and the bridge set-up (neither is thread-safe).
     private let lock = NSLock()
     private var hostNetlink: RouteNetlink?
+    /// The host's nf_tables socket (under `lock`), opened by the first bridge or publishing.
+    private var netfilter: NetfilterTables?
     /// The network pool's own host netlink socket, used only on the pool's queue (one network
     /// at a time, so without `lock`). A refill creating a veth pair (over a millisecond, at
     /// the pool's low priority) then never holds the lock a launch's rename waits for; the
@@ -58,6 +60,17 @@ final class TaskNetwork: @unchecked Sendable {
         var macAddress: String?
         var address: IPv4Address?
         var subnet: IPv4Network?
+        /// Bridge mode: the host port pool once ports may have been taken in it (a teardown
+        /// then releases what the task holds there), the ports published, and their table.
+        var hostPortPoolDirectory: String?
+        var portBindings: [PortBinding] = []
+        var natTable: String?
+    }
+
+    /// A container port mapping a bridge-mode task publishes.
+    struct Publication {
+        var containerName: String
+        var mapping: PortMapping
     }
 
     /// The prefix, then as much of the task id as fits in an interface name (the prefix's
@@ -77,13 +90,18 @@ final class TaskNetwork: @unchecked Sendable {
     ///
     /// An awsvpc network is a prepared network (from the pool, else made here the same way)
     /// finished for the task: one way to build it, whether or not the pool had one ready.
-    func attach(taskID: String, mode: NetworkMode, attachment: inout Attachment) throws(SystemError) {
+    ///
+    /// A bridge network is an awsvpc network with `publications` published on the host.
+    func attach(taskID: String, mode: NetworkMode, publications: [Publication] = [], attachment: inout Attachment) throws(SystemError) {
         switch mode {
         case .host:
             return
         case .none:
             let (namespaceFD, _) = try makeNamespaceWithLoopback()
             attachment.namespaceFD = namespaceFD
+        case .bridge:
+            try attach(taskID: taskID, mode: .awsvpc, attachment: &attachment)
+            try publish(taskID: taskID, publications, attachment: &attachment)
         case .awsvpc:
             // Refilled once this launch's requests are done, whichever way it went.
             defer { preparedNetworks?.refill() }
@@ -113,6 +131,55 @@ final class TaskNetwork: @unchecked Sendable {
         attachment.macAddress = prepared.eth0MACAddress
         _ = try prepared.inside.addAddress(address, prefixLength: subnet.prefixLength, linkIndex: prepared.eth0Index)
         try prepared.inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: prepared.eth0Index)
+    }
+
+    /// Publishes a bridge-mode task's port mappings: takes their host ports (the asked-for ones,
+    /// else dynamic ones) and writes the task's NAT table sending them to its address.
+    private func publish(taskID: String, _ publications: [Publication], attachment: inout Attachment) throws(SystemError) {
+        guard !publications.isEmpty, let address = attachment.address else { return }
+        let pool = try HostPortPool(directory: configuration.hostPortPoolDirectory, dynamicRange: configuration.dynamicHostPortRange)
+        attachment.hostPortPoolDirectory = pool.directory
+        let requests = publications.map { publication in
+            HostPortPool.Request(
+                publication.mapping.transportProtocol == .udp ? .udp : .tcp,
+                port: publication.mapping.hostPort.flatMap { $0 == 0 ? nil : UInt16(exactly: $0) })
+        }
+        let ports = try pool.allocate(owner: taskID, requests)
+        attachment.portBindings = zip(publications, ports).map { publication, port in
+            PortBinding(
+                containerName: publication.containerName, containerPort: publication.mapping.containerPort, hostPort: Int(port),
+                transportProtocol: publication.mapping.transportProtocol)
+        }
+        let table = configuration.natTableName(forTask: taskID)
+        attachment.natTable = table
+        try withNetfilter { (tables) throws(SystemError) in
+            try tables.replace(NATRules.taskTable(name: table, address: address, bindings: attachment.portBindings))
+        }
+    }
+
+    /// Runs `body` with the host's nf_tables socket, under `lock`.
+    private func withNetfilter<Result>(_ body: (NetfilterTables) throws(SystemError) -> Result) throws(SystemError) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(try hostNetfilter())
+    }
+
+    private func hostNetfilter() throws(SystemError) -> NetfilterTables {
+        if let netfilter { return netfilter }
+        let tables = try NetfilterTables()
+        netfilter = tables
+        return tables
+    }
+
+    /// The names of this runtime's NAT tables: the bridge's and its tasks'.
+    func natTables() throws(SystemError) -> [String] {
+        try withNetfilter { (tables) throws(SystemError) in
+            try tables.tableNames().filter(configuration.isOwnNATTable)
+        }
+    }
+
+    func deleteNATTable(named name: String) throws(SystemError) {
+        try withNetfilter { (tables) throws(SystemError) in _ = try tables.delete(tableNamed: name) }
     }
 
     /// A new namespace with `lo` up, and a netlink socket inside it. The caller owns the
@@ -241,9 +308,20 @@ final class TaskNetwork: @unchecked Sendable {
         }
         _ = try netlink.addAddress(subnet.gateway, prefixLength: subnet.prefixLength, linkIndex: index)
         try netlink.setUp(linkIndex: index)
+        try routeThroughHost()
         let pool = try IPAddressPool(directory: configuration.addressPoolDirectory, network: subnet)
         bridge = (index, subnet, pool)
         return (index, subnet, pool)
+    }
+
+    /// What tasks on the bridge need of the host's routing (once, with the bridge): forwarding
+    /// and the bridge's masquerading table (see `NATRules.bridgeTable`), and loopback sources
+    /// allowed on the bridge for ports published to `127.0.0.1`. Called under `lock`.
+    private func routeThroughHost() throws(SystemError) {
+        try InterfaceSysctl.allowLoopbackSources(interface: configuration.bridgeName)
+        if configuration.outboundNAT { try InterfaceSysctl.enableIPv4Forwarding() }
+        try hostNetfilter().replace(
+            NATRules.bridgeTable(name: configuration.natTableName, bridge: configuration.bridgeName, outboundNAT: configuration.outboundNAT))
     }
 
     /// The configured subnet, else the one remembered for this bridge, else the first candidate

@@ -49,6 +49,20 @@ extension TaskSpec {
         guard containers.contains(where: \.essential) else {
             throw fail("containers", "at least one container must be essential")
         }
+        if networkMode == .bridge {
+            // One host port serves one mapping: the kernel (or the NAT rule) could deliver to
+            // only one of two.
+            var hostPorts: Set<String> = []
+            for (index, container) in containers.enumerated() {
+                for (mappingIndex, mapping) in container.portMappings.enumerated() {
+                    guard let port = mapping.hostPort, port != 0 else { continue }
+                    guard hostPorts.insert("\(mapping.transportProtocol.rawValue)/\(port)").inserted else {
+                        throw fail("containers[\(index)].portMappings[\(mappingIndex)].hostPort",
+                                   "host port \(mapping.transportProtocol.rawValue) \(port) is mapped twice in the task")
+                    }
+                }
+            }
+        }
         let containerCPU = containers.reduce(0) { $0 + $1.cpu }
         if let cpu, containerCPU > cpu {
             throw fail("containers[].cpu", "containers ask for \(containerCPU) cpu units, more than the task's \(cpu)")
@@ -159,7 +173,7 @@ extension ContainerSpec {
                 guard (0...65535).contains(hostPort) else {
                     throw fail("portMappings[\(index)].hostPort", "must be 0 to 65535, not \(hostPort)")
                 }
-                if task.networkMode != .none, hostPort != 0, hostPort != mapping.containerPort {
+                if task.networkMode == .awsvpc || task.networkMode == .host, hostPort != 0, hostPort != mapping.containerPort {
                     throw fail(
                         "portMappings[\(index)].hostPort",
                         "in \(task.networkMode.rawValue) mode the host port must equal the container port \(mapping.containerPort)")

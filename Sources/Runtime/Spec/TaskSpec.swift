@@ -46,6 +46,10 @@ public enum NetworkMode: String, Codable, Sendable, Equatable, CaseIterable {
     case host
     /// Own network namespace with only loopback.
     case none
+    /// As `awsvpc`, and each container port mapping is also published on the host: traffic to
+    /// any address of the host on the mapping's host port (chosen from the dynamic range when
+    /// the mapping names none) reaches the task (ECS's `bridge`).
+    case bridge
 }
 
 /// A volume of a task: a host directory bind-mounted in, or a task-scoped empty directory shared

@@ -14,4 +14,6 @@ struct TaskRecord: Codable, Sendable {
     /// The manifest digest (`sha256:…`) of each container's image as the launch resolved it, in
     /// the spec's container order (nil in records of launches before it was recorded).
     var imageDigests: [String]?
+    /// Bridge mode: the container ports published on the host (nil when none).
+    var portBindings: [PortBinding]?
 }

@@ -16,6 +16,9 @@ public struct TaskStatus: Sendable, Equatable, Codable {
     public var hostname: String?
     /// The MAC address of the task's `eth0` (awsvpc).
     public var macAddress: String?
+    /// The container ports published on the host (bridge mode), for as long as the task has
+    /// its network.
+    public var portBindings: [PortBinding]
     public var containers: [ContainerStatus]
     public var stoppedReason: String?
     /// ECS stopCode: EssentialContainerExited, UserInitiated, TaskFailedToStart.

@@ -19,7 +19,7 @@ enum TaskStatusReader {
             id: record.id, taskDefinition: record.spec.taskDefinition, labels: record.spec.labels ?? [:],
             lastStatus: "PENDING", desiredStatus: "RUNNING",
             networkMode: record.spec.networkMode, address: record.address, hostname: record.hostname,
-            macAddress: record.macAddress, containers: [],
+            macAddress: record.macAddress, portBindings: record.portBindings ?? [], containers: [],
             stoppedReason: nil, stopCode: nil, createdAt: date(record.launchStartedAt) ?? Date(),
             networkReadyAt: date(record.networkReadyAt), startedAt: nil, stoppingAt: nil, stoppedAt: nil,
             supervisorPID: supervisor?.pid, launchToExecNanoseconds: nil)

@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A transport protocol whose ports a task can publish on the host.
+public enum HostPortProtocol: String, Sendable, Codable, CaseIterable {
+    case tcp, udp
+}
+
+/// A persistent pool of host ports published for tasks (ECS's bridge mode), kept as files in
+/// a directory, in the way of `IPAddressPool`.
+///
+/// Each taken port is a file named after it (`tcp.8080`) holding its owner's id, created with
+/// `O_EXCL`, so a port is never given to two tasks, even by two processes at once, and takes
+/// survive restarts. A second file per owner (`owner.ID`) lists its ports, so release by owner
+/// is exact. A port some process of the host is bound to is not handed out either: the pool
+/// tries to bind it first.
+public struct HostPortPool: Sendable {
+    public let directory: String
+    /// Where ports asked for without a number come from (ECS's dynamic host ports).
+    public let dynamicRange: ClosedRange<UInt16>
+
+    /// ECS's default dynamic host port range on Linux.
+    public static let defaultDynamicRange: ClosedRange<UInt16> = 49153...65535
+
+    public init(directory: String, dynamicRange: ClosedRange<UInt16> = Self.defaultDynamicRange) throws(SystemError) {
+        self.directory = directory
+        self.dynamicRange = dynamicRange
+        try FileSystem.makeDirectories(directory, mode: 0o700)
+    }
+
+    /// One port to take: `port` as asked, or any free one of `dynamicRange` when nil.
+    public struct Request: Sendable, Equatable {
+        public var transport: HostPortProtocol
+        public var port: UInt16?
+
+        public init(_ transport: HostPortProtocol, port: UInt16?) {
+            self.transport = transport
+            self.port = port
+        }
+    }
+
+    /// Takes a port for each request, for `owner` (a task id), in order. All or nothing: if one
+    /// cannot be had (asked-for port taken by another task or bound on the host, or the
+    /// dynamic range used up) those taken so far are released and this throws `EADDRINUSE`
+    /// naming the port (or `ENOSPC` for the range).
+    public func allocate(owner: String, _ requests: [Request]) throws(SystemError) -> [UInt16] {
+        var taken: [(HostPortProtocol, UInt16)] = []
+        do throws(SystemError) {
+            for request in requests {
+                let port: UInt16
+                if let asked = request.port {
+                    guard try take(request.transport, asked, owner: owner) else {
+                        throw SystemError(
+                            step: "publish host port \(request.transport.rawValue) \(asked): taken by another task or bound on the host",
+                            call: "bind", errno: EADDRINUSE)
+                    }
+                    port = asked
+                } else {
+                    port = try takeDynamic(request.transport, owner: owner)
+                }
+                taken.append((request.transport, port))
+                try FileSystem.writeAtomically(directory + "/owner." + owner, taken.map { "\($0.0.rawValue).\($0.1)\n" }.joined())
+            }
+        } catch {
+            for (transport, port) in taken { try? removeIfOwned(Self.fileName(transport, port), owner: owner) }
+            try? FileSystem.removeIfPresent(directory + "/owner." + owner)
+            throw error
+        }
+        return taken.map(\.1)
+    }
+
+    /// Releases every port `owner` holds in the pool kept in `directory`; releasing twice is
+    /// harmless.
+    public static func release(owner: String, directory: String) throws(SystemError) {
+        let ownerFile = directory + "/owner." + owner
+        guard let text = try FileSystem.readIfPresent(ownerFile) else { return }
+        for name in text.split(separator: "\n") {
+            try removeIfOwned(String(name), owner: owner, directory: directory)
+        }
+        try FileSystem.removeIfPresent(ownerFile)
+    }
+
+    /// Every owner with ports in the pool kept in `directory`.
+    public static func owners(directory: String) -> [String] {
+        ((try? FileSystem.listDirectory(directory)) ?? []).filter { $0.hasPrefix("owner.") }.map { String($0.dropFirst(6)) }
+    }
+
+    private static func fileName(_ transport: HostPortProtocol, _ port: UInt16) -> String {
+        transport.rawValue + "." + String(port)
+    }
+
+    private func take(_ transport: HostPortProtocol, _ port: UInt16, owner: String) throws(SystemError) -> Bool {
+        let path = directory + "/" + Self.fileName(transport, port)
+        if let holder = try FileSystem.readIfPresent(path), holder == owner { return true }
+        guard try FileSystem.createExclusive(path, owner) else { return false }
+        guard Self.isFreeOnHost(transport, port) else {
+            try FileSystem.removeIfPresent(path)
+            return false
+        }
+        return true
+    }
+
+    private func takeDynamic(_ transport: HostPortProtocol, owner: String) throws(SystemError) -> UInt16 {
+        let hint = directory + "/next." + transport.rawValue
+        let count = Int(dynamicRange.upperBound) - Int(dynamicRange.lowerBound) + 1
+        var start = Int(dynamicRange.lowerBound)
+        if let text = try? FileSystem.readIfPresent(hint), let value = UInt16(text.trimmingNewline), dynamicRange.contains(value) {
+            start = Int(value)
+        }
+        for offset in 0..<count {
+            let port = UInt16(Int(dynamicRange.lowerBound) + (start - Int(dynamicRange.lowerBound) + offset) % count)
+            guard try take(transport, port, owner: owner) else { continue }
+            // Only a hint: the next search starts after this port, so a just-released port is
+            // not handed out again at once while clients may still hold connections to it.
+            let next = port == dynamicRange.upperBound ? dynamicRange.lowerBound : port + 1
+            try? FileSystem.writeAtomically(hint, String(next) + "\n")
+            return port
+        }
+        throw SystemError(step: "publish a dynamic \(transport.rawValue) host port: \(dynamicRange) is used up", call: "bind", errno: ENOSPC)
+    }
+
+    private func removeIfOwned(_ name: String, owner: String) throws(SystemError) {
+        try Self.removeIfOwned(name, owner: owner, directory: directory)
+    }
+
+    /// Removes the port file `name` if `owner` still holds it.
+    private static func removeIfOwned(_ name: String, owner: String, directory: String) throws(SystemError) {
+        let path = directory + "/" + name
+        if (try FileSystem.readIfPresent(path)) == owner {
+            try FileSystem.removeIfPresent(path)
+        }
+    }
+
+    /// Whether no socket of the host is bound to `port` (tried with a bind to the wildcard
+    /// address; TCP with `SO_REUSEADDR`, so connections lingering in TIME_WAIT do not count).
+    static func isFreeOnHost(_ transport: HostPortProtocol, _ port: UInt16) -> Bool {
+        let type = transport == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue)
+        let fd = socket(AF_INET, type | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if transport == .tcp {
+            var on: Int32 = 1
+            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr = in_addr(s_addr: 0)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
