@@ -9,8 +9,8 @@ public enum HostPortProtocol: String, Sendable, Codable, CaseIterable {
     case tcp, udp
 }
 
-/// A persistent pool of host ports published for tasks (ECS's bridge mode), kept as files in
-/// a directory, in the way of `IPAddressPool`.
+/// A pool of host ports published for tasks (ECS's bridge mode), kept as files in a directory,
+/// in the way of `IPAddressPool`; one pool serves the whole host, as its ports are shared.
 ///
 /// Each taken port is a file named after it (`tcp.8080`) holding its owner's id, created with
 /// `O_EXCL`, so a port is never given to two tasks, even by two processes at once, and takes
@@ -42,10 +42,13 @@ public struct HostPortPool: Sendable {
         }
     }
 
-    /// Takes a port for each request, for `owner` (a task id), in order. All or nothing: if one
-    /// cannot be had (asked-for port taken by another task or bound on the host, or the
-    /// dynamic range used up) those taken so far are released and this throws `EADDRINUSE`
-    /// naming the port (or `ENOSPC` for the range).
+    /// Takes a port for each request, for `owner` (unique on the host), in order; no port twice.
+    /// All or nothing: if one cannot be had (asked-for port taken by another task or bound on
+    /// the host, or the dynamic range used up) those taken so far are released and this throws
+    /// `EADDRINUSE` naming the port (or `ENOSPC` for the range).
+    ///
+    /// The owner file lists the ports once all are taken; a crash before that leaves port files
+    /// no owner file lists, which `holders(directory:)` still finds (they hold the owner).
     public func allocate(owner: String, _ requests: [Request]) throws(SystemError) -> [UInt16] {
         var taken: [(HostPortProtocol, UInt16)] = []
         do throws(SystemError) {
@@ -62,10 +65,10 @@ public struct HostPortPool: Sendable {
                     port = try takeDynamic(request.transport, owner: owner)
                 }
                 taken.append((request.transport, port))
-                try FileSystem.writeAtomically(directory + "/owner." + owner, taken.map { "\($0.0.rawValue).\($0.1)\n" }.joined())
             }
+            try FileSystem.writeAtomically(directory + "/owner." + owner, taken.map { "\($0.0.rawValue).\($0.1)\n" }.joined())
         } catch {
-            for (transport, port) in taken { try? removeIfOwned(Self.fileName(transport, port), owner: owner) }
+            for (transport, port) in taken { try? Self.removeIfOwned(Self.fileName(transport, port), owner: owner, directory: directory) }
             try? FileSystem.removeIfPresent(directory + "/owner." + owner)
             throw error
         }
@@ -76,25 +79,40 @@ public struct HostPortPool: Sendable {
     /// harmless.
     public static func release(owner: String, directory: String) throws(SystemError) {
         let ownerFile = directory + "/owner." + owner
-        guard let text = try FileSystem.readIfPresent(ownerFile) else { return }
-        for name in text.split(separator: "\n") {
-            try removeIfOwned(String(name), owner: owner, directory: directory)
+        if let text = try FileSystem.readIfPresent(ownerFile) {
+            for name in text.split(separator: "\n") {
+                try removeIfOwned(String(name), owner: owner, directory: directory)
+            }
+        } else {
+            // No list: an allocation cut short, whose port files are found by their content.
+            for name in try FileSystem.listDirectory(directory) where name.hasPrefix("tcp.") || name.hasPrefix("udp.") {
+                try removeIfOwned(name, owner: owner, directory: directory)
+            }
         }
         try FileSystem.removeIfPresent(ownerFile)
     }
 
-    /// Every owner with ports in the pool kept in `directory`.
-    public static func owners(directory: String) -> [String] {
-        ((try? FileSystem.listDirectory(directory)) ?? []).filter { $0.hasPrefix("owner.") }.map { String($0.dropFirst(6)) }
+    /// Every owner holding ports in the pool kept in `directory`: those of owner files, and
+    /// those of port files no owner file lists (an allocation a crash cut short).
+    public static func holders(directory: String) -> Set<String> {
+        var found: Set<String> = []
+        for name in (try? FileSystem.listDirectory(directory)) ?? [] {
+            if name.hasPrefix("owner.") {
+                found.insert(String(name.dropFirst(6)))
+            } else if name.hasPrefix("tcp.") || name.hasPrefix("udp."), let owner = try? FileSystem.readIfPresent(directory + "/" + name) {
+                found.insert(owner)
+            }
+        }
+        return found
     }
 
     private static func fileName(_ transport: HostPortProtocol, _ port: UInt16) -> String {
         transport.rawValue + "." + String(port)
     }
 
+    /// Takes one port unless a task (this owner's included) holds it or a host socket is bound to it.
     private func take(_ transport: HostPortProtocol, _ port: UInt16, owner: String) throws(SystemError) -> Bool {
         let path = directory + "/" + Self.fileName(transport, port)
-        if let holder = try FileSystem.readIfPresent(path), holder == owner { return true }
         guard try FileSystem.createExclusive(path, owner) else { return false }
         guard Self.isFreeOnHost(transport, port) else {
             try FileSystem.removeIfPresent(path)
@@ -120,10 +138,6 @@ public struct HostPortPool: Sendable {
             return port
         }
         throw SystemError(step: "publish a dynamic \(transport.rawValue) host port: \(dynamicRange) is used up", call: "bind", errno: ENOSPC)
-    }
-
-    private func removeIfOwned(_ name: String, owner: String) throws(SystemError) {
-        try Self.removeIfOwned(name, owner: owner, directory: directory)
     }
 
     /// Removes the port file `name` if `owner` still holds it.

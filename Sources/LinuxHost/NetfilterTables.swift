@@ -19,7 +19,18 @@ public final class NetfilterTables {
     /// Opens a netfilter socket in the calling thread's network namespace.
     public init() throws(SystemError) {
         socket = try RouteNetlink(protocol: Nftables.protocolNetfilter, step: "open nfnetlink socket")
+        // A batch goes out in one datagram and every message of it is acknowledged before the
+        // first ack is read: with the default buffers, a task publishing a few hundred ports
+        // (a containerPortRange) would overflow both. Best effort, as `nft` does it (the
+        // FORCE options need CAP_NET_ADMIN, which writing tables needs anyway).
+        var size: Int32 = Self.bufferBytes
+        for option in [Nftables.sendBufferForce, Nftables.receiveBufferForce] {
+            _ = setsockopt(socket.fileDescriptor, SOL_SOCKET, option, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
     }
+
+    /// Send and receive buffer size: room for a batch of about ten thousand rules, or their acks.
+    static let bufferBytes: Int32 = 8 << 20
 
     /// Writes `table` (family `ip`) as the whole of the table of that name: created if absent,
     /// its previous chains and rules replaced if present, in one transaction.
@@ -50,7 +61,7 @@ public final class NetfilterTables {
                 builder.attribute(Nftables.hookPriority, bigEndian: UInt32(bitPattern: chain.priority))
                 builder.endNested(hook)
                 builder.attribute(Nftables.chainPolicy, bigEndian: Nftables.policyAccept)
-                builder.attribute(Nftables.chainType, string: "nat")
+                builder.attribute(Nftables.chainType, string: chain.type.rawValue)
             }
             for chain in table.chains {
                 for rule in chain.rules {
@@ -159,6 +170,15 @@ extension NetlinkMessageBuilder {
             }
         case .masquerade:
             named("masq") { _ in }
+        case .drop:
+            named("immediate") {
+                $0.attribute(Nftables.immediateDestination, bigEndian: Nftables.verdictRegister)
+                let data = $0.beginNested(Nftables.immediateData)
+                let verdict = $0.beginNested(Nftables.dataVerdict)
+                $0.attribute(Nftables.verdictCode, bigEndian: Nftables.verdictDrop)
+                $0.endNested(verdict)
+                $0.endNested(data)
+            }
         }
     }
 }

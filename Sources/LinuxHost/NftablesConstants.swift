@@ -5,6 +5,8 @@
 /// Constants of nfnetlink's nf_tables subsystem.
 enum Nftables {
     static let protocolNetfilter: Int32 = 12  // NETLINK_NETFILTER
+    static let sendBufferForce: Int32 = 32  // SO_SNDBUFFORCE (asm-generic/socket.h)
+    static let receiveBufferForce: Int32 = 33  // SO_RCVBUFFORCE
     static let subsystem: UInt16 = 10  // NFNL_SUBSYS_NFTABLES
     static let batchBegin: UInt16 = 0x10  // NFNL_MSG_BATCH_BEGIN
     static let batchEnd: UInt16 = 0x11  // NFNL_MSG_BATCH_END
@@ -36,6 +38,10 @@ enum Nftables {
     static let expressionName: UInt16 = 1  // NFTA_EXPR_NAME
     static let expressionData: UInt16 = 2  // NFTA_EXPR_DATA
     static let dataValue: UInt16 = 1  // NFTA_DATA_VALUE
+    static let dataVerdict: UInt16 = 2  // NFTA_DATA_VERDICT
+    static let verdictCode: UInt16 = 1  // NFTA_VERDICT_CODE
+    static let verdictRegister: UInt32 = 0  // NFT_REG_VERDICT
+    static let verdictDrop: UInt32 = 0  // NF_DROP
     static let policyAccept: UInt32 = 1  // NF_ACCEPT
 
     // Expression attributes.

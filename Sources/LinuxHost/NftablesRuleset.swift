@@ -11,9 +11,15 @@ public struct NftTable: Sendable, Equatable {
     }
 }
 
-/// A base chain of type `nat` on one hook, policy accept: rules that match rewrite the first
-/// packet of a connection (conntrack applies the rewrite to the rest); others pass untouched.
+/// A base chain on one hook, policy accept. In a `nat` chain, rules that match rewrite the first
+/// packet of a connection (conntrack applies the rewrite to the rest); a `filter` chain sees
+/// every packet. What no rule stops passes untouched.
 public struct NftChain: Sendable, Equatable {
+    /// The kinds of base chain Wharf writes.
+    public enum ChainType: String, Sendable {
+        case nat, filter
+    }
+
     /// Netfilter's IPv4 hooks a NAT chain can sit on (`NF_INET_*`).
     public enum Hook: UInt32, Sendable {
         /// Packets arriving from a network, before routing (destination NAT of traffic in).
@@ -25,13 +31,16 @@ public struct NftChain: Sendable, Equatable {
     }
 
     public var name: String
+    public var type: ChainType
     public var hook: Hook
-    /// Lower runs first; -100 is destination NAT's usual place, 100 source NAT's.
+    /// Lower runs first; -300 is before connection tracking, -100 destination NAT's usual
+    /// place, 100 source NAT's.
     public var priority: Int32
     public var rules: [NftRule]
 
-    public init(name: String, hook: Hook, priority: Int32, rules: [NftRule]) {
+    public init(name: String, type: ChainType = .nat, hook: Hook, priority: Int32, rules: [NftRule]) {
         self.name = name
+        self.type = type
         self.hook = hook
         self.priority = priority
         self.rules = rules
@@ -90,6 +99,8 @@ public enum NftExpression: Sendable, Equatable {
     case destinationNAT(address: NftRegister, port: NftRegister)
     /// `masq`: the source becomes the outgoing interface's address.
     case masquerade
+    /// The verdict `drop` (an `immediate` into the verdict register): the packet goes no further.
+    case drop
 
     /// A `compare` of what `destinationAddressType` loaded with `RTN_LOCAL`: the destination
     /// is an address of this host.

@@ -45,9 +45,13 @@ public final class ContainerRuntime: @unchecked Sendable {
         } catch {
             throw .system(SystemError(step: "open the image store at \(configuration.imagesDirectory): \(error)", call: "open", errno: 0))
         }
-        network = TaskNetwork(configuration: configuration) { [logger] error in
+        network = TaskNetwork(configuration: configuration, onPoolFailure: { [logger] error in
             logger.warning("could not prepare a network namespace ahead", metadata: ["error": "\(error)"])
-        }
+        }, onRoutingFailure: { [logger] error in
+            logger.error(
+                "tasks on the bridge cannot reach other networks, nor be reached through published ports from 127.0.0.1",
+                metadata: ["error": "\(error)"])
+        })
         supervisorPath = configuration.resolvedSupervisorPath()
         removedTasks.purgeLeftovers()
         reconcile()

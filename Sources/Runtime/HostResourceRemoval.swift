@@ -34,6 +34,9 @@ extension ContainerRuntime {
                 _ = try? tables.delete(tableNamed: table)
             }
         }
+        for owner in HostPortPool.holders(directory: configuration.hostPortPoolDirectory) where configuration.isOwnNATTable(owner) {
+            try? HostPortPool.release(owner: owner, directory: configuration.hostPortPoolDirectory)
+        }
         removeCgroupParent(of: configuration, hierarchy: try? CgroupHierarchy.detect())
     }
 

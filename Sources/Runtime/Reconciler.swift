@@ -91,9 +91,17 @@ extension ContainerRuntime {
         // Tables first: one names its task's address and ports, which must not be handed out
         // while it still sends traffic to them.
         let liveTables = Set(live.map(configuration.natTableName(forTask:)))
+        // A table that cannot be deleted keeps its task's address and ports taken, as the
+        // teardown does.
+        var stuckTables: Set<String> = []
         for resource in resources where resource.kind == .natTable && !liveTables.contains(resource.name) {
             logger.info("removing orphaned NAT table", metadata: ["table": "\(resource.name)"])
-            try? network.deleteNATTable(named: resource.name)
+            do {
+                try network.deleteNATTable(named: resource.name)
+            } catch {
+                logger.error("could not remove an orphaned NAT table", metadata: ["table": "\(resource.name)", "error": "\(error)"])
+                stuckTables.insert(resource.name)
+            }
         }
         for resource in resources {
             switch resource.kind {
@@ -102,7 +110,9 @@ extension ContainerRuntime {
                 try? network.deleteLink(named: resource.name)
             case .address where resource.name.hasPrefix(Self.addressOwnerPrefix):
                 let owner = String(resource.name.dropFirst(Self.addressOwnerPrefix.count))
-                if !live.contains(owner) { try? IPAddressPool.release(owner: owner, directory: configuration.addressPoolDirectory) }
+                if !live.contains(owner), !stuckTables.contains(configuration.natTableName(forTask: owner)) {
+                    try? IPAddressPool.release(owner: owner, directory: configuration.addressPoolDirectory)
+                }
             case .cgroup:
                 // The directory is named after its task. One removal per task: on v1 it covers
                 // every controller's directory.
@@ -112,9 +122,8 @@ extension ContainerRuntime {
                     Self.isDirectory(resource.name + "/" + $0)
                 }
                 try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + id).remove(children: children)
-            case .hostPort where resource.name.hasPrefix(Self.addressOwnerPrefix):
-                let owner = String(resource.name.dropFirst(Self.addressOwnerPrefix.count))
-                if !live.contains(owner) { try? HostPortPool.release(owner: owner, directory: configuration.hostPortPoolDirectory) }
+            case .hostPort where !liveTables.contains(resource.name) && !stuckTables.contains(resource.name):
+                try? HostPortPool.release(owner: resource.name, directory: configuration.hostPortPoolDirectory)
             case .veth, .address, .mount, .natTable, .hostPort:
                 break
             }

@@ -56,8 +56,11 @@ public struct RuntimeConfiguration: Sendable {
     /// Directories of removed tasks while they are being deleted.
     public var removedTasksDirectory: String { dataDirectory + "/removed-tasks" }
     public var addressPoolDirectory: String { dataDirectory + "/ipam/" + bridgeName }
-    /// The pool of host ports published by bridge-mode tasks on this runtime's bridge.
-    public var hostPortPoolDirectory: String { dataDirectory + "/ports/" + bridgeName }
+    /// The pool of host ports published by bridge-mode tasks (see `HostPortPool`): one for the
+    /// whole host, as its ports are, shared by every runtime on it whatever their data
+    /// directories; under `/run`, as the NAT tables publishing the ports, kernel state, go with
+    /// a reboot too. Its owners are task NAT table names, so each runtime tells its own.
+    public var hostPortPoolDirectory = "/run/wharf/host-ports"
     /// The nf_tables table (family `ip`) of this runtime's bridge: outbound masquerading.
     public var natTableName: String { "wharf_" + bridgeName }
     /// The nf_tables table publishing a bridge-mode task's ports: the bridge's table name, `_`,

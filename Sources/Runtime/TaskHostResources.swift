@@ -15,7 +15,7 @@ public struct TaskHostResource: Hashable, Sendable, CustomStringConvertible {
         case address
         /// A bridge-mode task's nf_tables table publishing its ports; `name` is the table's.
         case natTable
-        /// A host port pool entry: `owner.TASKID` or a taken port (`tcp.8080`).
+        /// Host ports taken in the host's pool; `name` is their owner, the task's NAT table name.
         case hostPort
     }
 
@@ -68,9 +68,9 @@ extension ContainerRuntime {
         found += ((try? network.natTables()) ?? []).filter { $0 != configuration.natTableName }.map {
             TaskHostResource(kind: .natTable, name: $0)
         }
-        found += ((try? FileSystem.listDirectory(configuration.hostPortPoolDirectory)) ?? []).filter {
-            $0.hasPrefix(Self.addressOwnerPrefix) || $0.hasPrefix("tcp.") || $0.hasPrefix("udp.")
-        }.map { TaskHostResource(kind: .hostPort, name: $0) }
+        found += HostPortPool.holders(directory: configuration.hostPortPoolDirectory).filter(configuration.isOwnNATTable).sorted().map {
+            TaskHostResource(kind: .hostPort, name: $0)
+        }
         return found
     }
 

@@ -72,8 +72,9 @@ public struct TaskTeardown {
         if let table = plan.resources.natTable {
             addressUnused = attempt { () throws(SystemError) in _ = try NetfilterTables().delete(tableNamed: table) } && addressUnused
         }
-        if addressUnused, let pool = plan.resources.hostPortPoolDirectory {
-            _ = attempt { () throws(SystemError) in try HostPortPool.release(owner: plan.taskID, directory: pool) }
+        if addressUnused, let pool = plan.resources.hostPortPoolDirectory, let table = plan.resources.natTable {
+            // The ports' owner is the table's name (unique on the host, see `HostPortPool`).
+            _ = attempt { () throws(SystemError) in try HostPortPool.release(owner: table, directory: pool) }
         }
         // The address lives on eth0 inside the namespace, never on the host, so it may be
         // handed out again while the kernel is still destroying the old pair. If eth0 may

@@ -24,7 +24,7 @@ struct PsCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(tasks), as: UTF8.self))
             return
         }
-        var rows = [["TASK", "DEFINITION", "STATUS", "IP", "CONTAINERS", "AGE"]]
+        var rows = [["TASK", "DEFINITION", "STATUS", "IP", "PORTS", "CONTAINERS", "AGE"]]
         for task in tasks {
             let containers = task.containers.map { container in
                 var text = "\(container.name):\(container.lastStatus.lowercased())"
@@ -33,7 +33,8 @@ struct PsCommand: ParsableCommand {
                 return text
             }.joined(separator: " ")
             rows.append([
-                String(task.id.prefix(12)), task.taskDefinition ?? "-", task.lastStatus, task.address ?? "-", containers,
+                String(task.id.prefix(12)), task.taskDefinition ?? "-", task.lastStatus, task.address ?? "-",
+                task.portBindings.isEmpty ? "-" : task.portBindings.map(\.description).joined(separator: ","), containers,
                 Self.age(since: task.createdAt),
             ])
         }

@@ -30,7 +30,8 @@ struct RunTaskCommand: ParsableCommand {
         }
         let runtime = try options.makeRuntime()
         let launched = try runtime.launch(spec)
-        print("task \(launched.id)" + (launched.address.map { "  ip \($0)" } ?? ""))
+        print("task \(launched.id)" + (launched.address.map { "  ip \($0)" } ?? "")
+            + (launched.portBindings.isEmpty ? "" : "  ports " + launched.portBindings.map(\.description).joined(separator: ",")))
         guard wait else { return }
         let final = try runtime.wait(launched.id, timeout: .infinity)
         for container in final.containers {

@@ -19,6 +19,12 @@ struct RuntimeOptions: ParsableArguments {
     @Option(name: .long, help: "Prefix of host-side veth names (the rest is taken from the task id).")
     var vethPrefix: String = "wh"
 
+    @Option(name: .long, help: "Host ports for bridge-mode port mappings that name none, as LOW-HIGH.")
+    var dynamicHostPorts: String = "49153-65535"
+
+    @Flag(name: .long, help: "Keep tasks to the host: no IPv4 forwarding, nothing they send out masqueraded.")
+    var noOutboundNat = false
+
     func makeRuntime() throws -> ContainerRuntime {
         guard (1...8).contains(vethPrefix.count) else {
             throw ValidationError("--veth-prefix: \(vethPrefix) must be 1 to 8 characters, leaving room for the task id")
@@ -31,6 +37,12 @@ struct RuntimeOptions: ParsableArguments {
             }
             configuration.subnet = network
         }
+        let bounds = dynamicHostPorts.split(separator: "-", omittingEmptySubsequences: false).map { UInt16($0) }
+        guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low >= 1, low <= high else {
+            throw ValidationError("--dynamic-host-ports: \(dynamicHostPorts) is not a port range LOW-HIGH within 1-65535")
+        }
+        configuration.dynamicHostPortRange = low...high
+        configuration.outboundNAT = !noOutboundNat
         return try ContainerRuntime(configuration: configuration)
     }
 }

@@ -80,7 +80,7 @@ struct TaskDefinitionMappingTests {
         td.containerDefinitions![0].healthCheck = .init(command: ["CMD", "true"])
         let spec = try td.taskSpec()
         #expect(spec.taskDefinition == "app")
-        #expect(spec.networkMode == .awsvpc)
+        #expect(spec.networkMode == .bridge, "ECS's default on EC2 instances")
         #expect(spec.cpu == nil && spec.memory == nil)
         #expect(spec.containers[0].essential == true)
         #expect(spec.containers[1].essential == false)
@@ -91,7 +91,7 @@ struct TaskDefinitionMappingTests {
     }
 
     @Test(arguments: [
-        (String?.none, NetworkMode.awsvpc), ("awsvpc", .awsvpc), ("bridge", .awsvpc), ("host", .host), ("none", .none),
+        (String?.none, NetworkMode.bridge), ("awsvpc", .awsvpc), ("bridge", .bridge), ("host", .host), ("none", .none),
     ])
     func networkModes(_ mode: String?, _ expected: NetworkMode) throws {
         var td = TaskDefinitionFixtures.minimal()
@@ -114,7 +114,7 @@ struct TaskDefinitionMappingTests {
         let spec = try td.taskSpec()
         #expect(spec.hostname == "front")
         #expect(spec.containers[0].portMappings == [PortMapping(containerPort: 80), PortMapping(containerPort: 443, hostPort: 8443)])
-        #expect(td.unsupportedMembers() == ["networkMode=bridge (run as awsvpc)"])
+        #expect(td.unsupportedMembers() == [], "bridge mode is carried out, not noted")
     }
 
     @Test func healthCheckNoneMapsToNoHealthCheck() throws {

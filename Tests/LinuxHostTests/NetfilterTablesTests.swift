@@ -93,3 +93,20 @@ final class NetfilterTablesTests: XCTestCase {
         XCTAssertFalse(try tables.tableNames().contains(tableName))
     }
 }
+
+extension NetfilterTablesTests {
+    func testFilterChainsAndDropVerdicts() throws {
+        let tables = try XCTUnwrap(tables)
+        try tables.replace(NftTable(name: tableName, chains: [
+            NftChain(name: "guard", type: .filter, hook: .prerouting, priority: -300, rules: [
+                NftRule([
+                    .meta(.inputInterfaceName, into: .one), .compareInterfaceName(.one, equal: true, "wtbtest0"),
+                    .payload(.network, offset: 16, length: 1, into: .one), .compare(.one, equal: true, bytes: [127]), .drop,
+                ]),
+            ]),
+        ]))
+        let text = try Subprocess.shell("nft list table ip \(tableName)")
+        XCTAssertTrue(text.contains("type filter hook prerouting priority raw; policy accept;"), text)
+        XCTAssertTrue(text.contains("iifname \"wtbtest0\" ip daddr 127.0.0.0/8 drop"), text)
+    }
+}

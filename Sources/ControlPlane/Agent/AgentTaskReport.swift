@@ -92,6 +92,20 @@ public struct AgentTaskReport: Sendable, Equatable, Codable {
     }
 }
 
+/// A container port published on the host.
+public struct AgentNetworkBinding: Sendable, Equatable, Codable {
+    public var containerPort: Int
+    public var hostPort: Int
+    /// `tcp` or `udp`.
+    public var transport: String
+
+    public init(containerPort: Int, hostPort: Int, transport: String) {
+        self.containerPort = containerPort
+        self.hostPort = hostPort
+        self.transport = transport
+    }
+}
+
 /// One container of a task as its host knows it.
 public struct AgentContainerReport: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Equatable, Codable {
@@ -114,6 +128,9 @@ public struct AgentContainerReport: Sendable, Equatable, Codable {
     public var healthStatus: String
     public var startedAt: Date?
     public var stoppedAt: Date?
+    /// The container's ports published on the host (bridge mode), in the order of its port
+    /// mappings; empty in other modes.
+    public var networkBindings: [AgentNetworkBinding] = []
 
     public init(
         name: String, image: String, imageDigest: String? = nil, essential: Bool, lastStatus: Status, exitCode: Int?,

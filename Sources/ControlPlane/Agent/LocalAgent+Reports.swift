@@ -9,12 +9,16 @@ extension LocalAgent {
             status: AgentTaskReport.Status(rawValue: status.lastStatus) ?? .pending,
             address: status.address, hostname: status.hostname,
             containers: status.containers.map { container in
-                AgentContainerReport(
+                var reported = AgentContainerReport(
                     name: container.name, image: container.image, imageDigest: container.imageDigest,
                     essential: container.essential,
                     lastStatus: AgentContainerReport.Status(rawValue: container.lastStatus) ?? .pending,
                     exitCode: container.exitCode, reason: container.reason, healthStatus: container.healthStatus,
                     startedAt: container.startedAt, stoppedAt: container.stoppedAt)
+                reported.networkBindings = status.portBindings.filter { $0.containerName == container.name }.map {
+                    AgentNetworkBinding(containerPort: $0.containerPort, hostPort: $0.hostPort, transport: $0.transportProtocol.rawValue)
+                }
+                return reported
             },
             stoppedReason: status.stoppedReason, stopCode: status.stopCode, createdAt: status.createdAt,
             networkReadyAt: status.networkReadyAt, startedAt: status.startedAt, stoppingAt: status.stoppingAt,

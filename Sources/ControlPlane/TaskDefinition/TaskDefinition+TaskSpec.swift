@@ -2,10 +2,10 @@ import Runtime
 
 /// Mapping an ECS task definition (plus RunTask overrides) onto the runtime's ``TaskSpec``.
 ///
-/// Network modes: `awsvpc` (and an absent `networkMode`) → `.awsvpc`; `host` → `.host`;
-/// `none` → `.none`. `bridge` also maps to `.awsvpc`: Wharf has no shared Docker bridge, so a
-/// bridge-mode task gets its own namespace and IP like an awsvpc task; its `hostPort`s are kept
-/// (0, ECS's "dynamic", becomes `nil`) and `links` are dropped (containers of a task share
+/// Network modes: `awsvpc` → `.awsvpc`; `host` → `.host`; `none` → `.none`; `bridge` (and an
+/// absent `networkMode`, as on ECS's EC2 instances) → `.bridge`: the task gets its own namespace
+/// and IP like an awsvpc task, and its port mappings are published on the host, a `hostPort`
+/// of 0 or none getting a dynamic one; `links` are dropped (containers of a task share
 /// `localhost` instead).
 ///
 /// Defaults applied (ECS's): `essential` true; health check interval 30, timeout 5, retries 3,
@@ -92,7 +92,8 @@ extension TaskDefinition {
         switch networkMode {
         case "host": mode = .host
         case "none": mode = .none
-        default: mode = .awsvpc  // awsvpc, bridge, absent
+        case "awsvpc": mode = .awsvpc
+        default: mode = .bridge  // bridge, absent
         }
         let containers = containerDefinitions ?? []
         let mounts = resolvedMountPoints(containers)
@@ -133,7 +134,6 @@ extension TaskDefinition {
     public func unsupportedMembers() -> [String] {
         var out: [String] = []
         func note(_ present: Bool, _ path: String) { if present { out.append(path) } }
-        note(networkMode == "bridge", "networkMode=bridge (run as awsvpc)")
         note(placementConstraints?.isEmpty == false, "placementConstraints")
         note(pidMode != nil, "pidMode")
         note(ipcMode != nil, "ipcMode")

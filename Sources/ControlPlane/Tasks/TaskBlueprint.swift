@@ -60,11 +60,12 @@ struct TaskBlueprint {
         var reservations: [ContainerReservation] = []
         for container in effective.containerDefinitions ?? [] {
             var ports: [HostPort] = []
-            // Only host mode binds host ports: awsvpc (and bridge, which Wharf runs as awsvpc)
-            // gives every task its own address.
-            if networkMode == "host" {
+            // Host mode binds its ports on the host, bridge mode publishes them there; a bridge
+            // mapping without a host port gets a dynamic one, which the placement does not
+            // reserve (ECS neither). awsvpc gives every task its own address.
+            if networkMode == "host" || networkMode == "bridge" {
                 for mapping in (container.portMappings ?? []).flatMap(\.runtimePortMappings) {
-                    let port = mapping.hostPort ?? mapping.containerPort
+                    guard let port = networkMode == "host" ? mapping.hostPort ?? mapping.containerPort : mapping.hostPort else { continue }
                     guard let value = UInt16(exactly: port) else { continue }
                     if mapping.transportProtocol == .udp {
                         udp.append(port)

@@ -170,6 +170,12 @@ extension StoredTask {
             document.containers[index].reason = reported.reason
             document.containers[index].healthStatus = reported.healthStatus
             if let digest = reported.imageDigest { document.containers[index].imageDigest = digest }
+            // Bridge mode: the host ports the host published, dynamic ones included.
+            if !reported.networkBindings.isEmpty {
+                document.containers[index].portMappings = reported.networkBindings.map {
+                    TaskPortMapping(containerPort: $0.containerPort, hostPort: $0.hostPort, transport: $0.transport)
+                }
+            }
         }
         document.healthStatus = Self.health(of: report)
         if let stopped = report.executionStoppedAt { document.executionStoppedAt = TaskLifecycle.seconds(stopped) }

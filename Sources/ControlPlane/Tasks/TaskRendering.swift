@@ -170,9 +170,10 @@ enum TaskRendering {
         } else {
             container.networkInterfaces = []
         }
-        // Host ports are bound only in host mode, and only while the container runs.
-        if document.networkMode == "host", state.lastStatus == "RUNNING" {
-            container.networkBindings = state.portMappings.map {
+        // Host ports are bound only in host and bridge mode, and only while the container runs
+        // (a bridge-mode port once the host has published it: dynamic ones have no number before).
+        if document.networkMode == "host" || document.networkMode == "bridge", state.lastStatus == "RUNNING" {
+            container.networkBindings = state.portMappings.filter { document.networkMode == "host" || $0.hostPort != nil }.map {
                 ECSNetworkBinding(bindIP: "0.0.0.0", containerPort: $0.containerPort, hostPort: $0.hostPort ?? $0.containerPort,
                                   protocol: $0.transport)
             }

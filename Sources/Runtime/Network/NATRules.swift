@@ -4,7 +4,12 @@ import LinuxHost
 /// task with published ports for destination NAT. A table per task makes its rules one object
 /// to write at launch and to delete at teardown, with nothing to find inside a shared table.
 enum NATRules {
-    /// The bridge's table, on `postrouting`:
+    /// The bridge's table. On `prerouting`, before connection tracking: a packet from the bridge
+    /// addressed to `127.0.0.0/8` is dropped. `route_localnet`, which lets a published port's
+    /// loopback clients out through the bridge, would otherwise let a task reach the host's
+    /// loopback-only services (CVE-2020-8558 in Kubernetes); a real reply to such a client is
+    /// addressed to the bridge's own address until conntrack translates it, after this chain.
+    /// On `postrouting`:
     /// - what arrives from the bridge and is routed on (out to other networks, or back to
     ///   the bridge after a published port sent it to another task) leaves with the host's
     ///   address, so replies come back through the host (only with `outboundNAT`);
@@ -23,7 +28,17 @@ enum NATRules {
             .compareInterfaceName(.one, equal: true, bridge),
             .masquerade,
         ]))
-        return NftTable(name: name, chains: [NftChain(name: "postrouting", hook: .postrouting, priority: 100, rules: rules)])
+        let guardLoopback = NftRule([
+            .meta(.inputInterfaceName, into: .one),
+            .compareInterfaceName(.one, equal: true, bridge),
+            .payload(.network, offset: 16, length: 1, into: .one),  // the destination address's first byte
+            .compare(.one, equal: true, bytes: [127]),
+            .drop,
+        ])
+        return NftTable(name: name, chains: [
+            NftChain(name: "loopback-guard", type: .filter, hook: .prerouting, priority: -300, rules: [guardLoopback]),
+            NftChain(name: "postrouting", hook: .postrouting, priority: 100, rules: rules),
+        ])
     }
 
     /// A task's table: for each binding, a new connection to an address of the host on its

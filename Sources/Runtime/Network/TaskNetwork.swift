@@ -12,8 +12,13 @@ final class TaskNetwork: @unchecked Sendable {
     /// Serialises use of the host netlink socket and the bridge set-up (neither is thread-safe).
     private let lock = NSLock()
     private var hostNetlink: RouteNetlink?
-    /// The host's nf_tables socket (under `lock`), opened by the first bridge or publishing.
+    /// The host's nf_tables socket, opened by the first bridge or publishing; used under
+    /// `netfilterLock` alone, so a bridge-mode launch writing its table never holds up an
+    /// awsvpc launch's netlink requests (taken after `lock` when both are held).
     private var netfilter: NetfilterTables?
+    private let netfilterLock = NSLock()
+    /// Hears why the host's routing for the bridge could not be set up (see `routeThroughHost`).
+    private let onRoutingFailure: (SystemError) -> Void
     /// The network pool's own host netlink socket, used only on the pool's queue (one network
     /// at a time, so without `lock`). A refill creating a veth pair (over a millisecond, at
     /// the pool's low priority) then never holds the lock a launch's rename waits for; the
@@ -30,8 +35,12 @@ final class TaskNetwork: @unchecked Sendable {
     /// a task's (task ids are hex digits).
     static let poolVethMarker = "-"
 
-    init(configuration: RuntimeConfiguration, onPoolFailure: @escaping (SystemError) -> Void) {
+    init(
+        configuration: RuntimeConfiguration, onPoolFailure: @escaping (SystemError) -> Void,
+        onRoutingFailure: @escaping (SystemError) -> Void = { _ in }
+    ) {
         self.configuration = configuration
+        self.onRoutingFailure = onRoutingFailure
         guard configuration.networkPoolSize > 0 else { return }
         preparedNetworks = NetworkPool(
             capacity: configuration.networkPoolSize,
@@ -144,26 +153,27 @@ final class TaskNetwork: @unchecked Sendable {
                 publication.mapping.transportProtocol == .udp ? .udp : .tcp,
                 port: publication.mapping.hostPort.flatMap { $0 == 0 ? nil : UInt16(exactly: $0) })
         }
-        let ports = try pool.allocate(owner: taskID, requests)
+        let table = configuration.natTableName(forTask: taskID)
+        let ports = try pool.allocate(owner: table, requests)
         attachment.portBindings = zip(publications, ports).map { publication, port in
             PortBinding(
                 containerName: publication.containerName, containerPort: publication.mapping.containerPort, hostPort: Int(port),
                 transportProtocol: publication.mapping.transportProtocol)
         }
-        let table = configuration.natTableName(forTask: taskID)
         attachment.natTable = table
         try withNetfilter { (tables) throws(SystemError) in
             try tables.replace(NATRules.taskTable(name: table, address: address, bindings: attachment.portBindings))
         }
     }
 
-    /// Runs `body` with the host's nf_tables socket, under `lock`.
+    /// Runs `body` with the host's nf_tables socket, under `netfilterLock`.
     private func withNetfilter<Result>(_ body: (NetfilterTables) throws(SystemError) -> Result) throws(SystemError) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
+        netfilterLock.lock()
+        defer { netfilterLock.unlock() }
         return try body(try hostNetfilter())
     }
 
+    /// Called under `netfilterLock`.
     private func hostNetfilter() throws(SystemError) -> NetfilterTables {
         if let netfilter { return netfilter }
         let tables = try NetfilterTables()
@@ -308,20 +318,29 @@ final class TaskNetwork: @unchecked Sendable {
         }
         _ = try netlink.addAddress(subnet.gateway, prefixLength: subnet.prefixLength, linkIndex: index)
         try netlink.setUp(linkIndex: index)
-        try routeThroughHost()
+        // Tasks on the bridge work without it (they reach the host, the host reaches them), so
+        // a host without nf_tables still runs awsvpc tasks; publishing ports then fails alone.
+        do {
+            try routeThroughHost()
+        } catch {
+            onRoutingFailure(error)
+        }
         let pool = try IPAddressPool(directory: configuration.addressPoolDirectory, network: subnet)
         bridge = (index, subnet, pool)
         return (index, subnet, pool)
     }
 
     /// What tasks on the bridge need of the host's routing (once, with the bridge): forwarding
-    /// and the bridge's masquerading table (see `NATRules.bridgeTable`), and loopback sources
-    /// allowed on the bridge for ports published to `127.0.0.1`. Called under `lock`.
+    /// and the bridge's table (see `NATRules.bridgeTable`), and loopback sources allowed on the
+    /// bridge for ports published to `127.0.0.1`, only once the table guards the host's
+    /// loopback services from the tasks. Called under `lock`.
     private func routeThroughHost() throws(SystemError) {
-        try InterfaceSysctl.allowLoopbackSources(interface: configuration.bridgeName)
         if configuration.outboundNAT { try InterfaceSysctl.enableIPv4Forwarding() }
-        try hostNetfilter().replace(
-            NATRules.bridgeTable(name: configuration.natTableName, bridge: configuration.bridgeName, outboundNAT: configuration.outboundNAT))
+        try withNetfilter { (tables) throws(SystemError) in
+            try tables.replace(NATRules.bridgeTable(
+                name: configuration.natTableName, bridge: configuration.bridgeName, outboundNAT: configuration.outboundNAT))
+        }
+        try InterfaceSysctl.allowLoopbackSources(interface: configuration.bridgeName)
     }
 
     /// The configured subnet, else the one remembered for this bridge, else the first candidate

@@ -61,6 +61,8 @@ enum TaskStatusReader {
         if stopped {
             status.lastStatus = "STOPPED"
             status.supervisorPID = nil
+            // Its ports were unpublished with its network and may be another task's now.
+            status.portBindings = []
         } else if stopping {
             status.lastStatus = "STOPPING"
         } else if essentialStarted && containers.contains(where: { $0.lastStatus == "RUNNING" }) {
