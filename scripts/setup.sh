@@ -21,8 +21,9 @@ run_packages=(busybox-static iproute2 curl python3 ca-certificates wrk)
 # docker-registry (the CNCF distribution registry), skopeo and apache2-utils (htpasswd) for the
 # registry tests and bench/pull.sh; the zstd tool makes zstd layers for the image store and
 # registry tests; the AWS CLI, botocore and boto3, because the end-to-end tests drive Wharf
-# with the real tools users have.
-test_packages=(openssl nginx chromium docker-registry skopeo apache2-utils zstd awscli python3-botocore python3-boto3)
+# with the real tools users have; nftables (`nft`) reads back the NAT tables Wharf writes over
+# netlink.
+test_packages=(openssl nginx chromium docker-registry skopeo apache2-utils zstd awscli python3-botocore python3-boto3 nftables)
 
 # Debian's packages of these start a system service on install: nginx on :80, and
 # docker-registry as an open registry anyone can push to on :5000 of every interface. Wharf
