@@ -11,7 +11,8 @@ extension ContainerRuntime {
     /// then recorded as STOPPED. Resources are matched by the names they were created with.
     public func reconcile() {
         var live: Set<String> = []
-        for id in taskIDs() {
+        let scanned = taskIDs()
+        for id in scanned {
             if Self.recordsStop(readEvents(id)) { continue }
             if let supervisor = supervisorIdentity(id), supervisor.isAlive {
                 live.insert(id)
@@ -26,7 +27,7 @@ extension ContainerRuntime {
             }
             reconcile(taskID: id, reason: "Task supervisor exited unexpectedly")
         }
-        sweepOrphans(live: live)
+        sweepOrphans(live: live, scanned: Set(scanned))
     }
 
     /// Whether `events` end the task: once `taskStopped` is recorded, the task holds nothing on
@@ -84,10 +85,16 @@ extension ContainerRuntime {
     /// Removes veths, cgroups, addresses, and published ports' tables and ports named after
     /// tasks that are not live. (Network namespaces need no sweep: a dead task's went with the
     /// last process and descriptor.)
-    private func sweepOrphans(live: Set<String>) {
+    ///
+    /// `scanned` are the tasks `live` was decided from. The resources are listed first and the
+    /// task directories again after: a launch in another process that began since has its
+    /// directory by then (made before anything on the host), so what it created is never
+    /// taken for an orphan.
+    private func sweepOrphans(live scannedLive: Set<String>, scanned: Set<String>) {
+        let resources = currentTaskHostResources()
+        let live = scannedLive.union(Set(taskIDs()).subtracting(scanned))
         let liveVeths = Set(live.map { network.vethName(for: $0) })
         var sweptCgroups: Set<String> = []
-        let resources = currentTaskHostResources()
         // Tables first: one names its task's address and ports, which must not be handed out
         // while it still sends traffic to them.
         let liveTables = Set(live.map(configuration.natTableName(forTask:)))
