@@ -111,6 +111,11 @@ bench_run_tee "$RESULTS" timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMA
 bench_settle
 echo "running wharf: $N cycles without the network pool" >&2
 bench_run_tee "$RESULTS" timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMAGE" --count "$N" --deadline 300 --network-pool 0
+# The same cycles in bridge mode, each task publishing one dynamic host port: what publishing
+# (a host port taken, the task's NAT table written and deleted) adds.
+bench_settle
+echo "running wharf: $N cycles in bridge mode" >&2
+bench_run_tee "$RESULTS" timeout 600 "$BENCH" cycle "${COMMON[@]}" --image "$IMAGE" --count "$N" --deadline 300 --bridge
 if [[ $CONCURRENT -gt 0 ]]; then
     bench_settle
     echo "running wharf: $CONCURRENT concurrent launches" >&2
@@ -123,7 +128,8 @@ if [[ $DENSITY -gt 0 ]]; then
 fi
 
 # --- side by side ----------------------------------------------------------------------------
-field() { sed -n "s/.*$2=\([-0-9.na]*\).*/\1/p" <<<"$(grep "^wharf $1 " "$RESULTS" | grep -v "network pool 0)" | head -1)"; }
+field() { sed -n "s/.*$2=\([-0-9.na]*\).*/\1/p" <<<"$(grep "^wharf $1 " "$RESULTS" | grep -v "network pool 0)\|bridge mode)" | head -1)"; }
+bridged() { sed -n "s/.*$2=\([-0-9.na]*\).*/\1/p" <<<"$(grep "^wharf $1 .*bridge mode)" "$RESULTS" | head -1)"; }
 unpooled() { sed -n "s/.*$2=\([-0-9.na]*\).*/\1/p" <<<"$(grep "^wharf $1 .*network pool 0)" "$RESULTS" | head -1)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.1fx", a / b }'; }
 W_P50=$(field cycle p50) W_P99=$(field cycle p99)
@@ -137,6 +143,7 @@ printf '%-28s %-26s %-12s %s\n' "cycle p50 (ms)" "${BASE_P50:--}" "${W_P50:--}" 
 printf '%-28s %-26s %-12s %s\n' "cycle p99 (ms)" "${BASE_P99:--}" "${W_P99:--}" "$(ratio "$BASE_P99" "$W_P99")"
 printf '%-28s %-26s %s\n' "launch-to-exec p50/p99 (ms)" "" "${L_P50:--} / ${L_P99:--}"
 printf '%-28s %-26s %s\n' "  without network pool" "" "$(unpooled launch-to-exec p50) / $(unpooled launch-to-exec p99) (cycle p50 $(unpooled cycle p50))"
+printf '%-28s %-26s %s\n' "  bridge mode, 1 port" "" "$(bridged launch-to-exec p50) / $(bridged launch-to-exec p99) (cycle p50 $(bridged cycle p50))"
 if [[ -n $CONC ]]; then
     printf '%-28s %-26s %s\n' "$CONCURRENT concurrent: all RUNNING after (ms)" "" "$(sed -n 's/.*all-running=\([0-9.]*\).*/\1/p' <<<"$CONC")"
 fi

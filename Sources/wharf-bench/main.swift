@@ -2,7 +2,7 @@
 // subcommand runs one measurement against an isolated runtime (its own data directory,
 // bridge, subnet, cgroup parent, veth prefix) and prints one result line starting with "wharf ". Every loop is bounded in count and time.
 //
-//   wharf-bench cycle      --root DIR --token T --image DIR [--count N] [--network-pool N]
+//   wharf-bench cycle      --root DIR --token T --image DIR [--count N] [--network-pool N] [--bridge]
 //   wharf-bench concurrent --root DIR --token T --image DIR [--count N] [--network-pool N]
 //   wharf-bench density    --root DIR --token T --image DIR [--count N] [--deadline SECONDS] [--network-pool N]
 //   wharf-bench cleanup    --root DIR --token T
@@ -26,6 +26,8 @@ struct Options {
     var subnet = "10.238.0.0/16"
     /// Network namespaces the runtime prepares ahead (`RuntimeConfiguration.networkPoolSize`).
     var networkPool = RuntimeConfiguration().networkPoolSize
+    /// Cycles in bridge mode with one published (dynamic) port: what publishing costs.
+    var bridge = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -37,6 +39,7 @@ struct Options {
             case "--count": count = iterator.next().flatMap { Int($0) }
             case "--deadline": deadline = iterator.next().flatMap { Double($0) }
             case "--subnet": subnet = iterator.next() ?? subnet
+            case "--bridge": bridge = true
             case "--network-pool":
                 guard let size = iterator.next().flatMap({ Int($0) }) else { fail("--network-pool needs a count") }
                 networkPool = size
@@ -162,7 +165,12 @@ func runCycle(_ options: Options) {
     let runtime = makeRuntime(options)
     let count = options.count ?? 200
     let budget = Int64((options.deadline ?? 300) * 1e9)
-    let spec = busyboxTask(["true"], initProcess: false)
+    var spec = busyboxTask(["true"], initProcess: false)
+    if options.bridge {
+        spec.networkMode = .bridge
+        spec.containers[0].portMappings = [PortMapping(containerPort: 8080)]
+    }
+    let tag = "network pool \(options.networkPool)" + (options.bridge ? ", bridge mode" : "")
     // Warm-up: creates the bridge and faults in code paths; not counted.
     for _ in 0..<3 {
         do {
@@ -217,8 +225,8 @@ func runCycle(_ options: Options) {
             if failures > 10 { fail("too many failed cycles") }
         }
     }
-    emit("wharf cycle p50=\(f1(percentile(cycles, 0.5))) p99=\(f1(percentile(cycles, 0.99))) ms (\(cycles.count) runs, \(failures) failures, network pool \(options.networkPool))")
-    emit("wharf launch-to-exec p50=\(f2(percentile(launchToExec, 0.5))) p99=\(f2(percentile(launchToExec, 0.99))) ms (\(launchToExec.count) runs, network pool \(options.networkPool))")
+    emit("wharf cycle p50=\(f1(percentile(cycles, 0.5))) p99=\(f1(percentile(cycles, 0.99))) ms (\(cycles.count) runs, \(failures) failures, \(tag))")
+    emit("wharf launch-to-exec p50=\(f2(percentile(launchToExec, 0.5))) p99=\(f2(percentile(launchToExec, 0.99))) ms (\(launchToExec.count) runs, \(tag))")
     func part(_ name: String, _ values: [Double]) -> String {
         "\(name) \(f2(percentile(values, 0.5)))/\(f2(percentile(values, 0.99)))"
     }

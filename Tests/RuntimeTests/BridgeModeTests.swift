@@ -132,7 +132,7 @@ final class OutboundNATTests: XCTestCase {
 
     func testATaskReachesAnotherNetworkWithTheHostsAddress() throws {
         let octet = Int.random(in: 0...63) * 4
-        let hostEnd = "10.238.\(octet).1", outsideEnd = "10.238.\(octet).2"
+        let hostEnd = "10.241.\(octet).1", outsideEnd = "10.241.\(octet).2"
         let root = fixture.root + "/outside"
         try FileManager.default.createDirectory(atPath: root + "/cgi-bin", withIntermediateDirectories: true)
         // The outside server tells the client which address it came from.
