@@ -78,18 +78,30 @@ public struct HostPortPool: Sendable {
     /// Releases every port `owner` holds in the pool kept in `directory`; releasing twice is
     /// harmless.
     public static func release(owner: String, directory: String) throws(SystemError) {
-        let ownerFile = directory + "/owner." + owner
-        if let text = try FileSystem.readIfPresent(ownerFile) {
-            for name in text.split(separator: "\n") {
-                try removeIfOwned(String(name), owner: owner, directory: directory)
-            }
-        } else {
-            // No list: an allocation cut short, whose port files are found by their content.
-            for name in try FileSystem.listDirectory(directory) where name.hasPrefix("tcp.") || name.hasPrefix("udp.") {
-                try removeIfOwned(name, owner: owner, directory: directory)
-            }
+        for name in try portFiles(of: owner, directory: directory) {
+            try removeIfOwned(name, owner: owner, directory: directory)
         }
-        try FileSystem.removeIfPresent(ownerFile)
+        try FileSystem.removeIfPresent(directory + "/owner." + owner)
+    }
+
+    /// The ports `owner` holds in the pool kept in `directory`.
+    public static func ports(of owner: String, directory: String) throws(SystemError) -> [(HostPortProtocol, UInt16)] {
+        try portFiles(of: owner, directory: directory).compactMap { name in
+            let parts = name.split(separator: ".")
+            guard parts.count == 2, let transport = HostPortProtocol(rawValue: String(parts[0])), let port = UInt16(parts[1]) else { return nil }
+            return (transport, port)
+        }
+    }
+
+    /// The names of the port files `owner` holds: those its owner file lists, or (with no list:
+    /// an allocation cut short) those holding its name.
+    private static func portFiles(of owner: String, directory: String) throws(SystemError) -> [String] {
+        if let text = try FileSystem.readIfPresent(directory + "/owner." + owner) {
+            return text.split(separator: "\n").map(String.init)
+        }
+        return try FileSystem.listDirectory(directory).filter { name in
+            (name.hasPrefix("tcp.") || name.hasPrefix("udp.")) && (try? FileSystem.readIfPresent(directory + "/" + name)) == owner
+        }
     }
 
     /// Every owner holding ports in the pool kept in `directory`: those of owner files, and

@@ -33,44 +33,113 @@ public final class NetfilterTables {
     static let bufferBytes: Int32 = 8 << 20
 
     /// Writes `table` (family `ip`) as the whole of the table of that name: created if absent,
-    /// its previous chains and rules replaced if present, in one transaction.
+    /// its previous chains, rules and maps replaced if present, in one transaction.
     public func replace(_ table: NftTable) throws(SystemError) {
-        let acks = 3 + table.chains.count + table.chains.reduce(0) { $0 + $1.rules.count }
-        try socket.performBatch("NFT_MSG_NEWTABLE", step: { "write nftables table ip \(table.name)" }, acks: acks) {
-            builder, sequence in
+        // Add, delete, add: the idiom for replacing a table whether or not it exists.
+        var operations: [NftOperation] = [.addTable(table.name), .deleteTable(table.name), .addTable(table.name)]
+        for chain in table.chains { operations.append(.addChain(table: table.name, chain)) }
+        try commit(operations, step: "write nftables table ip \(table.name)")
+    }
+
+    /// Applies `operations` in one transaction: all of them or, on the first the kernel
+    /// refuses, none (the error names `step` and carries the kernel's errno).
+    public func commit(_ operations: [NftOperation], step: @autoclosure () -> String) throws(SystemError) {
+        // Maps created in this batch are named to lookups by id as well as by name.
+        var mapIDs: [String: UInt32] = [:]
+        var acks = 0
+        for operation in operations {
+            switch operation {
+            case .addChain(_, let chain): acks += 1 + chain.rules.count
+            case .addPortJumps(_, _, let ports, _), .deletePorts(_, _, let ports): acks += ports.isEmpty ? 0 : 1
+            default: acks += 1
+            }
+        }
+        guard acks > 0 else { return }
+        try socket.performBatch("nf_tables batch", step: step, acks: acks) { builder, sequence in
             func message(_ type: UInt16, flags: UInt16 = 0) {
                 builder.startNext(
                     type: Nftables.messageType(type), flags: Netlink.request | Netlink.ack | flags, sequence: sequence)
                 builder.netfilterHeader(family: Nftables.familyIPv4)
             }
+            func rule(_ table: String, _ chain: String, _ rule: NftRule) {
+                message(Nftables.newRule, flags: Netlink.create | Netlink.append)
+                builder.attribute(Nftables.ruleTable, string: table)
+                builder.attribute(Nftables.ruleChain, string: chain)
+                let expressions = builder.beginNested(Nftables.ruleExpressions)
+                for expression in rule.expressions { builder.expression(expression, mapIDs: mapIDs) }
+                builder.endNested(expressions)
+            }
+            func elements(_ type: UInt16, _ table: String, _ map: String, _ ports: [UInt16], jumpTo chain: String?) {
+                guard !ports.isEmpty else { return }
+                message(type, flags: type == Nftables.newSetElement ? Netlink.create : 0)
+                builder.attribute(Nftables.elementListTable, string: table)
+                builder.attribute(Nftables.elementListSet, string: map)
+                let list = builder.beginNested(Nftables.elementListElements)
+                for port in ports {
+                    let element = builder.beginNested(Nftables.listElement)
+                    let key = builder.beginNested(Nftables.elementKey)
+                    builder.attribute(Nftables.dataValue, bytes: withUnsafeBytes(of: port.bigEndian) { Array($0) })
+                    builder.endNested(key)
+                    if let chain {
+                        let data = builder.beginNested(Nftables.elementData)
+                        let verdict = builder.beginNested(Nftables.dataVerdict)
+                        builder.attribute(Nftables.verdictCode, bigEndian: Nftables.verdictJump)
+                        builder.attribute(Nftables.verdictChain, string: chain)
+                        builder.endNested(verdict)
+                        builder.endNested(data)
+                    }
+                    builder.endNested(element)
+                }
+                builder.endNested(list)
+            }
             builder.startNext(type: Nftables.batchBegin, flags: Netlink.request, sequence: sequence)
             builder.netfilterHeader(family: Nftables.familyUnspecified, resourceID: Nftables.subsystem)
-            // Add, delete, add: the idiom for replacing a table whether or not it exists.
-            message(Nftables.newTable, flags: Netlink.create)
-            builder.attribute(Nftables.tableName, string: table.name)
-            message(Nftables.deleteTable)
-            builder.attribute(Nftables.tableName, string: table.name)
-            message(Nftables.newTable, flags: Netlink.create)
-            builder.attribute(Nftables.tableName, string: table.name)
-            for chain in table.chains {
-                message(Nftables.newChain, flags: Netlink.create)
-                builder.attribute(Nftables.chainTable, string: table.name)
-                builder.attribute(Nftables.chainName, string: chain.name)
-                let hook = builder.beginNested(Nftables.chainHook)
-                builder.attribute(Nftables.hookNumber, bigEndian: chain.hook.rawValue)
-                builder.attribute(Nftables.hookPriority, bigEndian: UInt32(bitPattern: chain.priority))
-                builder.endNested(hook)
-                builder.attribute(Nftables.chainPolicy, bigEndian: Nftables.policyAccept)
-                builder.attribute(Nftables.chainType, string: chain.type.rawValue)
-            }
-            for chain in table.chains {
-                for rule in chain.rules {
-                    message(Nftables.newRule, flags: Netlink.create | Netlink.append)
-                    builder.attribute(Nftables.ruleTable, string: table.name)
-                    builder.attribute(Nftables.ruleChain, string: chain.name)
-                    let expressions = builder.beginNested(Nftables.ruleExpressions)
-                    for expression in rule.expressions { builder.expression(expression) }
-                    builder.endNested(expressions)
+            for operation in operations {
+                switch operation {
+                case .addTable(let name):
+                    message(Nftables.newTable, flags: Netlink.create)
+                    builder.attribute(Nftables.tableName, string: name)
+                case .deleteTable(let name):
+                    message(Nftables.deleteTable)
+                    builder.attribute(Nftables.tableName, string: name)
+                case .addChain(let table, let chain):
+                    message(Nftables.newChain, flags: Netlink.create)
+                    builder.attribute(Nftables.chainTable, string: table)
+                    builder.attribute(Nftables.chainName, string: chain.name)
+                    if let hook = chain.hook {
+                        let nested = builder.beginNested(Nftables.chainHook)
+                        builder.attribute(Nftables.hookNumber, bigEndian: hook.rawValue)
+                        builder.attribute(Nftables.hookPriority, bigEndian: UInt32(bitPattern: chain.priority))
+                        builder.endNested(nested)
+                        builder.attribute(Nftables.chainPolicy, bigEndian: Nftables.policyAccept)
+                        builder.attribute(Nftables.chainType, string: chain.type.rawValue)
+                    }
+                    for each in chain.rules { rule(table, chain.name, each) }
+                case .flushChain(let table, let chain):
+                    message(Nftables.deleteRule)
+                    builder.attribute(Nftables.ruleTable, string: table)
+                    builder.attribute(Nftables.ruleChain, string: chain)
+                case .deleteChain(let table, let chain):
+                    message(Nftables.deleteChain)
+                    builder.attribute(Nftables.chainTable, string: table)
+                    builder.attribute(Nftables.chainName, string: chain)
+                case .addRule(let table, let chain, let each):
+                    rule(table, chain, each)
+                case .addPortVerdictMap(let table, let name):
+                    let id = UInt32(mapIDs.count + 1)
+                    mapIDs[name] = id
+                    message(Nftables.newSet, flags: Netlink.create)
+                    builder.attribute(Nftables.setTable, string: table)
+                    builder.attribute(Nftables.setName, string: name)
+                    builder.attribute(Nftables.setFlags, bigEndian: Nftables.setFlagMap)
+                    builder.attribute(Nftables.setKeyType, bigEndian: Nftables.keyTypeTransportPort)
+                    builder.attribute(Nftables.setKeyLength, bigEndian: 2)
+                    builder.attribute(Nftables.setDataType, bigEndian: Nftables.dataTypeVerdict)
+                    builder.attribute(Nftables.setID, bigEndian: id)
+                case .addPortJumps(let table, let map, let ports, let chain):
+                    elements(Nftables.newSetElement, table, map, ports, jumpTo: chain)
+                case .deletePorts(let table, let map, let ports):
+                    elements(Nftables.deleteSetElement, table, map, ports, jumpTo: nil)
                 }
             }
             builder.startNext(type: Nftables.batchEnd, flags: Netlink.request, sequence: sequence)
@@ -83,19 +152,26 @@ public final class NetfilterTables {
     @discardableResult
     public func delete(tableNamed name: String) throws(SystemError) -> Bool {
         do {
-            try socket.performBatch("NFT_MSG_DELTABLE", step: { "delete nftables table ip \(name)" }, acks: 1) { builder, sequence in
-                builder.startNext(type: Nftables.batchBegin, flags: Netlink.request, sequence: sequence)
-                builder.netfilterHeader(family: Nftables.familyUnspecified, resourceID: Nftables.subsystem)
-                builder.startNext(
-                    type: Nftables.messageType(Nftables.deleteTable), flags: Netlink.request | Netlink.ack, sequence: sequence)
-                builder.netfilterHeader(family: Nftables.familyIPv4)
-                builder.attribute(Nftables.tableName, string: name)
-                builder.startNext(type: Nftables.batchEnd, flags: Netlink.request, sequence: sequence)
-                builder.netfilterHeader(family: Nftables.familyUnspecified, resourceID: Nftables.subsystem)
-            }
+            try commit([.deleteTable(name)], step: "delete nftables table ip \(name)")
             return true
         } catch where error.errno == ENOENT {
             return false
+        }
+    }
+
+    /// The names of the chains of the table `table` (family `ip`); none when it does not exist.
+    public func chainNames(table: String) throws(SystemError) -> [String] {
+        try socket.dump("NFT_MSG_GETCHAIN", step: { "list the chains of nftables table ip \(table)" },
+                        type: Nftables.messageType(Nftables.getChain)) { request in
+            request.netfilterHeader(family: Nftables.familyIPv4)
+        } parse: { message in
+            var inTable = false
+            var name: String?
+            for attribute in message.attributes(after: 4) {
+                if attribute.type == Nftables.chainTable { inTable = attribute.string == table }
+                if attribute.type == Nftables.chainName { name = attribute.string }
+            }
+            return inTable ? name : nil
         }
     }
 
@@ -113,7 +189,8 @@ public final class NetfilterTables {
 
 extension NetlinkMessageBuilder {
     /// Appends one `NFTA_LIST_ELEM`: the expression's kernel name and its attributes.
-    mutating func expression(_ expression: NftExpression) {
+    /// `mapIDs` are the ids of maps the same batch creates, by name.
+    mutating func expression(_ expression: NftExpression, mapIDs: [String: UInt32] = [:]) {
         let element = beginNested(Nftables.listElement)
         defer { endNested(element) }
         func named(_ name: String, _ body: (inout NetlinkMessageBuilder) -> Void) {
@@ -170,6 +247,13 @@ extension NetlinkMessageBuilder {
             }
         case .masquerade:
             named("masq") { _ in }
+        case .lookupVerdict(let map, let register):
+            named("lookup") {
+                $0.attribute(Nftables.lookupSet, string: map)
+                if let id = mapIDs[map] { $0.attribute(Nftables.lookupSetID, bigEndian: id) }
+                $0.attribute(Nftables.lookupSource, bigEndian: register.rawValue)
+                $0.attribute(Nftables.lookupDestination, bigEndian: Nftables.verdictRegister)
+            }
         case .drop:
             named("immediate") {
                 $0.attribute(Nftables.immediateDestination, bigEndian: Nftables.verdictRegister)

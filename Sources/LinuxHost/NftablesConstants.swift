@@ -18,7 +18,13 @@ enum Nftables {
     static let getTable: UInt16 = 1  // NFT_MSG_GETTABLE
     static let deleteTable: UInt16 = 2  // NFT_MSG_DELTABLE
     static let newChain: UInt16 = 3  // NFT_MSG_NEWCHAIN
+    static let getChain: UInt16 = 4  // NFT_MSG_GETCHAIN
+    static let deleteChain: UInt16 = 5  // NFT_MSG_DELCHAIN
     static let newRule: UInt16 = 6  // NFT_MSG_NEWRULE
+    static let deleteRule: UInt16 = 8  // NFT_MSG_DELRULE (with no handle: every rule of the chain)
+    static let newSet: UInt16 = 9  // NFT_MSG_NEWSET
+    static let newSetElement: UInt16 = 12  // NFT_MSG_NEWSETELEM
+    static let deleteSetElement: UInt16 = 14  // NFT_MSG_DELSETELEM
 
     static func messageType(_ type: UInt16) -> UInt16 { subsystem << 8 | type }
 
@@ -35,6 +41,27 @@ enum Nftables {
     static let ruleChain: UInt16 = 2  // NFTA_RULE_CHAIN
     static let ruleExpressions: UInt16 = 4  // NFTA_RULE_EXPRESSIONS
     static let listElement: UInt16 = 1  // NFTA_LIST_ELEM
+    static let setTable: UInt16 = 1  // NFTA_SET_TABLE
+    static let setName: UInt16 = 2  // NFTA_SET_NAME
+    static let setFlags: UInt16 = 3  // NFTA_SET_FLAGS
+    static let setKeyType: UInt16 = 4  // NFTA_SET_KEY_TYPE (for nft's display only)
+    static let setKeyLength: UInt16 = 5  // NFTA_SET_KEY_LEN
+    static let setDataType: UInt16 = 6  // NFTA_SET_DATA_TYPE
+    static let setID: UInt16 = 10  // NFTA_SET_ID: names a set added earlier in the same batch
+    static let setFlagMap: UInt32 = 0x8  // NFT_SET_MAP
+    static let dataTypeVerdict: UInt32 = 0xffff_ff00  // NFT_DATA_VERDICT
+    static let keyTypeTransportPort: UInt32 = 13  // nft's TYPE_INET_SERVICE
+    static let elementListTable: UInt16 = 1  // NFTA_SET_ELEM_LIST_TABLE
+    static let elementListSet: UInt16 = 2  // NFTA_SET_ELEM_LIST_SET
+    static let elementListElements: UInt16 = 3  // NFTA_SET_ELEM_LIST_ELEMENTS
+    static let elementKey: UInt16 = 1  // NFTA_SET_ELEM_KEY
+    static let elementData: UInt16 = 2  // NFTA_SET_ELEM_DATA
+    static let lookupSet: UInt16 = 1  // NFTA_LOOKUP_SET
+    static let lookupSource: UInt16 = 2  // NFTA_LOOKUP_SREG
+    static let lookupDestination: UInt16 = 3  // NFTA_LOOKUP_DREG
+    static let lookupSetID: UInt16 = 4  // NFTA_LOOKUP_SET_ID
+    static let verdictChain: UInt16 = 2  // NFTA_VERDICT_CHAIN
+    static let verdictJump: UInt32 = 0xffff_fffd  // NFT_JUMP (-3)
     static let expressionName: UInt16 = 1  // NFTA_EXPR_NAME
     static let expressionData: UInt16 = 2  // NFTA_EXPR_DATA
     static let dataValue: UInt16 = 1  // NFTA_DATA_VALUE

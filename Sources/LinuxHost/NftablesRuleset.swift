@@ -11,9 +11,10 @@ public struct NftTable: Sendable, Equatable {
     }
 }
 
-/// A base chain on one hook, policy accept. In a `nat` chain, rules that match rewrite the first
-/// packet of a connection (conntrack applies the rewrite to the rest); a `filter` chain sees
-/// every packet. What no rule stops passes untouched.
+/// A chain: a base chain on one hook, policy accept, or (without a hook) a regular chain that
+/// rules and maps jump to. In a `nat` base chain, rules that match rewrite the first packet of a
+/// connection (conntrack applies the rewrite to the rest); a `filter` chain sees every packet.
+/// What no rule stops passes untouched.
 public struct NftChain: Sendable, Equatable {
     /// The kinds of base chain Wharf writes.
     public enum ChainType: String, Sendable {
@@ -32,7 +33,8 @@ public struct NftChain: Sendable, Equatable {
 
     public var name: String
     public var type: ChainType
-    public var hook: Hook
+    /// nil: a regular chain.
+    public var hook: Hook?
     /// Lower runs first; -300 is before connection tracking, -100 destination NAT's usual
     /// place, 100 source NAT's.
     public var priority: Int32
@@ -43,6 +45,15 @@ public struct NftChain: Sendable, Equatable {
         self.type = type
         self.hook = hook
         self.priority = priority
+        self.rules = rules
+    }
+
+    /// A regular chain, run only when something jumps to it.
+    public init(regular name: String, rules: [NftRule]) {
+        self.name = name
+        self.type = .nat
+        self.hook = nil
+        self.priority = 0
         self.rules = rules
     }
 }
@@ -101,6 +112,9 @@ public enum NftExpression: Sendable, Equatable {
     case masquerade
     /// The verdict `drop` (an `immediate` into the verdict register): the packet goes no further.
     case drop
+    /// `lookup` in the port verdict map `map` (see `NftOperation.addPortVerdictMap`) of the port
+    /// in the register: a port the map holds jumps to its chain, any other goes on.
+    case lookupVerdict(map: String, key: NftRegister)
 
     /// A `compare` of what `destinationAddressType` loaded with `RTN_LOCAL`: the destination
     /// is an address of this host.
@@ -114,4 +128,27 @@ public enum NftExpression: Sendable, Equatable {
         bytes.append(contentsOf: repeatElement(0, count: 16 - bytes.count))
         return .compare(register, equal: equal, bytes: bytes)
     }
+}
+
+/// One step of an nf_tables transaction (`NetfilterTables.commit`); tables of family `ip`.
+public enum NftOperation: Sendable, Equatable {
+    /// Creates the table; one that exists is kept as it is.
+    case addTable(String)
+    /// Deletes the table with everything in it.
+    case deleteTable(String)
+    /// Creates the chain (with its rules after it); one that exists is kept, its rules too.
+    case addChain(table: String, NftChain)
+    /// Deletes every rule of the chain.
+    case flushChain(table: String, chain: String)
+    /// Deletes the chain and its rules; nothing may jump to it any more.
+    case deleteChain(table: String, chain: String)
+    /// Appends the rule to the chain.
+    case addRule(table: String, chain: String, NftRule)
+    /// Creates a map from transport ports (2 bytes, network order) to jumps to chains, for
+    /// `NftExpression.lookupVerdict`; one that exists is kept with its elements.
+    case addPortVerdictMap(table: String, name: String)
+    /// Adds to the map a jump to `chain` for each port.
+    case addPortJumps(table: String, map: String, ports: [UInt16], chain: String)
+    /// Removes the ports from the map.
+    case deletePorts(table: String, map: String, ports: [UInt16])
 }

@@ -163,8 +163,7 @@ public final class ContainerRuntime: @unchecked Sendable {
             vethName: attachment.vethName,
             networkNamespaceDescriptor: attachment.namespaceFD == nil ? nil : TaskResources.inheritedNetworkNamespaceDescriptor,
             addressPoolDirectory: attachment.address == nil ? nil : configuration.addressPoolDirectory,
-            address: attachment.address?.description, natTable: attachment.natTable,
-            hostPortPoolDirectory: attachment.hostPortPoolDirectory)
+            address: attachment.address?.description, publishedPorts: attachment.publishedPorts)
     }
 
     /// The port mappings a bridge-mode task publishes on the host: all of them.

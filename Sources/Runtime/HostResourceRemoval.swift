@@ -17,7 +17,7 @@ extension ContainerRuntime {
         reconcile()
         finishRemovals()
         network.drainPool()
-        for table in (try? network.natTables()) ?? [] { try? network.deleteNATTable(named: table) }
+        try? network.deleteNATTable()
         try? network.deleteLink(named: configuration.bridgeName)
         Self.removeCgroupParent(of: configuration, hierarchy: hierarchy)
     }
@@ -29,12 +29,8 @@ extension ContainerRuntime {
         if let netlink = try? RouteNetlink() {
             _ = try? netlink.deleteLink(named: configuration.bridgeName)
         }
-        if let tables = try? NetfilterTables() {
-            for table in (try? tables.tableNames()) ?? [] where configuration.isOwnNATTable(table) {
-                _ = try? tables.delete(tableNamed: table)
-            }
-        }
-        for owner in HostPortPool.holders(directory: configuration.hostPortPoolDirectory) where configuration.isOwnNATTable(owner) {
+        _ = try? NetfilterTables().delete(tableNamed: configuration.natTableName)
+        for owner in HostPortPool.holders(directory: configuration.hostPortPoolDirectory) where configuration.taskID(ofHostPortOwner: owner) != nil {
             try? HostPortPool.release(owner: owner, directory: configuration.hostPortPoolDirectory)
         }
         removeCgroupParent(of: configuration, hierarchy: try? CgroupHierarchy.detect())

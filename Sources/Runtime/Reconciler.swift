@@ -95,19 +95,22 @@ extension ContainerRuntime {
         let live = scannedLive.union(Set(taskIDs()).subtracting(scanned))
         let liveVeths = Set(live.map { network.vethName(for: $0) })
         var sweptCgroups: Set<String> = []
-        // Tables first: one names its task's address and ports, which must not be handed out
-        // while it still sends traffic to them.
-        let liveTables = Set(live.map(configuration.natTableName(forTask:)))
-        // A table that cannot be deleted keeps its task's address and ports taken, as the
-        // teardown does.
-        var stuckTables: Set<String> = []
-        for resource in resources where resource.kind == .natTable && !liveTables.contains(resource.name) {
-            logger.info("removing orphaned NAT table", metadata: ["table": "\(resource.name)"])
+        // Published ports first: a task's chain sends its ports to its address, which must
+        // not be handed out (nor the ports) while it still does. A task whose ports cannot be
+        // unpublished keeps its address and ports taken, as the teardown does.
+        var stuck: Set<String> = []
+        for resource in resources where resource.kind == .natChain {
+            guard let id = configuration.taskID(ofNATChain: resource.name), !live.contains(id) else { continue }
+            logger.info("unpublishing the ports of an orphaned task", metadata: ["chain": "\(resource.name)"])
+            let owner = configuration.hostPortOwner(forTask: id)
             do {
-                try network.deleteNATTable(named: resource.name)
+                let ports = try HostPortPool.ports(of: owner, directory: configuration.hostPortPoolDirectory)
+                try network.unpublish(PublishedPorts(
+                    table: configuration.natTableName, chain: resource.name, ports: ports.map { PublishedPorts.Port($0.0, $0.1) },
+                    poolDirectory: configuration.hostPortPoolDirectory, owner: owner))
             } catch {
-                logger.error("could not remove an orphaned NAT table", metadata: ["table": "\(resource.name)", "error": "\(error)"])
-                stuckTables.insert(resource.name)
+                logger.error("could not unpublish the ports of an orphaned task", metadata: ["chain": "\(resource.name)", "error": "\(error)"])
+                stuck.insert(id)
             }
         }
         for resource in resources {
@@ -117,7 +120,7 @@ extension ContainerRuntime {
                 try? network.deleteLink(named: resource.name)
             case .address where resource.name.hasPrefix(Self.addressOwnerPrefix):
                 let owner = String(resource.name.dropFirst(Self.addressOwnerPrefix.count))
-                if !live.contains(owner), !stuckTables.contains(configuration.natTableName(forTask: owner)) {
+                if !live.contains(owner), !stuck.contains(owner) {
                     try? IPAddressPool.release(owner: owner, directory: configuration.addressPoolDirectory)
                 }
             case .cgroup:
@@ -129,9 +132,10 @@ extension ContainerRuntime {
                     Self.isDirectory(resource.name + "/" + $0)
                 }
                 try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + id).remove(children: children)
-            case .hostPort where !liveTables.contains(resource.name) && !stuckTables.contains(resource.name):
+            case .hostPort:
+                guard let id = configuration.taskID(ofHostPortOwner: resource.name), !live.contains(id), !stuck.contains(id) else { continue }
                 try? HostPortPool.release(owner: resource.name, directory: configuration.hostPortPoolDirectory)
-            case .veth, .address, .mount, .natTable, .hostPort:
+            case .veth, .address, .mount, .natChain:
                 break
             }
         }

@@ -58,22 +58,37 @@ public struct RuntimeConfiguration: Sendable {
     public var addressPoolDirectory: String { dataDirectory + "/ipam/" + bridgeName }
     /// The pool of host ports published by bridge-mode tasks (see `HostPortPool`): one for the
     /// whole host, as its ports are, shared by every runtime on it whatever their data
-    /// directories; under `/run`, as the NAT tables publishing the ports, kernel state, go with
-    /// a reboot too. Its owners are task NAT table names, so each runtime tells its own.
+    /// directories; under `/run`, as the NAT rules publishing the ports, kernel state, go with
+    /// a reboot too. Its owners are `hostPortOwner(forTask:)`, so each runtime tells its own.
     public var hostPortPoolDirectory = "/run/wharf/host-ports"
-    /// The nf_tables table (family `ip`) of this runtime's bridge: outbound masquerading.
+    /// The nf_tables table (family `ip`) of this runtime's bridge: outbound masquerading and
+    /// the ports its bridge-mode tasks publish.
     public var natTableName: String { "wharf_" + bridgeName }
-    /// The nf_tables table publishing a bridge-mode task's ports: the bridge's table name, `_`,
-    /// the task id.
-    public func natTableName(forTask taskID: String) -> String { natTableName + "_" + taskID }
+    /// A bridge-mode task's chain in the bridge's table (its DNAT rules).
+    public func natChainName(forTask taskID: String) -> String { Self.taskChainPrefix + taskID }
+    /// The owner a task's host ports are held under in the host's pool: the bridge's table
+    /// name, `_`, the task id (unique on the host).
+    public func hostPortOwner(forTask taskID: String) -> String { natTableName + "_" + taskID }
 
-    /// Whether `table` is this runtime's bridge table or one of its tasks' (whose suffix is a
-    /// task id: 32 hex digits, so another bridge's `wharf_NAME_1` is never taken for one).
-    public func isOwnNATTable(_ table: String) -> Bool {
-        if table == natTableName { return true }
-        guard table.hasPrefix(natTableName + "_") else { return false }
-        let suffix = table.utf8.dropFirst(natTableName.utf8.count + 1)
-        return suffix.count == 32 && suffix.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    static let taskChainPrefix = "task_"
+
+    /// The task id in a task chain's name (`task_` and 32 hex digits), nil for another chain.
+    public func taskID(ofNATChain chain: String) -> String? {
+        guard chain.hasPrefix(Self.taskChainPrefix) else { return nil }
+        return Self.taskIDSuffix(chain, after: Self.taskChainPrefix.utf8.count)
+    }
+
+    /// The task id of a host port owner of this runtime (`hostPortOwner(forTask:)`), nil for
+    /// another runtime's (another bridge's `wharf_NAME_1…` is never taken for one).
+    public func taskID(ofHostPortOwner owner: String) -> String? {
+        guard owner.hasPrefix(natTableName + "_") else { return nil }
+        return Self.taskIDSuffix(owner, after: natTableName.utf8.count + 1)
+    }
+
+    private static func taskIDSuffix(_ text: String, after prefixLength: Int) -> String? {
+        let suffix = text.utf8.dropFirst(prefixLength)
+        guard suffix.count == 32, suffix.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        return String(suffix)
     }
 
     /// The supervisor binary: configured, or `wharf-shim` beside the running executable.

@@ -13,8 +13,8 @@ public struct TaskHostResource: Hashable, Sendable, CustomStringConvertible {
         case cgroup
         /// An address pool entry: `owner.TASKID` or an allocated address.
         case address
-        /// A bridge-mode task's nf_tables table publishing its ports; `name` is the table's.
-        case natTable
+        /// A bridge-mode task's chain in the bridge's nf_tables table; `name` is the chain's.
+        case natChain
         /// Host ports taken in the host's pool; `name` is their owner, the task's NAT table name.
         case hostPort
     }
@@ -33,7 +33,7 @@ public struct TaskHostResource: Hashable, Sendable, CustomStringConvertible {
 
 extension ContainerRuntime {
     /// Every host resource named after a task of this runtime, live or not: veths, mounts, task
-    /// cgroups, address pool entries, and published ports' tables and pool entries. (A task's network namespace shows as its veth: the
+    /// cgroups, address pool entries, and published ports' chains and pool entries. (A task's network namespace shows as its veth: the
     /// veth lives exactly as long as the namespace holding its peer.) Once every task is removed,
     /// anything listed has leaked. Unreadable places contribute nothing.
     ///
@@ -65,10 +65,10 @@ extension ContainerRuntime {
         found += ((try? FileSystem.listDirectory(configuration.addressPoolDirectory)) ?? []).filter {
             $0.hasPrefix(Self.addressOwnerPrefix) || IPv4Address($0) != nil
         }.map { TaskHostResource(kind: .address, name: $0) }
-        found += ((try? network.natTables()) ?? []).filter { $0 != configuration.natTableName }.map {
-            TaskHostResource(kind: .natTable, name: $0)
-        }
-        found += HostPortPool.holders(directory: configuration.hostPortPoolDirectory).filter(configuration.isOwnNATTable).sorted().map {
+        found += ((try? network.natTaskChains()) ?? []).map { TaskHostResource(kind: .natChain, name: $0) }
+        found += HostPortPool.holders(directory: configuration.hostPortPoolDirectory).filter {
+            configuration.taskID(ofHostPortOwner: $0) != nil
+        }.sorted().map {
             TaskHostResource(kind: .hostPort, name: $0)
         }
         return found

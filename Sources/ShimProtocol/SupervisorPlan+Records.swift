@@ -28,8 +28,13 @@ extension SupervisorPlan {
         owned.add("netns.fd", resources.networkNamespaceDescriptor.map(String.init))
         owned.add("pool", resources.addressPoolDirectory)
         owned.add("address", resources.address)
-        owned.add("nat.table", resources.natTable)
-        owned.add("ports", resources.hostPortPoolDirectory)
+        if let published = resources.publishedPorts {
+            owned.add("nat.table", published.table)
+            owned.add("nat.chain", published.chain)
+            owned.add("nat.ports", published.ports.map(\.text).joined(separator: " "))
+            owned.add("ports.pool", published.poolDirectory)
+            owned.add("ports.owner", published.owner)
+        }
         var lines = [task.encoded, owned.encoded]
         for container in containers { lines.append(container.record.encoded) }
         return lines.joined(separator: "\n") + "\n"
@@ -50,14 +55,30 @@ extension SupervisorPlan {
         for record in records where record.kind == "container" {
             containers.append(try ContainerPlan(record: record))
         }
+        var published: PublishedPorts?
+        if let owned { published = try Self.decodePublishedPorts(owned) }
         self.init(
             taskID: id, hostname: task["hostname"], cgroupPath: cgroup, containersHaveOwnCgroups: sharing == nil,
             cgroupHierarchy: hierarchy,
             resources: TaskResources(
                 vethName: owned?["veth"], networkNamespaceDescriptor: try Self.decodeDescriptor(owned?["netns.fd"]),
-                addressPoolDirectory: owned?["pool"], address: owned?["address"], natTable: owned?["nat.table"],
-                hostPortPoolDirectory: owned?["ports"]),
+                addressPoolDirectory: owned?["pool"], address: owned?["address"],
+                publishedPorts: published),
             containers: containers)
+    }
+
+    /// The `nat.*` and `ports.*` fields of a resources record, all or none.
+    private static func decodePublishedPorts(_ owned: Record) throws(DecodingError) -> PublishedPorts? {
+        guard let table = owned["nat.table"] else { return nil }
+        guard let chain = owned["nat.chain"], let ports = owned["nat.ports"], let pool = owned["ports.pool"],
+              let owner = owned["ports.owner"]
+        else { throw DecodingError(description: "plan: nat.table without nat.chain, nat.ports, ports.pool and ports.owner") }
+        var decoded: [PublishedPorts.Port] = []
+        for text in ports.split(separator: " ") {
+            guard let port = PublishedPorts.Port(text: text) else { throw DecodingError(description: "plan: bad nat.ports entry \(text)") }
+            decoded.append(port)
+        }
+        return PublishedPorts(table: table, chain: chain, ports: decoded, poolDirectory: pool, owner: owner)
     }
 
     /// `cgroup.containers`'s one value: the containers run in the task's cgroup.

@@ -65,21 +65,18 @@ public struct TaskResources: Equatable, Sendable {
     /// IPAM pool directory and the address the task holds in it.
     public var addressPoolDirectory: String?
     public var address: String?
-    /// Bridge mode: the nf_tables table publishing the task's ports, and the pool directory
-    /// of those ports (`HostPortPool`).
-    public var natTable: String?
-    public var hostPortPoolDirectory: String?
+    /// Bridge mode: the ports the task publishes on the host.
+    public var publishedPorts: PublishedPorts?
 
     public init(
         vethName: String? = nil, networkNamespaceDescriptor: Int32? = nil, addressPoolDirectory: String? = nil,
-        address: String? = nil, natTable: String? = nil, hostPortPoolDirectory: String? = nil
+        address: String? = nil, publishedPorts: PublishedPorts? = nil
     ) {
         self.vethName = vethName
         self.networkNamespaceDescriptor = networkNamespaceDescriptor
         self.addressPoolDirectory = addressPoolDirectory
         self.address = address
-        self.natTable = natTable
-        self.hostPortPoolDirectory = hostPortPoolDirectory
+        self.publishedPorts = publishedPorts
     }
 }
 

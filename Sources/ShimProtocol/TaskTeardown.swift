@@ -69,12 +69,12 @@ public struct TaskTeardown {
         // A published port's rule names the task's address: it goes before the address and the
         // ports can be handed to another task. If it cannot, both stay taken (the runtime's
         // orphan sweep deletes the table and releases them later).
-        if let table = plan.resources.natTable {
-            addressUnused = attempt { () throws(SystemError) in _ = try NetfilterTables().delete(tableNamed: table) } && addressUnused
-        }
-        if addressUnused, let pool = plan.resources.hostPortPoolDirectory, let table = plan.resources.natTable {
-            // The ports' owner is the table's name (unique on the host, see `HostPortPool`).
-            _ = attempt { () throws(SystemError) in try HostPortPool.release(owner: table, directory: pool) }
+        if let published = plan.resources.publishedPorts {
+            let unpublished = attempt { () throws(SystemError) in try published.unpublish(with: NetfilterTables()) }
+            addressUnused = unpublished && addressUnused
+            if addressUnused {
+                _ = attempt { () throws(SystemError) in try HostPortPool.release(owner: published.owner, directory: published.poolDirectory) }
+            }
         }
         // The address lives on eth0 inside the namespace, never on the host, so it may be
         // handed out again while the kernel is still destroying the old pair. If eth0 may

@@ -78,7 +78,8 @@ final class NetfilterTablesTests: XCTestCase {
         // Destination NAT is not allowed after routing: the kernel refuses the transaction.
         bad.chains[2].rules.append(publishing(port: 18083, to: IPv4Address(10, 231, 7, 10), 80))
         XCTAssertThrowsError(try tables.replace(bad)) { error in
-            XCTAssertEqual((error as? SystemError)?.call, "NFT_MSG_NEWTABLE")
+            XCTAssertEqual((error as? SystemError)?.call, "nf_tables batch")
+            XCTAssertTrue((error as? SystemError)?.step.contains("write nftables table ip \(self.tableName)") == true, "\(error)")
         }
         let text = try listed()
         XCTAssertTrue(text.contains("tcp dport 18080"), text)
@@ -108,5 +109,49 @@ extension NetfilterTablesTests {
         let text = try Subprocess.shell("nft list table ip \(tableName)")
         XCTAssertTrue(text.contains("type filter hook prerouting priority raw; policy accept;"), text)
         XCTAssertTrue(text.contains("iifname \"wtbtest0\" ip daddr 127.0.0.0/8 drop"), text)
+    }
+}
+
+extension NetfilterTablesTests {
+    /// A port map in a base chain sends each port to its own regular chain; entries and chains
+    /// come and go in transactions of their own while the base chain stays.
+    func testPortVerdictMapsJumpToRegularChainsAddedAndRemovedAlone() throws {
+        let tables = try XCTUnwrap(tables)
+        let lookup = NftRule([
+            .meta(.l4Protocol, into: .one), .compare(.one, equal: true, bytes: [6]),
+            .payload(.transport, offset: 2, length: 2, into: .one), .lookupVerdict(map: "tcp_ports", key: .one),
+        ])
+        // The map and the rule looking it up in one batch (the rule finds the map by its id).
+        try tables.commit([
+            .addTable(tableName), .addPortVerdictMap(table: tableName, name: "tcp_ports"),
+            .addChain(table: tableName, NftChain(name: "prerouting", hook: .prerouting, priority: -100, rules: [lookup])),
+        ], step: "base")
+        let target = NftRule([
+            .immediate([10, 231, 7, 9], into: .one), .immediate(withUnsafeBytes(of: UInt16(80).bigEndian) { Array($0) }, into: .two),
+            .destinationNAT(address: .one, port: .two),
+        ])
+        try tables.commit([
+            .addChain(table: tableName, NftChain(regular: "task_a", rules: [target])),
+            .addPortJumps(table: tableName, map: "tcp_ports", ports: [18080, 18081], chain: "task_a"),
+        ], step: "publish")
+        var text = try Subprocess.shell("nft list table ip \(tableName)")
+        XCTAssertTrue(text.contains("tcp dport vmap @tcp_ports"), text)
+        XCTAssertTrue(text.contains("18080 : jump task_a") && text.contains("18081 : jump task_a"), text)
+        XCTAssertTrue(text.contains("dnat to 10.231.7.9:80"), text)
+        XCTAssertEqual(try tables.chainNames(table: tableName).sorted(), ["prerouting", "task_a"])
+
+        // A chain still jumped to cannot go alone; with its entries it can.
+        XCTAssertThrowsError(try tables.commit([.deleteChain(table: tableName, chain: "task_a")], step: "chain alone")) {
+            XCTAssertEqual(($0 as? SystemError)?.errno, EBUSY)
+        }
+        try tables.commit([
+            .deletePorts(table: tableName, map: "tcp_ports", ports: [18080, 18081]), .deleteChain(table: tableName, chain: "task_a"),
+        ], step: "unpublish")
+        text = try Subprocess.shell("nft list table ip \(tableName)")
+        XCTAssertFalse(text.contains("task_a"), text)
+        XCTAssertEqual(try tables.chainNames(table: tableName), ["prerouting"])
+        XCTAssertThrowsError(try tables.commit([.deleteChain(table: tableName, chain: "task_a")], step: "again")) {
+            XCTAssertEqual(($0 as? SystemError)?.errno, ENOENT)
+        }
     }
 }

@@ -32,9 +32,12 @@ final class BridgeModeTests: XCTestCase {
         return spec
     }
 
-    private func natTables() throws -> [String] {
-        try NetfilterTables().tableNames().filter { $0.hasPrefix(fixture.configuration.natTableName) }
+    /// The chains of the fixture bridge's table.
+    private func natChains() throws -> [String] {
+        try NetfilterTables().chainNames(table: fixture.configuration.natTableName).sorted()
     }
+
+    private let baseChains = ["loopback-guard", "output", "postrouting", "prerouting"]
 
     func testPublishedPortsReachTheTaskFromTheHostUntilItStops() throws {
         let staticPort = try FreePort.pick()
@@ -56,11 +59,15 @@ final class BridgeModeTests: XCTestCase {
             XCTAssertEqual(pollHTTP("127.0.0.1", port: binding.hostPort), "hello from wharf busybox\n", "127.0.0.1:\(binding.hostPort)")
             XCTAssertEqual(pollHTTP(gateway, port: binding.hostPort), "hello from wharf busybox\n", "\(gateway):\(binding.hostPort)")
         }
-        XCTAssertEqual(try natTables(), [fixture.configuration.natTableName, fixture.configuration.natTableName(forTask: status.id)])
+        XCTAssertEqual(try natChains(), (baseChains + [fixture.configuration.natChainName(forTask: status.id)]).sorted())
+        let listed = try Subprocess.shell("nft list table ip \(fixture.configuration.natTableName)")
+        XCTAssertTrue(listed.contains("\(dynamic.hostPort) : jump task_\(status.id)"), listed)
 
         try fixture.runtime.stop(status.id)
         _ = try fixture.runtime.wait(status.id, timeout: 10)
-        XCTAssertEqual(try natTables(), [fixture.configuration.natTableName], "the task's table goes when it stops")
+        XCTAssertEqual(try natChains(), baseChains, "the task's chain goes when it stops")
+        let after = try Subprocess.shell("nft list table ip \(fixture.configuration.natTableName)")
+        XCTAssertFalse(after.contains("jump task_"), "its map entries too: \(after)")
         XCTAssertEqual(fixture.leftovers(), [], "no table or port left taken")
         XCTAssertNil(httpGet("127.0.0.1", port: dynamic.hostPort, timeout: 1), "nothing answers on the port any more")
     }

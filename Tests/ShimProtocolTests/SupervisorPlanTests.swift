@@ -9,7 +9,11 @@ final class SupervisorPlanTests: XCTestCase {
             cgroupHierarchy: .unified(root: "/sys/fs/cgroup"),
             resources: TaskResources(
                 vethName: "wh0123456789abc", networkNamespaceDescriptor: TaskResources.inheritedNetworkNamespaceDescriptor,
-                addressPoolDirectory: "/var/lib/wharf/ipam/wharf0", address: "10.213.0.2"),
+                addressPoolDirectory: "/var/lib/wharf/ipam/wharf0", address: "10.213.0.2",
+                publishedPorts: PublishedPorts(
+                    table: "wharf_wharf0", chain: "task_0123456789abcdef0123456789abcdef",
+                    ports: [.init(.tcp, 49153), .init(.udp, 5353)], poolDirectory: "/run/wharf/host-ports",
+                    owner: "wharf_wharf0_0123456789abcdef0123456789abcdef")),
             containers: [
                 ContainerPlan(
                     name: "web", essential: true, arguments: ["httpd", "-f", "-p", "8080"],
@@ -28,6 +32,13 @@ final class SupervisorPlanTests: XCTestCase {
                     layerDirectories: ["/l/1"]),
             ])
         XCTAssertEqual(try SupervisorPlan(decoding: plan.encoded), plan)
+    }
+
+    func testPublishedPortsNeedEveryField() {
+        let text = "task id=t cgroup=wharf/t cgroup.v2=/sys/fs/cgroup\nresources nat.table=wharf_wharf0 nat.ports=tcp.80\n"
+        XCTAssertThrowsError(try SupervisorPlan(decoding: text)) { XCTAssertTrue("\($0)".contains("nat.chain"), "\($0)") }
+        let badPort = "task id=t cgroup=wharf/t cgroup.v2=/sys/fs/cgroup\nresources nat.table=w nat.chain=c nat.ports=sctp.80 ports.pool=/p ports.owner=o\n"
+        XCTAssertThrowsError(try SupervisorPlan(decoding: badPort)) { XCTAssertTrue("\($0)".contains("sctp.80"), "\($0)") }
     }
 
     func testBadNamespaceDescriptorIsRefused() {

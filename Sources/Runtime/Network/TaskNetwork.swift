@@ -1,5 +1,6 @@
 import Foundation
 import LinuxHost
+import ShimProtocol
 
 /// Sets up a task's network as ECS's awsvpc mode does: its own namespace, a veth pair whose host
 /// end is on the bridge and whose task end is `eth0` with an address from the persistent pool,
@@ -69,11 +70,10 @@ final class TaskNetwork: @unchecked Sendable {
         var macAddress: String?
         var address: IPv4Address?
         var subnet: IPv4Network?
-        /// Bridge mode: the host port pool once ports may have been taken in it (a teardown
-        /// then releases what the task holds there), the ports published, and their table.
-        var hostPortPoolDirectory: String?
+        /// Bridge mode: the ports published (set once they are taken, so a teardown unpublishes
+        /// and releases them), and what they reach.
+        var publishedPorts: PublishedPorts?
         var portBindings: [PortBinding] = []
-        var natTable: String?
     }
 
     /// A container port mapping a bridge-mode task publishes.
@@ -143,26 +143,30 @@ final class TaskNetwork: @unchecked Sendable {
     }
 
     /// Publishes a bridge-mode task's port mappings: takes their host ports (the asked-for ones,
-    /// else dynamic ones) and writes the task's NAT table sending them to its address.
+    /// else dynamic ones) and adds the task's chain and map entries to the bridge's table
+    /// (`NATRules.publication`), in one transaction.
     private func publish(taskID: String, _ publications: [Publication], attachment: inout Attachment) throws(SystemError) {
         guard !publications.isEmpty, let address = attachment.address else { return }
         let pool = try HostPortPool(directory: configuration.hostPortPoolDirectory, dynamicRange: configuration.dynamicHostPortRange)
-        attachment.hostPortPoolDirectory = pool.directory
         let requests = publications.map { publication in
             HostPortPool.Request(
                 publication.mapping.transportProtocol == .udp ? .udp : .tcp,
                 port: publication.mapping.hostPort.flatMap { $0 == 0 ? nil : UInt16(exactly: $0) })
         }
-        let table = configuration.natTableName(forTask: taskID)
-        let ports = try pool.allocate(owner: table, requests)
+        let owner = configuration.hostPortOwner(forTask: taskID)
+        let ports = try pool.allocate(owner: owner, requests)
+        let published = PublishedPorts(
+            table: configuration.natTableName, chain: configuration.natChainName(forTask: taskID),
+            ports: zip(requests, ports).map { PublishedPorts.Port($0.transport, $1) }, poolDirectory: pool.directory, owner: owner)
+        attachment.publishedPorts = published
         attachment.portBindings = zip(publications, ports).map { publication, port in
             PortBinding(
                 containerName: publication.containerName, containerPort: publication.mapping.containerPort, hostPort: Int(port),
                 transportProtocol: publication.mapping.transportProtocol)
         }
-        attachment.natTable = table
         try withNetfilter { (tables) throws(SystemError) in
-            try tables.replace(NATRules.taskTable(name: table, address: address, bindings: attachment.portBindings))
+            try tables.commit(NATRules.publication(published, address: address, bindings: attachment.portBindings),
+                              step: "publish the ports of task \(taskID)")
         }
     }
 
@@ -181,15 +185,21 @@ final class TaskNetwork: @unchecked Sendable {
         return tables
     }
 
-    /// The names of this runtime's NAT tables: the bridge's and its tasks'.
-    func natTables() throws(SystemError) -> [String] {
+    /// The task chains in the bridge's table (none when it does not exist).
+    func natTaskChains() throws(SystemError) -> [String] {
         try withNetfilter { (tables) throws(SystemError) in
-            try tables.tableNames().filter(configuration.isOwnNATTable)
+            try tables.chainNames(table: configuration.natTableName).filter { configuration.taskID(ofNATChain: $0) != nil }
         }
     }
 
-    func deleteNATTable(named name: String) throws(SystemError) {
-        try withNetfilter { (tables) throws(SystemError) in _ = try tables.delete(tableNamed: name) }
+    /// Unpublishes the ports `published` names (see `PublishedPorts.unpublish`).
+    func unpublish(_ published: PublishedPorts) throws(SystemError) {
+        try withNetfilter { (tables) throws(SystemError) in try published.unpublish(with: tables) }
+    }
+
+    /// Deletes the bridge's table with every task's chain and map entry in it.
+    func deleteNATTable() throws(SystemError) {
+        try withNetfilter { (tables) throws(SystemError) in _ = try tables.delete(tableNamed: configuration.natTableName) }
     }
 
     /// A new namespace with `lo` up, and a netlink socket inside it. The caller owns the
@@ -337,8 +347,9 @@ final class TaskNetwork: @unchecked Sendable {
     private func routeThroughHost() throws(SystemError) {
         if configuration.outboundNAT { try InterfaceSysctl.enableIPv4Forwarding() }
         try withNetfilter { (tables) throws(SystemError) in
-            try tables.replace(NATRules.bridgeTable(
-                name: configuration.natTableName, bridge: configuration.bridgeName, outboundNAT: configuration.outboundNAT))
+            try tables.commit(NATRules.bridgeTable(
+                name: configuration.natTableName, bridge: configuration.bridgeName, outboundNAT: configuration.outboundNAT),
+                step: "write the bridge's nftables table ip \(configuration.natTableName)")
         }
         try InterfaceSysctl.allowLoopbackSources(interface: configuration.bridgeName)
     }
