@@ -72,6 +72,23 @@ final class BridgeModeTests: XCTestCase {
         XCTAssertNil(httpGet("127.0.0.1", port: dynamic.hostPort, timeout: 1), "nothing answers on the port any more")
     }
 
+    func testPublishedPortsOutliveARestartOfTheRuntime() throws {
+        let server = try fixture.launch(webServer(hostPorts: [nil]))
+        let port = try XCTUnwrap(server.portBindings.first?.hostPort)
+        XCTAssertNotNil(pollHTTP("127.0.0.1", port: port))
+        // A new runtime on the same configuration rewrites the bridge's table as it sets the
+        // bridge up (at its first launch): the running task's chain and map entry stay.
+        let restarted = try ContainerRuntime(configuration: fixture.configuration)
+        let other = try restarted.launch(RuntimeFixture.task(["true"]))
+        _ = try restarted.wait(other.id, timeout: 10)
+        XCTAssertEqual(try restarted.status(of: server.id).portBindings, server.portBindings)
+        XCTAssertEqual(pollHTTP("127.0.0.1", port: port), "hello from wharf busybox\n", "the port still reaches the task")
+        try restarted.stop(server.id)
+        _ = try restarted.wait(server.id, timeout: 10)
+        XCTAssertNil(httpGet("127.0.0.1", port: port, timeout: 1))
+        XCTAssertEqual(fixture.leftovers(), [])
+    }
+
     func testAnotherTaskReachesAPublishedPortThroughTheHost() throws {
         let server = try fixture.launch(webServer(hostPorts: [nil]))
         let port = try XCTUnwrap(server.portBindings.first?.hostPort)
