@@ -93,11 +93,13 @@ public struct HostPortPool: Sendable {
         }
     }
 
-    /// The names of the port files `owner` holds: those its owner file lists, or (with no list:
-    /// an allocation cut short) those holding its name.
+    /// The names of the port files `owner` holds: those its owner file lists and that still
+    /// hold its name, or (with no list: an allocation cut short) all that hold its name.
     private static func portFiles(of owner: String, directory: String) throws(SystemError) -> [String] {
         if let text = try FileSystem.readIfPresent(directory + "/owner." + owner) {
-            return text.split(separator: "\n").map(String.init)
+            return text.split(separator: "\n").map(String.init).filter {
+                (try? FileSystem.readIfPresent(directory + "/" + $0)) == owner
+            }
         }
         return try FileSystem.listDirectory(directory).filter { name in
             (name.hasPrefix("tcp.") || name.hasPrefix("udp.")) && (try? FileSystem.readIfPresent(directory + "/" + name)) == owner

@@ -99,17 +99,36 @@ extension ContainerRuntime {
         // not be handed out (nor the ports) while it still does. A task whose ports cannot be
         // unpublished keeps its address and ports taken, as the teardown does.
         var stuck: Set<String> = []
-        for resource in resources where resource.kind == .natChain {
-            guard let id = configuration.taskID(ofNATChain: resource.name), !live.contains(id) else { continue }
-            logger.info("unpublishing the ports of an orphaned task", metadata: ["chain": "\(resource.name)"])
+        // Without the lists of chains and old tables, no task's ports are known unpublished:
+        // addresses and ports wait for the next sweep.
+        var publicationsKnown = true
+        var chains: [String] = []
+        do {
+            // Tables of the first bridge-mode release (one per task, with its own hooks).
+            for (id, table) in try network.legacyTaskTables() where !live.contains(id) {
+                do {
+                    try network.deleteTable(named: table)
+                } catch {
+                    logger.error("could not remove an orphaned NAT table", metadata: ["table": "\(table)", "error": "\(error)"])
+                    stuck.insert(id)
+                }
+            }
+            chains = try network.natTaskChains()
+        } catch {
+            logger.error("could not list the NAT chains and tables; addresses and host ports are kept", metadata: ["error": "\(error)"])
+            publicationsKnown = false
+        }
+        for chain in chains {
+            guard let id = configuration.taskID(ofNATChain: chain), !live.contains(id) else { continue }
+            logger.info("unpublishing the ports of an orphaned task", metadata: ["chain": "\(chain)"])
             let owner = configuration.hostPortOwner(forTask: id)
             do {
                 let ports = try HostPortPool.ports(of: owner, directory: configuration.hostPortPoolDirectory)
                 try network.unpublish(PublishedPorts(
-                    table: configuration.natTableName, chain: resource.name, ports: ports.map { PublishedPorts.Port($0.0, $0.1) },
+                    table: configuration.natTableName, chain: chain, ports: ports.map { PublishedPorts.Port($0.0, $0.1) },
                     poolDirectory: configuration.hostPortPoolDirectory, owner: owner))
             } catch {
-                logger.error("could not unpublish the ports of an orphaned task", metadata: ["chain": "\(resource.name)", "error": "\(error)"])
+                logger.error("could not unpublish the ports of an orphaned task", metadata: ["chain": "\(chain)", "error": "\(error)"])
                 stuck.insert(id)
             }
         }
@@ -120,7 +139,7 @@ extension ContainerRuntime {
                 try? network.deleteLink(named: resource.name)
             case .address where resource.name.hasPrefix(Self.addressOwnerPrefix):
                 let owner = String(resource.name.dropFirst(Self.addressOwnerPrefix.count))
-                if !live.contains(owner), !stuck.contains(owner) {
+                if publicationsKnown, !live.contains(owner), !stuck.contains(owner) {
                     try? IPAddressPool.release(owner: owner, directory: configuration.addressPoolDirectory)
                 }
             case .cgroup:
@@ -133,7 +152,9 @@ extension ContainerRuntime {
                 }
                 try? Cgroup(hierarchy: hierarchy, path: configuration.cgroupParent + "/" + id).remove(children: children)
             case .hostPort:
-                guard let id = configuration.taskID(ofHostPortOwner: resource.name), !live.contains(id), !stuck.contains(id) else { continue }
+                guard publicationsKnown, let id = configuration.taskID(ofHostPortOwner: resource.name), !live.contains(id),
+                      !stuck.contains(id)
+                else { continue }
                 try? HostPortPool.release(owner: resource.name, directory: configuration.hostPortPoolDirectory)
             case .veth, .address, .mount, .natChain:
                 break

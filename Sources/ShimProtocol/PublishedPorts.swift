@@ -58,24 +58,28 @@ public struct PublishedPorts: Equatable, Sendable {
     }
 
     /// Unpublishes the ports in one transaction. If part of it is gone already (a teardown cut
-    /// short, run again), each step is retried alone, what is gone counting as done.
+    /// short and run again, or a launch whose publishing failed), the chain goes alone: the
+    /// kernel refuses that while any map entry still jumps to it, so once it is gone (or was
+    /// never there) no entry is this task's, and entries of these ports, which another task may
+    /// hold by now, are not touched. Only if the chain is still jumped to are this task's
+    /// entries removed one by one, then the chain.
     public func unpublish(with tables: NetfilterTables) throws(SystemError) {
+        let step = "unpublish the ports of chain \(chain) in nftables table ip \(table)"
         do {
-            try tables.commit(removal, step: "unpublish the ports of chain \(chain) in nftables table ip \(table)")
+            try tables.commit(removal, step: step)
             return
         } catch where error.errno == ENOENT {}
-        for operation in removal {
-            let single: [NftOperation]
-            if case .deletePorts(let table, let map, let ports) = operation {
-                single = ports.map { .deletePorts(table: table, map: map, ports: [$0]) }
-            } else {
-                single = [operation]
-            }
-            for step in single {
-                do {
-                    try tables.commit([step], step: "unpublish from nftables table ip \(table)")
-                } catch where error.errno == ENOENT {}
-            }
+        do {
+            try tables.commit([.deleteChain(table: table, chain: chain)], step: step)
+            return
+        } catch where error.errno == ENOENT {
+            return
+        } catch where error.errno == EBUSY {}
+        for port in ports {
+            do {
+                try tables.commit([.deletePorts(table: table, map: Self.mapName(port.transport), ports: [port.number])], step: step)
+            } catch where error.errno == ENOENT {}
         }
+        try tables.commit([.deleteChain(table: table, chain: chain)], step: step)
     }
 }

@@ -69,10 +69,17 @@ extension SupervisorPlan {
 
     /// The `nat.*` and `ports.*` fields of a resources record, all or none.
     private static func decodePublishedPorts(_ owned: Record) throws(DecodingError) -> PublishedPorts? {
-        guard let table = owned["nat.table"] else { return nil }
-        guard let chain = owned["nat.chain"], let ports = owned["nat.ports"], let pool = owned["ports.pool"],
-              let owner = owned["ports.owner"]
-        else { throw DecodingError(description: "plan: nat.table without nat.chain, nat.ports, ports.pool and ports.owner") }
+        let keys = ["nat.table", "nat.chain", "nat.ports", "ports.pool", "ports.owner"]
+        let present = keys.filter { owned[$0] != nil }
+        if present.isEmpty { return nil }
+        // A plan of the first bridge-mode release (a table per task: `nat.table` and `ports`
+        // alone) names nothing this teardown removes: the runtime's sweep deletes such tables.
+        if present == ["nat.table"], owned["ports"] != nil { return nil }
+        guard let table = owned["nat.table"], let chain = owned["nat.chain"], let ports = owned["nat.ports"],
+              let pool = owned["ports.pool"], let owner = owned["ports.owner"]
+        else {
+            throw DecodingError(description: "plan: \(present.joined(separator: ", ")) without \(keys.filter { owned[$0] == nil }.joined(separator: ", "))")
+        }
         var decoded: [PublishedPorts.Port] = []
         for text in ports.split(separator: " ") {
             guard let port = PublishedPorts.Port(text: text) else { throw DecodingError(description: "plan: bad nat.ports entry \(text)") }

@@ -164,10 +164,21 @@ final class TaskNetwork: @unchecked Sendable {
                 containerName: publication.containerName, containerPort: publication.mapping.containerPort, hostPort: Int(port),
                 transportProtocol: publication.mapping.transportProtocol)
         }
+        let publication = NATRules.publication(published, address: address, bindings: attachment.portBindings)
         try withNetfilter { (tables) throws(SystemError) in
-            try tables.commit(NATRules.publication(published, address: address, bindings: attachment.portBindings),
-                              step: "publish the ports of task \(taskID)")
+            do throws(SystemError) {
+                try tables.commit(publication, step: "publish the ports of task \(taskID)")
+            } catch where error.errno == ENOENT {
+                // The bridge's table is missing (its write at start-up failed, or something
+                // flushed the host's ruleset since): written again with the publication.
+                try tables.commit(bridgeTable + publication, step: "publish the ports of task \(taskID) with the bridge's table")
+            }
         }
+    }
+
+    /// The lasting part of the bridge's table (`NATRules.bridgeTable`).
+    private var bridgeTable: [NftOperation] {
+        NATRules.bridgeTable(name: configuration.natTableName, bridge: configuration.bridgeName, outboundNAT: configuration.outboundNAT)
     }
 
     /// Runs `body` with the host's nf_tables socket, under `netfilterLock`.
@@ -195,6 +206,21 @@ final class TaskNetwork: @unchecked Sendable {
     /// Unpublishes the ports `published` names (see `PublishedPorts.unpublish`).
     func unpublish(_ published: PublishedPorts) throws(SystemError) {
         try withNetfilter { (tables) throws(SystemError) in try published.unpublish(with: tables) }
+    }
+
+    /// Tables of the first bridge-mode release, one per task (`wharf_BRIDGE_TASKID`), by task id.
+    func legacyTaskTables() throws(SystemError) -> [String: String] {
+        try withNetfilter { (tables) throws(SystemError) in
+            var found: [String: String] = [:]
+            for name in try tables.tableNames() {
+                if let id = configuration.taskID(ofHostPortOwner: name) { found[id] = name }
+            }
+            return found
+        }
+    }
+
+    func deleteTable(named name: String) throws(SystemError) {
+        try withNetfilter { (tables) throws(SystemError) in _ = try tables.delete(tableNamed: name) }
     }
 
     /// Deletes the bridge's table with every task's chain and map entry in it.
@@ -347,9 +373,7 @@ final class TaskNetwork: @unchecked Sendable {
     private func routeThroughHost() throws(SystemError) {
         if configuration.outboundNAT { try InterfaceSysctl.enableIPv4Forwarding() }
         try withNetfilter { (tables) throws(SystemError) in
-            try tables.commit(NATRules.bridgeTable(
-                name: configuration.natTableName, bridge: configuration.bridgeName, outboundNAT: configuration.outboundNAT),
-                step: "write the bridge's nftables table ip \(configuration.natTableName)")
+            try tables.commit(bridgeTable, step: "write the bridge's nftables table ip \(configuration.natTableName)")
         }
         try InterfaceSysctl.allowLoopbackSources(interface: configuration.bridgeName)
     }
