@@ -7,10 +7,10 @@ import Musl
 /// nf_tables over `NETLINK_NETFILTER`: Wharf's way of writing NAT rules without running `nft`
 /// or `iptables`.
 ///
-/// A table is the unit: `replace` writes one whole (creating or replacing it) in a single
-/// transaction, so a reader never sees half a table and a repeated write is harmless;
-/// `delete` removes one with everything in it. Tables persist in the kernel after this process
-/// exits, as the tasks whose ports they publish do.
+/// Every change is a transaction (`commit`): a list of `NftOperation`s the kernel applies all
+/// together or not at all, so a reader never sees half of one. `replace` writes a whole table
+/// that way, `delete` removes one with everything in it. What is written persists in the kernel
+/// after this process exits, as the tasks whose ports it publishes do.
 ///
 /// Not thread-safe: use one from one thread at a time.
 public final class NetfilterTables {
