@@ -29,10 +29,16 @@ public struct TaskTeardown {
     /// rolls back a launch. `nil` for a caller that holds none (the runtime cleaning up after a
     /// dead supervisor, whose descriptor died with it).
     public var networkNamespaceFD: Int32?
+    /// The nf_tables socket to unpublish the task's ports with; nil opens one for the teardown.
+    /// Closing a netfilter socket right after deleting rules waits for an RCU grace period
+    /// (the kernel finishes freeing what was deleted first, 10-25 ms measured): a caller on a
+    /// hurry (the supervisor, before it records STOPPED) passes one it closes later.
+    public var netfilter: NetfilterTables?
 
-    public init(plan: SupervisorPlan, networkNamespaceFD: Int32?) {
+    public init(plan: SupervisorPlan, networkNamespaceFD: Int32?, netfilter: NetfilterTables? = nil) {
         self.plan = plan
         self.networkNamespaceFD = networkNamespaceFD
+        self.netfilter = netfilter
     }
 
     /// Runs every step; returns the failures (each already names its step), empty when clean.
@@ -70,7 +76,13 @@ public struct TaskTeardown {
         // ports can be handed to another task. If it cannot, both stay taken (the runtime's
         // orphan sweep deletes the table and releases them later).
         if let published = plan.resources.publishedPorts {
-            let unpublished = attempt { () throws(SystemError) in try published.unpublish(with: NetfilterTables()) }
+            let unpublished = attempt { () throws(SystemError) in
+                if let netfilter {
+                    try published.unpublish(with: netfilter)
+                } else {
+                    try published.unpublish(with: NetfilterTables())
+                }
+            }
             addressUnused = unpublished && addressUnused
             if addressUnused {
                 _ = attempt { () throws(SystemError) in try HostPortPool.release(owner: published.owner, directory: published.poolDirectory) }

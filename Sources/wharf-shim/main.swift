@@ -69,11 +69,13 @@ do {
     let supervisor = try Supervisor(plan: plan, layout: layout, events: events, prepared: prepared)
     prepared = [:]
     supervisor.run()
-    for failure in TaskTeardown(plan: plan, networkNamespaceFD: networkNamespaceFD).run() {
+    // Closed only as the process exits, after STOPPED is recorded (see TaskTeardown.netfilter).
+    let netfilter = plan.resources.publishedPorts == nil ? nil : try? NetfilterTables()
+    for failure in TaskTeardown(plan: plan, networkNamespaceFD: networkNamespaceFD, netfilter: netfilter).run() {
         report("teardown: \(failure)")
     }
     events.append(.taskStopped(at: Clock.wallNanoseconds()))
-    exit(0)
+    withExtendedLifetime(netfilter) { exit(0) }
 } catch {
     report("\(error)")
     PreparedContainer.abandonAll(prepared)
