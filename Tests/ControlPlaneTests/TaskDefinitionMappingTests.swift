@@ -191,15 +191,27 @@ struct TaskDefinitionMappingTests {
     }
 }
 
-@Suite("configs/web-task.json")
+@Suite("Example task definitions in configs/")
 struct TaskDefinitionConfigTests {
-    static var configURL: URL {
+    static var configURL: URL { config("web-task.json") }
+
+    static func config(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath)
             .resolvingSymlinksInPath()
             .deletingLastPathComponent()  // ControlPlaneTests
             .deletingLastPathComponent()  // Tests
             .deletingLastPathComponent()  // repo root
-            .appendingPathComponent("configs/web-task.json")
+            .appendingPathComponent("configs/" + name)
+    }
+
+    @Test func bridgeExampleIsValidAndPublishesADynamicPort() throws {
+        let td = try TaskDefinition.decode(from: Data(contentsOf: Self.config("web-bridge-task.json")))
+        try td.validate()
+        let spec = try td.taskSpec(revision: 1)
+        #expect(spec.networkMode == .bridge)
+        #expect(spec.containers.first?.portMappings == [PortMapping(containerPort: 8080)], "no host port: a dynamic one")
+        #expect(spec.containers.first?.initProcessEnabled == true)
+        #expect(td.unsupportedMembers().isEmpty)
     }
 
     @Test func exampleIsValidAndMaps() throws {
