@@ -9,6 +9,27 @@ public enum HostPortProtocol: String, Sendable, Codable, CaseIterable {
     case tcp, udp
 }
 
+/// One port of the host, of one transport protocol.
+public struct HostPort: Hashable, Sendable {
+    public var transport: HostPortProtocol
+    public var number: UInt16
+
+    public init(_ transport: HostPortProtocol, _ number: UInt16) {
+        self.transport = transport
+        self.number = number
+    }
+
+    /// `tcp.8080`: the pool's file name for the port, and its form in a task's plan.
+    public var text: String { transport.rawValue + "." + String(number) }
+
+    public init?(text: some StringProtocol) {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, let transport = HostPortProtocol(rawValue: String(parts[0])), let number = UInt16(parts[1])
+        else { return nil }
+        self.init(transport, number)
+    }
+}
+
 /// A pool of host ports published for tasks (ECS's bridge mode), kept as files in a directory,
 /// in the way of `IPAddressPool`; one pool serves the whole host, as its ports are shared.
 ///
@@ -49,8 +70,8 @@ public struct HostPortPool: Sendable {
     ///
     /// The owner file lists the ports once all are taken; a crash before that leaves port files
     /// no owner file lists, which `holders(directory:)` still finds (they hold the owner).
-    public func allocate(owner: String, _ requests: [Request]) throws(SystemError) -> [UInt16] {
-        var taken: [(HostPortProtocol, UInt16)] = []
+    public func allocate(owner: String, _ requests: [Request]) throws(SystemError) -> [HostPort] {
+        var taken: [HostPort] = []
         do throws(SystemError) {
             for request in requests {
                 let port: UInt16
@@ -64,15 +85,15 @@ public struct HostPortPool: Sendable {
                 } else {
                     port = try takeDynamic(request.transport, owner: owner)
                 }
-                taken.append((request.transport, port))
+                taken.append(HostPort(request.transport, port))
             }
-            try FileSystem.writeAtomically(directory + "/owner." + owner, taken.map { "\($0.0.rawValue).\($0.1)\n" }.joined())
+            try FileSystem.writeAtomically(directory + "/owner." + owner, taken.map { $0.text + "\n" }.joined())
         } catch {
-            for (transport, port) in taken { try? Self.removeIfOwned(Self.fileName(transport, port), owner: owner, directory: directory) }
+            for port in taken { try? Self.removeIfOwned(port.text, owner: owner, directory: directory) }
             try? FileSystem.removeIfPresent(directory + "/owner." + owner)
             throw error
         }
-        return taken.map(\.1)
+        return taken
     }
 
     /// Releases every port `owner` holds in the pool kept in `directory`; releasing twice is
@@ -85,12 +106,8 @@ public struct HostPortPool: Sendable {
     }
 
     /// The ports `owner` holds in the pool kept in `directory`.
-    public static func ports(of owner: String, directory: String) throws(SystemError) -> [(HostPortProtocol, UInt16)] {
-        try portFiles(of: owner, directory: directory).compactMap { name in
-            let parts = name.split(separator: ".")
-            guard parts.count == 2, let transport = HostPortProtocol(rawValue: String(parts[0])), let port = UInt16(parts[1]) else { return nil }
-            return (transport, port)
-        }
+    public static func ports(of owner: String, directory: String) throws(SystemError) -> [HostPort] {
+        try portFiles(of: owner, directory: directory).compactMap { HostPort(text: $0) }
     }
 
     /// The names of the port files `owner` holds: those its owner file lists and that still
@@ -102,7 +119,7 @@ public struct HostPortPool: Sendable {
             }
         }
         return try FileSystem.listDirectory(directory).filter { name in
-            (name.hasPrefix("tcp.") || name.hasPrefix("udp.")) && (try? FileSystem.readIfPresent(directory + "/" + name)) == owner
+            HostPort(text: name) != nil && (try? FileSystem.readIfPresent(directory + "/" + name)) == owner
         }
     }
 
@@ -113,20 +130,16 @@ public struct HostPortPool: Sendable {
         for name in (try? FileSystem.listDirectory(directory)) ?? [] {
             if name.hasPrefix("owner.") {
                 found.insert(String(name.dropFirst(6)))
-            } else if name.hasPrefix("tcp.") || name.hasPrefix("udp."), let owner = try? FileSystem.readIfPresent(directory + "/" + name) {
+            } else if HostPort(text: name) != nil, let owner = try? FileSystem.readIfPresent(directory + "/" + name) {
                 found.insert(owner)
             }
         }
         return found
     }
 
-    private static func fileName(_ transport: HostPortProtocol, _ port: UInt16) -> String {
-        transport.rawValue + "." + String(port)
-    }
-
     /// Takes one port unless a task (this owner's included) holds it or a host socket is bound to it.
     private func take(_ transport: HostPortProtocol, _ port: UInt16, owner: String) throws(SystemError) -> Bool {
-        let path = directory + "/" + Self.fileName(transport, port)
+        let path = directory + "/" + HostPort(transport, port).text
         guard try FileSystem.createExclusive(path, owner) else { return false }
         guard Self.isFreeOnHost(transport, port) else {
             try FileSystem.removeIfPresent(path)

@@ -8,8 +8,8 @@ import Musl
 /// or `iptables`.
 ///
 /// Every change is a transaction (`commit`): a list of `NftOperation`s the kernel applies all
-/// together or not at all, so a reader never sees half of one. `replace` writes a whole table
-/// that way, `delete` removes one with everything in it. What is written persists in the kernel
+/// together or not at all, so a reader never sees half of one; `delete` removes a table with
+/// everything in it. What is written persists in the kernel
 /// after this process exits, as the tasks whose ports it publishes do.
 ///
 /// Not thread-safe: use one from one thread at a time.
@@ -31,15 +31,6 @@ public final class NetfilterTables {
 
     /// Send and receive buffer size: room for a batch of about ten thousand rules, or their acks.
     static let bufferBytes: Int32 = 8 << 20
-
-    /// Writes `table` (family `ip`) as the whole of the table of that name: created if absent,
-    /// its previous chains, rules and maps replaced if present, in one transaction.
-    public func replace(_ table: NftTable) throws(SystemError) {
-        // Add, delete, add: the idiom for replacing a table whether or not it exists.
-        var operations: [NftOperation] = [.addTable(table.name), .deleteTable(table.name), .addTable(table.name)]
-        for chain in table.chains { operations.append(.addChain(table: table.name, chain)) }
-        try commit(operations, step: "write nftables table ip \(table.name)")
-    }
 
     /// Applies `operations` in one transaction: all of them or, on the first the kernel
     /// refuses, none (the error names `step` and carries the kernel's errno).
@@ -77,9 +68,7 @@ public final class NetfilterTables {
                 let list = builder.beginNested(Nftables.elementListElements)
                 for port in ports {
                     let element = builder.beginNested(Nftables.listElement)
-                    let key = builder.beginNested(Nftables.elementKey)
-                    builder.attribute(Nftables.dataValue, bytes: withUnsafeBytes(of: port.bigEndian) { Array($0) })
-                    builder.endNested(key)
+                    builder.dataValue(Nftables.elementKey, withUnsafeBytes(of: port.bigEndian) { Array($0) })
                     if let chain {
                         let data = builder.beginNested(Nftables.elementData)
                         let verdict = builder.beginNested(Nftables.dataVerdict)
@@ -189,6 +178,14 @@ public final class NetfilterTables {
 
 extension NetlinkMessageBuilder {
     /// Appends one `NFTA_LIST_ELEM`: the expression's kernel name and its attributes.
+    /// Appends attribute `type` holding `NFTA_DATA_VALUE` `bytes`: how nf_tables nests a
+    /// comparison's, an immediate's or a map key's data.
+    mutating func dataValue(_ type: UInt16, _ bytes: [UInt8]) {
+        let nested = beginNested(type)
+        attribute(Nftables.dataValue, bytes: bytes)
+        endNested(nested)
+    }
+
     /// `mapIDs` are the ids of maps the same batch creates, by name.
     mutating func expression(_ expression: NftExpression, mapIDs: [String: UInt32] = [:]) {
         let element = beginNested(Nftables.listElement)
@@ -227,16 +224,12 @@ extension NetlinkMessageBuilder {
             named("cmp") {
                 $0.attribute(Nftables.compareSource, bigEndian: register.rawValue)
                 $0.attribute(Nftables.compareOperator, bigEndian: equal ? 0 : 1)  // NFT_CMP_EQ, NFT_CMP_NEQ
-                let data = $0.beginNested(Nftables.compareData)
-                $0.attribute(Nftables.dataValue, bytes: bytes)
-                $0.endNested(data)
+                $0.dataValue(Nftables.compareData, bytes)
             }
         case .immediate(let bytes, let register):
             named("immediate") {
                 $0.attribute(Nftables.immediateDestination, bigEndian: register.rawValue)
-                let data = $0.beginNested(Nftables.immediateData)
-                $0.attribute(Nftables.dataValue, bytes: bytes)
-                $0.endNested(data)
+                $0.dataValue(Nftables.immediateData, bytes)
             }
         case .destinationNAT(let address, let port):
             named("nat") {

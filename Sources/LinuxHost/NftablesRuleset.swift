@@ -1,16 +1,3 @@
-/// An nf_tables table of family `ip` holding NAT chains: what Wharf puts in the host's
-/// netfilter configuration (port publishing and outbound masquerading), written whole and
-/// removed whole (see `NetfilterTables`).
-public struct NftTable: Sendable, Equatable {
-    public var name: String
-    public var chains: [NftChain]
-
-    public init(name: String, chains: [NftChain]) {
-        self.name = name
-        self.chains = chains
-    }
-}
-
 /// A chain: a base chain on one hook, policy accept, or (without a hook) a regular chain that
 /// rules and maps jump to. In a `nat` base chain, rules that match rewrite the first packet of a
 /// connection (conntrack applies the rewrite to the rest); a `filter` chain sees every packet.

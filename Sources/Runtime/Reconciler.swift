@@ -103,7 +103,7 @@ extension ContainerRuntime {
         // addresses and ports wait for the next sweep.
         var publicationsKnown = true
         var chains: [String] = []
-        do {
+        do throws(SystemError) {
             // Tables of the first bridge-mode release (one per task, with its own hooks).
             for (id, table) in try network.legacyTaskTables() where !live.contains(id) {
                 do {
@@ -114,6 +114,8 @@ extension ContainerRuntime {
                 }
             }
             chains = try network.natTaskChains()
+        } catch where error.errno == EPROTONOSUPPORT {
+            // A kernel without nf_tables: no task can have published a port.
         } catch {
             logger.error("could not list the NAT chains and tables; addresses and host ports are kept", metadata: ["error": "\(error)"])
             publicationsKnown = false
@@ -125,7 +127,7 @@ extension ContainerRuntime {
             do {
                 let ports = try HostPortPool.ports(of: owner, directory: configuration.hostPortPoolDirectory)
                 try network.unpublish(PublishedPorts(
-                    table: configuration.natTableName, chain: chain, ports: ports.map { PublishedPorts.Port($0.0, $0.1) },
+                    table: configuration.natTableName, chain: chain, ports: ports,
                     poolDirectory: configuration.hostPortPoolDirectory, owner: owner))
             } catch {
                 logger.error("could not unpublish the ports of an orphaned task", metadata: ["chain": "\(chain)", "error": "\(error)"])

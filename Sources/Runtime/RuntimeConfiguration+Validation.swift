@@ -30,6 +30,9 @@ extension RuntimeConfiguration {
             throw .invalidConfiguration(
                 field: "vethPrefix", message: "\(vethPrefix) cannot start an interface name (no /, :, whitespace, . or ..)")
         }
+        guard dynamicHostPortRange.lowerBound >= 1 else {
+            throw .invalidConfiguration(field: "dynamicHostPortRange", message: "\(dynamicHostPortRange) includes port 0, which is no port")
+        }
         guard (0...Self.networkPoolMaxSize).contains(networkPoolSize) else {
             throw .invalidConfiguration(
                 field: "networkPoolSize", message: "\(networkPoolSize) must be 0 (no pool) to \(Self.networkPoolMaxSize)")

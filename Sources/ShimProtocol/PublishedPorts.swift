@@ -9,37 +9,16 @@ import Glibc
 /// where the ports are held (`HostPortPool`). What the runtime writes at launch and the teardown
 /// removes.
 public struct PublishedPorts: Equatable, Sendable {
-    /// One published host port.
-    public struct Port: Equatable, Sendable, Hashable {
-        public var transport: HostPortProtocol
-        public var number: UInt16
-
-        public init(_ transport: HostPortProtocol, _ number: UInt16) {
-            self.transport = transport
-            self.number = number
-        }
-
-        /// `tcp.8080`, as the plan and the pool write it.
-        public var text: String { transport.rawValue + "." + String(number) }
-
-        public init?(text: some StringProtocol) {
-            let parts = text.split(separator: ".")
-            guard parts.count == 2, let transport = HostPortProtocol(rawValue: String(parts[0])), let number = UInt16(parts[1])
-            else { return nil }
-            self.init(transport, number)
-        }
-    }
-
     /// The bridge's table.
     public var table: String
     /// The task's chain in it (the DNAT rules).
     public var chain: String
-    public var ports: [Port]
+    public var ports: [HostPort]
     /// The host port pool and the owner the ports are held under there.
     public var poolDirectory: String
     public var owner: String
 
-    public init(table: String, chain: String, ports: [Port], poolDirectory: String, owner: String) {
+    public init(table: String, chain: String, ports: [HostPort], poolDirectory: String, owner: String) {
         self.table = table
         self.chain = chain
         self.ports = ports

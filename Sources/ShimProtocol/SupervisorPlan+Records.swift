@@ -80,9 +80,9 @@ extension SupervisorPlan {
         else {
             throw DecodingError(description: "plan: \(present.joined(separator: ", ")) without \(keys.filter { owned[$0] == nil }.joined(separator: ", "))")
         }
-        var decoded: [PublishedPorts.Port] = []
+        var decoded: [HostPort] = []
         for text in ports.split(separator: " ") {
-            guard let port = PublishedPorts.Port(text: text) else { throw DecodingError(description: "plan: bad nat.ports entry \(text)") }
+            guard let port = HostPort(text: text) else { throw DecodingError(description: "plan: bad nat.ports entry \(text)") }
             decoded.append(port)
         }
         return PublishedPorts(table: table, chain: chain, ports: decoded, poolDirectory: pool, owner: owner)

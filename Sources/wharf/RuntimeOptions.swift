@@ -20,7 +20,7 @@ struct RuntimeOptions: ParsableArguments {
     var vethPrefix: String = "wh"
 
     @Option(name: .long, help: "Host ports for bridge-mode port mappings that name none, as LOW-HIGH.")
-    var dynamicHostPorts: String = "49153-65535"
+    var dynamicHostPorts: String = "\(HostPortPool.defaultDynamicRange.lowerBound)-\(HostPortPool.defaultDynamicRange.upperBound)"
 
     @Flag(name: .long, help: "Keep tasks to the host: no IPv4 forwarding, nothing they send out masqueraded.")
     var noOutboundNat = false

@@ -4,6 +4,21 @@ import XCTest
 
 @testable import LinuxHost
 
+/// A table as a test writes it whole.
+struct NftTable {
+    var name: String
+    var chains: [NftChain]
+}
+
+extension NetfilterTables {
+    /// Writes `table` as the whole of the table of that name, in one transaction: add, delete,
+    /// add, the idiom for replacing a table whether or not it exists.
+    func replace(_ table: NftTable) throws(SystemError) {
+        try commit([.addTable(table.name), .deleteTable(table.name), .addTable(table.name)]
+                   + table.chains.map { .addChain(table: table.name, $0) }, step: "write nftables table ip \(table.name)")
+    }
+}
+
 /// Real nf_tables tests (root): tables with a unique name, deleted in `tearDown` whatever
 /// happens. What the kernel holds is read back with `nft` (a test's reader, not Wharf's path).
 final class NetfilterTablesTests: XCTestCase {

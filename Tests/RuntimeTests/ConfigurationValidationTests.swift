@@ -33,6 +33,10 @@ final class ConfigurationValidationTests: XCTestCase {
         assertRefused({ $0.bridgeName = "wharf-bridge-0001" }, field: "bridgeName")
     }
 
+    func testDynamicHostPortRangeWithPortZeroIsRefused() {
+        assertRefused({ $0.dynamicHostPortRange = 0...100 }, field: "dynamicHostPortRange")
+    }
+
     func testNetworkPoolOutOfRangeIsRefused() {
         assertRefused({ $0.networkPoolSize = RuntimeConfiguration.networkPoolMaxSize + 1 }, field: "networkPoolSize")
         assertRefused({ $0.networkPoolSize = -1 }, field: "networkPoolSize")

@@ -1,3 +1,4 @@
+import LinuxHost
 import ShimProtocol
 import XCTest
 
@@ -12,7 +13,7 @@ final class SupervisorPlanTests: XCTestCase {
                 addressPoolDirectory: "/var/lib/wharf/ipam/wharf0", address: "10.213.0.2",
                 publishedPorts: PublishedPorts(
                     table: "wharf_wharf0", chain: "task_0123456789abcdef0123456789abcdef",
-                    ports: [.init(.tcp, 49153), .init(.udp, 5353)], poolDirectory: "/run/wharf/host-ports",
+                    ports: [HostPort(.tcp, 49153), HostPort(.udp, 5353)], poolDirectory: "/run/wharf/host-ports",
                     owner: "wharf_wharf0_0123456789abcdef0123456789abcdef")),
             containers: [
                 ContainerPlan(

@@ -157,11 +157,11 @@ final class TaskNetwork: @unchecked Sendable {
         let ports = try pool.allocate(owner: owner, requests)
         let published = PublishedPorts(
             table: configuration.natTableName, chain: configuration.natChainName(forTask: taskID),
-            ports: zip(requests, ports).map { PublishedPorts.Port($0.transport, $1) }, poolDirectory: pool.directory, owner: owner)
+            ports: ports, poolDirectory: pool.directory, owner: owner)
         attachment.publishedPorts = published
         attachment.portBindings = zip(publications, ports).map { publication, port in
             PortBinding(
-                containerName: publication.containerName, containerPort: publication.mapping.containerPort, hostPort: Int(port),
+                containerName: publication.containerName, containerPort: publication.mapping.containerPort, hostPort: Int(port.number),
                 transportProtocol: publication.mapping.transportProtocol)
         }
         let publication = NATRules.publication(published, address: address, bindings: attachment.portBindings)
