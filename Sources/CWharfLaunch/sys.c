@@ -73,6 +73,27 @@ int wharf_mount_id(int dirfd, const char *name, unsigned long long *id)
 
 _Static_assert(WHARF_POSIX_SPAWN_SETSID == POSIX_SPAWN_SETSID, "WHARF_POSIX_SPAWN_SETSID must equal POSIX_SPAWN_SETSID");
 
+/* From <linux/mount.h>, which conflicts with <sys/mount.h> on glibc 2.36. */
+#define WHARF_FSPICK_CLOEXEC 0x00000001
+#define WHARF_FSPICK_NO_AUTOMOUNT 0x00000004
+#define WHARF_FSCONFIG_SET_FLAG 0
+#define WHARF_FSCONFIG_CMD_RECONFIGURE 7
+
+int wharf_fspick(const char *path)
+{
+    return (int)syscall(SYS_fspick, AT_FDCWD, path, WHARF_FSPICK_CLOEXEC | WHARF_FSPICK_NO_AUTOMOUNT);
+}
+
+int wharf_fsconfig_set_flag(int fd, const char *key)
+{
+    return (int)syscall(SYS_fsconfig, fd, WHARF_FSCONFIG_SET_FLAG, key, NULL, 0);
+}
+
+int wharf_fsconfig_reconfigure(int fd)
+{
+    return (int)syscall(SYS_fsconfig, fd, WHARF_FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0);
+}
+
 int wharf_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 
 int wharf_reap_pidfd(int pidfd)

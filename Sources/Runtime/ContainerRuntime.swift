@@ -53,8 +53,26 @@ public final class ContainerRuntime: @unchecked Sendable {
                 metadata: ["error": "\(error)"])
         })
         supervisorPath = configuration.resolvedSupervisorPath()
+        if configuration.favorDynamicCgroupModifications { favorDynamicCgroupModifications() }
         removedTasks.purgeLeftovers()
         reconcile()
+    }
+
+    /// Turns on the host's cgroup2 `favordynmods` (a failure only costs speed: it is logged).
+    private func favorDynamicCgroupModifications() {
+        do {
+            switch try CgroupDynamicModifications.favor() {
+            case .favored(let mountPoint):
+                logger.info("cgroup2 option favordynmods turned on: container starts join their cgroups without waiting for RCU",
+                            metadata: ["mount": "\(mountPoint)"])
+            case .alreadyFavored:
+                break
+            case .unsupported(let reason):
+                logger.debug("cgroup2 option favordynmods not available", metadata: ["reason": "\(reason)"])
+            }
+        } catch {
+            logger.warning("could not turn on the cgroup2 option favordynmods", metadata: ["error": "\(error)"])
+        }
     }
 
     deinit {

@@ -30,6 +30,10 @@ public struct RuntimeConfiguration: Sendable {
     /// (`net.ipv4.ip_forward`) and masquerades what tasks send out of it, as Docker does for
     /// its bridge. Ports published on the host need forwarding too, for clients elsewhere.
     public var outboundNAT = true
+    /// Whether the runtime turns on the host's cgroup2 option `favordynmods` when it starts
+    /// (see `CgroupDynamicModifications`): container starts then never wait for the kernel's
+    /// RCU grace period to join their cgroups.
+    public var favorDynamicCgroupModifications = true
     /// Default log rotation: bytes per file, files kept.
     public var logMaxBytes: Int
     public var logMaxFiles: Int

@@ -25,6 +25,9 @@ struct RuntimeOptions: ParsableArguments {
     @Flag(name: .long, help: "Keep tasks to the host: no IPv4 forwarding, nothing they send out masqueraded.")
     var noOutboundNat = false
 
+    @Flag(name: .long, help: "Leave the host's cgroup2 mount options alone (by default the runtime turns on favordynmods, so container starts do not wait for the kernel to join their cgroups).")
+    var noFavorDynmods = false
+
     func makeRuntime() throws -> ContainerRuntime {
         guard (1...8).contains(vethPrefix.count) else {
             throw ValidationError("--veth-prefix: \(vethPrefix) must be 1 to 8 characters, leaving room for the task id")
@@ -43,6 +46,7 @@ struct RuntimeOptions: ParsableArguments {
         }
         configuration.dynamicHostPortRange = low...high
         configuration.outboundNAT = !noOutboundNat
+        configuration.favorDynamicCgroupModifications = !noFavorDynmods
         return try ContainerRuntime(configuration: configuration)
     }
 }

@@ -72,6 +72,18 @@ ssize_t wharf_receive_with_fd(int socket, void *bytes, size_t length, int *fd);
 /// starts a session of its own. sys.c checks at compile time that the two agree.
 #define WHARF_POSIX_SPAWN_SETSID 0x80
 
+/// fspick(2): a close-on-exec filesystem context for reconfiguring the superblock mounted at
+/// `path` (no automount). The context's descriptor or -1 with errno (ENOSYS before Linux 5.2).
+int wharf_fspick(const char *path);
+
+/// fsconfig(2) with FSCONFIG_SET_FLAG: sets flag parameter `key` on context `fd`. 0 or -1 with
+/// errno (EINVAL for a parameter the filesystem does not know).
+int wharf_fsconfig_set_flag(int fd, const char *key);
+
+/// fsconfig(2) with FSCONFIG_CMD_RECONFIGURE: applies context `fd`'s parameters to its
+/// superblock. 0 or -1 with errno.
+int wharf_fsconfig_reconfigure(int fd);
+
 /// pidfd_open(2): a close-on-exec descriptor that becomes readable when process `pid` exits.
 /// -1 with errno on failure.
 int wharf_pidfd_open(pid_t pid);
