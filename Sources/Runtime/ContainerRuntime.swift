@@ -16,6 +16,8 @@ public final class ContainerRuntime: @unchecked Sendable {
     public let images: ImageStore
     let hierarchy: CgroupHierarchy
     let network: TaskNetwork
+    /// Supervisors on standby; nil when `supervisorPoolSize` is 0.
+    let supervisors: ReadyPool<SupervisorSpawner.Spawned>?
     let records = TaskRecordCache()
     let watches = DirectoryWatchPool()
     let removedTasks: RemovedTaskDirectories
@@ -52,7 +54,13 @@ public final class ContainerRuntime: @unchecked Sendable {
                 "tasks on the bridge cannot reach other networks, nor be reached through published ports from 127.0.0.1",
                 metadata: ["error": "\(error)"])
         })
-        supervisorPath = configuration.resolvedSupervisorPath()
+        let supervisorPath = configuration.resolvedSupervisorPath()
+        self.supervisorPath = supervisorPath
+        supervisors = configuration.supervisorPoolSize == 0 ? nil : SupervisorPool.make(
+            capacity: configuration.supervisorPoolSize, binary: supervisorPath,
+            onFailure: { [logger] error in
+                logger.warning("could not start a supervisor ahead", metadata: ["error": "\(error)"])
+            })
         if configuration.favorDynamicCgroupModifications { favorDynamicCgroupModifications() }
         removedTasks.purgeLeftovers()
         reconcile()
@@ -76,7 +84,9 @@ public final class ContainerRuntime: @unchecked Sendable {
     }
 
     deinit {
-        // Prepared namespaces are this object's alone; a refill in progress is waited for.
+        // Prepared namespaces and standby supervisors are this object's alone; a refill in
+        // progress is waited for.
+        supervisors?.drain()
         network.drainPool()
     }
 
@@ -87,6 +97,9 @@ public final class ContainerRuntime: @unchecked Sendable {
     @discardableResult
     public func launch(_ spec: TaskSpec) throws(RuntimeError) -> TaskStatus {
         let startedAt = Clock.wallNanoseconds()
+        // Refilled once this launch is done, whichever way it went: spawning now would take CPU
+        // from this launch's own supervisor.
+        defer { supervisors?.refill() }
         try spec.validate()
         let planner = LaunchPlanner(images: images, configuration: configuration)
         let resolvedImages = try planner.resolveImages(spec)
@@ -111,9 +124,10 @@ public final class ContainerRuntime: @unchecked Sendable {
             // a launch in progress (not an abandoned directory), and a crash from here on leaves
             // a record naming what to clean up. It is written again once the address is known.
             try writeRecord(record, layout: layout)
-            // The supervisor starts now and waits for its start message, so its exec and
-            // start-up overlap the cgroups and the network below instead of following them.
-            let spawned = try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
+            // The supervisor (one on standby, else a new one) gets its task now and waits for its
+            // start message, so its start-up and the containers' preparation overlap the
+            // cgroups and the network below instead of following them.
+            let spawned = try takeOrSpawnSupervisor(for: layout)
             supervisor = spawned
             plan.containers = try planner.containerPlans(for: spec, images: resolvedImages, layout: layout)
             // The cgroups, and the task's directories (logs, task-scoped volumes, the containers'
@@ -174,6 +188,20 @@ public final class ContainerRuntime: @unchecked Sendable {
         }
         logger.debug("launched task", metadata: ["task": "\(id)", "address": "\(record.address ?? "-")"])
         return TaskStatusReader.read(record: record, events: [], supervisor: nil)
+    }
+
+    /// The task's supervisor: one on standby given the task, else one spawned for it.
+    private func takeOrSpawnSupervisor(for layout: TaskLayout) throws(SystemError) -> SupervisorSpawner.Spawned {
+        if let standby = supervisors?.take() {
+            do {
+                try standby.adopt(layout)
+                return standby
+            } catch {
+                // It died on standby (and is reaped): a new one does the same.
+                logger.warning("a standby supervisor could not take its task", metadata: ["error": "\(error)"])
+            }
+        }
+        return try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)
     }
 
     private func resources(from attachment: TaskNetwork.Attachment) -> TaskResources {

@@ -4,9 +4,10 @@ import LinuxHost
 extension ContainerRuntime {
     /// Stops every task of this runtime (waiting up to `timeout` seconds for each), forgets
     /// them, and removes the host resources its configuration names: the bridge, its NAT
-    /// tables and the cgroup parent. What uninstalling (and every test's tear-down) needs;
+    /// tables and the cgroup parent, and lets its standby supervisors go. What uninstalling (and every test's tear-down) needs;
     /// afterwards this runtime must not be used again.
     public func removeEverything(timeout: Double = 40) {
+        supervisors?.drain()
         for task in tasks() where task.lastStatus != "STOPPED" {
             try? stop(task.id, reason: "runtime removed")
         }

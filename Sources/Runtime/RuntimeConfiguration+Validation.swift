@@ -8,6 +8,8 @@ extension RuntimeConfiguration {
     /// The largest network pool: namespaces held ready cost a descriptor, a socket and a veth
     /// pair each, and a pool only has to cover a burst while it refills.
     public static let networkPoolMaxSize = 64
+    /// The most supervisors kept on standby (each an idle process of about a megabyte).
+    public static let supervisorPoolMaxSize = 64
 
     /// Checks the names the runtime gives host interfaces: the bridge name and the veth prefix
     /// must make valid Linux interface names, and the prefix must leave room for the task id.
@@ -36,6 +38,10 @@ extension RuntimeConfiguration {
         guard (0...Self.networkPoolMaxSize).contains(networkPoolSize) else {
             throw .invalidConfiguration(
                 field: "networkPoolSize", message: "\(networkPoolSize) must be 0 (no pool) to \(Self.networkPoolMaxSize)")
+        }
+        guard (0...Self.supervisorPoolMaxSize).contains(supervisorPoolSize) else {
+            throw .invalidConfiguration(
+                field: "supervisorPoolSize", message: "\(supervisorPoolSize) must be 0 (no pool) to \(Self.supervisorPoolMaxSize)")
         }
     }
 

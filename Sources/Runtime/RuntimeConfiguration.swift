@@ -22,6 +22,10 @@ public struct RuntimeConfiguration: Sendable {
     /// the bridge, waiting for its address): a launch takes one instead of creating both on
     /// its path. 0 turns the pool off. The pool fills after the first awsvpc launch.
     public var networkPoolSize: Int
+    /// Supervisors kept running on standby for launches (see `SupervisorPool`): a launch hands
+    /// its task to one instead of waiting for a new process to start. 0 turns the pool off. The
+    /// pool fills after the first launch.
+    public var supervisorPoolSize = 2
     /// pids.max for a task's cgroup.
     public var taskPidsLimit: Int
     /// Host ports given to bridge-mode port mappings that name none (ECS's dynamic host ports).

@@ -12,6 +12,22 @@ enum SupervisorSpawner {
         /// The runtime's end of the start socket; `start` or `abandon` closes it.
         let startSocket: Int32
 
+        /// Gives a supervisor spawned on standby its task (see `SupervisorStart`). If the message
+        /// cannot be sent (the supervisor died while it waited), it is reaped before this throws.
+        func adopt(_ layout: TaskLayout) throws(SystemError) {
+            let message = SupervisorStart.adoptMessagePrefix + Array(layout.directory.utf8)
+            guard message.count <= SupervisorStart.adoptMessageMaximumLength else {
+                abandon()
+                throw SystemError(step: "hand \(layout.directory) to the standby supervisor \(pid)", call: "sendmsg", errno: ENAMETOOLONG)
+            }
+            let sent = message.withUnsafeBytes { wharf_send_with_fd(startSocket, $0.baseAddress, $0.count, -1) }
+            guard sent == 0 else {
+                let error = SystemError.current(step: "hand \(layout.directory) to the standby supervisor \(pid)", call: "sendmsg")
+                abandon()
+                throw error
+            }
+        }
+
         /// Lets the supervisor prepare the containers that start at once, handing it `plan` (the
         /// plan without the network) in an anonymous memory file: no file on disk is made and
         /// replaced for it. Only a head start: if it cannot be sent the supervisor is gone, and
@@ -55,8 +71,11 @@ enum SupervisorSpawner {
     /// `SupervisorStart.socketDescriptor` and nothing else of this process, and returns once it
     /// has exec'd (glibc's posix_spawn returns only then). The caller reaps the child
     /// (`SupervisorReaper`).
-    static func spawn(binary: String, layout: TaskLayout) throws(SystemError) -> Spawned {
-        let step = "start the supervisor \(binary) for \(layout.directory)"
+    ///
+    /// Without `layout` the supervisor is spawned on standby (`SupervisorStart.standbyArgument`,
+    /// standard error on `/dev/null` until ``Spawned/adopt(_:)`` gives it a task).
+    static func spawn(binary: String, layout: TaskLayout?) throws(SystemError) -> Spawned {
+        let step = "start the supervisor \(binary) for \(layout?.directory ?? "a task to come")"
         var ends: [Int32] = [-1, -1]
         guard wharf_seqpacket_pair(&ends) == 0 else { throw SystemError.current(step: step, call: "socketpair") }
         let runtimeEnd = ends[0]
@@ -78,7 +97,7 @@ enum SupervisorSpawner {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, layout.supervisorLog, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, layout?.supervisorLog ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         // The socket is close-on-exec; dup2 hands the supervisor a copy without the flag.
         posix_spawn_file_actions_adddup2(&actions, supervisorEnd, SupervisorStart.socketDescriptor)
 
@@ -93,7 +112,7 @@ enum SupervisorSpawner {
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | WHARF_POSIX_SPAWN_SETSID))
 
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup(layout.directory), nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup(layout?.directory ?? SupervisorStart.standbyArgument), nil]
         defer { for argument in argv { free(argument) } }
         let environment: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nil]
         defer { for variable in environment { free(variable) } }

@@ -13,6 +13,13 @@
 ///
 /// End of file instead means the launch was abandoned (it failed, or the runtime died): the
 /// supervisor kills what it prepared and exits without touching anything else.
+///
+/// A supervisor may also be spawned before there is a task for it, on standby
+/// (`standbyArgument` in place of the task directory, standard error on `/dev/null`), so that a
+/// launch does not wait for a process to start. Its first message is then the adopt message,
+/// `adoptMessagePrefix` followed by the task directory, after which it opens its log in that
+/// directory and goes on as above. End of file before it means the runtime let it go unused:
+/// it exits.
 public enum SupervisorStart {
     /// The supervisor's end of the start socket.
     public static let socketDescriptor: Int32 = 3
@@ -20,4 +27,10 @@ public enum SupervisorStart {
     public static let message: [UInt8] = Array("start".utf8)
     /// The message that the containers may be prepared (it comes first, and may not come at all).
     public static let prepareMessage: [UInt8] = Array("prepare".utf8)
+    /// The argument a supervisor on standby is spawned with, in place of a task directory.
+    public static let standbyArgument = "--standby"
+    /// What comes before the task directory in the message giving a standby supervisor its task.
+    public static let adoptMessagePrefix: [UInt8] = Array("adopt ".utf8)
+    /// The longest adopt message: the prefix and a path of up to `PATH_MAX` (4096) bytes.
+    public static let adoptMessageMaximumLength = 6 + 4096
 }

@@ -26,6 +26,8 @@ struct Options {
     var subnet = "10.238.0.0/16"
     /// Network namespaces the runtime prepares ahead (`RuntimeConfiguration.networkPoolSize`).
     var networkPool = RuntimeConfiguration().networkPoolSize
+    /// Supervisors the runtime keeps on standby (`RuntimeConfiguration.supervisorPoolSize`).
+    var supervisorPool = RuntimeConfiguration().supervisorPoolSize
     /// Cycles in bridge mode with one published (dynamic) port: what publishing costs.
     var bridge = false
 
@@ -43,20 +45,25 @@ struct Options {
             case "--network-pool":
                 guard let size = iterator.next().flatMap({ Int($0) }) else { fail("--network-pool needs a count") }
                 networkPool = size
+            case "--supervisor-pool":
+                guard let size = iterator.next().flatMap({ Int($0) }) else { fail("--supervisor-pool needs a count") }
+                supervisorPool = size
             default:
                 if command.isEmpty { command = argument } else { fail("unknown argument \(argument)") }
             }
         }
         if command.isEmpty || root.isEmpty || token.isEmpty {
-            fail("usage: wharf-bench cycle|concurrent|density|cleanup --root DIR --token T [--image DIR] [--count N] [--deadline S] [--network-pool N]")
+            fail("usage: wharf-bench cycle|concurrent|density|cleanup --root DIR --token T [--image DIR] [--count N] [--deadline S] [--network-pool N] [--supervisor-pool N]")
         }
     }
 
     var configuration: RuntimeConfiguration {
-        RuntimeConfiguration(
+        var configuration = RuntimeConfiguration(
             dataDirectory: root + "/data",
             bridgeName: "wbench" + token, subnet: IPv4Network(subnet),
             cgroupParent: "wharf-bench-" + token, vethPrefix: "wb", networkPoolSize: networkPool)
+        configuration.supervisorPoolSize = supervisorPool
+        return configuration
     }
 }
 

@@ -7,22 +7,36 @@ import Glibc
 #endif
 
 /// wharf-shim TASK_DIRECTORY
+/// wharf-shim --standby
 ///
 /// The per-task supervisor. Spawned by the runtime as soon as the task directory exists, as a
 /// session leader of its own (the task outlives the runtime and its terminal); the runtime
 /// records its pid. It starts up, prepares the containers that start at once when the runtime
 /// says it may, then waits for the runtime's start message (see `SupervisorStart`), which comes
 /// once the task's cgroups, network and plan are ready, with the task's network namespace. It runs the task to its end, releases the task's resources and
-/// exits. Its whole record is the task directory.
+/// exits. Its whole record is the task directory. Spawned on standby instead (see
+/// `SupervisorStart`), it waits for the runtime to give it its task directory first.
 
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else {
-    report("usage: wharf-shim TASK_DIRECTORY")
+    report("usage: wharf-shim TASK_DIRECTORY | wharf-shim \(SupervisorStart.standbyArgument)")
     exit(2)
 }
-let layout = TaskLayout(directory: arguments[1])
 // Nothing but the start socket belongs to the task of what the spawner had open.
 wharf_close_from(UInt32(SupervisorStart.socketDescriptor + 1))
+let taskDirectory: String
+if arguments[1] == SupervisorStart.standbyArgument {
+    do {
+        guard let adopted = try awaitAdoption() else { exit(0) }
+        taskDirectory = adopted
+    } catch {
+        report("\(error)")
+        exit(1)
+    }
+} else {
+    taskDirectory = arguments[1]
+}
+let layout = TaskLayout(directory: taskDirectory)
 wharf_set_child_subreaper()
 let namespaceDescriptor = TaskResources.inheritedNetworkNamespaceDescriptor
 /// Containers prepared on the runtime's prepare message, by name (see `PreparedContainer`).

@@ -42,6 +42,11 @@ final class ConfigurationValidationTests: XCTestCase {
         assertRefused({ $0.networkPoolSize = -1 }, field: "networkPoolSize")
     }
 
+    func testSupervisorPoolOutOfRangeIsRefused() {
+        assertRefused({ $0.supervisorPoolSize = RuntimeConfiguration.supervisorPoolMaxSize + 1 }, field: "supervisorPoolSize")
+        assertRefused({ $0.supervisorPoolSize = -1 }, field: "supervisorPoolSize")
+    }
+
     func testBridgeNameWithSlashIsRefused() {
         assertRefused({ $0.bridgeName = "wharf/0" }, field: "bridgeName")
     }

@@ -30,7 +30,7 @@ final class TaskNetwork: @unchecked Sendable {
     private var poolBridgeIndex: Int32?
     private var bridge: (index: Int32, subnet: IPv4Network, pool: IPAddressPool)?
     /// Namespaces prepared ahead of awsvpc launches (set once, in `init`).
-    private var preparedNetworks: NetworkPool?
+    private var preparedNetworks: ReadyPool<PreparedNetwork>?
 
     /// What follows the veth prefix in the name of a prepared network's host end, and never in
     /// a task's (task ids are hex digits).
@@ -43,7 +43,7 @@ final class TaskNetwork: @unchecked Sendable {
         self.configuration = configuration
         self.onRoutingFailure = onRoutingFailure
         guard configuration.networkPoolSize > 0 else { return }
-        preparedNetworks = NetworkPool(
+        preparedNetworks = NetworkPool.make(
             capacity: configuration.networkPoolSize,
             // Weak: a refill in progress must not keep a released runtime's network alive.
             prepare: { [weak self] () throws(SystemError) in
@@ -124,7 +124,7 @@ final class TaskNetwork: @unchecked Sendable {
 
     /// The task-specific rest of an awsvpc network on a prepared namespace: the address, the
     /// host end renamed after the task, on the bridge and up, and the default route.
-    private func attach(taskID: String, prepared: NetworkPool.PreparedNetwork, attachment: inout Attachment) throws(SystemError) {
+    private func attach(taskID: String, prepared: PreparedNetwork, attachment: inout Attachment) throws(SystemError) {
         // The namespace (and with it the pair) is the attachment's from here: a failure below
         // closes it in the teardown, which destroys the pair under whatever name it has.
         attachment.namespaceFD = prepared.namespaceFD
@@ -253,7 +253,7 @@ final class TaskNetwork: @unchecked Sendable {
     /// indexes), `eth0` up without IPv6 address generation (it has no carrier yet: the host end
     /// is down), and the host end's IPv6 off (a fourth request from a kernel that does not echo
     /// the pair).
-    private func prepareNetwork(onPoolQueue: Bool) throws(SystemError) -> NetworkPool.PreparedNetwork {
+    private func prepareNetwork(onPoolQueue: Bool) throws(SystemError) -> PreparedNetwork {
         let bridgeIndex: Int32
         if onPoolQueue, let poolBridgeIndex {
             bridgeIndex = poolBridgeIndex
@@ -271,7 +271,7 @@ final class TaskNetwork: @unchecked Sendable {
             }
             try inside.disableIPv6AddressGeneration(linkIndex: eth0, settingUp: true)
             try disableIPv6(onHostEnd: host, onPoolQueue: onPoolQueue)
-            return NetworkPool.PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, eth0Index: eth0,
+            return PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, eth0Index: eth0,
                                                eth0MACAddress: Self.macText(mac))
         } catch {
             // The namespace holds the pair: closing it removes everything made here.
