@@ -56,6 +56,7 @@ enum Netlink {
     static let linkPeerIndex: UInt16 = 5  // IFLA_LINK (a veth's peer index)
     static let linkMaster: UInt16 = 10  // IFLA_MASTER
     static let linkInfo: UInt16 = 18  // IFLA_LINKINFO
+    static let linkAlias: UInt16 = 20  // IFLA_IFALIAS
     static let linkNamespaceFD: UInt16 = 28  // IFLA_NET_NS_FD
     static let linkTransmitQueues: UInt16 = 31  // IFLA_NUM_TX_QUEUES
     static let linkReceiveQueues: UInt16 = 32  // IFLA_NUM_RX_QUEUES

@@ -13,14 +13,21 @@ public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
     public var flags: UInt32
     /// `IFLA_LINK`: for a veth, its peer's index in the peer's network namespace.
     public var peerIndex: Int32?
+    /// `IFLA_IFALIAS`, the free-form alias (`ip link set … alias`), if one is set.
+    public var alias: String?
+    /// `IFLA_ADDRESS`, the link-layer address (6 bytes for Ethernet), if the link has one.
+    public var hardwareAddress: [UInt8]?
 
-    public init(index: Int32, name: String, kind: String?, masterIndex: Int32?, flags: UInt32, peerIndex: Int32? = nil) {
+    public init(
+        index: Int32, name: String, kind: String?, masterIndex: Int32?, flags: UInt32, peerIndex: Int32? = nil, alias: String? = nil
+    ) {
         self.index = index
         self.name = name
         self.kind = kind
         self.masterIndex = masterIndex
         self.flags = flags
         self.peerIndex = peerIndex
+        self.alias = alias
     }
 
     /// Administratively up (`IFF_UP`).
@@ -34,6 +41,14 @@ public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
             + (isUp ? " UP" : " DOWN")
     }
 
+    /// A random unicast, locally administered MAC address.
+    public static func randomLocalMACAddress() -> [UInt8] {
+        // One draw from the system generator, not one per byte.
+        var bytes = withUnsafeBytes(of: UInt64.random(in: .min ... .max)) { Array($0.prefix(6)) }
+        bytes[0] = (bytes[0] & 0xfe) | 0x02
+        return bytes
+    }
+
     /// Parses an `RTM_NEWLINK` message; `nil` if it is malformed.
     static func parse(_ message: NetlinkMessage) -> NetworkLink? {
         guard message.type == Netlink.newLink,
@@ -44,6 +59,8 @@ public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
         var kind: String?
         var master: Int32?
         var peer: Int32?
+        var alias: String?
+        var hardwareAddress: [UInt8]?
         for attribute in message.attributes(after: Netlink.linkHeaderLength) {
             switch attribute.type {
             case Netlink.linkName:
@@ -52,6 +69,10 @@ public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
                 master = attribute.uint32.map { Int32(bitPattern: $0) }
             case Netlink.linkPeerIndex:
                 peer = attribute.uint32.map { Int32(bitPattern: $0) }
+            case Netlink.linkAlias:
+                alias = attribute.string
+            case Netlink.linkAddress:
+                hardwareAddress = Array(attribute.payload)
             case Netlink.linkInfo:
                 for info in attribute.nested where info.type == Netlink.infoKind {
                     kind = info.string
@@ -61,6 +82,8 @@ public struct NetworkLink: Hashable, Sendable, CustomStringConvertible {
             }
         }
         guard let name else { return nil }
-        return NetworkLink(index: index, name: name, kind: kind, masterIndex: master, flags: flags, peerIndex: peer)
+        var link = NetworkLink(index: index, name: name, kind: kind, masterIndex: master, flags: flags, peerIndex: peer, alias: alias)
+        link.hardwareAddress = hardwareAddress
+        return link
     }
 }

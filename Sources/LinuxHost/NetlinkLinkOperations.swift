@@ -45,14 +45,25 @@ extension RouteNetlink {
     ///   port that comes up or goes down makes the kernel re-arm the multicast timers of every
     ///   other port (`br_port_state_selection`), so each task's veth costs time in proportion
     ///   to the tasks already running.
+    ///
+    /// The bridge's MAC address is set, not left to the kernel: a new bridge gets
+    /// `address` (a random locally administered one by default), an existing one keeps the
+    /// address it has (or gets `address` if it has none yet, as a bridge without ports). A
+    /// bridge whose address was never set takes the lowest of its ports' addresses, and
+    /// changes it as ports come and go: every port added or removed then walks every port
+    /// (`br_stp_recalculate_bridge_id`), and the tasks behind the ports keep the gateway's old
+    /// address in their ARP caches, which stops reaching the bridge once that port is gone.
     /// - Returns: whether the bridge was created by this call.
     @discardableResult
-    public func createBridge(named name: String, multicastSnooping: Bool = true) throws(SystemError) -> Bool {
+    public func createBridge(
+        named name: String, multicastSnooping: Bool = true, address: [UInt8] = NetworkLink.randomLocalMACAddress()
+    ) throws(SystemError) -> Bool {
         // The same request creates the bridge or, without NLM_F_CREATE, changes the existing one.
-        func request(flags: UInt16, step: () -> String) throws(SystemError) {
+        func request(flags: UInt16, address: [UInt8], step: () -> String) throws(SystemError) {
             try perform("RTM_NEWLINK", step: step, type: Netlink.newLink, flags: flags) { request in
                 request.linkHeader()
                 request.attribute(Netlink.linkName, string: name)
+                request.attribute(Netlink.linkAddress, bytes: address)
                 let info = request.beginNested(Netlink.linkInfo)
                 request.attribute(Netlink.infoKind, string: "bridge")
                 let data = request.beginNested(Netlink.infoData)
@@ -62,11 +73,13 @@ extension RouteNetlink {
             }
         }
         do {
-            try request(flags: Netlink.create | Netlink.exclusive) { "create bridge \(name)" }
+            try request(flags: Netlink.create | Netlink.exclusive, address: address) { "create bridge \(name)" }
             return true
         } catch where error.errno == EEXIST {
-            guard try link(named: name)?.kind == "bridge" else { throw error }
-            try request(flags: 0) { "set up the existing bridge \(name)" }
+            guard let existing = try links().first(where: { $0.name == name }), existing.kind == "bridge" else { throw error }
+            // Set to itself, the address stays what the tasks know, and is the bridge's from now on.
+            let current = existing.hardwareAddress.flatMap { $0.count == 6 && $0.contains { $0 != 0 } ? $0 : nil }
+            try request(flags: 0, address: current ?? address) { "set up the existing bridge \(name)" }
             return false
         }
     }
@@ -146,19 +159,25 @@ extension RouteNetlink {
         }
     }
 
-    /// Renames link `linkIndex` to `name`, enslaves it to `masterIndex` and sets it up, in one
-    /// request (the kernel applies the name before the master and the flags). A link that is
-    /// down can always be renamed; an up one only on kernels from 6.2 on.
-    ///
-    /// - Throws: `SystemError` with `EEXIST` if `name` is taken.
-    public func renameAndSetUp(linkIndex: Int32, to name: String, masterIndex: Int32) throws(SystemError) {
+    /// Sets the alias of link `linkIndex` (`IFLA_IFALIAS`; at most 255 bytes).
+    public func setAlias(linkIndex: Int32, to alias: String) throws(SystemError) {
         try perform(
-            "RTM_SETLINK", step: { "rename link \(linkIndex) to \(name) on master \(masterIndex), up" },
-            type: Netlink.setLink, flags: 0
+            "RTM_SETLINK", step: { "set the alias of link \(linkIndex) to \(alias)" }, type: Netlink.setLink, flags: 0
+        ) { request in
+            request.linkHeader(index: linkIndex)
+            request.attribute(Netlink.linkAlias, bytes: Array(alias.utf8))
+        }
+    }
+
+    /// Sets link `linkIndex` up and removes its alias, in one request. Unlike a rename, neither
+    /// waits for an RCU grace period under the rtnl lock.
+    public func setUpRemovingAlias(linkIndex: Int32) throws(SystemError) {
+        try perform(
+            "RTM_SETLINK", step: { "set link \(linkIndex) up without its alias" }, type: Netlink.setLink, flags: 0
         ) { request in
             request.linkHeader(index: linkIndex, flags: Netlink.interfaceUp, change: Netlink.interfaceUp)
-            request.attribute(Netlink.linkName, string: name)
-            request.attribute(Netlink.linkMaster, UInt32(bitPattern: masterIndex))
+            // An empty alias removes it.
+            request.attribute(Netlink.linkAlias, bytes: [])
         }
     }
 

@@ -104,13 +104,17 @@ public final class ContainerRuntime: @unchecked Sendable {
         let planner = LaunchPlanner(images: images, configuration: configuration)
         let resolvedImages = try planner.resolveImages(spec)
 
-        let id = Self.newTaskID()
+        // A prepared network comes with the id of the task it was made for (its host end is
+        // named after it already); the attachment owns it from here, so a failure destroys it.
+        let prepared = network.takePreparedNetwork(for: spec.networkMode)
+        let id = prepared?.taskID ?? TaskID.new()
         let layout = TaskLayout(directory: configuration.tasksDirectory + "/" + id)
         var record = TaskRecord(id: id, spec: spec, launchStartedAt: startedAt)
         record.imageDigests = resolvedImages.map(\.record.manifestDigest.description)
         let cgroupPath = configuration.cgroupParent + "/" + id
         let cgroupLayout = TaskCgroupLayout(spec: spec, pidsLimit: configuration.taskPidsLimit)
         var attachment = TaskNetwork.Attachment()
+        attachment.namespaceFD = prepared?.namespaceFD
         var plan = SupervisorPlan(
             taskID: id, hostname: nil, cgroupPath: cgroupPath, containersHaveOwnCgroups: cgroupLayout.containersHaveOwnCgroups,
             cgroupHierarchy: hierarchy, resources: TaskResources(), containers: [])
@@ -147,7 +151,8 @@ public final class ContainerRuntime: @unchecked Sendable {
             }
             let attached = Result { () throws(SystemError) in
                 try network.attach(
-                    taskID: id, mode: spec.networkMode, publications: Self.publications(of: spec), attachment: &attachment)
+                    taskID: id, mode: spec.networkMode, publications: Self.publications(of: spec), prepared: prepared,
+                    attachment: &attachment)
             }
             // The network's own readiness, not the cgroups' (waited for just below).
             let networkReadyAt = Clock.wallNanoseconds()
@@ -287,13 +292,6 @@ public final class ContainerRuntime: @unchecked Sendable {
             throw SystemError(step: "encode the record of task \(record.id)", call: "JSONEncoder", errno: EINVAL)
         }
         try FileSystem.writeAtomically(layout.spec, String(decoding: data, as: UTF8.self))
-    }
-
-    /// A 32-hex-digit task id, as ECS task ids look.
-    static func newTaskID() -> String {
-        // The UUID's 16 bytes as lowercase hex (its string without dashes), without Foundation's
-        // string replacing, which was a visible part of the launch call's own CPU time.
-        withUnsafeBytes(of: UUID().uuid) { Hex.lowercase($0) }
     }
 
     /// ECS-style host name for awsvpc tasks (`ip-10-213-0-5`), else one from the task id.

@@ -263,6 +263,26 @@ final class NetlinkTests: XCTestCase {
         XCTAssertNil(try host.linkIndex(named: "wtm" + netTestRandomHex()))
     }
 
+    /// An alias is listed with its link, and setting the link up removes it in the same request.
+    func testAliasIsListedAndRemovedWhenTheLinkIsSetUp() throws {
+        let (host, bridge) = try makeBridge()
+        let namespace = try newNamespace()
+        let vethName = newVethName()
+        let created = try host.createVethPair(
+            hostName: vethName, peerName: "eth0", peerNamespaceFD: namespace.fd, hostMasterIndex: bridge)
+        let index = try XCTUnwrap(created?.index ?? (try host.linkIndex(named: vethName)))
+        XCTAssertNil(try host.links().first { $0.index == index }?.alias)
+        try host.setAlias(linkIndex: index, to: "wharf-test-alias")
+        let marked = try XCTUnwrap(try host.links().first { $0.index == index })
+        XCTAssertEqual(marked.alias, "wharf-test-alias")
+        XCTAssertFalse(marked.isUp)
+        try host.setUpRemovingAlias(linkIndex: index)
+        let taken = try XCTUnwrap(try host.links().first { $0.index == index })
+        XCTAssertNil(taken.alias)
+        XCTAssertTrue(taken.isUp)
+        XCTAssertEqual(taken.masterIndex, bridge)
+    }
+
     func testVethWithTakenNameFailsWithEEXIST() throws {
         let (host, _) = try makeBridge()
         XCTAssertThrowsError(try host.createVethPair(hostName: bridgeName, peerName: "wtp" + netTestRandomHex(), peerNamespaceFD: nil)) {
@@ -301,6 +321,31 @@ final class NetlinkTests: XCTestCase {
         XCTAssertFalse(try host.createBridge(named: bridgeName, multicastSnooping: false), "it exists")
         XCTAssertEqual(try FileSystem.read("/sys/class/net/\(bridgeName)/bridge/multicast_snooping"), "0\n",
                        "an existing bridge is switched over")
+    }
+
+    /// The bridge's MAC address is set (the kernel's `NET_ADDR_SET`, 3): a port with a lower
+    /// address does not change it, nor does switching an existing bridge over.
+    func testBridgeKeepsTheAddressItWasGiven() throws {
+        let host = try XCTUnwrap(host)
+        let address: [UInt8] = [0x0a, 0xff, 0x12, 0x34, 0x56, 0x78]
+        XCTAssertTrue(try host.createBridge(named: bridgeName, address: address))
+        let assignType = "/sys/class/net/\(bridgeName)/addr_assign_type"
+        XCTAssertEqual(try FileSystem.read(assignType), "3\n")
+        let bridge = try XCTUnwrap(try host.links().first { $0.name == bridgeName })
+        XCTAssertEqual(bridge.hardwareAddress, address)
+        // A port whose address is lower than the bridge's: the peer of a pair made here, with
+        // the address chosen.
+        let vethName = newVethName()
+        let portName = newVethName()
+        try host.createVethPair(hostName: vethName, peerName: portName, peerNamespaceFD: nil, peerAddress: [0x02, 0, 0, 0, 0, 1])
+        let port = try XCTUnwrap(try host.links().first { $0.name == portName })
+        XCTAssertEqual(port.hardwareAddress, [0x02, 0, 0, 0, 0, 1])
+        try host.setMaster(linkIndex: port.index, masterIndex: bridge.index)
+        try host.setUp(linkIndex: port.index)
+        XCTAssertEqual(try host.links().first { $0.name == bridgeName }?.hardwareAddress, address)
+        XCTAssertFalse(try host.createBridge(named: bridgeName, multicastSnooping: false), "it exists")
+        XCTAssertEqual(try host.links().first { $0.name == bridgeName }?.hardwareAddress, address, "an existing bridge keeps its address")
+        XCTAssertEqual(try FileSystem.read(assignType), "3\n")
     }
 
     /// A veth end with IPv6 off gets no multicast route when it comes up; its peer, with IPv6

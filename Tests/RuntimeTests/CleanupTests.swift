@@ -109,10 +109,10 @@ final class CleanupTests: XCTestCase {
         XCTAssertEqual(fixture.leftovers(), [])
         XCTAssertEqual(try taskDirectories(), [])
         // The bridge stays (it is shared), but no task's veth is on it (the network pool's
-        // prepared veths, `PREFIX-…`, are the runtime's, not a task's).
+        // prepared veths, marked by their alias, are the runtime's, not a task's).
         let links = try RouteNetlink().links()
         let bridge = try XCTUnwrap(links.first { $0.name == configuration.bridgeName })
-        let onBridge = links.filter { $0.masterIndex == bridge.index && !$0.name.hasPrefix(configuration.vethPrefix + "-") }
+        let onBridge = links.filter { $0.masterIndex == bridge.index && $0.alias != "wharf-prepared" }
         XCTAssertEqual(onBridge.map(\.name), [])
     }
 

@@ -4,8 +4,9 @@ import Runtime
 import XCTest
 
 /// Network namespaces prepared ahead of awsvpc launches: the pool fills after the first launch,
-/// launches from it get the same network as any other, its host ends are no task's (no sweep
-/// or leak check touches them) and it goes when the runtime's resources are removed.
+/// launches from it get the same network as any other (their task's id is the one the network
+/// was made for, its host end named after it), its host ends are no task's while prepared (no
+/// sweep or leak check touches them) and it goes when the runtime's resources are removed.
 final class NetworkPoolTests: XCTestCase {
     var fixture: RuntimeFixture!
 
@@ -17,9 +18,11 @@ final class NetworkPoolTests: XCTestCase {
         fixture = nil
     }
 
-    /// Host ends of this fixture's prepared networks (the veth prefix, then `-`).
+    /// Host ends of this fixture's prepared networks (the veth prefix, and the prepared mark).
     private func preparedVeths() throws -> [NetworkLink] {
-        try RouteNetlink().links().filter { $0.kind == "veth" && $0.name.hasPrefix(fixture.configuration.vethPrefix + "-") }
+        try RouteNetlink().links().filter {
+            $0.kind == "veth" && $0.name.hasPrefix(fixture.configuration.vethPrefix) && $0.alias == "wharf-prepared"
+        }
     }
 
     private func waitUntil(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
@@ -44,7 +47,8 @@ final class NetworkPoolTests: XCTestCase {
         XCTAssertEqual(first.lastStatus, "RUNNING")
         try waitForFullPool()
         let bridge = try XCTUnwrap(try RouteNetlink().linkIndex(named: fixture.configuration.bridgeName))
-        for veth in try preparedVeths() {
+        let prepared = try preparedVeths()
+        for veth in prepared {
             XCTAssertEqual(veth.masterIndex, bridge, "\(veth.name) is not on the bridge")
             XCTAssertFalse(veth.isUp, "\(veth.name) is up before a task took it")
         }
@@ -65,9 +69,14 @@ final class NetworkPoolTests: XCTestCase {
         let secondAddress = try XCTUnwrap(second.address)
         XCTAssertEqual(pollHTTP(secondAddress), "hello from wharf busybox\n")
         let vethName = fixture.configuration.vethPrefix + String(second.id.prefix(15 - fixture.configuration.vethPrefix.count))
-        let veth = try XCTUnwrap(try RouteNetlink().link(named: vethName), "the task's veth is named after it")
+        let veth = try XCTUnwrap(try RouteNetlink().links().first { $0.name == vethName }, "the task's veth is named after it")
         XCTAssertEqual(veth.masterIndex, bridge)
         XCTAssertTrue(veth.isUp)
+        XCTAssertNil(veth.alias, "a taken network is no longer marked as prepared")
+        // Both launches after the pool filled took a prepared network: the one made for their id.
+        XCTAssertTrue(prepared.contains { $0.name == vethName } || prepared.contains {
+            $0.name == fixture.configuration.vethPrefix + String(probe.id.prefix(15 - fixture.configuration.vethPrefix.count))
+        }, "neither pooled launch has the id of a prepared network: \(prepared.map(\.name)), \(probe.id), \(second.id)")
         try waitForFullPool()
     }
 

@@ -83,6 +83,15 @@ final class SupervisorPoolTests: XCTestCase {
         XCTAssertFalse(standby.isEmpty)
         for pid in standby { kill(pid, SIGKILL) }
         // Dead and not reaped yet: each is still this process's child, a zombie, until taken.
+        let deadline = Date().addingTimeInterval(5)
+        func isZombie(_ pid: pid_t) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let afterName = stat.range(of: ") ", options: .backwards)
+            else { return false }
+            return stat[afterName.upperBound...].hasPrefix("Z")
+        }
+        while Date() < deadline, !standby.allSatisfy(isZombie) { usleep(5_000) }
+        XCTAssertTrue(standby.allSatisfy(isZombie))
         let task = try fixture.launch(RuntimeFixture.task(["sh", "-c", "exit 7"]), until: { $0.lastStatus == "STOPPED" })
         XCTAssertEqual(task.containers.first?.exitCode, 7)
         XCTAssertEqual(fixture.leftovers(), [])

@@ -32,9 +32,11 @@ final class TaskNetwork: @unchecked Sendable {
     /// Namespaces prepared ahead of awsvpc launches (set once, in `init`).
     private var preparedNetworks: ReadyPool<PreparedNetwork>?
 
-    /// What follows the veth prefix in the name of a prepared network's host end, and never in
-    /// a task's (task ids are hex digits).
-    static let poolVethMarker = "-"
+    /// The alias (`IFLA_IFALIAS`) of a prepared network's host end while no task has it: its
+    /// name is already the task's to come (see `PreparedNetwork.taskID`), so the alias is what
+    /// keeps every orphan sweep and leak check, in this process or another, from taking it for
+    /// a dead task's. Taking the network removes it in the request that sets the end up.
+    static let preparedVethAlias = "wharf-prepared"
 
     init(
         configuration: RuntimeConfiguration, onPoolFailure: @escaping (SystemError) -> Void,
@@ -50,7 +52,7 @@ final class TaskNetwork: @unchecked Sendable {
                 guard let self else {
                     throw SystemError(step: "prepare a network for a released runtime", call: "none", errno: ECANCELED)
                 }
-                return try self.prepareNetwork(onPoolQueue: true)
+                return try self.prepareNetwork(forTask: TaskID.new(), onPoolQueue: true)
             },
             onFailure: onPoolFailure)
     }
@@ -89,9 +91,16 @@ final class TaskNetwork: @unchecked Sendable {
         return configuration.vethPrefix + String(taskID.prefix(room))
     }
 
-    /// Whether `name` is the host end of a prepared network (of this runtime's veth prefix).
-    func isPreparedVeth(_ name: String) -> Bool {
-        name.hasPrefix(configuration.vethPrefix + Self.poolVethMarker)
+    /// Whether `link` is the host end of a prepared network no task has taken.
+    static func isPreparedVeth(_ link: NetworkLink) -> Bool {
+        link.alias == preparedVethAlias
+    }
+
+    /// A network prepared ahead for a task of network mode `mode` (awsvpc, or bridge, which is
+    /// awsvpc and published ports), if one is ready. Its `taskID` is to be the task's id.
+    func takePreparedNetwork(for mode: NetworkMode) -> PreparedNetwork? {
+        guard mode == .awsvpc || mode == .bridge else { return nil }
+        return preparedNetworks?.take()
     }
 
     /// Creates the task's network; on failure `attachment` holds what was created so far, so the
@@ -101,7 +110,11 @@ final class TaskNetwork: @unchecked Sendable {
     /// finished for the task: one way to build it, whether or not the pool had one ready.
     ///
     /// A bridge network is an awsvpc network with `publications` published on the host.
-    func attach(taskID: String, mode: NetworkMode, publications: [Publication] = [], attachment: inout Attachment) throws(SystemError) {
+    /// `prepared` is a network taken for this task (`takePreparedNetwork`, made for `taskID`);
+    /// without one an awsvpc network is made here.
+    func attach(
+        taskID: String, mode: NetworkMode, publications: [Publication] = [], prepared: PreparedNetwork? = nil, attachment: inout Attachment
+    ) throws(SystemError) {
         switch mode {
         case .host:
             return
@@ -109,34 +122,36 @@ final class TaskNetwork: @unchecked Sendable {
             let (namespaceFD, _) = try makeNamespaceWithLoopback()
             attachment.namespaceFD = namespaceFD
         case .bridge:
-            try attach(taskID: taskID, mode: .awsvpc, attachment: &attachment)
+            try attach(taskID: taskID, mode: .awsvpc, prepared: prepared, attachment: &attachment)
             try publish(taskID: taskID, publications, attachment: &attachment)
         case .awsvpc:
             // Refilled once this launch's requests are done, whichever way it went.
             defer { preparedNetworks?.refill() }
-            if let prepared = preparedNetworks?.take() {
+            if let prepared {
                 try attach(taskID: taskID, prepared: prepared, attachment: &attachment)
             } else {
-                try attach(taskID: taskID, prepared: try prepareNetwork(onPoolQueue: false), attachment: &attachment)
+                try attach(taskID: taskID, prepared: try prepareNetwork(forTask: taskID, onPoolQueue: false), attachment: &attachment)
             }
         }
     }
 
     /// The task-specific rest of an awsvpc network on a prepared namespace: the address, the
-    /// host end renamed after the task, on the bridge and up, and the default route.
+    /// host end (named after the task, on the bridge) up, and the default route.
     private func attach(taskID: String, prepared: PreparedNetwork, attachment: inout Attachment) throws(SystemError) {
         // The namespace (and with it the pair) is the attachment's from here: a failure below
         // closes it in the teardown, which destroys the pair under whatever name it has.
         attachment.namespaceFD = prepared.namespaceFD
-        let (bridgeIndex, subnet, pool) = try prepareBridge()
+        let (_, subnet, pool) = try prepareBridge()
         attachment.subnet = subnet
         let address = try pool.allocate(owner: taskID)
         attachment.address = address
-        let veth = vethName(for: taskID)
+        // Named after the task and on the bridge from its making: set up, and no longer marked
+        // as prepared. (A rename here made every launch wait for an RCU grace period under the
+        // kernel's rtnl lock, holding up every other netlink request on the host meanwhile.)
         try withHostNetlink { (netlink) throws(SystemError) in
-            try netlink.renameAndSetUp(linkIndex: prepared.hostVethIndex, to: veth, masterIndex: bridgeIndex)
+            try netlink.setUpRemovingAlias(linkIndex: prepared.hostVethIndex)
         }
-        attachment.vethName = veth
+        attachment.vethName = prepared.hostVethName
         attachment.macAddress = prepared.eth0MACAddress
         _ = try prepared.inside.addAddress(address, prefixLength: subnet.prefixLength, linkIndex: prepared.eth0Index)
         try prepared.inside.addDefaultRoute(gateway: subnet.gateway, linkIndex: prepared.eth0Index)
@@ -243,8 +258,9 @@ final class TaskNetwork: @unchecked Sendable {
         }
     }
 
-    /// One network ready for a task: a namespace with `lo` and `eth0` up, `eth0`'s host end on
-    /// the bridge, down, under a pool name; `eth0` without an IPv6 link-local address (see
+    /// One network ready for task `taskID`: a namespace with `lo` and `eth0` up, `eth0`'s host
+    /// end on the bridge, down, named after the task (`vethName(for:)`) and, made ahead on the
+    /// pool's queue, marked as prepared (`preparedVethAlias`); `eth0` without an IPv6 link-local address (see
     /// `disableIPv6AddressGeneration`), the host end without IPv6 at all (see
     /// `disableIPv6(onHostEnd:onPoolQueue:)`). Made on the pool's queue (`onPoolQueue`, with the pool's
     /// own host socket), or by a launch that found the pool empty.
@@ -252,8 +268,8 @@ final class TaskNetwork: @unchecked Sendable {
     /// Three requests and a sysctl write: `lo` up, the pair (whose echo names both ends'
     /// indexes), `eth0` up without IPv6 address generation (it has no carrier yet: the host end
     /// is down), and the host end's IPv6 off (a fourth request from a kernel that does not echo
-    /// the pair).
-    private func prepareNetwork(onPoolQueue: Bool) throws(SystemError) -> PreparedNetwork {
+    /// the pair); on the pool's queue a fifth, the mark.
+    private func prepareNetwork(forTask taskID: String, onPoolQueue: Bool) throws(SystemError) -> PreparedNetwork {
         let bridgeIndex: Int32
         if onPoolQueue, let poolBridgeIndex {
             bridgeIndex = poolBridgeIndex
@@ -263,16 +279,24 @@ final class TaskNetwork: @unchecked Sendable {
         }
         let (namespaceFD, inside) = try makeNamespaceWithLoopback()
         do throws(SystemError) {
-            let mac = Self.randomMACAddress()
-            let host = try createPreparedVethPair(namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, eth0MAC: mac,
-                                                  onPoolQueue: onPoolQueue)
+            // Random, as the kernel would pick one, but known here without asking it back, so the
+            // task can report its ENI's address.
+            let mac = NetworkLink.randomLocalMACAddress()
+            let host = try createVethPair(
+                named: vethName(for: taskID), namespaceFD: namespaceFD, bridgeIndex: bridgeIndex, eth0MAC: mac, onPoolQueue: onPoolQueue)
+            if onPoolQueue {
+                try withHostNetlink(onPoolQueue: true) { (netlink) throws(SystemError) in
+                    try netlink.setAlias(linkIndex: host.index, to: Self.preparedVethAlias)
+                }
+            }
             guard let eth0 = host.peerIndex else {
                 throw SystemError(step: "find eth0 of the prepared veth \(host.name)", call: "RTM_GETLINK", errno: ENODEV)
             }
             try inside.disableIPv6AddressGeneration(linkIndex: eth0, settingUp: true)
             try disableIPv6(onHostEnd: host, onPoolQueue: onPoolQueue)
-            return PreparedNetwork(namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, eth0Index: eth0,
-                                               eth0MACAddress: Self.macText(mac))
+            return PreparedNetwork(
+                taskID: taskID, namespaceFD: namespaceFD, inside: inside, hostVethIndex: host.index, hostVethName: host.name,
+                eth0Index: eth0, eth0MACAddress: Self.macText(mac))
         } catch {
             // The namespace holds the pair: closing it removes everything made here.
             close(namespaceFD)
@@ -292,14 +316,6 @@ final class TaskNetwork: @unchecked Sendable {
         }
     }
 
-    /// A random unicast, locally administered MAC address (as the kernel would pick one, but
-    /// known here without asking it back, so the task can report its ENI's address).
-    static func randomMACAddress() -> [UInt8] {
-        // One draw from the system generator, not one per byte.
-        var bytes = withUnsafeBytes(of: UInt64.random(in: .min ... .max)) { Array($0.prefix(6)) }
-        bytes[0] = (bytes[0] & 0xfe) | 0x02
-        return bytes
-    }
 
     /// `bytes` as a MAC address is written, `0a:1b:2c:3d:4e:5f`.
     static func macText(_ bytes: [UInt8]) -> String {
@@ -307,34 +323,28 @@ final class TaskNetwork: @unchecked Sendable {
         return stride(from: 0, to: hex.count, by: 2).map { String(hex[$0..<$0 + 2]) }.joined(separator: ":")
     }
 
-    /// Creates a veth pair with a fresh pool name for its host end and `eth0MAC` as eth0's
-    /// MAC; returns the host end, whose `peerIndex` is `eth0`'s index inside the namespace.
-    private func createPreparedVethPair(namespaceFD: Int32, bridgeIndex: Int32, eth0MAC: [UInt8], onPoolQueue: Bool)
+    /// Creates a veth pair whose host end is called `name`, on the bridge and down, with `eth0`
+    /// inside, whose MAC is `eth0MAC`; returns the host end, whose `peerIndex` is `eth0`'s index
+    /// inside the namespace.
+    ///
+    /// - Throws: `SystemError` with `EEXIST` if `name` is taken (13 random hex digits of a task
+    ///   id: a live task's, or another runtime's prepared network with the same prefix, by a
+    ///   chance of one in thousands of billions per launch).
+    private func createVethPair(named name: String, namespaceFD: Int32, bridgeIndex: Int32, eth0MAC: [UInt8], onPoolQueue: Bool)
         throws(SystemError)
         -> NetworkLink
     {
-        let prefix = configuration.vethPrefix + Self.poolVethMarker
-        let room = RuntimeConfiguration.interfaceNameMaxLength - prefix.utf8.count
-        // Random names: another runtime's pool may share the prefix; retry the rare collision.
-        for _ in 0..<8 {
-            let name = prefix + String(Hex.lowercase((0..<room).map { _ in UInt8.random(in: 0...255) }).prefix(room))
-            do {
-                return try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) -> NetworkLink in
-                    let created = try netlink.createVethPair(
-                        hostName: name, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false,
-                        peerAddress: eth0MAC)
-                    if let created { return created }
-                    // A kernel that does not echo link creation: look the host end up.
-                    guard let host = try netlink.link(named: name) else {
-                        throw SystemError(step: "find the prepared veth \(name)", call: "RTM_GETLINK", errno: ENODEV)
-                    }
-                    return host
-                }
-            } catch where error.errno == EEXIST {
-                continue
+        try withHostNetlink(onPoolQueue: onPoolQueue) { (netlink) throws(SystemError) -> NetworkLink in
+            let created = try netlink.createVethPair(
+                hostName: name, peerName: "eth0", peerNamespaceFD: namespaceFD, hostMasterIndex: bridgeIndex, hostUp: false,
+                peerAddress: eth0MAC)
+            if let created { return created }
+            // A kernel that does not echo link creation: look the host end up.
+            guard let host = try netlink.link(named: name) else {
+                throw SystemError(step: "find the veth \(name)", call: "RTM_GETLINK", errno: ENODEV)
             }
+            return host
         }
-        throw SystemError(step: "name a prepared veth \(prefix)...", call: "RTM_NEWLINK", errno: EEXIST)
     }
 
     /// The bridge's index, subnet and address pool, creating and addressing the bridge on first use.
@@ -434,7 +444,7 @@ final class TaskNetwork: @unchecked Sendable {
         let links = try hostSocket().links()
         let bridgeIndex = links.first { $0.name == configuration.bridgeName }?.index
         let veths = links.filter {
-            $0.kind == "veth" && $0.name.hasPrefix(configuration.vethPrefix) && !isPreparedVeth($0.name)
+            $0.kind == "veth" && $0.name.hasPrefix(configuration.vethPrefix) && !Self.isPreparedVeth($0)
                 && ($0.masterIndex == nil || $0.masterIndex == bridgeIndex)
         }
         return (veths, bridgeIndex)

@@ -1,0 +1,12 @@
+import Foundation
+import LinuxHost
+
+/// Task ids: 32 lowercase hex digits, as ECS task ids look.
+enum TaskID {
+    /// A new random task id.
+    static func new() -> String {
+        // The UUID's 16 bytes as lowercase hex (its string without dashes), without Foundation's
+        // string replacing, which was a visible part of the launch call's own CPU time.
+        withUnsafeBytes(of: UUID().uuid) { Hex.lowercase($0) }
+    }
+}
