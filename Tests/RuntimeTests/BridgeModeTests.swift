@@ -72,6 +72,36 @@ final class BridgeModeTests: XCTestCase {
         XCTAssertNil(httpGet("127.0.0.1", port: dynamic.hostPort, timeout: 1), "nothing answers on the port any more")
     }
 
+    /// A UDP mapping: a datagram to the published host port reaches the task's container port,
+    /// and the answer comes back from the host port. busybox has no UDP server, so the test
+    /// binds the task's port itself, with a socket made inside the task's network namespace.
+    func testPublishedUDPPortReachesTheTaskAndTheAnswerComesBack() throws {
+        var spec = RuntimeFixture.task(["sleep", "30"]) { $0.initProcessEnabled = true }
+        spec.networkMode = .bridge
+        spec.containers[0].portMappings = [PortMapping(containerPort: 5353, transportProtocol: .udp)]
+        let status = try fixture.launch(spec)
+        let binding = try XCTUnwrap(status.portBindings.first, "\(status.portBindings)")
+        XCTAssertEqual(binding.transportProtocol, .udp)
+        XCTAssertEqual(binding.containerPort, 5353)
+        XCTAssertTrue(dynamicRange.contains(UInt16(binding.hostPort)))
+        let pid = try XCTUnwrap(status.containers.first?.pid)
+        let namespace = open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC)
+        XCTAssertGreaterThanOrEqual(namespace, 0)
+        defer { close(namespace) }
+        let server = try withNetworkNamespace(fd: namespace) { () throws(SystemError) in try UDPTestSocket(port: 5353) }
+        let client = try UDPTestSocket(port: 0)
+        let gateway = try XCTUnwrap(fixture.configuration.subnet?.gateway)
+        for host in [IPv4Address(127, 0, 0, 1), gateway] {
+            try client.send(Array("ping via \(host)".utf8), to: host, port: UInt16(binding.hostPort))
+            let (request, from) = try XCTUnwrap(server.receive(timeout: 5), "no datagram reached the task via \(host)")
+            XCTAssertEqual(String(decoding: request, as: UTF8.self), "ping via \(host)")
+            try server.send(Array("pong".utf8), to: from.address, port: from.port)
+            let (answer, answeredFrom) = try XCTUnwrap(client.receive(timeout: 5), "no answer came back via \(host)")
+            XCTAssertEqual(String(decoding: answer, as: UTF8.self), "pong")
+            XCTAssertEqual(answeredFrom.port, UInt16(binding.hostPort), "the answer comes from the published port")
+        }
+    }
+
     func testPublishedPortsOutliveARestartOfTheRuntime() throws {
         let server = try fixture.launch(webServer(hostPorts: [nil]))
         let port = try XCTUnwrap(server.portBindings.first?.hostPort)
@@ -180,5 +210,57 @@ final class OutboundNATTests: XCTestCase {
         let output = try String(contentsOfFile: fixture.runtime.logPath(task: client.id, container: "main"), encoding: .utf8)
         XCTAssertEqual(client.containers.first?.exitCode, 0, output)
         XCTAssertEqual(output, hostEnd + "\n", "the task's traffic leaves with the host's address on that network")
+    }
+}
+
+/// A bound UDP socket for the tests (in the network namespace of the thread that made it).
+private final class UDPTestSocket {
+    let fd: Int32
+
+    init(port: UInt16) throws(SystemError) {
+        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemError.current(step: "UDP socket", call: "socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            let error = SystemError.current(step: "bind UDP port \(port)", call: "bind")
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8], to host: IPv4Address, port: UInt16) throws(SystemError) {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = host.value.bigEndian
+        let sent = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { target in
+                bytes.withUnsafeBytes { Glibc.sendto(fd, $0.baseAddress, $0.count, 0, target, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+        guard sent == bytes.count else { throw SystemError.current(step: "send to \(host):\(port)", call: "sendto") }
+    }
+
+    /// A datagram and where it came from, or nil after `timeout` seconds.
+    func receive(timeout: Double) -> (bytes: [UInt8], from: (address: IPv4Address, port: UInt16))? {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(timeout * 1000)) == 1 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let count = buffer.withUnsafeMutableBytes { bytes in
+            withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, bytes.baseAddress, bytes.count, 0, $0, &length) }
+            }
+        }
+        guard count >= 0 else { return nil }
+        return (Array(buffer[0..<count]), (IPv4Address(UInt32(bigEndian: address.sin_addr.s_addr)), UInt16(bigEndian: address.sin_port)))
     }
 }
