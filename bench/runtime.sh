@@ -94,11 +94,14 @@ fi
 # The runtime turns on the host's cgroup2 option favordynmods when it starts (container starts
 # then join their cgroups without waiting for an RCU grace period), and the setting stays with
 # the host: it is turned on here first, so the baseline's runc runs on the same host as Wharf.
-CGROUP2_MOUNT=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)
-if [[ -n $CGROUP2_MOUNT ]] && ! grep -q " $CGROUP2_MOUNT .* cgroup2 .*favordynmods" /proc/self/mountinfo; then
-    mount -o remount,favordynmods "$CGROUP2_MOUNT" 2>/dev/null || true
+# The superblock's options are passed along: a remount sets exactly the options it is given.
+read -r CGROUP2_MOUNT CGROUP2_OPTIONS < <(awk '{ for (i = 7; i < NF; i++) if ($i == "-") {
+    if ($(i + 1) == "cgroup2") { print $5, $(i + 3); exit } break } }' /proc/self/mountinfo) || true
+if [[ -n ${CGROUP2_MOUNT:-} ]] && [[ ,$CGROUP2_OPTIONS, != *,favordynmods,* ]]; then
+    KEEP=$(tr ',' '\n' <<<"$CGROUP2_OPTIONS" | { grep -v -x -E 'rw|ro|seclabel' || true; } | paste -sd, -)
+    mount -o "remount${KEEP:+,$KEEP},favordynmods" "$CGROUP2_MOUNT" 2>/dev/null || true
 fi
-if [[ -n $CGROUP2_MOUNT ]] && grep -q " $CGROUP2_MOUNT .* cgroup2 .*favordynmods" /proc/self/mountinfo; then
+if [[ -n ${CGROUP2_MOUNT:-} ]] && grep -q " $CGROUP2_MOUNT .* cgroup2 .*favordynmods" /proc/self/mountinfo; then
     echo "host: cgroup2 favordynmods on ($CGROUP2_MOUNT), for the baseline and Wharf alike" >&2
 else
     echo "host: cgroup2 favordynmods not available, for the baseline and Wharf alike" >&2

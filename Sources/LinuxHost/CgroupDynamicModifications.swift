@@ -13,8 +13,10 @@ import Musl
 /// shortly before: measured here, about 8 ms on a third of the container starts, which made
 /// most of the launch-to-exec p99. With `favordynmods` the lock stays in the mode whose writers
 /// do not wait, at a small cost to every fork and exit (the kernel's cgroup-v2 documentation;
-/// Linux 6.0 and later). The lock is one for every hierarchy, so the option, which only the
-/// cgroup2 superblock takes (there is one, wherever it is mounted), serves v1 controllers too.
+/// Linux 6.0 and later). The lock is one for every hierarchy, so the option on the cgroup2
+/// superblock (there is one, wherever it is mounted) serves v1 controllers too; a v1 hierarchy
+/// takes it only when first mounted, not on a remount, and a host with no cgroup2 mount is
+/// left as it is.
 ///
 /// The option is set by reconfiguring that superblock (`fspick`, `fsconfig`) with the options
 /// it already shows, so nothing else changes; the mount's own flags (`nosuid`, `nodev`, …) are
@@ -27,8 +29,9 @@ public enum CgroupDynamicModifications {
         case alreadyFavored(mountPoint: String)
         /// The option is on now.
         case favored(mountPoint: String)
-        /// The host cannot have it: no cgroup2 mount, or a kernel without the option (before
-        /// Linux 6.0) or without `fspick` (before 5.2).
+        /// The host cannot have it from here: no cgroup2 mount, a kernel without the option
+        /// (before Linux 6.0) or without `fspick` (before 5.2), or a cgroup namespace other
+        /// than the host's (the kernel then accepts the reconfiguration and ignores it).
         case unsupported(reason: String)
     }
 
@@ -73,6 +76,9 @@ public enum CgroupDynamicModifications {
         }
         guard wharf_fsconfig_reconfigure(context) == 0 else {
             throw .current(step: "reconfigure the cgroup2 superblock at \(superblock.mountPoint) with \(option)", call: "fsconfig")
+        }
+        guard Self.superblock(mountinfo: try FileSystem.read("/proc/self/mountinfo"))?.isFavored == true else {
+            return .unsupported(reason: "the kernel did not apply \(option) (a cgroup namespace other than the host's?)")
         }
         return .favored(mountPoint: superblock.mountPoint)
     }

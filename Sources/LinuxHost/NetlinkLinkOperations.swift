@@ -176,8 +176,9 @@ extension RouteNetlink {
             "RTM_SETLINK", step: { "set link \(linkIndex) up without its alias" }, type: Netlink.setLink, flags: 0
         ) { request in
             request.linkHeader(index: linkIndex, flags: Netlink.interfaceUp, change: Netlink.interfaceUp)
-            // An empty alias removes it.
-            request.attribute(Netlink.linkAlias, bytes: [])
+            // An empty alias removes it (dumps leave it out). One NUL byte, not an empty payload:
+            // kernels before 4.19 refuse an alias shorter than one byte.
+            request.attribute(Netlink.linkAlias, bytes: [0])
         }
     }
 

@@ -197,13 +197,16 @@ public final class ContainerRuntime: @unchecked Sendable {
 
     /// The task's supervisor: one on standby given the task, else one spawned for it.
     private func takeOrSpawnSupervisor(for layout: TaskLayout) throws(SystemError) -> SupervisorSpawner.Spawned {
-        if let standby = supervisors?.take() {
+        // Ones that died on standby are reaped and passed over.
+        while let standby = supervisors?.take() {
+            if standby.reapIfExited() { continue }
             do {
                 try standby.adopt(layout)
                 return standby
             } catch {
-                // It died on standby (and is reaped): a new one does the same.
+                // It died just now (and is reaped): a new one does the same.
                 logger.warning("a standby supervisor could not take its task", metadata: ["error": "\(error)"])
+                break
             }
         }
         return try SupervisorSpawner.spawn(binary: supervisorPath, layout: layout)

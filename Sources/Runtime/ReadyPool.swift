@@ -14,7 +14,8 @@ final class ReadyPool<Item>: @unchecked Sendable {
     private let make: () throws(SystemError) -> Item
     private let discard: (Item) -> Void
     private let onFailure: (SystemError) -> Void
-    /// The nice value refills run at, or nil for the queue's thread as it is.
+    /// The nice value refills run at, or nil for the queue's thread as it is (queues share
+    /// their threads, so one that must not inherit another's value names its own).
     private let niceness: Int32?
     private let queue: DispatchQueue
     private let lock = NSLock()
@@ -80,6 +81,17 @@ final class ReadyPool<Item>: @unchecked Sendable {
             let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
             if errno == 0 { previous = current }
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, niceness)
+            // Lowering a nice value takes CAP_SYS_NICE: without it the refill would run (and
+            // what it makes would keep) whatever value the thread last had.
+            errno = 0
+            let now = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+            guard errno == 0, now == niceness else {
+                lock.lock()
+                refilling = false
+                lock.unlock()
+                onFailure(SystemError(step: "run the refill at nice \(niceness) (it is \(now))", call: "setpriority", errno: EPERM))
+                return
+            }
         }
         defer { if let previous { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, previous) } }
         while true {

@@ -12,6 +12,15 @@ enum SupervisorSpawner {
         /// The runtime's end of the start socket; `start` or `abandon` closes it.
         let startSocket: Int32
 
+        /// Whether the supervisor has exited (a standby one killed while it waited); if so it is
+        /// reaped here and its socket closed.
+        func reapIfExited() -> Bool {
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return false }
+            close(startSocket)
+            return true
+        }
+
         /// Gives a supervisor spawned on standby its task (see `SupervisorStart`). If the message
         /// cannot be sent (the supervisor died while it waited), it is reaped before this throws.
         func adopt(_ layout: TaskLayout) throws(SystemError) {

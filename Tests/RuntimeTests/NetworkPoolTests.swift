@@ -92,6 +92,29 @@ final class NetworkPoolTests: XCTestCase {
         XCTAssertEqual(try preparedVeths().count, fixture.configuration.networkPoolSize, "the sweep took prepared networks")
     }
 
+    /// A prepared end is made under its task's name and marked only by a second request: until
+    /// then, being down on the bridge is what keeps sweeps off it. Once up, a veth named after
+    /// a task that does not exist is an orphan.
+    func testAVethDownOnTheBridgeIsNoTasksUntilItIsUp() throws {
+        try fixture.launch(RuntimeFixture.task(["true"]), until: { $0.lastStatus == "STOPPED" })
+        let netlink = try RouteNetlink()
+        let bridge = try XCTUnwrap(try netlink.linkIndex(named: fixture.configuration.bridgeName))
+        let id = (0..<32).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
+        let name = fixture.configuration.vethPrefix + String(id.prefix(15 - fixture.configuration.vethPrefix.count))
+        // The peer in a namespace of its own, as a prepared network's eth0 is.
+        let namespace = try NetworkNamespace.create()
+        defer { close(namespace) }
+        try netlink.createVethPair(hostName: name, peerName: "eth0", peerNamespaceFD: namespace, hostMasterIndex: bridge)
+        defer { _ = try? netlink.deleteLink(named: name) }
+        XCTAssertFalse(fixture.leftovers().contains("veth \(name)"), "\(fixture.leftovers())")
+        fixture.runtime.reconcile()
+        XCTAssertNotNil(try netlink.linkIndex(named: name), "the sweep took a veth being prepared")
+        try netlink.setUp(linkIndex: try XCTUnwrap(try netlink.linkIndex(named: name)))
+        XCTAssertTrue(fixture.leftovers().contains("veth \(name)"), "\(fixture.leftovers())")
+        fixture.runtime.reconcile()
+        XCTAssertNil(try netlink.linkIndex(named: name), "an orphaned task veth is swept")
+    }
+
     func testRemovingTheRuntimesResourcesDestroysThePool() throws {
         try fixture.launch(RuntimeFixture.task(["true"]), until: { $0.lastStatus == "STOPPED" })
         try waitForFullPool()

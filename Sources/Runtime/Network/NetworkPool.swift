@@ -17,8 +17,8 @@ import LinuxHost
 /// Prepared networks live only in this process: each is held by its descriptor alone, so when
 /// the process exits the kernel destroys them, veth pairs included, and nothing is left to
 /// clean up after a crash. Their host ends carry the alias `TaskNetwork.preparedVethAlias`
-/// until a task takes them, so no orphan sweep or leak check (of any process) takes them for a
-/// dead task's.
+/// until a task takes them (and are down on the bridge before the alias is set), so no orphan
+/// sweep or leak check (of any process) takes them for a dead task's.
 ///
 /// The pool (a `ReadyPool`) refills after each launch's network is done, so the refill's own
 /// netlink requests do not queue behind or ahead of the launch's under the kernel's rtnl lock,

@@ -35,7 +35,8 @@ final class TaskNetwork: @unchecked Sendable {
     /// The alias (`IFLA_IFALIAS`) of a prepared network's host end while no task has it: its
     /// name is already the task's to come (see `PreparedNetwork.taskID`), so the alias is what
     /// keeps every orphan sweep and leak check, in this process or another, from taking it for
-    /// a dead task's. Taking the network removes it in the request that sets the end up.
+    /// a dead task's (before it is set, the end being down on the bridge does; see
+    /// `taskVeths()`). Taking the network removes it in the request that sets the end up.
     static let preparedVethAlias = "wharf-prepared"
 
     init(
@@ -435,7 +436,11 @@ final class TaskNetwork: @unchecked Sendable {
     /// other link that happens to share the prefix (another runtime's `wharf1` next to prefix
     /// `wh`) is never a task's; nor is a veth on another bridge (another runtime using the same
     /// prefix, as concurrent benchmark runs do); nor is a prepared network's host end (it is no
-    /// task's, and it goes with the process that prepared it).
+    /// task's, and it goes with the process that prepared it): one marked as prepared, and one
+    /// that is down on the bridge, as a prepared end is between its creation and its marking
+    /// (the kernel takes no alias in the request that creates a link) and a launch's until it
+    /// sets it up. A task's end is up from its launch on, and an end whose network was never
+    /// finished goes with its namespace, which only the launching process holds.
     ///
     /// `bridgeIndex` is the index of this runtime's bridge, `nil` when it does not exist.
     func taskVeths() throws(SystemError) -> (veths: [NetworkLink], bridgeIndex: Int32?) {
@@ -445,7 +450,7 @@ final class TaskNetwork: @unchecked Sendable {
         let bridgeIndex = links.first { $0.name == configuration.bridgeName }?.index
         let veths = links.filter {
             $0.kind == "veth" && $0.name.hasPrefix(configuration.vethPrefix) && !Self.isPreparedVeth($0)
-                && ($0.masterIndex == nil || $0.masterIndex == bridgeIndex)
+                && ($0.masterIndex == nil || ($0.masterIndex == bridgeIndex && $0.isUp))
         }
         return (veths, bridgeIndex)
     }
