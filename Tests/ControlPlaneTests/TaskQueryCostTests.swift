@@ -98,6 +98,35 @@ struct TaskQueryCostTests {
         #expect(usage[idC] == ContainerInstanceUsage())
     }
 
+    @Test("placement's reads of the tasks on instances use the covering index alone, not the task rows")
+    func placementReadsTheCoveringIndex() throws {
+        let h = try ECSHarness()
+        _ = try h.call("CreateCluster")
+        let arn = try #require(try h.registerInstance(ec2: "i-0123456789abcdef0")["containerInstanceArn"] as? String)
+        let id = String(arn.split(separator: "/").last ?? "")
+        for _ in 0..<3 { _ = try h.insertTask(instanceID: id, last: .running, cpu: 64, memory: 64, ports: [8080]) }
+        let statements = try h.store.write { db -> [String] in
+            var seen: [String] = []
+            db.trace { event in
+                if case .statement(let statement) = event { seen.append(statement.expandedSQL) }
+            }
+            _ = try ContainerInstanceUsage.fetch(db, instanceIDs: [id])
+            _ = try TaskPlacementCandidates.candidates(db, try TaskPlacementCandidates.ofCluster(db, cluster: "default"))
+            db.trace(options: [], nil)
+            return seen
+        }
+        let onTasks = statements.filter { $0.contains("FROM task") }
+        // The usage queries (totals, TCP and UDP ports) twice, directly and through the candidates,
+        // and the task counts per group.
+        #expect(onTasks.count == 7, "\(statements)")
+        for sql in onTasks {
+            let plan = try h.store.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String } }
+            let onTask = plan.filter { $0.contains("task") && !$0.contains("json_each") }
+            #expect(!onTask.isEmpty && onTask.allSatisfy { $0.contains("COVERING INDEX \(StoreSchema.taskPlacementIndex)") },
+                    "\(sql): \(plan)")
+        }
+    }
+
     @Test("a task record's decoded document is its stored document")
     func decodedDocumentOfARecord() throws {
         let h = try ECSHarness()

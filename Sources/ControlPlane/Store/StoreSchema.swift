@@ -111,8 +111,23 @@ public enum StoreSchema {
                                   AND x.status IN ('PENDING', 'IN_PROGRESS', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'))
                 """)
         }
+        // What placement reads of the tasks on instances (`ContainerInstanceUsage.fetch`, the
+        // task counts per group in `TaskPlacementCandidates`), in one covering index: those
+        // queries read it alone, not the task rows, each about a page with its document. Read
+        // from the table, a thousand tasks made a RunTask's placement ~12 ms instead of ~1.5.
+        // It starts with the column `task_instance` indexed, which it replaces.
+        migrator.registerMigration("v8-task-placement-index") { db in
+            try db.create(index: StoreSchema.taskPlacementIndex, on: TaskRecord.databaseTableName, columns: [
+                "containerInstanceId", "lastStatus", "desiredStatus", "reservedCPU", "reservedMemory", "group",
+                "reservedPorts", "reservedUDPPorts",
+            ])
+            try db.drop(index: "task_instance")
+        }
         return migrator
     }
+
+    /// The covering index of what placement reads of tasks (see the migration that makes it).
+    static let taskPlacementIndex = "task_placement"
 
     private static func createClusterTables(_ db: Database) throws {
         try db.create(table: ClusterRecord.databaseTableName) { t in
