@@ -35,10 +35,12 @@ public final class ContainerRuntime: @unchecked Sendable {
         reaper = SupervisorReaper(logger: logger)
         do {
             try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
-            // Each task's directory in a block group of its own (see markAsTopDirectory).
-            FileSystem.markAsTopDirectory(configuration.tasksDirectory)
+            try FileSystem.makeDirectories(configuration.taskStorageDirectory, mode: 0o700)
+            // Cleared where an earlier version set it (see setTopDirectoryFlag).
+            FileSystem.setTopDirectoryFlag(configuration.taskStorageDirectory, on: false)
             hierarchy = try CgroupHierarchy.detect()
-            removedTasks = try RemovedTaskDirectories(directory: configuration.removedTasksDirectory)
+            removedTasks = try RemovedTaskDirectories(
+                storageDirectory: configuration.removedTasksDirectory, stateDirectory: configuration.removedTaskStatesDirectory)
         } catch {
             throw .system(error)
         }
@@ -63,7 +65,24 @@ public final class ContainerRuntime: @unchecked Sendable {
             })
         if configuration.favorDynamicCgroupModifications { favorDynamicCgroupModifications() }
         removedTasks.purgeLeftovers()
+        removeOrphanedStorage()
         reconcile()
+    }
+
+    /// Queues the deletion of task storage directories whose task has no state directory: what
+    /// a reboot leaves (the state was on tmpfs), or a removal cut short between its two steps.
+    /// A launch makes the state directory before the storage, so no launch in progress, in
+    /// this process or another, has storage without state.
+    private func removeOrphanedStorage() {
+        for name in (try? FileSystem.listDirectory(configuration.taskStorageDirectory)) ?? [] {
+            let layout = configuration.layout(ofTask: name)
+            guard !FileSystem.exists(layout.directory) else { continue }
+            do {
+                try removedTasks.removeStorage(layout.storageDirectory, id: name)
+            } catch {
+                logger.warning("could not remove the storage of a task that is gone", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Turns on the host's cgroup2 `favordynmods` (a failure only costs speed: it is logged).
@@ -108,7 +127,7 @@ public final class ContainerRuntime: @unchecked Sendable {
         // named after it already); the attachment owns it from here, so a failure destroys it.
         let prepared = network.takePreparedNetwork(for: spec.networkMode)
         let id = prepared?.taskID ?? TaskID.new()
-        let layout = TaskLayout(directory: configuration.tasksDirectory + "/" + id)
+        let layout = configuration.layout(ofTask: id)
         var record = TaskRecord(id: id, spec: spec, launchStartedAt: startedAt)
         record.imageDigests = resolvedImages.map(\.record.manifestDigest.description)
         let cgroupPath = configuration.cgroupParent + "/" + id
@@ -120,9 +139,10 @@ public final class ContainerRuntime: @unchecked Sendable {
             cgroupHierarchy: hierarchy, resources: TaskResources(), containers: [])
         var supervisor: SupervisorSpawner.Spawned?
         do {
-            // Only the task's own directory here: the rest are made on the worker thread below
-            // (`makeTaskDirectories`), as a mkdir is a tenth of a millisecond on a busy disk
-            // and everything else waits for the supervisor this thread spawns next.
+            // Only the task's state directory here (on tmpfs, microseconds): its storage is made
+            // on the worker thread below (`makeContainerDirectories`), as a mkdir on disk is a tenth
+            // of a millisecond or more and everything else waits for the supervisor this thread
+            // spawns next.
             try FileSystem.makeDirectories(layout.directory, mode: 0o700)
             // Written before anything is created on the host: a reconcile in another process sees
             // a launch in progress (not an abandoned directory), and a crash from here on leaves
@@ -134,19 +154,21 @@ public final class ContainerRuntime: @unchecked Sendable {
             let spawned = try takeOrSpawnSupervisor(for: layout)
             supervisor = spawned
             plan.containers = try planner.containerPlans(for: spec, images: resolvedImages, layout: layout)
-            // The cgroups, and the task's directories (logs, task-scoped volumes, the containers'
-            // overlay directories), are made on a worker thread while this one
-            // attaches the network (see `BackgroundStep`); both are done before anything goes
-            // on. What was attached goes into the plan whether or not attaching finished, and
-            // the plan names the cgroups from the start, so a rollback removes exactly what
-            // exists (the directories go with the task directory). Before the cgroups, the
+            // The cgroups, and the task's directories (the containers' mount points, the task's
+            // storage: writable layers, task-scoped volumes, logs), are made on a worker thread
+            // while this one attaches the network (see `BackgroundStep`); both are done before
+            // anything goes on. What was attached goes into the plan whether or not attaching
+            // finished, and the plan names the cgroups from the start, so a rollback removes
+            // exactly what exists (the directories go with the task's two directories). Before the cgroups, the
             // worker hands the supervisor the plan as it is without the network to prepare the
             // containers (`SupervisorStart.prepareMessage`; a prepared container joins its
             // cgroups at its start), so that overlaps the cgroups and the network.
             let cgroupPlan = plan
             let cgroups = BackgroundStep.start { () throws(SystemError) in
-                try Self.makeTaskDirectories(for: spec, layout: layout)
+                try Self.makeContainerDirectories(for: spec, layout: layout)
                 spawned.prepare(plan: cgroupPlan.encoded)
+                // The supervisor opens the containers' logs there after its start message.
+                try FileSystem.makeDirectories(layout.logs, mode: 0o700)
                 try self.createCgroups(for: cgroupLayout, plan: cgroupPlan)
             }
             let attached = Result { () throws(SystemError) in
@@ -242,22 +264,22 @@ public final class ContainerRuntime: @unchecked Sendable {
         }
     }
 
-    /// The task directory's subdirectories: `logs` (the supervisor opens the containers' logs
-    /// after its start message), the task-scoped volumes and each container's directory with
-    /// its overlay directories (writable layer, work directory, mount point of its root; all
-    /// needed from the prepare message on, and made only here, off the launch's critical path).
-    private static func makeTaskDirectories(for spec: TaskSpec, layout: TaskLayout) throws(SystemError) {
-        try FileSystem.makeDirectories(layout.logs, mode: 0o700)
-        for volume in spec.volumes where volume.hostSourcePath == nil {
-            try FileSystem.makeDirectories(layout.volume(volume.name), mode: 0o755)
-        }
+    /// What the containers' preparation needs, made here, off the launch's critical path: the
+    /// mount points of their roots (state), and in the task's storage, made here too, their
+    /// writable layers and overlay work directories and the task-scoped volumes. Each parent is
+    /// made before its children, so each directory is one mkdir.
+    private static func makeContainerDirectories(for spec: TaskSpec, layout: TaskLayout) throws(SystemError) {
+        try FileSystem.makeDirectories(layout.mountPoints, mode: 0o700)
+        try FileSystem.makeDirectories(layout.storageDirectory, mode: 0o700)
         try FileSystem.makeDirectories(layout.containers, mode: 0o700)
         for container in spec.containers {
-            // The container's directory first: each overlay directory is then one mkdir.
+            try FileSystem.makeDirectories(layout.rootfs(of: container.name))
             try FileSystem.makeDirectories(layout.containerDirectory(container.name))
-            for directory in layout.overlayDirectories(of: container.name) {
-                try FileSystem.makeDirectories(directory)
-            }
+            try FileSystem.makeDirectories(layout.upperDirectory(of: container.name))
+            try FileSystem.makeDirectories(layout.workDirectory(of: container.name))
+        }
+        for volume in spec.volumes where volume.hostSourcePath == nil {
+            try FileSystem.makeDirectories(layout.volume(volume.name), mode: 0o755)
         }
     }
 
@@ -285,6 +307,7 @@ public final class ContainerRuntime: @unchecked Sendable {
         for failure in TaskTeardown(plan: plan, networkNamespaceFD: networkNamespaceFD).run() {
             logger.warning("rollback step failed", metadata: ["error": "\(failure)"])
         }
+        try? FileSystem.removeTree(layout.storageDirectory)
         try? FileSystem.removeTree(layout.directory)
     }
 
@@ -305,7 +328,7 @@ public final class ContainerRuntime: @unchecked Sendable {
 
     // MARK: - Reading
 
-    func layout(of id: String) -> TaskLayout { TaskLayout(directory: configuration.tasksDirectory + "/" + id) }
+    func layout(of id: String) -> TaskLayout { configuration.layout(ofTask: id) }
 
     func readRecord(_ id: String) -> TaskRecord? {
         // A cached record outlives a removal by another process; the directory tells.
@@ -422,15 +445,18 @@ public final class ContainerRuntime: @unchecked Sendable {
     /// Longest sleep of `wait` between two looks at the task when nothing changes.
     static let waitPollSeconds = 0.25
 
-    /// Removes a stopped task's directory (its record, logs, container writable layers and
-    /// task-scoped volumes). The task is gone when this returns; its files are deleted in the
-    /// background (a process about to exit calls `finishRemovals` first).
+    /// Removes a stopped task's directories (its record; its storage: logs, container writable
+    /// layers and task-scoped volumes). The task is gone when this returns; its storage is
+    /// deleted in the background (a process about to exit calls `finishRemovals` first).
     public func remove(_ id: String) throws(RuntimeError) {
         let current = try status(of: id)
         guard current.lastStatus == "STOPPED" else { throw .taskNotStopped(id) }
         records.forget(id)
         do {
-            try removedTasks.remove(taskDirectory: layout(of: id).directory, id: id)
+            // The storage first: a task whose state directory is left is still listed and can
+            // be removed again, while storage left without its state is only found by the sweep
+            // at start-up (`removeOrphanedStorage`).
+            try removedTasks.remove(layout(of: id), id: id)
         } catch {
             throw .system(error)
         }

@@ -21,6 +21,7 @@ extension ContainerRuntime {
         try? network.deleteNATTable()
         try? network.deleteLink(named: configuration.bridgeName)
         Self.removeCgroupParent(of: configuration, hierarchy: hierarchy)
+        Self.removeStateDirectory(of: configuration)
     }
 
     /// Removes the bridge, its NAT tables and the cgroup parent named by
@@ -35,6 +36,19 @@ extension ContainerRuntime {
             try? HostPortPool.release(owner: owner, directory: configuration.hostPortPoolDirectory)
         }
         removeCgroupParent(of: configuration, hierarchy: try? CgroupHierarchy.detect())
+        removeStateDirectory(of: configuration)
+    }
+
+    /// Removes the state directory (what tasks left there after their removal: nothing but
+    /// empty directories normally) and, for a default one (below `RuntimeConfiguration.stateRoot`), the
+    /// parents it leaves empty.
+    private static func removeStateDirectory(of configuration: RuntimeConfiguration) {
+        try? FileSystem.removeTree(configuration.stateDirectory)
+        let root = RuntimeConfiguration.stateRoot
+        var parent = (configuration.stateDirectory as NSString).deletingLastPathComponent
+        while parent.hasPrefix(root + "/"), rmdir(parent) == 0 {
+            parent = (parent as NSString).deletingLastPathComponent
+        }
     }
 
     private static func removeCgroupParent(of configuration: RuntimeConfiguration, hierarchy: CgroupHierarchy?) {

@@ -1,3 +1,5 @@
+import Foundation
+
 extension RuntimeConfiguration {
     /// Linux's longest interface name (`IFNAMSIZ` 16, less the terminating NUL).
     public static let interfaceNameMaxLength = 15
@@ -14,6 +16,13 @@ extension RuntimeConfiguration {
     /// Checks the names the runtime gives host interfaces: the bridge name and the veth prefix
     /// must make valid Linux interface names, and the prefix must leave room for the task id.
     public func validate() throws(RuntimeError) {
+        guard stateDirectory.hasPrefix("/") else {
+            throw .invalidConfiguration(field: "stateDirectory", message: "\(stateDirectory) must be an absolute path")
+        }
+        guard (stateDirectory as NSString).standardizingPath != (dataDirectory as NSString).standardizingPath else {
+            throw .invalidConfiguration(
+                field: "stateDirectory", message: "\(stateDirectory) must not be the data directory (both hold a tasks directory)")
+        }
         guard (1...Self.interfaceNameMaxLength).contains(bridgeName.utf8.count) else {
             throw .invalidConfiguration(
                 field: "bridgeName",

@@ -1,13 +1,24 @@
 import Foundation
 import LinuxHost
+import ShimProtocol
 
 /// Where the runtime keeps its state and how it names what it creates on the host.
 ///
 /// Tests give each run its own directories, bridge and cgroup parent, so runs never see one
 /// another's tasks and cleanup is exact.
 public struct RuntimeConfiguration: Sendable {
-    /// Durable state: images, task directories, address pools (default `/var/lib/wharf`).
+    /// Durable state: images, the tasks' storage (logs, writable layers, volumes), address
+    /// pools (default `/var/lib/wharf`).
     public var dataDirectory: String
+    /// The tasks' state directories (records, plans, events, supervisor pids, the mount points
+    /// of their roots; see `TaskLayout`). Default: `/run/wharf/state` followed by the data
+    /// directory's path (`/run/wharf/state/var/lib/wharf`), so that it lives on tmpfs, as
+    /// runc's and containerd's state does, and no two data directories share it.
+    public var stateDirectory: String {
+        get { chosenStateDirectory ?? Self.defaultStateDirectory(dataDirectory: dataDirectory) }
+        set { chosenStateDirectory = newValue }
+    }
+    private var chosenStateDirectory: String?
     /// The host bridge task veths attach to (default `wharf0`).
     public var bridgeName: String
     /// The task subnet; `nil` picks one that collides with no host route and remembers it.
@@ -60,9 +71,29 @@ public struct RuntimeConfiguration: Sendable {
     }
 
     public var imagesDirectory: String { dataDirectory + "/images" }
-    public var tasksDirectory: String { dataDirectory + "/tasks" }
-    /// Directories of removed tasks while they are being deleted.
+    /// The tasks' state directories, one per task (`TaskLayout.directory`).
+    public var tasksDirectory: String { stateDirectory + "/tasks" }
+    /// The tasks' storage directories, one per task (`TaskLayout.storageDirectory`).
+    public var taskStorageDirectory: String { dataDirectory + "/tasks" }
+    /// Storage directories of removed tasks while they are being deleted.
     public var removedTasksDirectory: String { dataDirectory + "/removed-tasks" }
+    /// State directories of removed tasks while they are being deleted.
+    public var removedTaskStatesDirectory: String { stateDirectory + "/removed-tasks" }
+    /// Where the task `id` keeps its files.
+    public func layout(ofTask id: String) -> TaskLayout {
+        TaskLayout(directory: tasksDirectory + "/" + id, storageDirectory: taskStorageDirectory + "/" + id)
+    }
+
+    /// The state directory of a runtime on `dataDirectory` unless one is chosen.
+    public static func defaultStateDirectory(dataDirectory: String) -> String {
+        let absolute = dataDirectory.hasPrefix("/")
+            ? dataDirectory : FileManager.default.currentDirectoryPath + "/" + dataDirectory
+        let trimmed = (absolute as NSString).standardizingPath
+        return stateRoot + (trimmed == "/" ? "" : trimmed)
+    }
+
+    /// Where default state directories go.
+    public static let stateRoot = "/run/wharf/state"
     public var addressPoolDirectory: String { dataDirectory + "/ipam/" + bridgeName }
     /// The pool of host ports published by bridge-mode tasks (see `HostPortPool`): one for the
     /// whole host, as its ports are, shared by every runtime on it whatever their data

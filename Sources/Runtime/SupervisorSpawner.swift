@@ -24,7 +24,7 @@ enum SupervisorSpawner {
         /// Gives a supervisor spawned on standby its task (see `SupervisorStart`). If the message
         /// cannot be sent (the supervisor died while it waited), it is reaped before this throws.
         func adopt(_ layout: TaskLayout) throws(SystemError) {
-            let message = SupervisorStart.adoptMessagePrefix + Array(layout.directory.utf8)
+            let message = SupervisorStart.adoptMessage(for: layout)
             guard message.count <= SupervisorStart.adoptMessageMaximumLength else {
                 abandon()
                 throw SystemError(step: "hand \(layout.directory) to the standby supervisor \(pid)", call: "sendmsg", errno: ENAMETOOLONG)
@@ -121,7 +121,8 @@ enum SupervisorSpawner {
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | WHARF_POSIX_SPAWN_SETSID))
 
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup(layout?.directory ?? SupervisorStart.standbyArgument), nil]
+        let arguments = layout.map { [$0.directory, $0.storageDirectory] } ?? [SupervisorStart.standbyArgument]
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary)] + arguments.map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         let environment: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), nil]
         defer { for variable in environment { free(variable) } }

@@ -53,7 +53,9 @@ extension ContainerRuntime {
     private func taskHostResources(veths: [String]) -> [TaskHostResource] {
         var found: [TaskHostResource] = veths.map { TaskHostResource(kind: .veth, name: $0) }
         if let mounts = try? FileSystem.read("/proc/self/mountinfo") {
-            found += mounts.split(separator: "\n").filter { $0.contains(configuration.dataDirectory) }.map { TaskHostResource(kind: .mount, name: String($0)) }
+            found += mounts.split(separator: "\n").filter {
+                $0.contains(configuration.dataDirectory) || $0.contains(configuration.stateDirectory)
+            }.map { TaskHostResource(kind: .mount, name: String($0)) }
         }
         for parent in hierarchy.directories(of: configuration.cgroupParent) {
             // Task IDs are 32 characters; anything else there is not a task's.

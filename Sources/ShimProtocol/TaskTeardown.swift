@@ -19,7 +19,7 @@ import Glibc
 ///   The host name stays unique meanwhile because it is derived from the task id. Only when
 ///   the cgroup could not be emptied (a process stuck in uninterruptible sleep keeps the
 ///   namespace alive) is the pair deleted explicitly, so its address is free when released.
-/// - Files inside the task directory (container writable layers, task-scoped volumes, logs)
+/// - The task's files (container writable layers, task-scoped volumes, logs, its record)
 ///   stay until the task is removed, as Docker keeps a stopped container's layer until `rm`:
 ///   deleting them here cost 10-25 ms of journal waits before STOPPED could be recorded.
 public struct TaskTeardown {

@@ -85,7 +85,7 @@ struct ContainerLauncher {
         let work = layout.workDirectory(of: container.name)
         let rootfs = layout.rootfs(of: container.name)
         // The runtime made the overlay directories during the launch, off this path
-        // (`TaskLayout.overlayDirectories`); a missing one fails the overlay mount (ENOENT).
+        // (`ContainerRuntime.makeContainerDirectories`); a missing one fails the overlay mount (ENOENT).
         let mounts = arena.buffer(of: wharf_mount.self, count: container.mounts.count)
         for (index, mount) in container.mounts.enumerated() {
             mounts[index] = wharf_mount(

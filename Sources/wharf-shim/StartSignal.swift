@@ -18,11 +18,11 @@ enum StartSignal {
     case abandoned
 }
 
-/// Waits on the start socket, as a supervisor on standby, for the task to supervise: its task
-/// directory, or nil at end of file (the runtime let this supervisor go unused). Standard error
+/// Waits on the start socket, as a supervisor on standby, for the task to supervise: its task's
+/// directories, or nil at end of file (the runtime let this supervisor go unused). Standard error
 /// then goes to the task's supervisor log, as it does from the spawn for a supervisor spawned
 /// for its task.
-func awaitAdoption() throws(SystemError) -> String? {
+func awaitAdoption() throws(SystemError) -> TaskLayout? {
     let socket = SupervisorStart.socketDescriptor
     var buffer = [UInt8](repeating: 0, count: SupervisorStart.adoptMessageMaximumLength)
     var strayFD: Int32 = -1
@@ -30,20 +30,18 @@ func awaitAdoption() throws(SystemError) -> String? {
     if strayFD >= 0 { close(strayFD) }
     guard count >= 0 else { throw SystemError.current(step: "wait for a task to supervise", call: "recvmsg") }
     guard count > 0 else { return nil }
-    let prefix = SupervisorStart.adoptMessagePrefix
-    guard count > prefix.count, Array(buffer[0..<prefix.count]) == prefix else {
+    guard let layout = SupervisorStart.layout(adoptMessage: buffer[0..<count]) else {
         throw SystemError(step: "wait for a task to supervise: got \(count) unexpected bytes", call: "recvmsg", errno: EPROTO)
     }
-    let directory = String(decoding: buffer[prefix.count..<count], as: UTF8.self)
-    let log = open(TaskLayout(directory: directory).supervisorLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-    guard log >= 0 else { throw SystemError.current(step: "open the supervisor log in \(directory)", call: "open") }
+    let log = open(layout.supervisorLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    guard log >= 0 else { throw SystemError.current(step: "open the supervisor log in \(layout.directory)", call: "open") }
     // dup2 clears close-on-exec on standard error, as the spawn's own open would have left it.
     guard dup2(log, STDERR_FILENO) == STDERR_FILENO else {
         close(log)
         throw SystemError.current(step: "make the supervisor log standard error", call: "dup2")
     }
     close(log)
-    return directory
+    return layout
 }
 
 /// Waits on the start socket for the runtime's next message. On the start message it closes the

@@ -128,10 +128,7 @@ final class Supervisor {
             return
         }
         defer { close(ends[1]) }
-        do {
-            container.log = try LogWriter(
-                path: layout.log(of: container.name), pipeFD: ends[0], maxBytes: container.plan.logMaxBytes,
-                maxFiles: container.plan.logMaxFiles)
+        do throws(SystemError) {
             _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
             let pid: Int32
             if let ahead = prepared.removeValue(forKey: container.name) {
@@ -144,6 +141,17 @@ final class Supervisor {
                 }
             } else {
                 pid = try launcher.launch(container.plan, outputFD: ends[1])
+            }
+            // The log after the start: creating a file on disk takes a tenth of a millisecond or
+            // more, which the container need not wait for; its first output waits in the pipe.
+            do throws(SystemError) {
+                container.log = try LogWriter(
+                    path: layout.log(of: container.name), pipeFD: ends[0], maxBytes: container.plan.logMaxBytes,
+                    maxFiles: container.plan.logMaxFiles)
+            } catch {
+                // Reaped with the other children, as no container's.
+                kill(pid, SIGKILL)
+                throw error
             }
             container.phase = .running(pid: pid)
             container.everStarted = true

@@ -6,7 +6,7 @@ import ShimProtocol
 import Glibc
 #endif
 
-/// wharf-shim TASK_DIRECTORY
+/// wharf-shim TASK_STATE_DIRECTORY TASK_STORAGE_DIRECTORY
 /// wharf-shim --standby
 ///
 /// The per-task supervisor. Spawned by the runtime as soon as the task directory exists, as a
@@ -14,29 +14,29 @@ import Glibc
 /// records its pid. It starts up, prepares the containers that start at once when the runtime
 /// says it may, then waits for the runtime's start message (see `SupervisorStart`), which comes
 /// once the task's cgroups, network and plan are ready, with the task's network namespace. It runs the task to its end, releases the task's resources and
-/// exits. Its whole record is the task directory. Spawned on standby instead (see
-/// `SupervisorStart`), it waits for the runtime to give it its task directory first.
+/// exits. Its whole record is the task's state directory (see `TaskLayout`). Spawned on standby
+/// instead (see `SupervisorStart`), it waits for the runtime to give it its task's directories first.
 
 let arguments = CommandLine.arguments
-guard arguments.count == 2 else {
-    report("usage: wharf-shim TASK_DIRECTORY | wharf-shim \(SupervisorStart.standbyArgument)")
+let standby = arguments.count == 2 && arguments[1] == SupervisorStart.standbyArgument
+guard standby || arguments.count == 3 else {
+    report("usage: wharf-shim TASK_STATE_DIRECTORY TASK_STORAGE_DIRECTORY | wharf-shim \(SupervisorStart.standbyArgument)")
     exit(2)
 }
 // Nothing but the start socket belongs to the task of what the spawner had open.
 wharf_close_from(UInt32(SupervisorStart.socketDescriptor + 1))
-let taskDirectory: String
-if arguments[1] == SupervisorStart.standbyArgument {
+let layout: TaskLayout
+if standby {
     do {
         guard let adopted = try awaitAdoption() else { exit(0) }
-        taskDirectory = adopted
+        layout = adopted
     } catch {
         report("\(error)")
         exit(1)
     }
 } else {
-    taskDirectory = arguments[1]
+    layout = TaskLayout(directory: arguments[1], storageDirectory: arguments[2])
 }
-let layout = TaskLayout(directory: taskDirectory)
 wharf_set_child_subreaper()
 let namespaceDescriptor = TaskResources.inheritedNetworkNamespaceDescriptor
 /// Containers prepared on the runtime's prepare message, by name (see `PreparedContainer`).

@@ -4,8 +4,11 @@ import Runtime
 
 /// Options every runtime command shares: where state lives and what the runtime names things.
 struct RuntimeOptions: ParsableArguments {
-    @Option(name: .long, help: "Directory for images, tasks and address pools.")
+    @Option(name: .long, help: "Directory for images, the tasks' storage (logs, writable layers, volumes) and address pools.")
     var dataDir: String = "/var/lib/wharf"
+
+    @Option(name: .long, help: "Directory for the tasks' state (records, events, mount points), best on tmpfs (default: /run/wharf/state followed by the data directory's path).")
+    var stateDir: String?
 
     @Option(name: .long, help: "Host bridge for awsvpc tasks.")
     var bridge: String = "wharf0"
@@ -34,6 +37,7 @@ struct RuntimeOptions: ParsableArguments {
         }
         var configuration = RuntimeConfiguration(
             dataDirectory: dataDir, bridgeName: bridge, cgroupParent: cgroupParent, vethPrefix: vethPrefix)
+        if let stateDir { configuration.stateDirectory = stateDir }
         if let subnet {
             guard let network = IPv4Network(subnet) else {
                 throw ValidationError("--subnet: \(subnet) is not an IPv4 network in CIDR form (e.g. 10.213.0.0/16)")

@@ -69,20 +69,23 @@ final class FileSystemTests: XCTestCase {
         XCTAssertFalse(mounts.contains(root), "a mount under the removed tree is still there")
     }
 
-    /// ext4 takes the flag (and keeps it: a second call finds it set); tmpfs has no such flag,
-    /// which is no error.
+    /// ext4 takes the flag (and keeps it: a second call finds it set) and drops it again; tmpfs
+    /// has no such flag, which is no error.
     func testTopDirectoryFlagOnExt4AndNoneOnTmpfs() throws {
         try FileSystem.makeDirectories(root + "/a/mnt")
         XCTAssertEqual(mount("tmpfs", root + "/a/mnt", "tmpfs", 0, nil), 0)
-        XCTAssertFalse(FileSystem.markAsTopDirectory(root + "/a/mnt"))
-        XCTAssertFalse(FileSystem.markAsTopDirectory(root + "/missing"))
+        XCTAssertFalse(FileSystem.setTopDirectoryFlag(root + "/a/mnt", on: true))
+        XCTAssertFalse(FileSystem.setTopDirectoryFlag(root + "/missing", on: true))
 
         let type = try Self.filesystemType(of: root)
         guard type.hasPrefix("ext") else { throw XCTSkip("\(root) is on \(type), not ext4: the flag cannot be checked") }
         XCTAssertFalse(Self.hasTopDirectoryFlag(root))
-        XCTAssertTrue(FileSystem.markAsTopDirectory(root), "ext4 keeps FS_TOPDIR_FL")
+        XCTAssertTrue(FileSystem.setTopDirectoryFlag(root, on: true), "ext4 keeps FS_TOPDIR_FL")
         XCTAssertTrue(Self.hasTopDirectoryFlag(root))
-        XCTAssertTrue(FileSystem.markAsTopDirectory(root), "already marked")
+        XCTAssertTrue(FileSystem.setTopDirectoryFlag(root, on: true), "already set")
+        XCTAssertTrue(FileSystem.setTopDirectoryFlag(root, on: false))
+        XCTAssertFalse(Self.hasTopDirectoryFlag(root))
+        XCTAssertTrue(FileSystem.setTopDirectoryFlag(root, on: false), "already clear")
     }
 
     /// The type of the filesystem mounted deepest above `path`, from mountinfo.

@@ -29,7 +29,7 @@ final class CleanupTests: XCTestCase {
 
     func testStoppedTaskKeepsItsFilesUntilRemoved() throws {
         let status = try fixture.launch(RuntimeFixture.task(["sh", "-c", "echo hello"]), until: { $0.lastStatus == "STOPPED" })
-        let layout = TaskLayout(directory: fixture.configuration.tasksDirectory + "/" + status.id)
+        let layout = fixture.configuration.layout(ofTask: status.id)
         // Host resources are released by STOPPED (the veth as the kernel destroys the namespace);
         // the files stay with the task, as a stopped Docker container keeps its layer.
         XCTAssertEqual(fixture.leftovers(), [])
@@ -39,6 +39,7 @@ final class CleanupTests: XCTestCase {
 
         try fixture.runtime.remove(status.id)
         XCTAssertFalse(FileSystem.exists(layout.directory))
+        XCTAssertFalse(FileSystem.exists(layout.storageDirectory))
         XCTAssertThrowsError(try fixture.runtime.status(of: status.id))
         XCTAssertEqual(try taskDirectories(), [])
         // The files themselves are gone once the removals are finished (as `wharf rm` waits).
@@ -101,7 +102,8 @@ final class CleanupTests: XCTestCase {
         }
         XCTAssertFalse(failedID.isEmpty)
         XCTAssertTrue(waitUntil(seconds: 5) { !Self.processRuns(mentioning: failedID) }, "the abandoned supervisor still runs")
-        XCTAssertFalse(FileSystem.exists(configuration.tasksDirectory + "/" + failedID))
+        XCTAssertFalse(FileSystem.exists(configuration.layout(ofTask: failedID).directory))
+        XCTAssertFalse(FileSystem.exists(configuration.layout(ofTask: failedID).storageDirectory))
 
         try runtime.stop(first.id)
         XCTAssertEqual(try runtime.wait(first.id, timeout: 10).lastStatus, "STOPPED")
@@ -188,8 +190,9 @@ final class CleanupTests: XCTestCase {
 
     // MARK: - Helpers
 
-    /// The task directories under the fixture's data directory.
+    /// The task directories of the fixture's runtime: state and storage.
     private func taskDirectories() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: fixture.configuration.tasksDirectory)
+            + FileManager.default.contentsOfDirectory(atPath: fixture.configuration.taskStorageDirectory)
     }
 }

@@ -1,4 +1,5 @@
 import Runtime
+import ShimProtocol
 import XCTest
 
 /// A configuration whose interface names Linux would refuse (or whose veth names would collide)
@@ -15,6 +16,22 @@ final class ConfigurationValidationTests: XCTestCase {
             XCTAssertEqual(named, field, message, file: file, line: line)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: root), "a refused configuration created \(root)", file: file, line: line)
+    }
+
+    func testStateDirectoryDefaultsBelowRunOnePerDataDirectory() {
+        XCTAssertEqual(RuntimeConfiguration().stateDirectory, "/run/wharf/state/var/lib/wharf")
+        XCTAssertEqual(RuntimeConfiguration(dataDirectory: "/srv/x/../wharf/").stateDirectory, "/run/wharf/state/srv/wharf")
+        var chosen = RuntimeConfiguration(dataDirectory: "/srv/wharf")
+        chosen.stateDirectory = "/run/elsewhere"
+        XCTAssertEqual(chosen.layout(ofTask: "t1"), TaskLayout(directory: "/run/elsewhere/tasks/t1", storageDirectory: "/srv/wharf/tasks/t1"))
+    }
+
+    func testRelativeStateDirectoryIsRefused() {
+        assertRefused({ $0.stateDirectory = "run/wharf" }, field: "stateDirectory")
+    }
+
+    func testStateDirectoryThatIsTheDataDirectoryIsRefused() {
+        assertRefused({ $0.stateDirectory = $0.dataDirectory }, field: "stateDirectory")
     }
 
     func testVethPrefixLongerThanEightIsRefused() {

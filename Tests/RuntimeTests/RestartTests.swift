@@ -36,6 +36,23 @@ final class RestartTests: XCTestCase {
         XCTAssertEqual(fixture.leftovers(), [])
     }
 
+    func testStorageOfTasksWhoseStateIsGoneIsRemovedAtStart() throws {
+        // What a reboot leaves: the state directory (tmpfs) is gone, the storage (disk) is not.
+        let stopped = try fixture.launch(RuntimeFixture.task(["sh", "-c", "echo bye"]), until: { $0.lastStatus == "STOPPED" })
+        let layout = fixture.configuration.layout(ofTask: stopped.id)
+        XCTAssertTrue(FileSystem.exists(layout.log(of: "main")))
+        try FileSystem.removeTree(layout.directory)
+        // A live task keeps its storage.
+        let live = try fixture.launch(RuntimeFixture.task(["sleep", "60"]) { $0.initProcessEnabled = true })
+
+        let restarted = try ContainerRuntime(configuration: fixture.configuration)
+        restarted.finishRemovals()
+        XCTAssertFalse(FileSystem.exists(layout.storageDirectory))
+        XCTAssertEqual(try FileSystem.listDirectory(fixture.configuration.removedTasksDirectory), [])
+        XCTAssertTrue(FileSystem.exists(fixture.configuration.layout(ofTask: live.id).upperDirectory(of: "main")))
+        XCTAssertEqual(try restarted.status(of: live.id).lastStatus, "RUNNING")
+    }
+
     func testKilledSupervisorIsReconciledByNewRuntime() throws {
         let launched = try fixture.launch(RuntimeFixture.webServer)
         XCTAssertEqual(launched.lastStatus, "RUNNING")
