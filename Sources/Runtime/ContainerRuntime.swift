@@ -30,12 +30,16 @@ public final class ContainerRuntime: @unchecked Sendable {
         throws(RuntimeError)
     {
         try configuration.validate()
+        let configuration = try StateDirectoryRecord.resolve(configuration)
         self.configuration = configuration
         self.logger = logger
         reaper = SupervisorReaper(logger: logger)
         do {
             try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
             try FileSystem.makeDirectories(configuration.taskStorageDirectory, mode: 0o700)
+            if StateDirectoryRecord.read(dataDirectory: configuration.dataDirectory) != configuration.stateDirectory {
+                try StateDirectoryRecord.write(configuration.stateDirectory, dataDirectory: configuration.dataDirectory)
+            }
             // Cleared where an earlier version set it (see setTopDirectoryFlag).
             FileSystem.setTopDirectoryFlag(configuration.taskStorageDirectory, on: false)
             hierarchy = try CgroupHierarchy.detect()
@@ -70,13 +74,25 @@ public final class ContainerRuntime: @unchecked Sendable {
     }
 
     /// Queues the deletion of task storage directories whose task has no state directory: what
-    /// a reboot leaves (the state was on tmpfs), or a removal cut short between its two steps.
-    /// A launch makes the state directory before the storage, so no launch in progress, in
-    /// this process or another, has storage without state.
+    /// a reboot leaves (the state was on tmpfs). A launch makes the state directory before the
+    /// storage, and a removal moves the storage first, so no task in progress, in this process
+    /// or another, has storage without state.
+    ///
+    /// A storage directory holding a record (`spec.json`) is a task of a version that kept
+    /// everything in one directory, whose supervisor may still run and write there: its state
+    /// directory becomes a symbolic link to it, which every path of `TaskLayout` resolves
+    /// through.
     private func removeOrphanedStorage() {
-        for name in (try? FileSystem.listDirectory(configuration.taskStorageDirectory)) ?? [] {
+        for name in (try? FileSystem.listDirectory(configuration.taskStorageDirectory)) ?? [] where name.count == TaskID.length {
             let layout = configuration.layout(ofTask: name)
             guard !FileSystem.exists(layout.directory) else { continue }
+            if FileSystem.exists(layout.storageDirectory + "/" + TaskLayout.recordName) {
+                if symlink(layout.storageDirectory, layout.directory) != 0 && errno != EEXIST {
+                    logger.warning("could not adopt a task of the one-directory layout", metadata: [
+                        "task": "\(name)", "error": "\(SystemError.current(step: "link its state", call: "symlink"))"])
+                }
+                continue
+            }
             do {
                 try removedTasks.removeStorage(layout.storageDirectory, id: name)
             } catch {
@@ -353,7 +369,7 @@ public final class ContainerRuntime: @unchecked Sendable {
 
     /// Every task id with a task directory.
     public func taskIDs() -> [String] {
-        ((try? FileSystem.listDirectory(configuration.tasksDirectory)) ?? []).filter { $0.count == 32 }.sorted()
+        ((try? FileSystem.listDirectory(configuration.tasksDirectory)) ?? []).filter { $0.count == TaskID.length }.sorted()
     }
 
     /// The full id of the task whose id is or starts with `prefix`.

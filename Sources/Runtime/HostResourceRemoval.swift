@@ -21,13 +21,19 @@ extension ContainerRuntime {
         try? network.deleteNATTable()
         try? network.deleteLink(named: configuration.bridgeName)
         Self.removeCgroupParent(of: configuration, hierarchy: hierarchy)
-        Self.removeStateDirectory(of: configuration)
+        Self.removeStateDirectory(of: configuration, withTasks: false)
     }
 
     /// Removes the bridge, its NAT tables and the cgroup parent named by
     /// `configuration`, for a runtime that is not running here (e.g. one inside a stopped
     /// `wharf serve`). Best effort: what does not exist is skipped.
+    /// The tasks' state directories go too (the caller removes the data directory, as it did
+    /// when they lived there).
     public static func removeHostResources(of configuration: RuntimeConfiguration) {
+        var configuration = configuration
+        if !configuration.isStateDirectoryChosen, let recorded = StateDirectoryRecord.read(dataDirectory: configuration.dataDirectory) {
+            configuration.stateDirectory = recorded
+        }
         if let netlink = try? RouteNetlink() {
             _ = try? netlink.deleteLink(named: configuration.bridgeName)
         }
@@ -36,18 +42,24 @@ extension ContainerRuntime {
             try? HostPortPool.release(owner: owner, directory: configuration.hostPortPoolDirectory)
         }
         removeCgroupParent(of: configuration, hierarchy: try? CgroupHierarchy.detect())
-        removeStateDirectory(of: configuration)
+        removeStateDirectory(of: configuration, withTasks: true)
     }
 
-    /// Removes the state directory (what tasks left there after their removal: nothing but
-    /// empty directories normally) and, for a default one (below `RuntimeConfiguration.stateRoot`), the
-    /// parents it leaves empty.
-    private static func removeStateDirectory(of configuration: RuntimeConfiguration) {
-        try? FileSystem.removeTree(configuration.stateDirectory)
+    /// Removes the state directory's own directories (`tasks` and `removed-tasks`, with what
+    /// tasks left in them when `withTasks`, else only if empty), then the state directory if
+    /// nothing else is in it, and for a default one (below `RuntimeConfiguration.stateRoot`)
+    /// the parents it leaves empty. Nothing else there is touched: the state directory may be
+    /// one a user chose, with other things in it.
+    private static func removeStateDirectory(of configuration: RuntimeConfiguration, withTasks: Bool) {
+        for directory in [configuration.tasksDirectory, configuration.removedTaskStatesDirectory] {
+            if withTasks { try? FileSystem.removeTree(directory) } else { rmdir(directory) }
+        }
+        var directory = configuration.stateDirectory
         let root = RuntimeConfiguration.stateRoot
-        var parent = (configuration.stateDirectory as NSString).deletingLastPathComponent
-        while parent.hasPrefix(root + "/"), rmdir(parent) == 0 {
-            parent = (parent as NSString).deletingLastPathComponent
+        guard rmdir(directory) == 0 else { return }
+        while true {
+            directory = (directory as NSString).deletingLastPathComponent
+            guard directory.hasPrefix(root + "/"), rmdir(directory) == 0 else { return }
         }
     }
 

@@ -19,7 +19,10 @@ extension RuntimeConfiguration {
         guard stateDirectory.hasPrefix("/") else {
             throw .invalidConfiguration(field: "stateDirectory", message: "\(stateDirectory) must be an absolute path")
         }
-        guard (stateDirectory as NSString).standardizingPath != (dataDirectory as NSString).standardizingPath else {
+        guard !Self.normalized(stateDirectory).isEmpty else {
+            throw .invalidConfiguration(field: "stateDirectory", message: "the state directory must not be the root directory")
+        }
+        guard Self.normalized(stateDirectory) != Self.normalized(dataDirectory) else {
             throw .invalidConfiguration(
                 field: "stateDirectory", message: "\(stateDirectory) must not be the data directory (both hold a tasks directory)")
         }

@@ -11,13 +11,16 @@ public struct RuntimeConfiguration: Sendable {
     /// pools (default `/var/lib/wharf`).
     public var dataDirectory: String
     /// The tasks' state directories (records, plans, events, supervisor pids, the mount points
-    /// of their roots; see `TaskLayout`). Default: `/run/wharf/state` followed by the data
-    /// directory's path (`/run/wharf/state/var/lib/wharf`), so that it lives on tmpfs, as
-    /// runc's and containerd's state does, and no two data directories share it.
+    /// of their roots; see `TaskLayout`). Default: the one the data directory was last used
+    /// with (`StateDirectoryRecord`), else `/run/wharf/state` followed by the data directory's
+    /// path (`/run/wharf/state/var/lib/wharf`), so that it lives on tmpfs, as runc's and
+    /// containerd's state does, and no two data directories share it.
     public var stateDirectory: String {
         get { chosenStateDirectory ?? Self.defaultStateDirectory(dataDirectory: dataDirectory) }
         set { chosenStateDirectory = newValue }
     }
+    /// Whether `stateDirectory` was set rather than left to its default.
+    public var isStateDirectoryChosen: Bool { chosenStateDirectory != nil }
     private var chosenStateDirectory: String?
     /// The host bridge task veths attach to (default `wharf0`).
     public var bridgeName: String
@@ -88,8 +91,21 @@ public struct RuntimeConfiguration: Sendable {
     public static func defaultStateDirectory(dataDirectory: String) -> String {
         let absolute = dataDirectory.hasPrefix("/")
             ? dataDirectory : FileManager.default.currentDirectoryPath + "/" + dataDirectory
-        let trimmed = (absolute as NSString).standardizingPath
-        return stateRoot + (trimmed == "/" ? "" : trimmed)
+        return stateRoot + normalized(absolute)
+    }
+
+    /// `path` (absolute) without empty, `.` and `..` components, and without a trailing slash
+    /// ("" for the root): lexically, as symlinks are not followed (nor read) here.
+    static func normalized(_ path: String) -> String {
+        var components: [Substring] = []
+        for component in path.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": _ = components.popLast()
+            default: components.append(component)
+            }
+        }
+        return components.map { "/" + $0 }.joined()
     }
 
     /// Where default state directories go.

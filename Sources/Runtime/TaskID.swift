@@ -3,6 +3,9 @@ import LinuxHost
 
 /// Task ids: 32 lowercase hex digits, as ECS task ids look.
 enum TaskID {
+    /// Characters in a task id.
+    static let length = 32
+
     /// A new random task id.
     static func new() -> String {
         // The UUID's 16 bytes as lowercase hex (its string without dashes), without Foundation's

@@ -23,7 +23,9 @@ public struct TaskLayout: Equatable, Sendable {
     // MARK: State
 
     public var plan: String { directory + "/plan" }
-    public var spec: String { directory + "/spec.json" }
+    public var spec: String { directory + "/" + Self.recordName }
+    /// The name of the runtime's record of a task in its state directory.
+    public static let recordName = "spec.json"
     public var events: String { directory + "/events" }
     public var supervisorPID: String { directory + "/supervisor.pid" }
     /// The supervisor's own diagnostics (its stderr).

@@ -15,16 +15,19 @@ final class LogWriter {
     let maxFiles: Int
     /// Read end of the container's stdout/stderr pipe; -1 once closed.
     private(set) var pipeFD: Int32
-    private var fileFD: Int32 = -1
-    private var size = 0
+    private var fileFD: Int32
+    private var size: Int
     private var buffer = [UInt8](repeating: 0, count: 65_536)
 
+    /// Takes `pipeFD` over, unless opening the log fails (it is the caller's then).
     init(path: String, pipeFD: Int32, maxBytes: Int, maxFiles: Int) throws(SystemError) {
+        // Opened before anything is stored: a failure then throws before the object exists, so
+        // no deinit closes the pipe the caller still owns.
+        (fileFD, size) = try Self.openFile(path)
         self.path = path
         self.pipeFD = pipeFD
         self.maxBytes = max(4096, maxBytes)
         self.maxFiles = max(1, maxFiles)
-        try openFile()
     }
 
     deinit {
@@ -32,12 +35,13 @@ final class LogWriter {
         if fileFD >= 0 { close(fileFD) }
     }
 
-    private func openFile() throws(SystemError) {
-        fileFD = try retryingOnInterrupt(step: "open log \(path)", call: "open") {
+    /// The log file at `path`, opened for appending (created if missing), and its size.
+    private static func openFile(_ path: String) throws(SystemError) -> (fd: Int32, size: Int) {
+        let fd = try retryingOnInterrupt(step: "open log \(path)", call: "open") {
             open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         }
         var info = stat()
-        size = fstat(fileFD, &info) == 0 ? Int(info.st_size) : 0
+        return (fd, fstat(fd, &info) == 0 ? Int(info.st_size) : 0)
     }
 
     /// Moves everything the pipe holds now into the log. Returns `false` at end of file (the
@@ -80,6 +84,11 @@ final class LogWriter {
         } else {
             unlink(path)
         }
-        try? openFile()
+        if let (fd, size) = try? Self.openFile(path) {
+            fileFD = fd
+            self.size = size
+        } else {
+            size = 0
+        }
     }
 }

@@ -45,6 +45,7 @@ final class CleanupTests: XCTestCase {
         // The files themselves are gone once the removals are finished (as `wharf rm` waits).
         fixture.runtime.finishRemovals()
         XCTAssertEqual(try FileSystem.listDirectory(fixture.configuration.removedTasksDirectory), [])
+        XCTAssertEqual(try FileSystem.listDirectory(fixture.configuration.removedTaskStatesDirectory), [])
     }
 
     func testConcurrentLaunchesGetUniqueAddresses() throws {

@@ -109,7 +109,8 @@ final class SpecValidationTests: XCTestCase {
                 }
             }
             XCTAssertEqual(
-                try FileManager.default.contentsOfDirectory(atPath: fixture.configuration.tasksDirectory), [],
+                try FileManager.default.contentsOfDirectory(atPath: fixture.configuration.tasksDirectory)
+                    + FileManager.default.contentsOfDirectory(atPath: fixture.configuration.taskStorageDirectory), [],
                 "\(problem) left a task directory")
         }
         XCTAssertEqual(fixture.leftovers(), [])
