@@ -21,6 +21,8 @@ public final class ContainerRuntime: @unchecked Sendable {
     let records = TaskRecordCache()
     let watches = DirectoryWatchPool()
     let removedTasks: RemovedTaskDirectories
+    /// The data directory's record of the state directory, locked while this runtime lives.
+    let stateRecord: StateDirectoryRecord
     let reaper: SupervisorReaper
     /// The supervisor binary, resolved once (a readlink of /proc/self/exe) rather than per launch.
     let supervisorPath: String
@@ -29,17 +31,23 @@ public final class ContainerRuntime: @unchecked Sendable {
     public init(configuration: RuntimeConfiguration = RuntimeConfiguration(), logger: Logger = Logger(label: "wharf.runtime"))
         throws(RuntimeError)
     {
+        var configuration = configuration
+        configuration.dataDirectory = RuntimeConfiguration.absolute(configuration.dataDirectory)
         try configuration.validate()
-        let configuration = try StateDirectoryRecord.resolve(configuration)
+        do {
+            try FileSystem.makeDirectories(configuration.dataDirectory, mode: 0o755)
+        } catch {
+            throw .system(error)
+        }
+        let (record, resolved) = try StateDirectoryRecord.open(configuration)
+        stateRecord = record
+        configuration = resolved
         self.configuration = configuration
         self.logger = logger
         reaper = SupervisorReaper(logger: logger)
         do {
             try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
             try FileSystem.makeDirectories(configuration.taskStorageDirectory, mode: 0o700)
-            if StateDirectoryRecord.read(dataDirectory: configuration.dataDirectory) != configuration.stateDirectory {
-                try StateDirectoryRecord.write(configuration.stateDirectory, dataDirectory: configuration.dataDirectory)
-            }
             // Cleared where an earlier version set it (see setTopDirectoryFlag).
             FileSystem.setTopDirectoryFlag(configuration.taskStorageDirectory, on: false)
             hierarchy = try CgroupHierarchy.detect()

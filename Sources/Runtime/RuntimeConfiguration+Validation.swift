@@ -13,8 +13,9 @@ extension RuntimeConfiguration {
     /// The most supervisors kept on standby (each an idle process of about a megabyte).
     public static let supervisorPoolMaxSize = 64
 
-    /// Checks the names the runtime gives host interfaces: the bridge name and the veth prefix
-    /// must make valid Linux interface names, and the prefix must leave room for the task id.
+    /// Checks the directories (the state directory absolute, apart from the data directory) and
+    /// the names the runtime gives host interfaces: the bridge name and the veth prefix must
+    /// make valid Linux interface names, and the prefix must leave room for the task id.
     public func validate() throws(RuntimeError) {
         guard stateDirectory.hasPrefix("/") else {
             throw .invalidConfiguration(field: "stateDirectory", message: "\(stateDirectory) must be an absolute path")
@@ -22,9 +23,11 @@ extension RuntimeConfiguration {
         guard !Self.normalized(stateDirectory).isEmpty else {
             throw .invalidConfiguration(field: "stateDirectory", message: "the state directory must not be the root directory")
         }
-        guard Self.normalized(stateDirectory) != Self.normalized(dataDirectory) else {
+        // Neither inside the other: each has directories the runtime empties at start.
+        let state = Self.normalized(stateDirectory), data = Self.normalized(Self.absolute(dataDirectory))
+        guard state != data, !state.hasPrefix(data + "/"), !data.hasPrefix(state + "/") else {
             throw .invalidConfiguration(
-                field: "stateDirectory", message: "\(stateDirectory) must not be the data directory (both hold a tasks directory)")
+                field: "stateDirectory", message: "\(stateDirectory) must be apart from the data directory \(dataDirectory) (neither inside the other)")
         }
         guard (1...Self.interfaceNameMaxLength).contains(bridgeName.utf8.count) else {
             throw .invalidConfiguration(

@@ -89,9 +89,12 @@ public struct RuntimeConfiguration: Sendable {
 
     /// The state directory of a runtime on `dataDirectory` unless one is chosen.
     public static func defaultStateDirectory(dataDirectory: String) -> String {
-        let absolute = dataDirectory.hasPrefix("/")
-            ? dataDirectory : FileManager.default.currentDirectoryPath + "/" + dataDirectory
-        return stateRoot + normalized(absolute)
+        stateRoot + normalized(absolute(dataDirectory))
+    }
+
+    /// `path`, relative to the working directory if it is relative, made absolute.
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     /// `path` (absolute) without empty, `.` and `..` components, and without a trailing slash

@@ -63,7 +63,9 @@ final class LogWriter {
     }
 
     private func append(_ count: Int) {
-        if size + count > maxBytes && size > 0 { rotate() }
+        if fileFD >= 0 && size + count > maxBytes && size > 0 { rotate() }
+        // A reopen that failed (no descriptors, a full disk) is tried again with later output.
+        if fileFD < 0 { reopen() }
         guard fileFD >= 0 else { return }
         buffer.withUnsafeBufferPointer { bytes in
             let slice = UnsafeBufferPointer(rebasing: bytes[0..<count])
@@ -84,11 +86,12 @@ final class LogWriter {
         } else {
             unlink(path)
         }
-        if let (fd, size) = try? Self.openFile(path) {
-            fileFD = fd
-            self.size = size
-        } else {
-            size = 0
-        }
+        reopen()
+    }
+
+    private func reopen() {
+        guard let (fd, size) = try? Self.openFile(path) else { return }
+        fileFD = fd
+        self.size = size
     }
 }

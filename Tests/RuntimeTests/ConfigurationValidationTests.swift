@@ -34,6 +34,12 @@ final class ConfigurationValidationTests: XCTestCase {
         assertRefused({ $0.stateDirectory = $0.dataDirectory }, field: "stateDirectory")
     }
 
+    func testStateDirectoryInsideTheDataDirectoryOrAroundItIsRefused() {
+        assertRefused({ $0.stateDirectory = $0.dataDirectory + "/removed-tasks/state" }, field: "stateDirectory")
+        assertRefused({ $0.stateDirectory = ($0.dataDirectory as NSString).deletingLastPathComponent }, field: "stateDirectory")
+        assertRefused({ $0.stateDirectory = "/" }, field: "stateDirectory")
+    }
+
     func testVethPrefixLongerThanEightIsRefused() {
         assertRefused({ $0.vethPrefix = "wharfveth" }, field: "vethPrefix")
     }

@@ -71,3 +71,34 @@ final class StateDirectoryTests: XCTestCase {
         XCTAssertEqual(fixture.leftovers(), [])
     }
 }
+
+/// The record of the state directory cannot change under a runtime that uses it.
+final class StateDirectoryRecordLockTests: XCTestCase {
+    func testAnotherChoiceIsRefusedWhileARuntimeOnTheDataDirectoryRuns() throws {
+        let fixture = try RuntimeFixture()
+        defer { fixture.tearDown() }
+        // No task yet: only the running runtime holds the recorded directory.
+        var other = fixture.configuration
+        other.stateDirectory = fixture.root + "/elsewhere"
+        XCTAssertThrowsError(try ContainerRuntime(configuration: other)) { error in
+            guard case .invalidConfiguration(let field, let message)? = error as? RuntimeError else {
+                return XCTFail("expected invalidConfiguration, got \(error)")
+            }
+            XCTAssertEqual(field, "stateDirectory")
+            XCTAssertTrue(message.contains("another runtime"), message)
+        }
+    }
+
+    func testRelativeDataDirectoryIsMadeAbsolute() throws {
+        let fixture = try RuntimeFixture()
+        defer { fixture.tearDown() }
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(fixture.root))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        var relative = fixture.configuration
+        relative.dataDirectory = "data"
+        let runtime = try ContainerRuntime(configuration: relative)
+        XCTAssertEqual(runtime.configuration.dataDirectory, fixture.root + "/data")
+        XCTAssertEqual(runtime.configuration.stateDirectory, fixture.configuration.stateDirectory)
+    }
+}
