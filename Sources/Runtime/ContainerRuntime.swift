@@ -32,7 +32,11 @@ public final class ContainerRuntime: @unchecked Sendable {
         throws(RuntimeError)
     {
         var configuration = configuration
+        // Relative directories are the working directory's, as for any command's path arguments.
         configuration.dataDirectory = RuntimeConfiguration.absolute(configuration.dataDirectory)
+        if configuration.isStateDirectoryChosen {
+            configuration.stateDirectory = RuntimeConfiguration.absolute(configuration.stateDirectory)
+        }
         try configuration.validate()
         do {
             try FileSystem.makeDirectories(configuration.dataDirectory, mode: 0o755)
@@ -91,7 +95,7 @@ public final class ContainerRuntime: @unchecked Sendable {
     /// directory becomes a symbolic link to it, which every path of `TaskLayout` resolves
     /// through.
     private func removeOrphanedStorage() {
-        for name in (try? FileSystem.listDirectory(configuration.taskStorageDirectory)) ?? [] where name.count == TaskID.length {
+        for name in TaskID.entries(in: configuration.taskStorageDirectory) {
             let layout = configuration.layout(ofTask: name)
             guard !FileSystem.exists(layout.directory) else { continue }
             if FileSystem.exists(layout.storageDirectory + "/" + TaskLayout.recordName) {
@@ -377,7 +381,7 @@ public final class ContainerRuntime: @unchecked Sendable {
 
     /// Every task id with a task directory.
     public func taskIDs() -> [String] {
-        ((try? FileSystem.listDirectory(configuration.tasksDirectory)) ?? []).filter { $0.count == TaskID.length }.sorted()
+        TaskID.entries(in: configuration.tasksDirectory).sorted()
     }
 
     /// The full id of the task whose id is or starts with `prefix`.

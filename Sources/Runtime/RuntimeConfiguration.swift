@@ -9,19 +9,24 @@ import ShimProtocol
 public struct RuntimeConfiguration: Sendable {
     /// Durable state: images, the tasks' storage (logs, writable layers, volumes), address
     /// pools (default `/var/lib/wharf`).
-    public var dataDirectory: String
+    public var dataDirectory: String {
+        didSet { defaultStateDirectory = Self.defaultStateDirectory(dataDirectory: dataDirectory) }
+    }
     /// The tasks' state directories (records, plans, events, supervisor pids, the mount points
     /// of their roots; see `TaskLayout`). Default: the one the data directory was last used
     /// with (`StateDirectoryRecord`), else `/run/wharf/state` followed by the data directory's
     /// path (`/run/wharf/state/var/lib/wharf`), so that it lives on tmpfs, as runc's and
     /// containerd's state does, and no two data directories share it.
     public var stateDirectory: String {
-        get { chosenStateDirectory ?? Self.defaultStateDirectory(dataDirectory: dataDirectory) }
+        get { chosenStateDirectory ?? defaultStateDirectory }
         set { chosenStateDirectory = newValue }
     }
     /// Whether `stateDirectory` was set rather than left to its default.
     public var isStateDirectoryChosen: Bool { chosenStateDirectory != nil }
     private var chosenStateDirectory: String?
+    /// The default, derived once per data directory: every task path (`layout(ofTask:)`, read
+    /// on each launch and each status) goes through `stateDirectory`.
+    private var defaultStateDirectory: String
     /// The host bridge task veths attach to (default `wharf0`).
     public var bridgeName: String
     /// The task subnet; `nil` picks one that collides with no host route and remembers it.
@@ -62,6 +67,7 @@ public struct RuntimeConfiguration: Sendable {
         supervisorPath: String? = nil, networkPoolSize: Int = 4, taskPidsLimit: Int = 4096, logMaxBytes: Int = 10 << 20, logMaxFiles: Int = 3
     ) {
         self.dataDirectory = dataDirectory
+        defaultStateDirectory = Self.defaultStateDirectory(dataDirectory: dataDirectory)
         self.bridgeName = bridgeName
         self.subnet = subnet
         self.cgroupParent = cgroupParent

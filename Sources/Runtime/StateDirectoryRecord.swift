@@ -74,7 +74,9 @@ final class StateDirectoryRecord: @unchecked Sendable {
             try resolved.validate()
             return resolved
         }
-        let tasks = ((try? FileSystem.listDirectory(recorded + "/tasks")) ?? []).filter { $0.count == TaskID.length }
+        var recordedConfiguration = configuration
+        recordedConfiguration.stateDirectory = recorded
+        let tasks = TaskID.entries(in: recordedConfiguration.tasksDirectory)
         guard tasks.isEmpty else {
             throw .invalidConfiguration(
                 field: "stateDirectory",

@@ -58,8 +58,8 @@ extension ContainerRuntime {
             }.map { TaskHostResource(kind: .mount, name: String($0)) }
         }
         for parent in hierarchy.directories(of: configuration.cgroupParent) {
-            // Task IDs are 32 characters; anything else there is not a task's.
-            for name in (try? FileSystem.listDirectory(parent)) ?? [] where name.count == 32 {
+            // Anything there not named like a task is not a task's.
+            for name in TaskID.entries(in: parent) {
                 let directory = parent + "/" + name
                 if Self.isDirectory(directory) { found.append(TaskHostResource(kind: .cgroup, name: directory)) }
             }

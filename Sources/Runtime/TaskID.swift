@@ -6,6 +6,11 @@ enum TaskID {
     /// Characters in a task id.
     static let length = 32
 
+    /// The names in `directory` that are task ids (none if it is missing).
+    static func entries(in directory: String) -> [String] {
+        ((try? FileSystem.listDirectory(directory)) ?? []).filter { $0.count == length }
+    }
+
     /// A new random task id.
     static func new() -> String {
         // The UUID's 16 bytes as lowercase hex (its string without dashes), without Foundation's

@@ -7,7 +7,7 @@ struct RuntimeOptions: ParsableArguments {
     @Option(name: .long, help: "Directory for images, the tasks' storage (logs, writable layers, volumes) and address pools.")
     var dataDir: String = "/var/lib/wharf"
 
-    @Option(name: .long, help: "Directory for the tasks' state (records, events, mount points), best on tmpfs (default: /run/wharf/state followed by the data directory's path).")
+    @Option(name: .long, help: "Directory for the tasks' state (records, events, mount points), best on tmpfs; remembered in the data directory, and refused while another one holds its tasks (default: the remembered one, else /run/wharf/state followed by the data directory's path).")
     var stateDir: String?
 
     @Option(name: .long, help: "Host bridge for awsvpc tasks.")

@@ -26,8 +26,13 @@ final class ConfigurationValidationTests: XCTestCase {
         XCTAssertEqual(chosen.layout(ofTask: "t1"), TaskLayout(directory: "/run/elsewhere/tasks/t1", storageDirectory: "/srv/wharf/tasks/t1"))
     }
 
-    func testRelativeStateDirectoryIsRefused() {
-        assertRefused({ $0.stateDirectory = "run/wharf" }, field: "stateDirectory")
+    func testRelativeStateDirectoryFailsValidation() throws {
+        var configuration = RuntimeConfiguration(dataDirectory: "/srv/wharf")
+        configuration.stateDirectory = "run/wharf"
+        XCTAssertThrowsError(try configuration.validate()) { error in
+            guard case .invalidConfiguration(let field, _)? = error as? RuntimeError else { return XCTFail("\(error)") }
+            XCTAssertEqual(field, "stateDirectory")
+        }
     }
 
     func testStateDirectoryThatIsTheDataDirectoryIsRefused() {
