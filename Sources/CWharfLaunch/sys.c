@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -48,6 +49,13 @@ _Static_assert(WHARF_CLONE_NEWNET == CLONE_NEWNET, "WHARF_CLONE_NEWNET must equa
 int wharf_setns(int fd, int nstype) { return setns(fd, nstype); }
 
 int wharf_unshare(int flags) { return unshare(flags); }
+
+int wharf_filesystem_type(const char *path, long *type) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    *type = (long)info.f_type;
+    return 0;
+}
 
 int wharf_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags) {
     return fsetxattr(fd, name, value, size, flags);

@@ -50,6 +50,9 @@ public final class ContainerRuntime: @unchecked Sendable {
         self.logger = logger
         reaper = SupervisorReaper(logger: logger)
         do {
+            if configuration.stateDirectory.hasPrefix(RuntimeConfiguration.stateRoot + "/") {
+                Self.keepStateRootInMemory(logger: logger)
+            }
             try FileSystem.makeDirectories(configuration.tasksDirectory, mode: 0o700)
             try FileSystem.makeDirectories(configuration.taskStorageDirectory, mode: 0o700)
             // Cleared where an earlier version set it (see setTopDirectoryFlag).
@@ -110,6 +113,24 @@ public final class ContainerRuntime: @unchecked Sendable {
             } catch {
                 logger.warning("could not remove the storage of a task that is gone", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Mounts a tmpfs on the default state root where the host's `/run` is on disk (see
+    /// `StateRoot`). A failure only costs speed and leaves state after a reboot: it is logged.
+    private static func keepStateRootInMemory(logger: Logger) {
+        let root = RuntimeConfiguration.stateRoot
+        do {
+            switch try StateRoot.keepInMemory(root) {
+            case .inMemory:
+                break
+            case .mounted:
+                logger.info("mounted a tmpfs for the tasks' state: this host's /run is on disk", metadata: ["path": "\(root)"])
+            case .onDisk(let reason):
+                logger.warning("the tasks' state stays on disk, where a reboot leaves it", metadata: ["path": "\(root)", "reason": "\(reason)"])
+            }
+        } catch {
+            logger.warning("the tasks' state stays on disk, where a reboot leaves it", metadata: ["path": "\(root)", "error": "\(error)"])
         }
     }
 

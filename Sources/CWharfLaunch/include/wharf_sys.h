@@ -43,6 +43,10 @@ int wharf_setns(int fd, int nstype);
 /// <sched.h> declares unshare only under _GNU_SOURCE, which Swift's Glibc module does not define.
 int wharf_unshare(int flags);
 
+/// statfs(2)'s `f_type` of the filesystem `path` lies on (<sys/vfs.h> is not in Swift's Glibc
+/// module); -1 with errno on failure.
+int wharf_filesystem_type(const char *path, long *type);
+
 /// fsetxattr(2): sets extended attribute `name` on the open file `fd`. Exists because Swift's
 /// Glibc module does not export <sys/xattr.h>.
 int wharf_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags);
