@@ -13,16 +13,23 @@ extension TaskReconciler {
 
     /// Drives one task until it needs nothing more (or an error postpones it).
     func drive(_ id: String) async {
-        let row: TaskRecord?
+        let row: (record: TaskRecord, launchable: TaskDefinition?)?
         do {
-            row = try await store.read { db in try TaskRecord.fetch(db, id: id) }
+            row = try await store.read { db in
+                guard let record = try TaskRecord.fetch(db, id: id) else { return nil }
+                // A task never launched is launched from this read (see `firstStep`): its
+                // revision comes with it.
+                let launchable = Self.isUnlaunched(record) ? try Self.taskDefinition(db, of: record) : nil
+                return (record, launchable)
+            }
         } catch {
             logger.error("reading a task failed", metadata: ["task": "\(id)", "error": "\(error)"])
             retryLater(id)
             return
         }
         // The instance never changes; the next step goes on from what this one read or saved.
-        guard var current = row, let agent = agent(forInstance: current.containerInstanceId) else { return }
+        guard let row, let agent = agent(forInstance: row.record.containerInstanceId) else { return }
+        var current = row.record
         // The row as last read or saved here stands for the next step's read snapshot (most
         // drives, e.g. the periodic resync's, find nothing to change and end there); a step
         // that changes the task reads it again in its write transaction, and an action that
@@ -32,9 +39,22 @@ extension TaskReconciler {
         var fresh: TaskRecord? = current
         // The report a launch answered with stands for the first report after it.
         var launched: AgentTaskReport?
+        var first = Self.firstStep(of: row.record, launchable: row.launchable, now: TaskLifecycle.seconds(clock()))
         for _ in 0..<Self.maximumStepsPerDrive {
             guard current.lastStatus.holdsResources else { return }
             let report: AgentTaskReport?
+            if let step = first {
+                // Launched at once, without asking the host first (a hop to the agent's status
+                // threads and a second read of the task), as nothing else can have happened to
+                // the task since it was read.
+                first = nil
+                fresh = nil
+                let outcome = await launch(step.task, taskDefinition: step.taskDefinition, agent: agent)
+                guard outcome.goOn else { return }
+                launched = outcome.report
+                if outcome.report != nil { fresh = current }
+                continue
+            }
             if let known = launched {
                 report = known
                 launched = nil
@@ -78,6 +98,28 @@ extension TaskReconciler {
         }
         // Still moving after many steps: continue on the next pass rather than spin here.
         retryLater(id)
+    }
+
+    /// Whether `record` was never launched and is wanted running: a task RunTask, StartTask or
+    /// a service just created.
+    private static func isUnlaunched(_ record: TaskRecord) -> Bool {
+        record.lastStatus == .provisioning && record.desiredStatus == .running
+    }
+
+    /// The launch of a task never launched, decided on the read that found it with its
+    /// revision (`launchable`); nil for any other task (its host is asked first).
+    ///
+    /// A host that launched it already (the control plane stopped between the launch and
+    /// saving its report) answers the launch with its report (`ContainerAgent.startTask`
+    /// launches a task once), so asking first would only cost time: a hop to the agent's status
+    /// threads and a second read of the task, about a millisecond each on a busy host, for
+    /// each task of a RunTask before its launch.
+    private static func firstStep(of record: TaskRecord, launchable: TaskDefinition?, now: Double) -> Step? {
+        guard let launchable, isUnlaunched(record),
+              var step = unchangedStep(on: record, report: nil, now: now), step.action == .launch
+        else { return nil }
+        step.taskDefinition = launchable
+        return step
     }
 
     /// The task advanced by `report`, saved if that changed it. Most steps change nothing (a
