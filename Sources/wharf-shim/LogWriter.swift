@@ -19,11 +19,16 @@ final class LogWriter {
     private var size: Int
     private var buffer = [UInt8](repeating: 0, count: 65_536)
 
-    /// Takes `pipeFD` over, unless opening the log fails (it is the caller's then).
-    init(path: String, pipeFD: Int32, maxBytes: Int, maxFiles: Int) throws(SystemError) {
+    /// Takes `pipeFD` over, unless opening the log fails (it is the caller's then). The log is
+    /// `opened` if it was opened ahead (see `OpenedLog`), else opened here.
+    init(path: String, opened: OpenedLog? = nil, pipeFD: Int32, maxBytes: Int, maxFiles: Int) throws(SystemError) {
         // Opened before anything is stored: a failure then throws before the object exists, so
         // no deinit closes the pipe the caller still owns.
-        (fileFD, size) = try Self.openFile(path)
+        if let opened {
+            (fileFD, size) = opened.take()
+        } else {
+            (fileFD, size) = try Self.openFile(path)
+        }
         self.path = path
         self.pipeFD = pipeFD
         self.maxBytes = max(4096, maxBytes)
@@ -36,7 +41,7 @@ final class LogWriter {
     }
 
     /// The log file at `path`, opened for appending (created if missing), and its size.
-    private static func openFile(_ path: String) throws(SystemError) -> (fd: Int32, size: Int) {
+    static func openFile(_ path: String) throws(SystemError) -> (fd: Int32, size: Int) {
         let fd = try retryingOnInterrupt(step: "open log \(path)", call: "open") {
             open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         }

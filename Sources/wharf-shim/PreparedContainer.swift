@@ -9,6 +9,8 @@ import CWharfLaunch
 /// Used up by a start; one never started must be abandoned (`abandon`), which kills its process.
 final class PreparedContainer {
     var handle: wharf_prepared
+    /// Its log, if it could be opened ahead (see `OpenedLog`).
+    var log: OpenedLog?
 
     init(handle: wharf_prepared) {
         self.handle = handle

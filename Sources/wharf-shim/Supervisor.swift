@@ -131,7 +131,9 @@ final class Supervisor {
         do throws(SystemError) {
             _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
             let pid: Int32
+            var openedLog: OpenedLog?
             if let ahead = prepared.removeValue(forKey: container.name) {
+                openedLog = ahead.log
                 do {
                     pid = try launcher.start(ahead, container.plan, outputFD: ends[1])
                 } catch where error.errno == EXDEV {
@@ -142,11 +144,15 @@ final class Supervisor {
             } else {
                 pid = try launcher.launch(container.plan, outputFD: ends[1])
             }
-            // The log after the start: creating a file on disk takes a tenth of a millisecond or
-            // more, which the container need not wait for; its first output waits in the pipe.
+            // The container runs from here (the launcher returns once it has exec'd): its
+            // start time is now, not after the log below is opened.
+            let execAt = Clock.wallNanoseconds()
+            // The log, unless it was opened ahead (`OpenedLog`), after the start: creating a file
+            // on disk takes a tenth of a millisecond or more, which the container need not wait
+            // for; its first output waits in the pipe.
             do throws(SystemError) {
                 container.log = try LogWriter(
-                    path: layout.log(of: container.name), pipeFD: ends[0], maxBytes: container.plan.logMaxBytes,
+                    path: layout.log(of: container.name), opened: openedLog, pipeFD: ends[0], maxBytes: container.plan.logMaxBytes,
                     maxFiles: container.plan.logMaxFiles)
             } catch {
                 // Reaped with the other children, as no container's.
@@ -161,7 +167,7 @@ final class Supervisor {
                 // healthy container is known as such quickly; failures in the start period don't count.
                 container.nextCheckAt = container.startedAt + Int64(min(1, check.intervalSeconds)) * 1_000_000_000
             }
-            events.append(.containerRunning(name: container.name, pid: pid, at: Clock.wallNanoseconds()))
+            events.append(.containerRunning(name: container.name, pid: pid, at: execAt))
         } catch {
             if container.log == nil { close(ends[0]) }
             failToStart(container, error)

@@ -48,6 +48,10 @@ do {
         case .prepare(let planFD):
             PreparedContainer.abandonAll(prepared)
             prepared = prepareContainers(planFD: planFD, layout: layout)
+            // Their logs too, while the runtime still works on the network (it makes the logs
+            // directory right after the prepare message; one not there yet is opened at the
+            // container's start).
+            for (name, container) in prepared { container.log = try? OpenedLog(path: layout.log(of: name)) }
             // Named in supervisor.pid while the runtime still attaches the network, after the
             // containers' head start (the runtime checks before the start, and writes the same
             // line itself if this has not happened by then).
